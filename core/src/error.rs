@@ -1,0 +1,73 @@
+//! Errors. Variants exist only where a caller acts differently; messages never carry personal
+//! data (names, ID numbers, phones) — only field paths, record ids and reasons.
+
+use std::fmt;
+
+/// A value that failed validation, with the path of the field inside the record
+/// (`members[1].id_number`), so a form can put the message beside the right input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: String,
+    pub reason: String,
+}
+
+impl Invalid {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The same problem seen from one level up: `id_number` inside `members[1]`.
+    pub fn within(self, parent: &str) -> Self {
+        Invalid {
+            field: format!("{parent}.{}", self.field),
+            reason: self.reason,
+        }
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {0}")]
+    Invalid(Invalid),
+    #[error("record {0} not found")]
+    NotFound(String),
+    #[error("record {id} is a {actual}, not a {expected}")]
+    WrongKind {
+        id: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("no conflict at {path} in record {id}")]
+    NoConflict { id: String, path: String },
+    #[error("the store at this path has not been initialised (run `gk init`)")]
+    NotInitialised,
+    #[error(
+        "the store was written by a newer Gridkeeper (schema {found}, this build knows {known})"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("malformed change data: {0}")]
+    BadChanges(String),
+    #[error("document of record {id} is damaged: {reason}")]
+    Document { id: String, reason: String },
+    #[error("storage: {0}")]
+    Storage(#[from] rusqlite::Error),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<Invalid> for Error {
+    fn from(value: Invalid) -> Self {
+        Error::Invalid(value)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,123 @@
+//! The record kinds. Each is a typed struct with its rules ([`RecordKind`]); [`Kind`] names
+//! them at run time, and [`KindOps`] lets the store handle any kind by name (the terminal
+//! client's `add KIND --json`, merging remote changes, rebuilding projections).
+
+pub mod address;
+pub mod household;
+pub mod place;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde_json::Value as Json;
+
+use crate::error::{Invalid, Result};
+use crate::record::{self, Envelope, RecordKind, SearchEntry};
+
+pub use household::Household;
+pub use place::Place;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Household,
+    Place,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Household, Kind::Place];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Household => "household",
+            Kind::Place => "place",
+        }
+    }
+
+    pub fn ops(self) -> &'static dyn KindOps {
+        match self {
+            Kind::Household => &Ops::<Household>(PhantomData),
+            Kind::Place => &Ops::<Place>(PhantomData),
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| Invalid::new("kind", "must be one of: household, place"))
+    }
+}
+
+/// A kind's rules, reachable by name. Implemented once, generically, for every [`RecordKind`].
+pub trait KindOps: Send + Sync {
+    fn schema_version(&self) -> u64;
+    fn text_fields(&self) -> &'static [&'static str];
+    /// Validates and normalizes the kind's fields given as JSON.
+    fn prepare(&self, data: Json, today: NaiveDate) -> Result<Json>;
+    /// Upgrades (if needed) and checks fields read from a document.
+    fn load(&self, env: &Envelope, data: Json) -> Result<Json>;
+    fn mask(&self, data: Json) -> Result<Json>;
+    fn project(
+        &self,
+        env: &Envelope,
+        data: Json,
+        tx: &rusqlite::Transaction<'_>,
+    ) -> Result<SearchEntry>;
+}
+
+struct Ops<T>(PhantomData<fn() -> T>);
+
+impl<T: RecordKind> KindOps for Ops<T> {
+    fn schema_version(&self) -> u64 {
+        T::SCHEMA_VERSION
+    }
+
+    fn text_fields(&self) -> &'static [&'static str] {
+        T::TEXT_FIELDS
+    }
+
+    fn prepare(&self, data: Json, today: NaiveDate) -> Result<Json> {
+        record::prepare_json::<T>(data, today).map(|(_, json)| json)
+    }
+
+    fn load(&self, env: &Envelope, mut data: Json) -> Result<Json> {
+        if env.schema_version < T::SCHEMA_VERSION {
+            T::upgrade(env.schema_version, &mut data);
+        }
+        let typed: T = record::from_json(data).map_err(|e| crate::Error::Document {
+            id: env.id.to_string(),
+            reason: e.to_string(),
+        })?;
+        Ok(serde_json::to_value(&typed).unwrap_or_default())
+    }
+
+    fn mask(&self, data: Json) -> Result<Json> {
+        let mut typed: T = record::from_json(data)?;
+        typed.mask();
+        Ok(serde_json::to_value(&typed).unwrap_or_default())
+    }
+
+    fn project(
+        &self,
+        env: &Envelope,
+        data: Json,
+        tx: &rusqlite::Transaction<'_>,
+    ) -> Result<SearchEntry> {
+        let typed: T = record::from_json(data).map_err(|e| crate::Error::Document {
+            id: env.id.to_string(),
+            reason: e.to_string(),
+        })?;
+        Ok(typed.project(env, tx)?)
+    }
+}

@@ -1,0 +1,200 @@
+//! Taking in other devices' changes, and handing out ours. Applying a change twice is a
+//! no-op; a change whose dependencies have not arrived waits in `pending_changes` and is
+//! applied when they do — so any order, with any duplication, converges.
+
+use std::collections::{BTreeMap, HashSet};
+
+use automerge::{AutoCommit, Change, ChangeHash};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::Store;
+use super::records::save_doc;
+use crate::error::{Error, Result};
+use crate::exchange::{ChangeSet, RecordChanges};
+use crate::ids::RecordId;
+use crate::record;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Changes newly applied (not counting ones already held).
+    pub applied: usize,
+    /// Changes held back until their dependencies arrive.
+    pub waiting: usize,
+    /// Records whose visible state may have changed, for screens to refresh.
+    pub changed_records: Vec<String>,
+}
+
+impl Store {
+    /// Every change of every record, or only those after `since` (record id → heads).
+    pub fn changes(&mut self, since: Option<&BTreeMap<String, Vec<String>>>) -> Result<ChangeSet> {
+        let rows: Vec<(String, Vec<u8>)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, doc FROM records ORDER BY id")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut set = ChangeSet::default();
+        for (id, bytes) in rows {
+            let mut doc = AutoCommit::load(&bytes).map_err(|e| Error::Document {
+                id: id.clone(),
+                reason: e.to_string(),
+            })?;
+            let have: Vec<ChangeHash> = since
+                .and_then(|s| s.get(&id))
+                .map(|hs| {
+                    hs.iter()
+                        .filter_map(|h| h.parse().ok())
+                        .filter(|h| doc.get_change_by_hash(h).is_some())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let changes: Vec<Vec<u8>> = doc
+                .get_changes(&have)
+                .iter()
+                .map(|c| c.raw_bytes().to_vec())
+                .collect();
+            if !changes.is_empty() {
+                set.records.push(RecordChanges {
+                    record_id: id,
+                    changes,
+                });
+            }
+        }
+        Ok(set)
+    }
+
+    /// The heads of every record: what `changes(since)` takes to send only what is new.
+    pub fn heads(&self) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, heads FROM records ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (id, heads) = row?;
+            out.insert(
+                id,
+                heads
+                    .split(',')
+                    .filter(|h| !h.is_empty())
+                    .map(String::from)
+                    .collect(),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Merges changes from elsewhere, all in one transaction: malformed input is rejected
+    /// whole, before anything is written.
+    pub fn apply_changes(&mut self, set: &ChangeSet) -> Result<ApplyReport> {
+        // Parse everything first: a bad byte anywhere means nothing is stored.
+        let mut parsed: Vec<(RecordId, Vec<Change>)> = Vec::with_capacity(set.records.len());
+        for rec in &set.records {
+            let id: RecordId = rec
+                .record_id
+                .parse()
+                .map_err(|_| Error::BadChanges("a record id is not a UUID".into()))?;
+            let mut changes = Vec::with_capacity(rec.changes.len());
+            for (i, bytes) in rec.changes.iter().enumerate() {
+                let change = Change::from_bytes(bytes.clone())
+                    .map_err(|e| Error::BadChanges(format!("record {id}, change {i}: {e}")))?;
+                changes.push(change);
+            }
+            parsed.push((id, changes));
+        }
+        let actor = self.actor.clone();
+        self.write(|tx| {
+            let mut report = ApplyReport::default();
+            for (id, changes) in parsed {
+                apply_record(tx, &actor, id, changes, &mut report)?;
+            }
+            Ok(report)
+        })
+    }
+}
+
+fn apply_record(
+    tx: &Transaction<'_>,
+    actor: &automerge::ActorId,
+    id: RecordId,
+    incoming: Vec<Change>,
+    report: &mut ApplyReport,
+) -> Result<()> {
+    let key = id.to_string();
+    let existing: Option<Vec<u8>> = tx
+        .prepare_cached("SELECT doc FROM records WHERE id = ?1")?
+        .query_row([&key], |r| r.get(0))
+        .optional()?;
+    let mut doc = match &existing {
+        Some(bytes) => AutoCommit::load(bytes).map_err(|e| Error::Document {
+            id: key.clone(),
+            reason: e.to_string(),
+        })?,
+        None => AutoCommit::new(),
+    }
+    .with_actor(actor.clone());
+    let before = doc.get_heads();
+
+    let mut waiting: Vec<Change> = {
+        let mut stmt =
+            tx.prepare_cached("SELECT bytes FROM pending_changes WHERE record_id = ?1")?;
+        let rows = stmt.query_map([&key], |r| r.get::<_, Vec<u8>>(0))?;
+        rows.filter_map(|b| b.ok().and_then(|b| Change::from_bytes(b).ok()))
+            .collect()
+    };
+    let mut seen = HashSet::new();
+    let mut candidates: Vec<Change> = Vec::new();
+    for c in incoming.into_iter().chain(waiting.drain(..)) {
+        if seen.insert(c.hash()) && doc.get_change_by_hash(&c.hash()).is_none() {
+            candidates.push(c);
+        }
+    }
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    doc.apply_changes(candidates.clone())
+        .map_err(|e| Error::BadChanges(format!("record {key}: {e}")))?;
+
+    let mut delete_pending =
+        tx.prepare_cached("DELETE FROM pending_changes WHERE record_id = ?1 AND hash = ?2")?;
+    let mut insert_pending = tx.prepare_cached(
+        "INSERT OR IGNORE INTO pending_changes (record_id, hash, bytes) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut applied_any = false;
+    for c in &candidates {
+        let hash = c.hash().to_string();
+        if doc.get_change_by_hash(&c.hash()).is_some() {
+            delete_pending.execute(params![key, hash])?;
+            report.applied += 1;
+            applied_any = true;
+        } else {
+            // A saved document drops queued changes, so they wait in their own table.
+            insert_pending.execute(params![key, hash, c.raw_bytes()])?;
+            report.waiting += 1;
+        }
+    }
+    if !applied_any || doc.get_heads() == before {
+        return Ok(());
+    }
+    let env = record::read_envelope(&doc)
+        .ok_or_else(|| Error::BadChanges(format!("record {key}: first change has no envelope")))?;
+    if env.id != id {
+        return Err(Error::BadChanges(format!(
+            "record {key}: changes belong to another record"
+        )));
+    }
+    if let Some(bytes) = &existing {
+        let old = AutoCommit::load(bytes)
+            .ok()
+            .and_then(|d| record::read_envelope(&d));
+        if old.is_some_and(|o| o.grid != env.grid || o.kind != env.kind) {
+            return Err(Error::BadChanges(format!(
+                "record {key}: a change moves it to another grid or kind"
+            )));
+        }
+    }
+    save_doc(tx, &mut doc, &env)?;
+    report.changed_records.push(key);
+    Ok(())
+}

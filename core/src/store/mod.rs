@@ -1,0 +1,176 @@
+//! The local store: one SQLite file per device (WAL). Per record it keeps the Automerge
+//! document (saved form) and its heads, plus projection rows for lists and search; an outbox
+//! of local changes the server has not acknowledged; and a cursor per grid for the pull.
+//!
+//! Every operation runs in one transaction, so a process killed at any instant leaves either
+//! the whole operation or none of it.
+
+mod exchange_ops;
+mod list;
+mod outbox;
+mod projection;
+mod records;
+pub mod schema;
+mod search;
+
+use std::path::Path;
+
+use automerge::ActorId;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+pub use exchange_ops::ApplyReport;
+pub use search::SearchHit;
+
+/// How hard each commit pushes to disk. `Full` survives power loss (a phone whose battery
+/// dies mid-visit); `Normal` survives a killed process but may lose the last commits on
+/// power loss, in exchange for faster bulk writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    #[default]
+    Full,
+    Normal,
+}
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    actor: ActorId,
+    user: Option<String>,
+}
+
+impl Store {
+    /// Creates a store at `path` (or opens it if it already exists), giving this device an
+    /// Automerge actor id on first use. `user` is recorded in each change as its author.
+    pub fn init(path: impl AsRef<Path>, user: Option<&str>) -> Result<Store> {
+        let conn = connect(path.as_ref(), Durability::default())?;
+        let existing = read_meta(&conn, "actor")?;
+        let actor_hex = match existing {
+            Some(hex) => hex,
+            None => {
+                let hex = ActorId::random().to_hex_string();
+                conn.execute("INSERT INTO meta (key, value) VALUES ('actor', ?1)", [&hex])?;
+                hex
+            }
+        };
+        if let Some(user) = user {
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('user', ?1)",
+                [user],
+            )?;
+        }
+        let mut store = Store::from_parts(conn, &actor_hex)?;
+        store.finish_open()?;
+        Ok(store)
+    }
+
+    /// Opens an initialised store.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Self::open_with(path, Durability::default())
+    }
+
+    pub fn open_with(path: impl AsRef<Path>, durability: Durability) -> Result<Store> {
+        if !path.as_ref().exists() {
+            return Err(Error::NotInitialised);
+        }
+        let conn = connect(path.as_ref(), durability)?;
+        let actor_hex = read_meta(&conn, "actor")?.ok_or(Error::NotInitialised)?;
+        let mut store = Store::from_parts(conn, &actor_hex)?;
+        store.finish_open()?;
+        Ok(store)
+    }
+
+    fn from_parts(conn: Connection, actor_hex: &str) -> Result<Store> {
+        let bytes = hex::decode(actor_hex).map_err(|_| Error::Document {
+            id: "meta".into(),
+            reason: "actor id is not hex".into(),
+        })?;
+        let user = read_meta(&conn, "user")?;
+        Ok(Store {
+            conn,
+            actor: ActorId::from(bytes),
+            user,
+        })
+    }
+
+    fn finish_open(&mut self) -> Result<()> {
+        if read_meta(&self.conn, "projections_stale")?.is_some() {
+            self.rebuild()?;
+        }
+        Ok(())
+    }
+
+    /// This device's Automerge actor id, hex.
+    pub fn actor_hex(&self) -> String {
+        self.actor.to_hex_string()
+    }
+
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        read_meta(&self.conn, key)
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                [key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Runs `f` in one immediate transaction, committed only if `f` succeeds.
+    fn write<R>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<R>) -> Result<R> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// `PRAGMA integrity_check` — "ok" for a sound file.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Read access for tests and diagnostics.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn connect(path: &Path, durability: Durability) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(
+        None,
+        "synchronous",
+        match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        },
+    )?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    if schema::migrate_to(&mut conn, schema::LATEST)? {
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('projections_stale', '1')",
+            [],
+        )?;
+    }
+    Ok(conn)
+}
+
+fn read_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}

@@ -1,0 +1,116 @@
+//! Projection rows: plain tables that lists and search query. Derived data — [`Store::rebuild`]
+//! recomputes all of them from the documents, and tests compare the two.
+
+use automerge::AutoCommit;
+use rusqlite::{Transaction, params};
+use serde_json::Value as Json;
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::pinyin_keys;
+use crate::record::{self, Envelope};
+
+const TABLES_BY_RECORD_ID: &[&str] = &["households", "members", "places"];
+
+/// Replaces a record's projection rows with those computed from `data`.
+pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Result<()> {
+    let id = env.id.to_string();
+    for table in TABLES_BY_RECORD_ID {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE record_id = ?1"))?
+            .execute([&id])?;
+    }
+    let rec: i64 = tx
+        .prepare_cached("SELECT rowid FROM records WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
+    tx.prepare_cached("DELETE FROM search_text WHERE rowid = ?1")?
+        .execute([rec])?;
+    tx.prepare_cached("DELETE FROM search_keys WHERE rec = ?1")?
+        .execute([rec])?;
+
+    let ops = env.kind.ops();
+    let data = ops.load(env, data)?;
+    let entry = ops.project(env, data, tx)?;
+    let title = entry.names.first().cloned().unwrap_or_default();
+    let title = match entry.other.first() {
+        Some(address) if env.kind == crate::Kind::Household => format!("{title} · {address}"),
+        _ => title,
+    };
+    tx.prepare_cached(
+        "INSERT INTO search_text (rowid, title, names, other) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        rec,
+        title,
+        entry.names.join("\n"),
+        entry.other.join("\n")
+    ])?;
+    let mut insert_key =
+        tx.prepare_cached("INSERT OR IGNORE INTO search_keys (key, rec) VALUES (?1, ?2)")?;
+    for name in &entry.names {
+        for key in pinyin_keys::keys(name) {
+            insert_key.execute(params![key, rec])?;
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Recomputes every projection row from the documents alone; returns how many records.
+    pub fn rebuild(&mut self) -> Result<usize> {
+        self.write(|tx| {
+            for table in TABLES_BY_RECORD_ID
+                .iter()
+                .chain(&["search_text", "search_keys"])
+            {
+                tx.execute(&format!("DELETE FROM {table}"), [])?;
+            }
+            let rows: Vec<(String, Vec<u8>)> = {
+                let mut stmt = tx.prepare("SELECT id, doc FROM records ORDER BY rowid")?;
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            for (id, bytes) in &rows {
+                let doc = AutoCommit::load(bytes).map_err(|e| Error::Document {
+                    id: id.clone(),
+                    reason: e.to_string(),
+                })?;
+                let env = record::read_envelope(&doc).ok_or_else(|| Error::Document {
+                    id: id.clone(),
+                    reason: "no envelope".into(),
+                })?;
+                replace(tx, &env, record::read_data(&doc))?;
+            }
+            tx.execute("DELETE FROM meta WHERE key = 'projections_stale'", [])?;
+            Ok(rows.len())
+        })
+    }
+
+    /// Every projection row, as text, in a stable order: what tests compare before and
+    /// after a rebuild.
+    pub fn projection_snapshot(&self) -> Result<Vec<String>> {
+        let queries = [
+            "SELECT 'h', * FROM households ORDER BY record_id",
+            "SELECT 'm', * FROM members ORDER BY record_id, member_id",
+            "SELECT 'p', * FROM places ORDER BY record_id",
+            "SELECT 's', r.id, s.title, s.names, s.other FROM search_text s JOIN records r ON r.rowid = s.rowid ORDER BY r.id",
+            "SELECT 'k', r.id, k.key FROM search_keys k JOIN records r ON r.rowid = k.rec ORDER BY r.id, k.key",
+        ];
+        let mut out = Vec::new();
+        for q in queries {
+            let mut stmt = self.conn.prepare(q)?;
+            let cols = stmt.column_count();
+            let rows = stmt.query_map([], |r| {
+                let mut parts = Vec::with_capacity(cols);
+                for i in 0..cols {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    parts.push(format!("{v:?}"));
+                }
+                Ok(parts.join("|"))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,297 @@
+//! Creating, reading and editing records: the one generic mechanism every kind goes through.
+
+use automerge::{
+    AutoCommit, ROOT,
+    transaction::{CommitOptions, Transactable},
+};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Value as Json, json};
+
+use super::{Store, projection};
+use crate::error::{Error, Invalid, Result};
+use crate::ids::RecordId;
+use crate::kinds::Kind;
+use crate::record::{
+    self, Conflict, Envelope, HistoryEntry, Record, RecordKind, conflicts, history, json_doc,
+    merge_patch,
+};
+
+/// A document loaded for editing, with the row it came from.
+pub(super) struct Loaded {
+    pub doc: AutoCommit,
+    pub env: Envelope,
+}
+
+impl Store {
+    /// Creates a record of kind `T` in `grid`. Validates first: on error nothing is written.
+    pub fn create<T: RecordKind>(&mut self, grid: &str, data: T) -> Result<RecordId> {
+        let json = serde_json::to_value(&data).map_err(|e| Invalid::new("data", e.to_string()))?;
+        self.create_json(T::KIND, grid, json)
+    }
+
+    /// Creates a record from its fields as JSON (the terminal client's and bindings' path).
+    pub fn create_json(&mut self, kind: Kind, grid: &str, data: Json) -> Result<RecordId> {
+        let grid = crate::validate::required("grid", grid)?;
+        let ops = kind.ops();
+        let data = ops.prepare(data, record::today())?;
+        let env = Envelope {
+            id: RecordId::new(),
+            kind,
+            grid,
+            schema_version: ops.schema_version(),
+            archived: false,
+            created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        };
+        let mut doc = record::new_document(&env, &data, ops.text_fields(), self.actor.clone())?;
+        let id = env.id;
+        let commit = self.commit_options();
+        let hash = doc.commit_with(commit);
+        self.write(|tx| persist_local(tx, &mut doc, &env, hash))?;
+        Ok(id)
+    }
+
+    /// The record as its typed struct.
+    pub fn get<T: RecordKind>(&mut self, id: RecordId) -> Result<Record<T>> {
+        let loaded = load(&self.conn, id, &self.actor)?;
+        check_kind(&loaded.env, T::KIND)?;
+        let data = record::hydrate::<T>(&loaded.doc, &loaded.env)?;
+        Ok(Record {
+            envelope: loaded.env,
+            data,
+        })
+    }
+
+    /// The record as JSON: `{id, kind, grid, archived, schema_version, created_at, data}`.
+    /// ID and phone numbers are masked unless `full`.
+    pub fn get_json(&mut self, id: RecordId, full: bool) -> Result<Json> {
+        let loaded = load(&self.conn, id, &self.actor)?;
+        let ops = loaded.env.kind.ops();
+        let mut data = ops.load(&loaded.env, record::read_data(&loaded.doc))?;
+        if !full {
+            data = ops.mask(data)?;
+        }
+        Ok(envelope_json(&loaded.env, data))
+    }
+
+    /// Edits a record through its typed struct; `edit` changes the value in place.
+    /// Returns whether anything changed.
+    pub fn update<T: RecordKind>(
+        &mut self,
+        id: RecordId,
+        edit: impl FnOnce(&mut T),
+    ) -> Result<bool> {
+        let record = self.get::<T>(id)?;
+        let mut data = record.data;
+        edit(&mut data);
+        let json = serde_json::to_value(&data).map_err(|e| Invalid::new("data", e.to_string()))?;
+        self.replace_data(id, Some(T::KIND), json)
+    }
+
+    /// Applies an RFC 7396 merge patch to the record's fields.
+    pub fn patch_json(&mut self, id: RecordId, patch: &Json) -> Result<bool> {
+        let loaded = load(&self.conn, id, &self.actor)?;
+        let mut data = loaded
+            .env
+            .kind
+            .ops()
+            .load(&loaded.env, record::read_data(&loaded.doc))?;
+        merge_patch::apply(&mut data, patch);
+        self.replace_data(id, None, data)
+    }
+
+    fn replace_data(&mut self, id: RecordId, expected: Option<Kind>, data: Json) -> Result<bool> {
+        let mut loaded = load(&self.conn, id, &self.actor)?;
+        if let Some(kind) = expected {
+            check_kind(&loaded.env, kind)?;
+        }
+        let ops = loaded.env.kind.ops();
+        let data = ops.prepare(data, record::today())?;
+        let Json::Object(map) = &data else {
+            return Err(Invalid::new("data", "must be an object").into());
+        };
+        let data_obj = match automerge::ReadDoc::get(&loaded.doc, ROOT, "data") {
+            Ok(Some((automerge::Value::Object(_), obj))) => obj,
+            _ => loaded
+                .doc
+                .put_object(ROOT, "data", automerge::ObjType::Map)
+                .map_err(doc_err(id))?,
+        };
+        json_doc::write_map(&mut loaded.doc, &data_obj, map, "", ops.text_fields())
+            .map_err(doc_err(id))?;
+        if loaded.env.schema_version < ops.schema_version() {
+            loaded
+                .doc
+                .put(
+                    ROOT,
+                    "schema_version",
+                    automerge::ScalarValue::Uint(ops.schema_version()),
+                )
+                .map_err(doc_err(id))?;
+        }
+        self.commit_loaded(loaded)
+    }
+
+    /// Archives (or restores) a record. Nothing is hard-deleted, so archiving syncs and merges.
+    pub fn set_archived(&mut self, id: RecordId, archived: bool) -> Result<bool> {
+        let mut loaded = load(&self.conn, id, &self.actor)?;
+        loaded
+            .doc
+            .put(ROOT, "archived", archived)
+            .map_err(doc_err(id))?;
+        self.commit_loaded(loaded)
+    }
+
+    pub fn history(&mut self, id: RecordId) -> Result<Vec<HistoryEntry>> {
+        let mut loaded = load(&self.conn, id, &self.actor)?;
+        Ok(history::list(&mut loaded.doc))
+    }
+
+    pub fn conflicts(&mut self, id: RecordId) -> Result<Vec<Conflict>> {
+        let mut loaded = load(&self.conn, id, &self.actor)?;
+        Ok(conflicts::list(&mut loaded.doc))
+    }
+
+    /// Settles the conflict at `path` with the value at position `pick` of its list.
+    pub fn resolve_conflict(&mut self, id: RecordId, path: &str, pick: usize) -> Result<()> {
+        let mut loaded = load(&self.conn, id, &self.actor)?;
+        conflicts::resolve(&mut loaded.doc, &id.to_string(), path, pick)?;
+        self.commit_loaded(loaded)?;
+        Ok(())
+    }
+
+    /// Ids of records of `kind` (all kinds when `None`), oldest first.
+    pub fn record_ids(&self, kind: Option<Kind>) -> Result<Vec<RecordId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM records WHERE ?1 IS NULL OR kind = ?1 ORDER BY id")?;
+        let ids = stmt
+            .query_map([kind.map(Kind::as_str)], |r| r.get::<_, String>(0))?
+            .filter_map(|r| r.ok().and_then(|s| s.parse().ok()))
+            .collect();
+        Ok(ids)
+    }
+
+    /// Every record as one JSON object keyed by id, keys sorted, unmasked: two stores holding
+    /// the same changes export byte-identical text.
+    pub fn export_json(&mut self) -> Result<String> {
+        let mut all = serde_json::Map::new();
+        for id in self.record_ids(None)? {
+            let mut value = self.get_json(id, true)?;
+            if let Json::Object(m) = &mut value {
+                m.remove("id");
+            }
+            all.insert(id.to_string(), value);
+        }
+        Ok(serde_json::to_string_pretty(&Json::Object(all)).unwrap_or_default())
+    }
+
+    pub(super) fn commit_options(&self) -> CommitOptions {
+        let mut opts = CommitOptions::default().with_time(chrono::Utc::now().timestamp());
+        if let Some(user) = &self.user {
+            opts = opts.with_message(user.clone());
+        }
+        opts
+    }
+
+    /// Commits pending edits of a loaded document: saves it, queues the change in the outbox
+    /// and recomputes projections, all in one transaction. No-op edits write nothing.
+    fn commit_loaded(&mut self, mut loaded: Loaded) -> Result<bool> {
+        let opts = self.commit_options();
+        let Some(hash) = loaded.doc.commit_with(opts) else {
+            return Ok(false);
+        };
+        let env = record::read_envelope(&loaded.doc).unwrap_or(loaded.env.clone());
+        self.write(|tx| persist_local(tx, &mut loaded.doc, &env, Some(hash)))?;
+        Ok(true)
+    }
+}
+
+fn doc_err(id: RecordId) -> impl Fn(automerge::AutomergeError) -> Error {
+    move |e| Error::Document {
+        id: id.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn check_kind(env: &Envelope, expected: Kind) -> Result<()> {
+    if env.kind != expected {
+        return Err(Error::WrongKind {
+            id: env.id.to_string(),
+            expected: expected.to_string(),
+            actual: env.kind.to_string(),
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn envelope_json(env: &Envelope, data: Json) -> Json {
+    json!({
+        "id": env.id.to_string(),
+        "kind": env.kind.as_str(),
+        "grid": env.grid,
+        "archived": env.archived,
+        "schema_version": env.schema_version,
+        "created_at": env.created_at,
+        "data": data,
+    })
+}
+
+pub(super) fn load(
+    conn: &rusqlite::Connection,
+    id: RecordId,
+    actor: &automerge::ActorId,
+) -> Result<Loaded> {
+    let bytes: Vec<u8> = conn
+        .prepare_cached("SELECT doc FROM records WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound(id.to_string()))?;
+    let doc = AutoCommit::load(&bytes)
+        .map_err(doc_err(id))?
+        .with_actor(actor.clone());
+    let env = record::read_envelope(&doc).ok_or_else(|| Error::Document {
+        id: id.to_string(),
+        reason: "no envelope".into(),
+    })?;
+    Ok(Loaded { doc, env })
+}
+
+/// Saves a document the device just changed: the local change goes to the outbox.
+fn persist_local(
+    tx: &Transaction<'_>,
+    doc: &mut AutoCommit,
+    env: &Envelope,
+    hash: Option<automerge::ChangeHash>,
+) -> Result<()> {
+    if let Some(change) = hash.and_then(|h| doc.get_change_by_hash(&h)) {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO outbox (record_id, hash, bytes) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![
+            env.id.to_string(),
+            change.hash().to_string(),
+            change.raw_bytes()
+        ])?;
+    }
+    save_doc(tx, doc, env)
+}
+
+/// Writes a document and its projections.
+pub(super) fn save_doc(tx: &Transaction<'_>, doc: &mut AutoCommit, env: &Envelope) -> Result<()> {
+    let heads = heads_text(doc);
+    let bytes = doc.save();
+    tx.prepare_cached(
+        "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET archived = excluded.archived, schema_version = excluded.schema_version, doc = excluded.doc, heads = excluded.heads",
+    )?
+    .execute(params![env.id.to_string(), env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, bytes, heads])?;
+    projection::replace(tx, env, record::read_data(doc))
+}
+
+pub(super) fn heads_text(doc: &mut AutoCommit) -> String {
+    doc.get_heads()
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}

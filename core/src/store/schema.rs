@@ -1,0 +1,125 @@
+//! Schema migrations as numbered steps, tracked in `PRAGMA user_version`. A step may declare
+//! that projections must be recomputed; projections are derived data, so that is always safe.
+
+use rusqlite::{Connection, Transaction};
+
+use crate::error::{Error, Result};
+
+struct Step {
+    sql: &'static str,
+    /// Projections need recomputing from documents after this step.
+    rebuild: bool,
+}
+
+const STEPS: &[Step] = &[
+    // 1: documents, outbox, cursors, and the list projections.
+    Step {
+        sql: "
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE records (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL DEFAULT 0,
+            schema_version INTEGER NOT NULL,
+            doc BLOB NOT NULL,
+            heads TEXT NOT NULL
+        );
+        CREATE INDEX records_kind_grid ON records (kind, grid);
+        -- Changes whose dependencies have not arrived yet; applied when they do.
+        CREATE TABLE pending_changes (
+            record_id TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            bytes BLOB NOT NULL,
+            PRIMARY KEY (record_id, hash)
+        ) WITHOUT ROWID;
+        -- Local changes the server has not acknowledged.
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            record_id TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            bytes BLOB NOT NULL
+        );
+        -- Per grid, how far this device has pulled the server's change feed.
+        CREATE TABLE cursors (grid TEXT PRIMARY KEY, cursor TEXT NOT NULL);
+        CREATE TABLE households (
+            record_id TEXT PRIMARY KEY,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL,
+            community TEXT, compound TEXT, building TEXT, unit TEXT, floor TEXT, room TEXT,
+            address TEXT NOT NULL,
+            housing_type TEXT,
+            head_name TEXT,
+            member_count INTEGER NOT NULL,
+            tags TEXT NOT NULL,
+            member_tags TEXT NOT NULL
+        );
+        CREATE INDEX households_grid ON households (grid, compound, building, unit, room);
+        CREATE TABLE members (
+            record_id TEXT NOT NULL,
+            member_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            id_number TEXT,
+            phone TEXT,
+            gender TEXT,
+            birth_date TEXT,
+            relation TEXT,
+            registration TEXT,
+            tags TEXT NOT NULL,
+            PRIMARY KEY (record_id, member_id)
+        );
+        CREATE TABLE places (
+            record_id TEXT PRIMARY KEY,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            place_type TEXT,
+            address TEXT NOT NULL,
+            responsible TEXT,
+            contact TEXT
+        );
+        CREATE INDEX places_grid ON places (grid, place_type);
+        ",
+        rebuild: false,
+    },
+    // 2: search — Chinese substrings by trigram, names by pinyin initials and spelling.
+    // The FTS rowid is the record's rowid in `records`, so a record's row is found directly.
+    Step {
+        sql: "
+        CREATE VIRTUAL TABLE search_text USING fts5 (title UNINDEXED, names, other, tokenize = 'trigram');
+        CREATE TABLE search_keys (key TEXT NOT NULL, rec INTEGER NOT NULL, PRIMARY KEY (key, rec)) WITHOUT ROWID;
+        CREATE INDEX search_keys_rec ON search_keys (rec);
+        ",
+        rebuild: true,
+    },
+];
+
+pub const LATEST: i64 = STEPS.len() as i64;
+
+/// Brings the database up to `target`; returns whether projections must be rebuilt.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<bool> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > LATEST {
+        return Err(Error::SchemaTooNew {
+            found: current,
+            known: LATEST,
+        });
+    }
+    let mut rebuild = false;
+    for version in current..target.min(LATEST) {
+        let step = &STEPS[version as usize];
+        let tx = conn.transaction()?;
+        apply(&tx, step.sql, version + 1)?;
+        tx.commit()?;
+        // A fresh database has nothing to rebuild.
+        rebuild |= step.rebuild && current > 0;
+    }
+    Ok(rebuild)
+}
+
+fn apply(tx: &Transaction<'_>, sql: &str, version: i64) -> Result<()> {
+    tx.execute_batch(sql)?;
+    tx.pragma_update(None, "user_version", version)?;
+    Ok(())
+}
