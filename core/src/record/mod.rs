@@ -186,8 +186,9 @@ fn describe_serde_error(path: &str, message: &str) -> (String, String) {
     if let Some(name) = message.strip_prefix("missing field ").and_then(quoted) {
         return (join(&name), "is required".into());
     }
-    if let Some(name) = message.strip_prefix("unknown field ").and_then(quoted) {
-        return (join(&name), "is not a field of this record".into());
+    if message.starts_with("unknown field ") {
+        // The path already ends in the unknown key.
+        return (path.to_string(), "is not a field of this record".into());
     }
     let field = if path == "." {
         "data".to_string()

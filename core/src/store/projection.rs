@@ -46,9 +46,17 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
     ])?;
     let mut insert_key =
         tx.prepare_cached("INSERT OR IGNORE INTO search_keys (key, rec) VALUES (?1, ?2)")?;
+    let mut insert_gram =
+        tx.prepare_cached("INSERT OR IGNORE INTO search_grams (gram, rec) VALUES (?1, ?2)")?;
     for name in &entry.names {
         for key in pinyin_keys::keys(name) {
             insert_key.execute(params![key, rec])?;
+        }
+        let chars: Vec<char> = name.chars().collect();
+        for len in 1..=2 {
+            for piece in chars.windows(len) {
+                insert_gram.execute(params![piece.iter().collect::<String>(), rec])?;
+            }
         }
     }
     Ok(())
@@ -94,6 +102,7 @@ impl Store {
             "SELECT 'p', * FROM places ORDER BY record_id",
             "SELECT 's', r.id, s.title, s.names, s.other FROM search_text s JOIN records r ON r.rowid = s.rowid ORDER BY r.id",
             "SELECT 'k', r.id, k.key FROM search_keys k JOIN records r ON r.rowid = k.rec ORDER BY r.id, k.key",
+            "SELECT 'g', r.id, g.gram FROM search_grams g JOIN records r ON r.rowid = g.rec ORDER BY r.id, g.gram",
         ];
         let mut out = Vec::new();
         for q in queries {

@@ -80,11 +80,12 @@ impl Store {
         id: RecordId,
         edit: impl FnOnce(&mut T),
     ) -> Result<bool> {
-        let record = self.get::<T>(id)?;
-        let mut data = record.data;
+        let loaded = load(&self.conn, id, &self.actor)?;
+        check_kind(&loaded.env, T::KIND)?;
+        let mut data = record::hydrate::<T>(&loaded.doc, &loaded.env)?;
         edit(&mut data);
         let json = serde_json::to_value(&data).map_err(|e| Invalid::new("data", e.to_string()))?;
-        self.replace_data(id, Some(T::KIND), json)
+        self.replace_data(loaded, json)
     }
 
     /// Applies an RFC 7396 merge patch to the record's fields.
@@ -96,14 +97,11 @@ impl Store {
             .ops()
             .load(&loaded.env, record::read_data(&loaded.doc))?;
         merge_patch::apply(&mut data, patch);
-        self.replace_data(id, None, data)
+        self.replace_data(loaded, data)
     }
 
-    fn replace_data(&mut self, id: RecordId, expected: Option<Kind>, data: Json) -> Result<bool> {
-        let mut loaded = load(&self.conn, id, &self.actor)?;
-        if let Some(kind) = expected {
-            check_kind(&loaded.env, kind)?;
-        }
+    fn replace_data(&mut self, mut loaded: Loaded, data: Json) -> Result<bool> {
+        let id = loaded.env.id;
         let ops = loaded.env.kind.ops();
         let data = ops.prepare(data, record::today())?;
         let Json::Object(map) = &data else {

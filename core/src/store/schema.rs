@@ -83,13 +83,17 @@ const STEPS: &[Step] = &[
         ",
         rebuild: false,
     },
-    // 2: search — Chinese substrings by trigram, names by pinyin initials and spelling.
+    // 2: search — Chinese substrings by trigram, short name pieces, pinyin initials and spelling.
     // The FTS rowid is the record's rowid in `records`, so a record's row is found directly.
     Step {
         sql: "
         CREATE VIRTUAL TABLE search_text USING fts5 (title UNINDEXED, names, other, tokenize = 'trigram');
         CREATE TABLE search_keys (key TEXT NOT NULL, rec INTEGER NOT NULL, PRIMARY KEY (key, rec)) WITHOUT ROWID;
         CREATE INDEX search_keys_rec ON search_keys (rec);
+        -- One- and two-character pieces of names: trigrams cannot index the short queries
+        -- people type most (a surname, a two-character given name).
+        CREATE TABLE search_grams (gram TEXT NOT NULL, rec INTEGER NOT NULL, PRIMARY KEY (gram, rec)) WITHOUT ROWID;
+        CREATE INDEX search_grams_rec ON search_grams (rec);
         ",
         rebuild: true,
     },

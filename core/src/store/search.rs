@@ -1,6 +1,7 @@
-//! Search over households and places: Chinese substrings (FTS5 trigram; LIKE for one- and
-//! two-character queries, which trigrams cannot index), pinyin initials and spellings, and
-//! phone or ID number suffixes. Ranked: exact name, name prefix, pinyin, then anything else.
+//! Search over households and places: Chinese substrings of three characters or more (FTS5
+//! trigram) in names, addresses, phone and ID numbers; one- and two-character queries (a
+//! surname, a short given name) against an index of name pieces, since trigrams cannot serve
+//! them; pinyin initials and spellings. Ranked: exact name, name prefix, pinyin, then the rest.
 
 use std::collections::HashMap;
 
@@ -54,27 +55,30 @@ impl Store {
                 bump(&mut scores, rec, score);
             }
         }
-        let like = format!("%{}%", escape_like(q));
-        let sql = if q.chars().count() >= 3 {
-            "SELECT rowid, names, other FROM search_text WHERE search_text MATCH ?1 LIMIT ?2"
+        let short = q.chars().count() < 3;
+        let mut text_rows: Vec<(i64, String, String)> = Vec::new();
+        if short {
+            // Names by their indexed one- and two-character pieces.
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT s.rowid, s.names, s.other FROM search_grams g JOIN search_text s ON s.rowid = g.rec WHERE g.gram = ?1 LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![q, CANDIDATES as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            text_rows = rows.collect::<rusqlite::Result<_>>()?;
         } else {
-            "SELECT rowid, names, other FROM search_text WHERE names LIKE ?1 ESCAPE '\\' OR other LIKE ?1 ESCAPE '\\' LIMIT ?2"
-        };
-        let arg = if q.chars().count() >= 3 {
-            format!("\"{}\"", q.replace('"', "\"\""))
-        } else {
-            like
-        };
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map(params![arg, CANDIDATES as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (rec, names, other) = row?;
+            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT rowid, names, other FROM search_text WHERE search_text MATCH ?1 LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![phrase, CANDIDATES as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            for row in rows {
+                text_rows.push(row?);
+            }
+        }
+        for (rec, names, other) in text_rows {
             bump(&mut scores, rec, text_score(q, &names, &other));
         }
 
@@ -137,10 +141,4 @@ fn text_score(q: &str, names: &str, other: &str) -> u32 {
         });
     }
     best.max(10)
-}
-
-fn escape_like(q: &str) -> String {
-    q.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

@@ -1,0 +1,96 @@
+//! Schema migrations: a store file written by the first schema (before search existed) opens
+//! under the current build, ends up with the same schema as a fresh store, and its records
+//! become searchable because projections are rebuilt from the documents.
+
+mod support;
+
+use gridkeeper_core::record::{self, Envelope};
+use gridkeeper_core::store::schema;
+use gridkeeper_core::{Kind, RecordId, Store};
+use rusqlite::Connection;
+
+fn schema_of(conn: &Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+        .unwrap_or_else(|e| panic!("{e}"));
+    stmt.query_map([], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .collect()
+}
+
+#[test]
+fn version_one_file_upgrades_to_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old_path = dir.path().join("old.db");
+    let id = RecordId::new();
+    {
+        let mut conn = Connection::open(&old_path).unwrap_or_else(|e| panic!("{e}"));
+        schema::migrate_to(&mut conn, 1).unwrap_or_else(|e| panic!("{e}"));
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap_or_default();
+        assert_eq!(version, 1);
+        // A household as the first release wrote it: document and list rows, no search rows.
+        let env = Envelope {
+            id,
+            kind: Kind::Household,
+            grid: "grid-1".into(),
+            schema_version: 1,
+            archived: false,
+            created_at: "2026-01-05T02:00:00Z".into(),
+        };
+        let data = support::household("9", "901", &[("欧阳修", None, Some("13600001234"))]);
+        let actor = automerge::ActorId::random();
+        let mut doc =
+            record::new_document(&env, &data, &[], actor.clone()).unwrap_or_else(|e| panic!("{e}"));
+        doc.commit();
+        let heads = doc
+            .get_heads()
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('actor', ?1)",
+            [actor.to_hex_string()],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        conn.execute(
+            "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads) VALUES (?1, 'household', 'grid-1', 0, 1, ?2, ?3)",
+            rusqlite::params![id.to_string(), doc.save(), heads],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    let store = Store::open(&old_path).unwrap_or_else(|e| panic!("open old store: {e}"));
+    let fresh = Store::init(dir.path().join("fresh.db"), None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(schema_of(store.connection()), schema_of(fresh.connection()));
+    assert_eq!(store.integrity_check().unwrap_or_default(), "ok");
+
+    let hits = store
+        .search("oyx", None, None, 5)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        hits.first().map(|h| h.id.clone()),
+        Some(id.to_string()),
+        "old record searchable by pinyin after upgrade"
+    );
+    assert_eq!(store.meta("projections_stale").unwrap_or_default(), None);
+}
+
+#[test]
+fn a_file_from_a_newer_build_is_refused_not_damaged() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("future.db");
+    drop(Store::init(&path, None).unwrap_or_else(|e| panic!("{e}")));
+    {
+        let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        conn.pragma_update(None, "user_version", schema::LATEST + 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(matches!(
+        Store::open(&path),
+        Err(gridkeeper_core::Error::SchemaTooNew { .. })
+    ));
+}
