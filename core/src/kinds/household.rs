@@ -183,13 +183,13 @@ impl RecordKind for Household {
                     "appears twice in this household",
                 ));
             }
-            if let Some(n) = &m.id_number {
-                if !id_numbers.insert(n.clone()) {
-                    return Err(Invalid::new(
-                        format!("{field}.id_number"),
-                        "appears twice in this household",
-                    ));
-                }
+            if let Some(n) = &m.id_number
+                && !id_numbers.insert(n.clone())
+            {
+                return Err(Invalid::new(
+                    format!("{field}.id_number"),
+                    "appears twice in this household",
+                ));
             }
         }
         for (i, tag) in self.tags.iter_mut().enumerate() {

@@ -114,10 +114,10 @@ fn find(doc: &mut AutoCommit) -> Vec<Found> {
                     raw,
                 });
             }
-            if let Ok(Some((Value::Object(t), id))) = doc.get(&obj, prop) {
-                if t != ObjType::Text {
-                    stack.push((id, child));
-                }
+            if let Ok(Some((Value::Object(t), id))) = doc.get(&obj, prop)
+                && t != ObjType::Text
+            {
+                stack.push((id, child));
             }
         }
     }

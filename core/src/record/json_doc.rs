@@ -148,10 +148,10 @@ fn write_prop(
         }
         scalar => {
             let sv = json_to_scalar(scalar);
-            if let Some((Value::Scalar(existing), _)) = &current {
-                if existing.as_ref() == &sv {
-                    return Ok(());
-                }
+            if let Some((Value::Scalar(existing), _)) = &current
+                && existing.as_ref() == &sv
+            {
+                return Ok(());
             }
             doc.put(obj, prop, sv)
         }
@@ -243,10 +243,10 @@ fn write_list(
             insert_item(doc, list, i, item, &item_path, text_paths)?;
             continue;
         }
-        if let Json::Object(map) = item {
-            if let Some((Value::Object(ObjType::Map), id)) = doc.get(list, i)? {
-                write_map(doc, &id, map, &item_path, text_paths)?;
-            }
+        if let Json::Object(map) = item
+            && let Some((Value::Object(ObjType::Map), id)) = doc.get(list, i)?
+        {
+            write_map(doc, &id, map, &item_path, text_paths)?;
         }
     }
     Ok(())
