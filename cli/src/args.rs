@@ -1,0 +1,110 @@
+//! Command-line arguments: the machine interface scripts and tests rely on.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "gk", about = "Gridkeeper terminal client (网格管家)", version)]
+pub struct Cli {
+    /// The store file (SQLite).
+    #[arg(long, global = true, default_value = "gridkeeper.db")]
+    pub db: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a store (gives this device its actor id).
+    Init {
+        /// Grid used when `add` is not told one.
+        #[arg(long)]
+        grid: Option<String>,
+        /// Recorded as the author of this device's changes.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Add a record; prints its id.
+    Add {
+        kind: String,
+        #[arg(long)]
+        json: String,
+        #[arg(long)]
+        grid: Option<String>,
+    },
+    /// Apply an RFC 7396 merge patch to a record's fields.
+    Update {
+        id: String,
+        #[arg(long)]
+        json: String,
+    },
+    /// A record as JSON (ID and phone numbers masked unless --full).
+    Get {
+        id: String,
+        #[arg(long)]
+        full: bool,
+    },
+    /// Summaries of records of a kind, as a JSON array.
+    List {
+        kind: String,
+        #[arg(long)]
+        grid: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        full: bool,
+    },
+    /// Search by name, pinyin initials, address, phone or ID number suffix.
+    Search {
+        text: String,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        grid: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Who changed what, and when.
+    History { id: String },
+    /// Fields set differently on two devices, with every value.
+    Conflicts { id: String },
+    /// Settle a conflict with one of its values (position as listed by `conflicts`).
+    Resolve {
+        id: String,
+        #[arg(long)]
+        path: String,
+        #[arg(long)]
+        pick: usize,
+    },
+    /// Archive a record (records are never hard-deleted).
+    Archive { id: String },
+    /// Bring an archived record back.
+    Restore { id: String },
+    /// Every record as one JSON object keyed by id, deterministic.
+    Export,
+    /// The heads of every record (input for `changes --since`).
+    Heads,
+    /// Write this store's changes to a file for another store to merge.
+    Changes {
+        #[arg(long)]
+        out: PathBuf,
+        /// A file written by `gk heads` on the receiving store: send only what it lacks.
+        #[arg(long)]
+        since: Option<PathBuf>,
+    },
+    /// Merge a change file, or another store's database file.
+    Merge { file: PathBuf },
+    /// Add one record per line of a JSON Lines file, each in its own transaction.
+    Import {
+        kind: String,
+        #[arg(long)]
+        jsonl: PathBuf,
+        #[arg(long)]
+        grid: Option<String>,
+    },
+    /// Recompute list and search rows from the documents.
+    Rebuild,
+    /// Device, user, record and outbox counts.
+    Status,
+}
