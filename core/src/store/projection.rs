@@ -12,7 +12,8 @@ use crate::record::{self, Envelope};
 
 const TABLES_BY_RECORD_ID: &[&str] = &["households", "members", "places"];
 
-/// Replaces a record's projection rows with those computed from `data`.
+/// Replaces a record's projection rows with those computed from `data`, which the caller
+/// has already validated (and upgraded) for the record's kind.
 pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Result<()> {
     let id = env.id.to_string();
     for table in TABLES_BY_RECORD_ID {
@@ -27,9 +28,7 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
     tx.prepare_cached("DELETE FROM search_keys WHERE rec = ?1")?
         .execute([rec])?;
 
-    let ops = env.kind.ops();
-    let data = ops.load(env, data)?;
-    let entry = ops.project(env, data, tx)?;
+    let entry = env.kind.ops().project(env, data, tx)?;
     let title = entry.names.first().cloned().unwrap_or_default();
     let title = match entry.other.first() {
         Some(address) if env.kind == crate::Kind::Household => format!("{title} · {address}"),
@@ -86,7 +85,8 @@ impl Store {
                     id: id.clone(),
                     reason: "no envelope".into(),
                 })?;
-                replace(tx, &env, record::read_data(&doc))?;
+                let data = env.kind.ops().load(&env, record::read_data(&doc))?;
+                replace(tx, &env, data)?;
             }
             tx.execute("DELETE FROM meta WHERE key = 'projections_stale'", [])?;
             Ok(rows.len())

@@ -46,7 +46,7 @@ impl Store {
         let id = env.id;
         let commit = self.commit_options();
         let hash = doc.commit_with(commit);
-        self.write(|tx| persist_local(tx, &mut doc, &env, hash))?;
+        self.write(|tx| persist_local(tx, &mut doc, &env, hash, Some(data)))?;
         Ok(id)
     }
 
@@ -126,7 +126,7 @@ impl Store {
                 )
                 .map_err(doc_err(id))?;
         }
-        self.commit_loaded(loaded)
+        self.commit_loaded(loaded, Some(data))
     }
 
     /// Archives (or restores) a record. Nothing is hard-deleted, so archiving syncs and merges.
@@ -136,7 +136,7 @@ impl Store {
             .doc
             .put(ROOT, "archived", archived)
             .map_err(doc_err(id))?;
-        self.commit_loaded(loaded)
+        self.commit_loaded(loaded, None)
     }
 
     pub fn history(&mut self, id: RecordId) -> Result<Vec<HistoryEntry>> {
@@ -153,7 +153,7 @@ impl Store {
     pub fn resolve_conflict(&mut self, id: RecordId, path: &str, pick: usize) -> Result<()> {
         let mut loaded = load(&self.conn, id, &self.actor)?;
         conflicts::resolve(&mut loaded.doc, &id.to_string(), path, pick)?;
-        self.commit_loaded(loaded)?;
+        self.commit_loaded(loaded, None)?;
         Ok(())
     }
 
@@ -193,13 +193,15 @@ impl Store {
 
     /// Commits pending edits of a loaded document: saves it, queues the change in the outbox
     /// and recomputes projections, all in one transaction. No-op edits write nothing.
-    fn commit_loaded(&mut self, mut loaded: Loaded) -> Result<bool> {
+    /// `data` is the prepared value just written, when the caller has it: the document's
+    /// `data` now equals it, so projections need not read it back.
+    fn commit_loaded(&mut self, mut loaded: Loaded, data: Option<Json>) -> Result<bool> {
         let opts = self.commit_options();
         let Some(hash) = loaded.doc.commit_with(opts) else {
             return Ok(false);
         };
         let env = record::read_envelope(&loaded.doc).unwrap_or(loaded.env.clone());
-        self.write(|tx| persist_local(tx, &mut loaded.doc, &env, Some(hash)))?;
+        self.write(|tx| persist_local(tx, &mut loaded.doc, &env, Some(hash), data))?;
         Ok(true)
     }
 }
@@ -260,6 +262,7 @@ fn persist_local(
     doc: &mut AutoCommit,
     env: &Envelope,
     hash: Option<automerge::ChangeHash>,
+    data: Option<Json>,
 ) -> Result<()> {
     if let Some(change) = hash.and_then(|h| doc.get_change_by_hash(&h)) {
         tx.prepare_cached(
@@ -271,11 +274,18 @@ fn persist_local(
             change.raw_bytes()
         ])?;
     }
-    save_doc(tx, doc, env)
+    save_doc(tx, doc, env, data)
 }
 
 /// Writes a document and its projections.
-pub(super) fn save_doc(tx: &Transaction<'_>, doc: &mut AutoCommit, env: &Envelope) -> Result<()> {
+/// `prepared` is the kind's validated `data` when the caller just wrote it; otherwise it is
+/// read from the document and checked.
+pub(super) fn save_doc(
+    tx: &Transaction<'_>,
+    doc: &mut AutoCommit,
+    env: &Envelope,
+    prepared: Option<Json>,
+) -> Result<()> {
     let heads = heads_text(doc);
     let bytes = doc.save();
     tx.prepare_cached(
@@ -283,7 +293,11 @@ pub(super) fn save_doc(tx: &Transaction<'_>, doc: &mut AutoCommit, env: &Envelop
          ON CONFLICT (id) DO UPDATE SET archived = excluded.archived, schema_version = excluded.schema_version, doc = excluded.doc, heads = excluded.heads",
     )?
     .execute(params![env.id.to_string(), env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, bytes, heads])?;
-    projection::replace(tx, env, record::read_data(doc))
+    let data = match prepared {
+        Some(data) => data,
+        None => env.kind.ops().load(env, record::read_data(doc))?,
+    };
+    projection::replace(tx, env, data)
 }
 
 pub(super) fn heads_text(doc: &mut AutoCommit) -> String {
