@@ -11,8 +11,11 @@
 //! (tags) are matched by value. Fields named in `text_paths` are Automerge text, edited by a
 //! character diff so two people can both add to a narrative.
 
+use std::collections::HashMap;
+
 use automerge::{
-    AutoCommit, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, transaction::Transactable,
+    AutoCommit, ObjId, ObjType, Prop, ReadDoc, ScalarValue, TextEncoding, Value, hydrate,
+    transaction::Transactable,
 };
 use serde_json::{Map, Number, Value as Json};
 
@@ -125,20 +128,16 @@ fn write_prop(
 ) -> DocResult<()> {
     let current = doc.get(obj, prop.clone())?;
     match new {
-        Json::Object(map) => {
-            let target = match current {
-                Some((Value::Object(ObjType::Map), id)) => id,
-                _ => doc.put_object(obj, prop, ObjType::Map)?,
-            };
-            write_map(doc, &target, map, path, text_paths)
-        }
-        Json::Array(items) => {
-            let target = match current {
-                Some((Value::Object(ObjType::List), id)) => id,
-                _ => doc.put_object(obj, prop, ObjType::List)?,
-            };
-            write_list(doc, &target, items, path, text_paths)
-        }
+        Json::Object(map) => match current {
+            Some((Value::Object(ObjType::Map), id)) => write_map(doc, &id, map, path, text_paths),
+            _ => create(doc, obj, prop, new, path, text_paths, false),
+        },
+        Json::Array(items) => match current {
+            Some((Value::Object(ObjType::List), id)) => {
+                write_list(doc, &id, items, path, text_paths)
+            }
+            _ => create(doc, obj, prop, new, path, text_paths, false),
+        },
         Json::String(s) if is_text_path(path, text_paths) => {
             let target = match current {
                 Some((Value::Object(ObjType::Text), id)) => id,
@@ -261,14 +260,61 @@ fn insert_item(
     text_paths: &[&str],
 ) -> DocResult<()> {
     match item {
-        Json::Object(map) => {
-            let id = doc.insert_object(list, index, ObjType::Map)?;
-            write_map(doc, &id, map, path, text_paths)
-        }
-        Json::Array(items) => {
-            let id = doc.insert_object(list, index, ObjType::List)?;
-            write_list(doc, &id, items, path, text_paths)
+        Json::Object(_) | Json::Array(_) => {
+            create(doc, list, Prop::Seq(index), item, path, text_paths, true)
         }
         scalar => doc.insert(list, index, json_to_scalar(scalar)),
+    }
+}
+
+/// Writes a whole new object in one batch: far cheaper than one operation at a time, since
+/// each single operation re-splices Automerge's columnar op set.
+fn create(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    prop: Prop,
+    value: &Json,
+    path: &str,
+    text_paths: &[&str],
+    insert: bool,
+) -> DocResult<()> {
+    let encoding = doc.document().text_encoding();
+    let tree = to_hydrate(value, path, text_paths, encoding);
+    doc.batch_create_object(obj, prop, &tree, insert)?;
+    Ok(())
+}
+
+/// JSON as an Automerge value tree, with strings at text paths as Automerge text.
+pub fn to_hydrate(
+    value: &Json,
+    path: &str,
+    text_paths: &[&str],
+    encoding: TextEncoding,
+) -> hydrate::Value {
+    match value {
+        Json::Object(map) => {
+            let entries: HashMap<String, hydrate::Value> = map
+                .iter()
+                .map(|(k, v)| {
+                    let child = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    (k.clone(), to_hydrate(v, &child, text_paths, encoding))
+                })
+                .collect();
+            hydrate::Value::Map(entries.into())
+        }
+        Json::Array(items) => {
+            let values: Vec<hydrate::Value> = items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| to_hydrate(v, &format!("{path}[{i}]"), text_paths, encoding))
+                .collect();
+            values.into()
+        }
+        Json::String(s) if is_text_path(path, text_paths) => hydrate::Value::text(encoding, s),
+        scalar => hydrate::Value::Scalar(json_to_scalar(scalar)),
     }
 }

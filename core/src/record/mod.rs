@@ -17,9 +17,7 @@ pub mod merge_patch;
 
 use std::fmt::Debug;
 
-use automerge::{
-    AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable,
-};
+use automerge::{AutoCommit, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use chrono::NaiveDate;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value as Json;
@@ -97,22 +95,33 @@ pub fn new_document(
         id: env.id.to_string(),
         reason: e.to_string(),
     };
-    doc.put(ROOT, "id", env.id.to_string()).map_err(err)?;
-    doc.put(ROOT, "kind", env.kind.as_str()).map_err(err)?;
-    doc.put(ROOT, "grid", env.grid.as_str()).map_err(err)?;
-    doc.put(
-        ROOT,
-        "schema_version",
-        ScalarValue::Uint(env.schema_version),
-    )
-    .map_err(err)?;
-    doc.put(ROOT, "created_at", env.created_at.as_str())
-        .map_err(err)?;
-    doc.put(ROOT, "archived", env.archived).map_err(err)?;
-    let data_obj = doc.put_object(ROOT, "data", ObjType::Map).map_err(err)?;
-    if let Json::Object(map) = data {
-        json_doc::write_map(&mut doc, &data_obj, map, "", text_fields).map_err(err)?;
-    }
+    // The whole first state in one batch: one splice instead of one per field.
+    let encoding = doc.document().text_encoding();
+    let root: std::collections::HashMap<String, automerge::hydrate::Value> = [
+        (
+            "id",
+            automerge::hydrate::Value::from(env.id.to_string().as_str()),
+        ),
+        ("kind", env.kind.as_str().into()),
+        ("grid", env.grid.as_str().into()),
+        (
+            "schema_version",
+            automerge::hydrate::Value::Scalar(ScalarValue::Uint(env.schema_version)),
+        ),
+        ("created_at", env.created_at.as_str().into()),
+        (
+            "archived",
+            automerge::hydrate::Value::Scalar(ScalarValue::Boolean(env.archived)),
+        ),
+        (
+            "data",
+            json_doc::to_hydrate(data, "", text_fields, encoding),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    doc.init_root_from_hydrate(&root.into()).map_err(err)?;
     Ok(doc)
 }
 
