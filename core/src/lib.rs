@@ -10,6 +10,7 @@ pub mod ids;
 pub mod kinds;
 pub mod mask;
 pub mod pinyin_keys;
+pub mod policy;
 pub mod record;
 pub mod store;
 pub mod validate;

@@ -11,7 +11,7 @@ use super::address::Address;
 use crate::error::Invalid;
 use crate::ids::new_item_id;
 use crate::mask;
-use crate::record::{Envelope, RecordKind, SearchEntry};
+use crate::record::{Context, Envelope, RecordKind, SearchEntry};
 use crate::validate::{self, id_number, id_number::Gender, phone};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,7 +169,8 @@ impl Member {
 impl RecordKind for Household {
     const KIND: Kind = Kind::Household;
 
-    fn prepare(&mut self, today: NaiveDate) -> Result<(), Invalid> {
+    fn prepare(&mut self, ctx: &Context) -> Result<(), Invalid> {
+        let today = ctx.today();
         self.address.prepare("address")?;
         self.notes = validate::text("notes", &self.notes, 2000)?;
         let mut ids = HashSet::new();

@@ -2,36 +2,60 @@
 //! them at run time, and [`KindOps`] lets the store handle any kind by name (the terminal
 //! client's `add KIND --json`, merging remote changes, rebuilding projections).
 
+pub mod activity;
 pub mod address;
+pub mod case;
+pub mod case_flow;
+pub mod common;
 pub mod household;
+pub mod mediation;
 pub mod place;
+pub mod visit;
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::error::{Invalid, Result};
-use crate::record::{self, Envelope, RecordKind, SearchEntry};
+use crate::record::{self, Context, Envelope, RecordKind, SearchEntry};
 
+pub use activity::Activity;
+pub use case::Case;
 pub use household::Household;
+pub use mediation::Mediation;
 pub use place::Place;
+pub use visit::Visit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Household,
     Place,
+    Visit,
+    Case,
+    Mediation,
+    Activity,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Household, Kind::Place];
+    pub const ALL: [Kind; 6] = [
+        Kind::Household,
+        Kind::Place,
+        Kind::Visit,
+        Kind::Case,
+        Kind::Mediation,
+        Kind::Activity,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Household => "household",
             Kind::Place => "place",
+            Kind::Visit => "visit",
+            Kind::Case => "case",
+            Kind::Mediation => "mediation",
+            Kind::Activity => "activity",
         }
     }
 
@@ -39,6 +63,10 @@ impl Kind {
         match self {
             Kind::Household => &Ops::<Household>(PhantomData),
             Kind::Place => &Ops::<Place>(PhantomData),
+            Kind::Visit => &Ops::<Visit>(PhantomData),
+            Kind::Case => &Ops::<Case>(PhantomData),
+            Kind::Mediation => &Ops::<Mediation>(PhantomData),
+            Kind::Activity => &Ops::<Activity>(PhantomData),
         }
     }
 }
@@ -55,7 +83,12 @@ impl FromStr for Kind {
         Kind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| Invalid::new("kind", "must be one of: household, place"))
+            .ok_or_else(|| {
+                Invalid::new(
+                    "kind",
+                    "must be one of: household, place, visit, case, mediation, activity",
+                )
+            })
     }
 }
 
@@ -64,10 +97,14 @@ pub trait KindOps: Send + Sync {
     fn schema_version(&self) -> u64;
     fn text_fields(&self) -> &'static [&'static str];
     /// Validates and normalizes the kind's fields given as JSON.
-    fn prepare(&self, data: Json, today: NaiveDate) -> Result<Json>;
+    fn prepare(&self, data: Json, ctx: &Context) -> Result<Json>;
     /// Upgrades (if needed) and checks fields read from a document.
     fn load(&self, env: &Envelope, data: Json) -> Result<Json>;
     fn mask(&self, data: Json) -> Result<Json>;
+    /// Checks an edit against the value before it (append-only timelines).
+    fn check_edit(&self, old: Json, new: Json, ctx: &Context) -> Result<()>;
+    /// Values computed from the fields (a case's state), shown beside them.
+    fn derived(&self, data: Json, ctx: &Context) -> Result<Json>;
     fn project(
         &self,
         env: &Envelope,
@@ -87,8 +124,8 @@ impl<T: RecordKind> KindOps for Ops<T> {
         T::TEXT_FIELDS
     }
 
-    fn prepare(&self, data: Json, today: NaiveDate) -> Result<Json> {
-        record::prepare_json::<T>(data, today).map(|(_, json)| json)
+    fn prepare(&self, data: Json, ctx: &Context) -> Result<Json> {
+        record::prepare_json::<T>(data, ctx).map(|(_, json)| json)
     }
 
     fn load(&self, env: &Envelope, mut data: Json) -> Result<Json> {
@@ -106,6 +143,17 @@ impl<T: RecordKind> KindOps for Ops<T> {
         let mut typed: T = record::from_json(data)?;
         typed.mask();
         Ok(serde_json::to_value(&typed).unwrap_or_default())
+    }
+
+    fn check_edit(&self, old: Json, new: Json, ctx: &Context) -> Result<()> {
+        let old: T = record::from_json(old)?;
+        let new: T = record::from_json(new)?;
+        Ok(T::check_edit(&old, &new, ctx)?)
+    }
+
+    fn derived(&self, data: Json, ctx: &Context) -> Result<Json> {
+        let typed: T = record::from_json(data)?;
+        Ok(typed.derived(ctx))
     }
 
     fn project(

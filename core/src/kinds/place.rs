@@ -1,7 +1,6 @@
 //! Places (场所): shops, rental buildings, firms and public venues in a grid — the "real
 //! units" and "real houses" a worker inspects for fire, electricity and gas hazards.
 
-use chrono::NaiveDate;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +8,7 @@ use super::Kind;
 use super::address::Address;
 use crate::error::Invalid;
 use crate::mask;
-use crate::record::{Envelope, RecordKind, SearchEntry};
+use crate::record::{Context, Envelope, RecordKind, SearchEntry};
 use crate::validate::{self, phone};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +43,7 @@ pub struct Place {
 impl RecordKind for Place {
     const KIND: Kind = Kind::Place;
 
-    fn prepare(&mut self, _today: NaiveDate) -> Result<(), Invalid> {
+    fn prepare(&mut self, _ctx: &Context) -> Result<(), Invalid> {
         self.name = validate::required("name", &self.name)?;
         self.name = validate::text("name", &self.name, 100)?;
         self.address.prepare("address")?;

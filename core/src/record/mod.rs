@@ -11,6 +11,7 @@
 //! live under `data`, written by diff (see [`json_doc`]).
 
 pub mod conflicts;
+pub mod context;
 pub mod history;
 pub mod json_doc;
 pub mod merge_patch;
@@ -18,7 +19,6 @@ pub mod merge_patch;
 use std::fmt::Debug;
 
 use automerge::{AutoCommit, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable};
-use chrono::NaiveDate;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value as Json;
 
@@ -27,6 +27,7 @@ use crate::ids::RecordId;
 use crate::kinds::Kind;
 
 pub use conflicts::{Conflict, ConflictValue};
+pub use context::Context;
 pub use history::HistoryEntry;
 
 /// Rows a kind writes for lists and search. Projections are derived: `Store::rebuild`
@@ -49,7 +50,18 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + Debug + Send + Sync
 
     /// Validates and normalizes in place: trims, fills derived fields (gender and birth date
     /// from an ID number), gives new list items their ids. Errors name the field path.
-    fn prepare(&mut self, today: NaiveDate) -> Result<(), Invalid>;
+    fn prepare(&mut self, ctx: &Context) -> Result<(), Invalid>;
+
+    /// Checks an edit against the value before it; most kinds accept any valid value.
+    fn check_edit(_old: &Self, _new: &Self, _ctx: &Context) -> Result<(), Invalid> {
+        Ok(())
+    }
+
+    /// Values computed from the fields, shown beside them (a case's state and whether it is
+    /// overdue). Never stored, so they cannot conflict.
+    fn derived(&self, _ctx: &Context) -> Json {
+        Json::Null
+    }
 
     /// Hides ID and phone numbers for display.
     fn mask(&mut self);
@@ -214,15 +226,10 @@ fn describe_serde_error(path: &str, message: &str) -> (String, String) {
     (field, "has an invalid value".into())
 }
 
-/// Today in the product's default zone; bounds birth dates.
-pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
 /// Validates a kind's JSON, returning it prepared (normalized, derived fields filled).
-pub fn prepare_json<T: RecordKind>(value: Json, today: NaiveDate) -> Result<(T, Json)> {
+pub fn prepare_json<T: RecordKind>(value: Json, ctx: &Context) -> Result<(T, Json)> {
     let mut typed: T = from_json(value)?;
-    typed.prepare(today)?;
+    typed.prepare(ctx)?;
     let json = serde_json::to_value(&typed)
         .map_err(|e| Error::Invalid(Invalid::new("data", e.to_string())))?;
     Ok((typed, json))

@@ -30,6 +30,25 @@ impl Store {
         let rows = match kind {
             Kind::Household => self.household_rows(grid)?,
             Kind::Place => self.place_rows(grid, full)?,
+            Kind::Case => self.case_rows(grid, chrono::Utc::now(), false)?,
+            Kind::Visit => self.simple_rows(
+                "SELECT record_id, grid, subject_kind, subject_id, visited_at, worker, purpose FROM visits
+                 WHERE archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY visited_at DESC, record_id",
+                &["id", "grid", "subject_kind", "subject_id", "visited_at", "worker", "purpose"],
+                grid,
+            )?,
+            Kind::Mediation => self.simple_rows(
+                "SELECT record_id, grid, dispute_type, risk_level, result, opened_on, last_activity, next_follow_up, needs_escalation FROM mediations
+                 WHERE archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY needs_escalation DESC, opened_on DESC, record_id",
+                &["id", "grid", "dispute_type", "risk_level", "result", "opened_on", "last_activity", "next_follow_up", "needs_escalation"],
+                grid,
+            )?,
+            Kind::Activity => self.simple_rows(
+                "SELECT record_id, grid, topic, activity_type, held_on, participants FROM activities
+                 WHERE archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY held_on DESC, record_id",
+                &["id", "grid", "topic", "activity_type", "held_on", "participants"],
+                grid,
+            )?,
         };
         Ok(match ids {
             None => rows,
@@ -82,6 +101,65 @@ impl Store {
                 "responsible": r.get::<_, Option<String>>(5)?,
                 "contact": if full { contact } else { contact.as_deref().map(mask::phone) },
             }))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Store {
+    /// Cases by deadline, soonest (most overdue) first; `overdue` is judged at `now`.
+    pub fn case_rows(
+        &self,
+        grid: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+        open_only: bool,
+    ) -> Result<Vec<Json>> {
+        let now = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record_id, grid, category, subcategory, severity, state, subject_kind, subject_id, reported_at, deadline,
+                    state NOT IN ('resolved', 'verified', 'closed') AS open
+             FROM cases WHERE archived = 0 AND (?1 IS NULL OR grid = ?1)
+               AND (?2 = 0 OR state NOT IN ('resolved', 'verified', 'closed'))
+             ORDER BY open DESC, deadline, record_id",
+        )?;
+        let rows = stmt.query_map(params![grid, open_only], |r| {
+            let open: bool = r.get(10)?;
+            let deadline: String = r.get(9)?;
+            Ok(json!({
+                "id": r.get::<_, String>(0)?,
+                "kind": "case",
+                "grid": r.get::<_, String>(1)?,
+                "category": r.get::<_, String>(2)?,
+                "subcategory": r.get::<_, Option<String>>(3)?,
+                "severity": r.get::<_, String>(4)?,
+                "state": r.get::<_, String>(5)?,
+                "subject_kind": r.get::<_, Option<String>>(6)?,
+                "subject_id": r.get::<_, Option<String>>(7)?,
+                "reported_at": r.get::<_, String>(8)?,
+                "overdue": open && deadline < now,
+                "deadline": deadline,
+            }))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Rows of a projection table as JSON objects, column by column.
+    fn simple_rows(&self, sql: &str, names: &[&str], grid: Option<&str>) -> Result<Vec<Json>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![grid], |r| {
+            let mut obj = serde_json::Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let v: rusqlite::types::Value = r.get(i)?;
+                let j = match v {
+                    rusqlite::types::Value::Null => Json::Null,
+                    rusqlite::types::Value::Integer(n) => json!(n),
+                    rusqlite::types::Value::Real(f) => json!(f),
+                    rusqlite::types::Value::Text(t) => json!(t),
+                    rusqlite::types::Value::Blob(_) => Json::Null,
+                };
+                obj.insert((*name).to_string(), j);
+            }
+            Ok(Json::Object(obj))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

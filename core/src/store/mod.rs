@@ -5,6 +5,8 @@
 //! Every operation runs in one transaction, so a process killed at any instant leaves either
 //! the whole operation or none of it.
 
+mod agenda;
+mod duties;
 mod exchange_ops;
 mod list;
 mod outbox;
@@ -20,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+pub use agenda::{Agenda, CaseDue, InspectionDue, MediationDue, VisitDue};
 pub use exchange_ops::ApplyReport;
 pub use search::SearchHit;
 
@@ -122,6 +125,32 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+
+    /// The community's working rules (deadlines, visit and inspection intervals).
+    pub fn policies(&self) -> Result<crate::policy::Policies> {
+        match read_meta(&self.conn, "policies")? {
+            Some(text) => serde_json::from_str(&text).map_err(|_| Error::Document {
+                id: "meta".into(),
+                reason: "stored policies do not parse".into(),
+            }),
+            None => Ok(crate::policy::Policies::default()),
+        }
+    }
+
+    pub fn set_policies(&mut self, policies: &crate::policy::Policies) -> Result<()> {
+        let text = serde_json::to_string(policies)
+            .map_err(|e| crate::Invalid::new("policies", e.to_string()))?;
+        self.set_meta("policies", &text)
+    }
+
+    /// What `prepare` sees: now, the signed-in user, the policies.
+    pub fn context(&self) -> Result<crate::record::Context> {
+        Ok(crate::record::Context::new(
+            chrono::Utc::now(),
+            self.user.clone(),
+            self.policies()?,
+        ))
     }
 
     /// Runs `f` in one immediate transaction, committed only if `f` succeeds.

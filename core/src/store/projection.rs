@@ -10,7 +10,17 @@ use crate::error::{Error, Result};
 use crate::pinyin_keys;
 use crate::record::{self, Envelope};
 
-const TABLES_BY_RECORD_ID: &[&str] = &["households", "members", "places"];
+const TABLES_BY_RECORD_ID: &[&str] = &[
+    "households",
+    "members",
+    "places",
+    "visits",
+    "visit_members",
+    "cases",
+    "mediations",
+    "activities",
+    "inspections",
+];
 
 /// Replaces a record's projection rows with those computed from `data`, which the caller
 /// has already validated (and upgraded) for the record's kind.
@@ -29,10 +39,13 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
         .execute([rec])?;
 
     let entry = env.kind.ops().project(env, data, tx)?;
-    let title = entry.names.first().cloned().unwrap_or_default();
-    let title = match entry.other.first() {
-        Some(address) if env.kind == crate::Kind::Household => format!("{title} · {address}"),
-        _ => title,
+    let title = match (entry.names.first(), entry.other.first()) {
+        (Some(name), Some(address)) if env.kind == crate::Kind::Household => {
+            format!("{name} · {address}")
+        }
+        (Some(name), _) => name.clone(),
+        (None, Some(other)) => other.chars().take(40).collect(),
+        (None, None) => String::new(),
     };
     tx.prepare_cached(
         "INSERT INTO search_text (rowid, title, names, other) VALUES (?1, ?2, ?3, ?4)",

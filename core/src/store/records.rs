@@ -16,6 +16,20 @@ use crate::record::{
     merge_patch,
 };
 
+/// A record built and committed in memory, waiting for its transaction.
+struct NewRecord {
+    env: Envelope,
+    doc: AutoCommit,
+    hash: Option<automerge::ChangeHash>,
+    data: Option<Json>,
+}
+
+impl NewRecord {
+    fn persist(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        persist_local(tx, &mut self.doc, &self.env, self.hash, self.data.take())
+    }
+}
+
 /// A document loaded for editing, with the row it came from.
 pub(super) struct Loaded {
     pub doc: AutoCommit,
@@ -31,23 +45,68 @@ impl Store {
 
     /// Creates a record from its fields as JSON (the terminal client's and bindings' path).
     pub fn create_json(&mut self, kind: Kind, grid: &str, data: Json) -> Result<RecordId> {
+        let ctx = self.context()?;
+        let mut new = self.build_new(RecordId::new(), kind, grid, data, &ctx)?;
+        let id = new.env.id;
+        self.write(|tx| new.persist(tx))?;
+        Ok(id)
+    }
+
+    /// Creates several records atomically: all of them or none (a visit and the case it
+    /// raised). Each is validated before anything is written.
+    pub fn create_many(&mut self, records: Vec<(Kind, String, Json)>) -> Result<Vec<RecordId>> {
+        self.create_many_with_ids(
+            records
+                .into_iter()
+                .map(|(k, g, d)| (RecordId::new(), k, g, d))
+                .collect(),
+        )
+    }
+
+    pub(super) fn create_many_with_ids(
+        &mut self,
+        records: Vec<(RecordId, Kind, String, Json)>,
+    ) -> Result<Vec<RecordId>> {
+        let ctx = self.context()?;
+        let mut built = Vec::with_capacity(records.len());
+        for (id, kind, grid, data) in records {
+            built.push(self.build_new(id, kind, &grid, data, &ctx)?);
+        }
+        self.write(|tx| {
+            built.iter_mut().try_for_each(|b| b.persist(tx))?;
+            Ok(())
+        })?;
+        Ok(built.iter().map(|b| b.env.id).collect())
+    }
+
+    /// Validates and builds a new record's document, committed but not yet stored.
+    fn build_new(
+        &self,
+        id: RecordId,
+        kind: Kind,
+        grid: &str,
+        data: Json,
+        ctx: &record::Context,
+    ) -> Result<NewRecord> {
         let grid = crate::validate::required("grid", grid)?;
         let ops = kind.ops();
-        let data = ops.prepare(data, record::today())?;
+        let data = ops.prepare(data, ctx)?;
         let env = Envelope {
-            id: RecordId::new(),
+            id,
             kind,
             grid,
             schema_version: ops.schema_version(),
             archived: false,
-            created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            created_at: ctx.now_text(),
         };
         let mut doc = record::new_document(&env, &data, ops.text_fields(), self.actor.clone())?;
-        let id = env.id;
-        let commit = self.commit_options();
-        let hash = doc.commit_with(commit);
-        self.write(|tx| persist_local(tx, &mut doc, &env, hash, Some(data)))?;
-        Ok(id)
+        let hash = doc.commit_with(self.commit_options());
+        Ok(NewRecord {
+            env,
+            doc,
+            hash,
+            data: Some(data),
+        })
     }
 
     /// The record as its typed struct.
@@ -67,10 +126,15 @@ impl Store {
         let loaded = load(&self.conn, id, &self.actor)?;
         let ops = loaded.env.kind.ops();
         let mut data = ops.load(&loaded.env, record::read_data(&loaded.doc))?;
+        let derived = ops.derived(data.clone(), &self.context()?)?;
         if !full {
             data = ops.mask(data)?;
         }
-        Ok(envelope_json(&loaded.env, data))
+        let mut out = envelope_json(&loaded.env, data);
+        if !derived.is_null() {
+            out["derived"] = derived;
+        }
+        Ok(out)
     }
 
     /// Edits a record through its typed struct; `edit` changes the value in place.
@@ -103,7 +167,10 @@ impl Store {
     fn replace_data(&mut self, mut loaded: Loaded, data: Json) -> Result<bool> {
         let id = loaded.env.id;
         let ops = loaded.env.kind.ops();
-        let data = ops.prepare(data, record::today())?;
+        let ctx = self.context()?;
+        let data = ops.prepare(data, &ctx)?;
+        let old = ops.load(&loaded.env, record::read_data(&loaded.doc))?;
+        ops.check_edit(old, data.clone(), &ctx)?;
         let Json::Object(map) = &data else {
             return Err(Invalid::new("data", "must be an object").into());
         };

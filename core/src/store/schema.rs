@@ -97,6 +97,83 @@ const STEPS: &[Step] = &[
         ",
         rebuild: true,
     },
+    // 3: the six duties — visits, inspections, cases, mediations, activities.
+    Step {
+        sql: "
+        CREATE TABLE visits (
+            record_id TEXT PRIMARY KEY,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL,
+            subject_kind TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            visited_at TEXT NOT NULL,
+            worker TEXT,
+            purpose TEXT NOT NULL
+        );
+        CREATE INDEX visits_subject ON visits (subject_id, visited_at);
+        CREATE INDEX visits_grid ON visits (grid, visited_at);
+        CREATE TABLE visit_members (
+            record_id TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            member_id TEXT NOT NULL,
+            visited_at TEXT NOT NULL,
+            PRIMARY KEY (record_id, member_id)
+        );
+        CREATE INDEX visit_members_member ON visit_members (member_id, visited_at);
+        CREATE TABLE cases (
+            record_id TEXT PRIMARY KEY,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            subcategory TEXT,
+            severity TEXT NOT NULL,
+            state TEXT NOT NULL,
+            subject_kind TEXT,
+            subject_id TEXT,
+            reported_at TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            closed_at TEXT,
+            source_id TEXT
+        );
+        CREATE INDEX cases_open ON cases (grid, state, deadline);
+        CREATE INDEX cases_deadline ON cases (deadline);
+        CREATE TABLE mediations (
+            record_id TEXT PRIMARY KEY,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL,
+            dispute_type TEXT NOT NULL,
+            risk_level TEXT NOT NULL,
+            result TEXT,
+            opened_on TEXT NOT NULL,
+            last_activity TEXT NOT NULL,
+            next_follow_up TEXT,
+            needs_escalation INTEGER NOT NULL
+        );
+        CREATE TABLE inspections (
+            record_id TEXT PRIMARY KEY,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL,
+            template_id TEXT NOT NULL,
+            template_version INTEGER NOT NULL,
+            subject_kind TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            inspected_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            failed_count INTEGER NOT NULL
+        );
+        CREATE INDEX inspections_subject ON inspections (subject_id, status, inspected_at);
+        CREATE TABLE activities (
+            record_id TEXT PRIMARY KEY,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL,
+            topic TEXT NOT NULL,
+            activity_type TEXT NOT NULL,
+            held_on TEXT NOT NULL,
+            participants INTEGER NOT NULL
+        );
+        ",
+        rebuild: true,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;
