@@ -1,12 +1,15 @@
 //! Convergence: random edits on 2–4 stores, changes exchanged in random order with
 //! duplicates and one change at a time (so dependencies often arrive late). Afterwards every
-//! store exports the same JSON, and its projections equal a fresh rebuild.
+//! store exports the same JSON (case timelines and mediation narratives included), agrees on
+//! every case's state, and its projections equal a fresh rebuild.
 
 mod support;
 
 use gridkeeper_core::exchange::{ChangeSet, RecordChanges};
-use gridkeeper_core::kinds::Household;
+use gridkeeper_core::kinds::case::{EscalationLevel, TimelineEntry};
+use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::kinds::household::{HousingType, Member, MemberTag};
+use gridkeeper_core::kinds::{Household, Mediation};
 use gridkeeper_core::{Kind, Store};
 use proptest::prelude::*;
 use rand::seq::SliceRandom;
@@ -17,6 +20,23 @@ use support::household;
 enum Op {
     Create {
         store: usize,
+    },
+    CreateCase {
+        store: usize,
+    },
+    CreateMediation {
+        store: usize,
+    },
+    CaseAct {
+        store: usize,
+        record: usize,
+        action: u8,
+    },
+    Narrative {
+        store: usize,
+        record: usize,
+        at: usize,
+        n: u8,
     },
     Edit {
         store: usize,
@@ -61,6 +81,10 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
 fn op_strategy(stores: usize) -> impl Strategy<Value = Op> {
     prop_oneof![
         2 => (0..stores).prop_map(|store| Op::Create { store }),
+        1 => (0..stores).prop_map(|store| Op::CreateCase { store }),
+        1 => (0..stores).prop_map(|store| Op::CreateMediation { store }),
+        3 => (0..stores, 0..8usize, any::<u8>()).prop_map(|(store, record, action)| Op::CaseAct { store, record, action }),
+        2 => (0..stores, 0..8usize, 0..40usize, any::<u8>()).prop_map(|(store, record, at, n)| Op::Narrative { store, record, at, n }),
         6 => (0..stores, 0..8usize, edit_strategy()).prop_map(|(store, record, edit)| Op::Edit { store, record, edit }),
         1 => (0..stores, 0..8usize, any::<bool>()).prop_map(|(store, record, archived)| Op::Archive { store, record, archived }),
         3 => (0..stores, 0..stores, any::<u64>()).prop_map(|(from, to, seed)| Op::Send { from, to, seed }),
@@ -172,7 +196,9 @@ fn run(n_stores: usize, ops: Vec<Op>) {
                 record,
                 edit,
             } => {
-                let ids = stores[*store].record_ids(None).unwrap_or_default();
+                let ids = stores[*store]
+                    .record_ids(Some(Kind::Household))
+                    .unwrap_or_default();
                 if let Some(id) = ids.get(record % ids.len().max(1)) {
                     stores[*store]
                         .update::<Household>(*id, |h| apply_edit(h, edit))
@@ -184,11 +210,70 @@ fn run(n_stores: usize, ops: Vec<Op>) {
                 record,
                 archived,
             } => {
-                let ids = stores[*store].record_ids(None).unwrap_or_default();
+                let ids = stores[*store]
+                    .record_ids(Some(Kind::Household))
+                    .unwrap_or_default();
                 if let Some(id) = ids.get(record % ids.len().max(1)) {
                     stores[*store]
                         .set_archived(*id, *archived)
                         .unwrap_or_else(|e| panic!("archive: {e}"));
+                }
+            }
+            Op::CreateCase { store } => {
+                let data = serde_json::json!({"category": "hazard", "severity": "high", "description": format!("隐患 {i}")});
+                stores[*store]
+                    .create_json(Kind::Case, "grid-1", data)
+                    .unwrap_or_else(|e| panic!("create case: {e}"));
+            }
+            Op::CreateMediation { store } => {
+                let data = serde_json::json!({"dispute_type": "neighbour", "opened_on": "2026-11-01", "parties": [{"name": "甲"}], "narrative": "起因："});
+                stores[*store]
+                    .create_json(Kind::Mediation, "grid-1", data)
+                    .unwrap_or_else(|e| panic!("create mediation: {e}"));
+            }
+            Op::CaseAct {
+                store,
+                record,
+                action,
+            } => {
+                let ids = stores[*store]
+                    .record_ids(Some(Kind::Case))
+                    .unwrap_or_default();
+                if let Some(id) = ids.get(record % ids.len().max(1)) {
+                    let entry = TimelineEntry {
+                        id: String::new(),
+                        action: CaseAction::ALL[*action as usize % CaseAction::ALL.len()],
+                        at: String::new(),
+                        by: String::new(),
+                        note: String::new(),
+                        reason: "复核不合格".into(),
+                        escalate_to: Some(EscalationLevel::Street),
+                        photos: vec![],
+                    };
+                    // Illegal transitions are refused; legal ones append to the timeline.
+                    let _ = stores[*store].case_transition(*id, entry);
+                }
+            }
+            Op::Narrative {
+                store,
+                record,
+                at,
+                n,
+            } => {
+                let ids = stores[*store]
+                    .record_ids(Some(Kind::Mediation))
+                    .unwrap_or_default();
+                if let Some(id) = ids.get(record % ids.len().max(1)) {
+                    stores[*store]
+                        .update::<Mediation>(*id, |m| {
+                            let chars: Vec<char> = m.narrative.chars().collect();
+                            let pos = at % (chars.len() + 1);
+                            let mut text: String = chars[..pos].iter().collect();
+                            text.push_str(&format!("[{n}]"));
+                            text.extend(&chars[pos..]);
+                            m.narrative = text;
+                        })
+                        .unwrap_or_else(|e| panic!("narrative: {e}"));
                 }
             }
             Op::Send { from, to, seed } if from != to => send(&mut stores, *from, *to, *seed),
@@ -208,6 +293,20 @@ fn run(n_stores: usize, ops: Vec<Op>) {
     let first = stores[0]
         .export_json()
         .unwrap_or_else(|e| panic!("export: {e}"));
+    let case_states = |s: &mut Store| -> Vec<serde_json::Value> {
+        let ids = s.record_ids(Some(Kind::Case)).unwrap_or_default();
+        ids.into_iter()
+            .map(|id| s.get_json(id, true).unwrap_or_default()["derived"].clone())
+            .collect()
+    };
+    let first_states = case_states(&mut stores[0]);
+    for s in stores.iter_mut() {
+        assert_eq!(
+            case_states(s),
+            first_states,
+            "devices disagree on a case's state"
+        );
+    }
     for (i, s) in stores.iter_mut().enumerate() {
         assert_eq!(
             s.export_json().unwrap_or_default(),
