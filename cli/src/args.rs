@@ -32,6 +32,31 @@ pub enum Command {
         json: String,
         #[arg(long)]
         grid: Option<String>,
+        /// With a visit: the case it raised, created in the same step (prints both ids).
+        #[arg(long)]
+        raise_case: Option<String>,
+    },
+    /// Move a case through its closed loop: accept, start, resolve, verify, close, return,
+    /// escalate, comment.
+    Case {
+        id: String,
+        action: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Why it is returned (required for `return`).
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Where it is escalated: community or street (required for `escalate`).
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Today's work: visits, inspections, cases and mediations due.
+    Agenda {
+        #[arg(long)]
+        grid: Option<String>,
+        /// The moment to compute for (RFC 3339); default now.
+        #[arg(long)]
+        now: Option<String>,
     },
     /// Apply an RFC 7396 merge patch to a record's fields.
     Update {

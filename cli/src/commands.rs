@@ -4,6 +4,8 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use gridkeeper_core::exchange::ChangeSet;
+use gridkeeper_core::kinds::case::{EscalationLevel, TimelineEntry};
+use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::{Error, Invalid, Kind, RecordId, Result, Store};
 use serde_json::{Value, json};
 
@@ -20,11 +22,71 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             println!("{}", store.actor_hex());
         }
-        Command::Add { kind, json, grid } => {
+        Command::Add {
+            kind,
+            json,
+            grid,
+            raise_case,
+        } => {
             let mut store = Store::open(db)?;
             let grid = grid_for(&store, grid)?;
-            let id = store.create_json(kind.parse()?, &grid, parse_json("json", &json)?)?;
-            println!("{id}");
+            let kind: Kind = kind.parse()?;
+            match raise_case {
+                Some(case) if kind == Kind::Visit => {
+                    let (visit, case) = store.create_visit_raising_case(
+                        &grid,
+                        parse_json("json", &json)?,
+                        parse_json("raise_case", &case)?,
+                    )?;
+                    println!("{visit}\n{case}");
+                }
+                Some(_) => {
+                    return Err(Invalid::new("raise_case", "only a visit can raise a case").into());
+                }
+                None => println!(
+                    "{}",
+                    store.create_json(kind, &grid, parse_json("json", &json)?)?
+                ),
+            }
+        }
+        Command::Case {
+            id,
+            action,
+            note,
+            reason,
+            to,
+        } => {
+            let action: CaseAction = serde_json::from_value(json!(action)).map_err(|_| Invalid::new("action", "must be one of: accept, start, resolve, verify, close, return, escalate, comment"))?;
+            let escalate_to: Option<EscalationLevel> = match to {
+                Some(t) => Some(
+                    serde_json::from_value(json!(t))
+                        .map_err(|_| Invalid::new("to", "must be community or street"))?,
+                ),
+                None => None,
+            };
+            let entry = TimelineEntry {
+                id: String::new(),
+                action,
+                at: String::new(),
+                by: String::new(),
+                note,
+                reason,
+                escalate_to,
+                photos: vec![],
+            };
+            let state = Store::open(db)?.case_transition(parse_id(&id)?, entry)?;
+            println!("{}", state.as_str());
+        }
+        Command::Agenda { grid, now } => {
+            let now = match now {
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .map_err(|_| {
+                        Invalid::new("now", "must be a time like 2026-11-28T09:00:00+08:00")
+                    })?
+                    .with_timezone(&chrono::Utc),
+                None => chrono::Utc::now(),
+            };
+            print_json(&json!(Store::open(db)?.agenda(grid.as_deref(), now)?));
         }
         Command::Update { id, json } => {
             let mut store = Store::open(db)?;

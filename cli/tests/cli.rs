@@ -189,3 +189,46 @@ fn two_stores_exchange_changes_and_export_identically() {
     );
     assert_eq!(json(&a, &["conflicts", &id]), Value::Array(vec![]));
 }
+
+#[test]
+fn visit_raises_a_case_which_goes_round_its_loop_and_shows_on_the_agenda() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    ok(&db, &["init", "--grid", "grid-1", "--user", "王网格"]);
+    let hh = ok(&db, &["add", "household", "--json", HOUSEHOLD]);
+    let visit = format!(
+        r#"{{"subject":{{"kind":"household","id":"{hh}"}},"purpose":"special_group_care","findings":"燃气软管老化"}}"#
+    );
+    let case = r#"{"category":"hazard","subcategory":"gas","severity":"high","description":"燃气软管老化开裂"}"#;
+    let both = ok(
+        &db,
+        &["add", "visit", "--json", &visit, "--raise-case", case],
+    );
+    let ids: Vec<&str> = both.lines().collect();
+    assert_eq!(ids.len(), 2, "visit and case ids printed");
+    let case_id = ids[1];
+
+    let out = gk(&db, &["case", case_id, "verify"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "illegal transition is invalid input"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot verify a case that is reported"));
+    assert_eq!(
+        ok(&db, &["case", case_id, "accept", "--note", "已联系房东"]),
+        "accepted"
+    );
+    assert_eq!(
+        ok(&db, &["case", case_id, "escalate", "--to", "community"]),
+        "escalated"
+    );
+
+    let agenda = json(&db, &["agenda", "--now", "2099-01-01T00:00:00Z"]);
+    assert_eq!(
+        agenda["cases"][0]["case_id"],
+        Value::String(case_id.to_string())
+    );
+    assert_eq!(agenda["cases"][0]["overdue"], true);
+    assert_eq!(agenda["visits"][0]["tag"], "solitary_elderly");
+}
