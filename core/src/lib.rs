@@ -4,6 +4,8 @@
 //!
 //! The crate is a library, not a framework: [`Store`] owns the database and is the entry point.
 
+pub mod blob_type;
+pub mod checklist;
 pub mod error;
 pub mod exchange;
 pub mod ids;

@@ -171,7 +171,7 @@ fn condition_met(target: &Item, cond: &Condition, answers: &Answers) -> bool {
             .trim()
             .parse::<f64>()
             .is_ok_and(|want| want == *n),
-        (ItemType::MultiChoice, Value::List(values)) => values.iter().any(|v| *v == cond.equals),
+        (ItemType::MultiChoice, Value::List(values)) => values.contains(&cond.equals),
         (ItemType::Photo, _) => false,
         (_, Value::Text(s)) => *s == cond.equals,
         _ => false,

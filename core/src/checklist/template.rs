@@ -187,7 +187,10 @@ impl ChecklistTemplate {
             }
         }
         if self.items().next().is_none() {
-            return Err(Invalid::new("sections", "a template needs at least one item"));
+            return Err(Invalid::new(
+                "sections",
+                "a template needs at least one item",
+            ));
         }
         let mut section_ids = HashSet::new();
         // Items seen so far, for conditions (which may only look back).
@@ -216,8 +219,7 @@ impl ChecklistTemplate {
             }
             for (n, item) in section.items.iter().enumerate() {
                 let item_path = format!("{path}.items[{n}]");
-                item.validate(&earlier)
-                    .map_err(|e| e.within(&item_path))?;
+                item.validate(&earlier).map_err(|e| e.within(&item_path))?;
                 if earlier.insert(item.id.as_str(), item).is_some() {
                     return Err(Invalid::new(
                         format!("{item_path}.id"),
@@ -301,7 +303,10 @@ impl Item {
             return Ok(());
         }
         if self.choices.is_empty() {
-            return Err(Invalid::new("choices", "a choice item needs at least one choice"));
+            return Err(Invalid::new(
+                "choices",
+                "a choice item needs at least one choice",
+            ));
         }
         let mut values = HashSet::new();
         for (c, choice) in self.choices.iter().enumerate() {
@@ -353,7 +358,10 @@ fn validate_condition(
     earlier: &HashMap<&str, &Item>,
 ) -> Result<(), Invalid> {
     if cond.item == own_id {
-        return Err(Invalid::new("relevant.item", "cannot refer to the item itself"));
+        return Err(Invalid::new(
+            "relevant.item",
+            "cannot refer to the item itself",
+        ));
     }
     let Some(target) = earlier.get(cond.item.as_str()) else {
         return Err(Invalid::new(

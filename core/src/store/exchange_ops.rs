@@ -194,7 +194,7 @@ fn apply_record(
             )));
         }
     }
-    save_doc(tx, &mut doc, &env, None)?;
+    save_doc(tx, &mut doc, &env, None, None)?;
     report.changed_records.push(key);
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! the whole operation or none of it.
 
 mod agenda;
+mod blobs;
 mod duties;
 mod exchange_ops;
 mod list;
@@ -23,6 +24,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use crate::error::{Error, Result};
 
 pub use agenda::{Agenda, CaseDue, InspectionDue, MediationDue, VisitDue};
+pub use blobs::{
+    BlobInfo, BlobLimits, BlobRef, BlobState, DEFAULT_MAX_BLOB_BYTES, blob_hash, is_blob_hash,
+};
 pub use exchange_ops::ApplyReport;
 pub use search::SearchHit;
 

@@ -20,13 +20,12 @@ use crate::record::{
 struct NewRecord {
     env: Envelope,
     doc: AutoCommit,
-    hash: Option<automerge::ChangeHash>,
     data: Option<Json>,
 }
 
 impl NewRecord {
     fn persist(&mut self, tx: &Transaction<'_>) -> Result<()> {
-        persist_local(tx, &mut self.doc, &self.env, self.hash, self.data.take())
+        persist_local(tx, &mut self.doc, &self.env, None, self.data.take())
     }
 }
 
@@ -34,7 +33,21 @@ impl NewRecord {
 pub(super) struct Loaded {
     pub doc: AutoCommit,
     pub env: Envelope,
+    pub stored: Stored,
 }
+
+/// A document as stored: its bytes, the heads they hold, and how many change chunks trail
+/// the last full save. A local edit appends its change instead of re-saving the document;
+/// after [`COMPACT_AFTER`] appended changes the next write saves it whole again.
+#[derive(Debug, Default)]
+pub(super) struct Stored {
+    pub bytes: Vec<u8>,
+    pub heads: Vec<automerge::ChangeHash>,
+    pub tail: i64,
+}
+
+/// Bounds how many changes a load replays on top of the saved document.
+const COMPACT_AFTER: i64 = 16;
 
 impl Store {
     /// Creates a record of kind `T` in `grid`. Validates first: on error nothing is written.
@@ -100,11 +113,10 @@ impl Store {
             created_at: ctx.now_text(),
         };
         let mut doc = record::new_document(&env, &data, ops.text_fields(), self.actor.clone())?;
-        let hash = doc.commit_with(self.commit_options());
+        doc.commit_with(self.commit_options());
         Ok(NewRecord {
             env,
             doc,
-            hash,
             data: Some(data),
         })
     }
@@ -264,11 +276,11 @@ impl Store {
     /// `data` now equals it, so projections need not read it back.
     fn commit_loaded(&mut self, mut loaded: Loaded, data: Option<Json>) -> Result<bool> {
         let opts = self.commit_options();
-        let Some(hash) = loaded.doc.commit_with(opts) else {
+        if loaded.doc.commit_with(opts).is_none() {
             return Ok(false);
-        };
+        }
         let env = record::read_envelope(&loaded.doc).unwrap_or(loaded.env.clone());
-        self.write(|tx| persist_local(tx, &mut loaded.doc, &env, Some(hash), data))?;
+        self.write(|tx| persist_local(tx, &mut loaded.doc, &env, Some(loaded.stored), data))?;
         Ok(true)
     }
 }
@@ -308,58 +320,69 @@ pub(super) fn load(
     id: RecordId,
     actor: &automerge::ActorId,
 ) -> Result<Loaded> {
-    let bytes: Vec<u8> = conn
-        .prepare_cached("SELECT doc FROM records WHERE id = ?1")?
-        .query_row([id.to_string()], |r| r.get(0))
+    let (bytes, tail): (Vec<u8>, i64) = conn
+        .prepare_cached("SELECT doc, tail FROM records WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .ok_or_else(|| Error::NotFound(id.to_string()))?;
-    let doc = AutoCommit::load(&bytes)
+    let mut doc = AutoCommit::load(&bytes)
         .map_err(doc_err(id))?
         .with_actor(actor.clone());
     let env = record::read_envelope(&doc).ok_or_else(|| Error::Document {
         id: id.to_string(),
         reason: "no envelope".into(),
     })?;
-    Ok(Loaded { doc, env })
+    let heads = doc.get_heads();
+    Ok(Loaded {
+        doc,
+        env,
+        stored: Stored { bytes, heads, tail },
+    })
 }
 
-/// Saves a document the device just changed: the local change goes to the outbox.
-fn persist_local(
-    tx: &Transaction<'_>,
-    doc: &mut AutoCommit,
-    env: &Envelope,
-    hash: Option<automerge::ChangeHash>,
-    data: Option<Json>,
-) -> Result<()> {
-    if let Some(change) = hash.and_then(|h| doc.get_change_by_hash(&h)) {
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO outbox (record_id, hash, bytes) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![
-            env.id.to_string(),
-            change.hash().to_string(),
-            change.raw_bytes()
-        ])?;
+/// Saves a document the device just changed: the new change goes to the outbox and is
+/// appended to the stored bytes (see [`Stored`]).
+fn persist_local(tx: &Transaction<'_>, doc: &mut AutoCommit, env: &Envelope, stored: Option<Stored>, data: Option<Json>) -> Result<()> {
+    let since = stored.as_ref().map(|s| s.heads.clone()).unwrap_or_default();
+    let changes = doc.get_changes(&since);
+    let mut appended = Vec::new();
+    let mut outbox = tx.prepare_cached("INSERT OR IGNORE INTO outbox (record_id, hash, bytes) VALUES (?1, ?2, ?3)")?;
+    for change in &changes {
+        outbox.execute(params![env.id.to_string(), change.hash().to_string(), change.raw_bytes()])?;
+        appended.extend_from_slice(change.raw_bytes());
     }
-    save_doc(tx, doc, env, data)
+    let added = changes.len() as i64;
+    let bytes = match stored {
+        None => Some((appended, added)),
+        Some(s) if s.tail + added < COMPACT_AFTER => {
+            let mut bytes = s.bytes;
+            bytes.extend_from_slice(&appended);
+            Some((bytes, s.tail + added))
+        }
+        Some(_) => None,
+    };
+    save_doc(tx, doc, env, bytes, data)
 }
 
 /// Writes a document and its projections.
 /// `prepared` is the kind's validated `data` when the caller just wrote it; otherwise it is
 /// read from the document and checked.
+/// `bytes` is the stored form with its count of trailing change chunks, when the caller has
+/// built it by appending; otherwise the document is saved whole.
 pub(super) fn save_doc(
     tx: &Transaction<'_>,
     doc: &mut AutoCommit,
     env: &Envelope,
+    bytes: Option<(Vec<u8>, i64)>,
     prepared: Option<Json>,
 ) -> Result<()> {
     let heads = heads_text(doc);
-    let bytes = doc.save();
+    let (bytes, tail) = bytes.unwrap_or_else(|| (doc.save(), 0));
     tx.prepare_cached(
-        "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (id) DO UPDATE SET archived = excluded.archived, schema_version = excluded.schema_version, doc = excluded.doc, heads = excluded.heads",
+        "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads, tail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET archived = excluded.archived, schema_version = excluded.schema_version, doc = excluded.doc, heads = excluded.heads, tail = excluded.tail",
     )?
-    .execute(params![env.id.to_string(), env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, bytes, heads])?;
+    .execute(params![env.id.to_string(), env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, bytes, heads, tail])?;
     let data = match prepared {
         Some(data) => data,
         None => env.kind.ops().load(env, record::read_data(doc))?,

@@ -23,7 +23,9 @@ const STEPS: &[Step] = &[
             archived INTEGER NOT NULL DEFAULT 0,
             schema_version INTEGER NOT NULL,
             doc BLOB NOT NULL,
-            heads TEXT NOT NULL
+            heads TEXT NOT NULL,
+            -- Change chunks appended after the last full save of `doc`.
+            tail INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX records_kind_grid ON records (kind, grid);
         -- Changes whose dependencies have not arrived yet; applied when they do.
@@ -173,6 +175,25 @@ const STEPS: &[Step] = &[
         );
         ",
         rebuild: true,
+    },
+    // 4: attachments — content-addressed blobs (SHA-256), uploaded and fetched apart from the
+    // documents that reference them by hash.
+    Step {
+        sql: "
+        CREATE TABLE blobs (
+            hash TEXT PRIMARY KEY,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            -- NULL while the blob is known only by reference from another device's record.
+            bytes BLOB,
+            -- 'local': needs upload; 'uploaded': the server has it; 'remote': to be fetched.
+            state TEXT NOT NULL CHECK (state IN ('local', 'uploaded', 'remote')),
+            added_at TEXT,
+            CHECK ((bytes IS NULL) = (state = 'remote'))
+        );
+        CREATE INDEX blobs_state ON blobs (state, added_at);
+        ",
+        rebuild: false,
     },
 ];
 
