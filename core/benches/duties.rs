@@ -12,22 +12,43 @@ use gridkeeper_core::store::Durability;
 use gridkeeper_core::{Kind, RecordId, Store};
 use serde_json::json;
 
-const TAGS: [&str; 4] = ["solitary_elderly", "left_behind_child", "disabled", "empty_nest_elderly"];
+const TAGS: [&str; 4] = [
+    "solitary_elderly",
+    "left_behind_child",
+    "disabled",
+    "empty_nest_elderly",
+];
 
 fn entry(action: CaseAction) -> TimelineEntry {
-    TimelineEntry { id: String::new(), action, at: String::new(), by: String::new(), note: String::new(), reason: String::new(), escalate_to: None, photos: vec![] }
+    TimelineEntry {
+        id: String::new(),
+        action,
+        at: String::new(),
+        by: String::new(),
+        note: String::new(),
+        reason: String::new(),
+        escalate_to: None,
+        photos: vec![],
+    }
 }
 
 fn populate(s: &mut Store) -> Vec<RecordId> {
     let now = Utc::now();
     let mut households = Vec::new();
     for i in 0..500 {
-        let tags: Vec<&str> = if i % 5 == 0 { vec![TAGS[i % 4]] } else { vec![] };
+        let tags: Vec<&str> = if i % 5 == 0 {
+            vec![TAGS[i % 4]]
+        } else {
+            vec![]
+        };
         let data = json!({
             "address": {"compound": "幸福里", "building": format!("{}", i / 20), "room": format!("{}", 100 + i % 20)},
             "members": [{"name": format!("住户{i}"), "tags": tags}, {"name": format!("家属{i}")}],
         });
-        households.push(s.create_json(Kind::Household, "grid-1", data).unwrap_or_else(|e| panic!("{e}")));
+        households.push(
+            s.create_json(Kind::Household, "grid-1", data)
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
     }
     for i in 0..60 {
         let t = ["shop", "rental", "firm", "venue"][i % 4];
@@ -43,18 +64,28 @@ fn populate(s: &mut Store) -> Vec<RecordId> {
     for n in 0..2000 {
         let at = (now - Duration::hours((n as i64 * 53) % (180 * 24))).to_rfc3339();
         let category = ["hazard", "environment", "appeal", "errand"][n % 4];
+        let severity = ["low", "medium", "high"][n % 3];
         let id = s
-            .create_json(Kind::Case, "grid-1", json!({"category": category, "severity": ["low", "medium", "high"][n % 3], "description": format!("事件{n}"), "reported_at": at}))
+            .create_json(Kind::Case, "grid-1", json!({"category": category, "severity": severity, "description": format!("事件{n}"), "reported_at": at}))
             .unwrap_or_else(|e| panic!("{e}"));
-        for action in [CaseAction::Accept, CaseAction::Start, CaseAction::Resolve].iter().take(n % 4) {
-            s.case_transition(id, entry(*action)).unwrap_or_else(|e| panic!("{e}"));
+        for action in [CaseAction::Accept, CaseAction::Start, CaseAction::Resolve]
+            .iter()
+            .take(n % 4)
+        {
+            s.case_transition(id, entry(*action))
+                .unwrap_or_else(|e| panic!("{e}"));
         }
     }
     for n in 0..200 {
         s.create_json(Kind::Mediation, "grid-1", json!({"dispute_type": "neighbour", "opened_on": "2026-08-01", "parties": [{"name": format!("当事人{n}")}], "follow_ups": [{"due": "2026-11-01"}]})).unwrap_or_else(|e| panic!("{e}"));
     }
     for n in 0..300 {
-        s.create_json(Kind::Activity, "grid-1", json!({"topic": format!("活动{n}"), "held_on": "2026-10-01", "participants": 30})).unwrap_or_else(|e| panic!("{e}"));
+        s.create_json(
+            Kind::Activity,
+            "grid-1",
+            json!({"topic": format!("活动{n}"), "held_on": "2026-10-01", "participants": 30}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
     households
 }
@@ -70,9 +101,30 @@ fn bench(c: &mut Criterion) {
 
     let mut s = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
     let now = Utc::now();
-    c.bench_function("agenda (one grid, ~10k records)", |b| b.iter(|| black_box(s.agenda(Some("grid-1"), now).unwrap_or_else(|e| panic!("{e}")))));
-    c.bench_function("open cases by deadline", |b| b.iter(|| black_box(s.case_rows(Some("grid-1"), now, true).unwrap_or_else(|e| panic!("{e}")))));
-    c.bench_function("all cases by deadline (~2k)", |b| b.iter(|| black_box(s.case_rows(Some("grid-1"), now, false).unwrap_or_else(|e| panic!("{e}")))));
+    c.bench_function("agenda (one grid, ~10k records)", |b| {
+        b.iter(|| {
+            black_box(
+                s.agenda(Some("grid-1"), now)
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        })
+    });
+    c.bench_function("open cases by deadline", |b| {
+        b.iter(|| {
+            black_box(
+                s.case_rows(Some("grid-1"), now, true)
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        })
+    });
+    c.bench_function("all cases by deadline (~2k)", |b| {
+        b.iter(|| {
+            black_box(
+                s.case_rows(Some("grid-1"), now, false)
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        })
+    });
     let mut n = 0usize;
     c.bench_function("create a visit, durability=full", |b| {
         b.iter(|| {

@@ -48,7 +48,12 @@ impl MediaType {
     /// common aliases `image/jpg`, `image/pjpeg` and `image/heif` accepted. `None` for any type
     /// that is not an accepted attachment type.
     pub fn parse(text: &str) -> Option<MediaType> {
-        let essence = text.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = text
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match essence.as_str() {
             "image/jpeg" | "image/jpg" | "image/pjpeg" => Some(MediaType::Jpeg),
             "image/png" => Some(MediaType::Png),
@@ -85,7 +90,9 @@ pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
     }
     if bytes.len() >= 12
         && &bytes[4..8] == b"ftyp"
-        && HEIC_BRANDS.iter().any(|brand| &bytes[8..12] == brand.as_slice())
+        && HEIC_BRANDS
+            .iter()
+            .any(|brand| &bytes[8..12] == brand.as_slice())
     {
         return Some(MediaType::Heic);
     }
@@ -139,7 +146,10 @@ mod tests {
         assert_eq!(MediaType::parse("IMAGE/JPG"), Some(MediaType::Jpeg));
         assert_eq!(MediaType::parse("image/heif"), Some(MediaType::Heic));
         assert_eq!(MediaType::parse("text/plain"), None);
-        assert!(declared_matches("image/png; charset=binary", MediaType::Png));
+        assert!(declared_matches(
+            "image/png; charset=binary",
+            MediaType::Png
+        ));
         assert!(declared_matches("application/octet-stream", MediaType::Pdf));
         assert!(!declared_matches("image/jpeg", MediaType::Png));
         assert!(!declared_matches("text/plain", MediaType::Pdf));

@@ -156,23 +156,39 @@ fn edits_append_to_the_stored_document_and_compact_periodically() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut s = store(&dir, "worker-a");
     let id = s
-        .create_json(Kind::Household, "grid-1", household("1", "101", &[("许仙", None, None)]))
+        .create_json(
+            Kind::Household,
+            "grid-1",
+            household("1", "101", &[("许仙", None, None)]),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
     let tail = |s: &gridkeeper_core::Store| -> i64 {
         s.connection()
-            .query_row("SELECT tail FROM records WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT tail FROM records WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
             .unwrap_or(-1)
     };
     assert_eq!(tail(&s), 1, "a new record is stored as its first change");
     let mut max_tail = 0;
     for n in 0..40 {
-        s.patch_json(id, &json!({"notes": format!("第{n}次走访")})).unwrap_or_else(|e| panic!("{e}"));
+        s.patch_json(id, &json!({"notes": format!("第{n}次走访")}))
+            .unwrap_or_else(|e| panic!("{e}"));
         max_tail = max_tail.max(tail(&s));
     }
-    assert!(max_tail < 16, "compacted before the tail grew past the bound");
+    assert!(
+        max_tail < 16,
+        "compacted before the tail grew past the bound"
+    );
     assert!(tail(&s) < max_tail || max_tail == 15);
     let h = s.get::<Household>(id).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(h.data.notes, "第39次走访");
     assert_eq!(s.history(id).unwrap_or_default().len(), 41);
-    assert_eq!(s.outbox_len().unwrap_or_default(), 41, "every change queued exactly once");
+    assert_eq!(
+        s.outbox_len().unwrap_or_default(),
+        41,
+        "every change queued exactly once"
+    );
 }

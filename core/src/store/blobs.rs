@@ -154,9 +154,8 @@ fn check_size(len: u64, limits: BlobLimits) -> Result<()> {
 /// Size cap, then sniffing, then the declared type: the media type of an acceptable new blob.
 fn check_new_blob(bytes: &[u8], declared: Option<&str>, limits: BlobLimits) -> Result<MediaType> {
     check_size(bytes.len() as u64, limits)?;
-    let sniffed = blob_type::sniff(bytes).ok_or_else(|| {
-        invalid("content is not an accepted type (JPEG, PNG, WebP, HEIC or PDF)")
-    })?;
+    let sniffed = blob_type::sniff(bytes)
+        .ok_or_else(|| invalid("content is not an accepted type (JPEG, PNG, WebP, HEIC or PDF)"))?;
     if let Some(declared) = declared
         && !blob_type::declared_matches(declared, sniffed)
     {
@@ -246,7 +245,9 @@ impl Store {
     /// Sets the attachment limits for new blobs; blobs already stored are kept.
     pub fn set_blob_limits(&mut self, limits: BlobLimits) -> Result<()> {
         if limits.max_bytes == 0 || i64::try_from(limits.max_bytes).is_err() {
-            return Err(Invalid::new("blob_limits.max_bytes", "must be between 1 and 2^63-1").into());
+            return Err(
+                Invalid::new("blob_limits.max_bytes", "must be between 1 and 2^63-1").into(),
+            );
         }
         self.set_meta(LIMITS_KEY, &limits.max_bytes.to_string())
     }

@@ -342,13 +342,25 @@ pub(super) fn load(
 
 /// Saves a document the device just changed: the new change goes to the outbox and is
 /// appended to the stored bytes (see [`Stored`]).
-fn persist_local(tx: &Transaction<'_>, doc: &mut AutoCommit, env: &Envelope, stored: Option<Stored>, data: Option<Json>) -> Result<()> {
+fn persist_local(
+    tx: &Transaction<'_>,
+    doc: &mut AutoCommit,
+    env: &Envelope,
+    stored: Option<Stored>,
+    data: Option<Json>,
+) -> Result<()> {
     let since = stored.as_ref().map(|s| s.heads.clone()).unwrap_or_default();
     let changes = doc.get_changes(&since);
     let mut appended = Vec::new();
-    let mut outbox = tx.prepare_cached("INSERT OR IGNORE INTO outbox (record_id, hash, bytes) VALUES (?1, ?2, ?3)")?;
+    let mut outbox = tx.prepare_cached(
+        "INSERT OR IGNORE INTO outbox (record_id, hash, bytes) VALUES (?1, ?2, ?3)",
+    )?;
     for change in &changes {
-        outbox.execute(params![env.id.to_string(), change.hash().to_string(), change.raw_bytes()])?;
+        outbox.execute(params![
+            env.id.to_string(),
+            change.hash().to_string(),
+            change.raw_bytes()
+        ])?;
         appended.extend_from_slice(change.raw_bytes());
     }
     let added = changes.len() as i64;
