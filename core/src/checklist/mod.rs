@@ -22,6 +22,9 @@ pub use template::{
 };
 pub use xlsform::{ImportReport, RowIssue, XlsFormError};
 
+/// Templates by (id, version): what an inspection is checked against.
+pub type Templates = std::collections::BTreeMap<(String, u32), ChecklistTemplate>;
+
 /// The templates that ship with Gridkeeper, as JSON in `core/templates/`.
 const BUILTIN: [&str; 2] = [
     include_str!("../../templates/fire_safety.json"),

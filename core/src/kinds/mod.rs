@@ -8,6 +8,7 @@ pub mod case;
 pub mod case_flow;
 pub mod common;
 pub mod household;
+pub mod inspection;
 pub mod mediation;
 pub mod place;
 pub mod visit;
@@ -24,6 +25,7 @@ use crate::record::{self, Context, Envelope, RecordKind, SearchEntry};
 pub use activity::Activity;
 pub use case::Case;
 pub use household::Household;
+pub use inspection::Inspection;
 pub use mediation::Mediation;
 pub use place::Place;
 pub use visit::Visit;
@@ -33,16 +35,18 @@ pub enum Kind {
     Household,
     Place,
     Visit,
+    Inspection,
     Case,
     Mediation,
     Activity,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Household,
         Kind::Place,
         Kind::Visit,
+        Kind::Inspection,
         Kind::Case,
         Kind::Mediation,
         Kind::Activity,
@@ -53,6 +57,7 @@ impl Kind {
             Kind::Household => "household",
             Kind::Place => "place",
             Kind::Visit => "visit",
+            Kind::Inspection => "inspection",
             Kind::Case => "case",
             Kind::Mediation => "mediation",
             Kind::Activity => "activity",
@@ -64,6 +69,7 @@ impl Kind {
             Kind::Household => &Ops::<Household>(PhantomData),
             Kind::Place => &Ops::<Place>(PhantomData),
             Kind::Visit => &Ops::<Visit>(PhantomData),
+            Kind::Inspection => &Ops::<Inspection>(PhantomData),
             Kind::Case => &Ops::<Case>(PhantomData),
             Kind::Mediation => &Ops::<Mediation>(PhantomData),
             Kind::Activity => &Ops::<Activity>(PhantomData),
@@ -86,7 +92,7 @@ impl FromStr for Kind {
             .ok_or_else(|| {
                 Invalid::new(
                     "kind",
-                    "must be one of: household, place, visit, case, mediation, activity",
+                    "must be one of: household, place, visit, inspection, case, mediation, activity",
                 )
             })
     }

@@ -4,6 +4,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use std::sync::Arc;
+
+use crate::checklist::Templates;
 use crate::policy::Policies;
 
 #[derive(Debug, Clone)]
@@ -11,6 +14,8 @@ pub struct Context {
     pub now: DateTime<Utc>,
     pub user: Option<String>,
     pub policies: Policies,
+    /// Checklist templates installed on this device, by (id, version).
+    pub templates: Arc<Templates>,
 }
 
 impl Context {
@@ -19,6 +24,7 @@ impl Context {
             now,
             user,
             policies,
+            templates: Arc::default(),
         }
     }
 

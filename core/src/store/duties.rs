@@ -8,7 +8,9 @@ use crate::error::{Invalid, Result};
 use crate::ids::RecordId;
 use crate::kinds::case::{Case, CaseSource, TimelineEntry};
 use crate::kinds::case_flow::CaseState;
+use crate::kinds::inspection::Inspection;
 use crate::kinds::{Kind, Visit};
+use crate::record;
 
 impl Store {
     /// Records a visit and the case it raised, atomically: the visit lists the case and the
@@ -50,6 +52,70 @@ impl Store {
             ),
         ])?;
         Ok((ids[0], ids[1]))
+    }
+
+    /// Raises the hazard case for a failed checklist item and records it on the inspection,
+    /// atomically. Category, hazard kind and severity come from the template item.
+    pub fn raise_case_for_item(
+        &mut self,
+        inspection: RecordId,
+        item: &str,
+        description: &str,
+    ) -> Result<RecordId> {
+        let ctx = self.context()?;
+        let mut loaded = super::records::load(&self.conn, inspection, &self.actor)?;
+        if loaded.env.kind != Kind::Inspection {
+            return Err(crate::Error::WrongKind {
+                id: inspection.to_string(),
+                expected: "inspection".into(),
+                actual: loaded.env.kind.to_string(),
+            });
+        }
+        let mut current: Inspection = record::hydrate(&loaded.doc, &loaded.env)?;
+        let template = current.template(&ctx)?.clone();
+        let template_item = template
+            .item(item)
+            .ok_or_else(|| Invalid::new("item", "is not an item of this checklist"))?;
+        if !current.failed_items(&template).iter().any(|f| f == item) {
+            return Err(Invalid::new(
+                "item",
+                "has not failed; a hazard case is raised for failed items",
+            )
+            .into());
+        }
+        let description = if description.trim().is_empty() {
+            template_item.label.clone()
+        } else {
+            description.to_string()
+        };
+        let severity = template_item
+            .severity_if_failed
+            .map(|s| serde_json::to_value(s).unwrap_or_default())
+            .unwrap_or_else(|| serde_json::json!("medium"));
+        let case_id = RecordId::new();
+        let case = serde_json::json!({
+            "category": "hazard",
+            "subcategory": template_item.hazard_category.clone().unwrap_or_default(),
+            "severity": severity,
+            "description": description,
+            "subject": current.subject,
+            "source": {"kind": "inspection", "id": inspection.to_string(), "item": item},
+        });
+        let mut new_case =
+            self.build_new(case_id, Kind::Case, &loaded.env.grid.clone(), case, &ctx)?;
+        current.actions.entry(item.to_string()).or_default().case_id = Some(case_id.to_string());
+        let data =
+            serde_json::to_value(&current).map_err(|e| Invalid::new("data", e.to_string()))?;
+        let data = super::records::stage_data(&mut loaded, data, &ctx)?;
+        let mut edit = self.finish_edit(loaded, Some(data));
+        self.write(|tx| {
+            new_case.persist(tx)?;
+            if let Some(edit) = edit.as_mut() {
+                edit.persist(tx)?;
+            }
+            Ok(())
+        })?;
+        Ok(case_id)
     }
 
     /// Appends a transition to a case's timeline if it is legal from the current state;

@@ -37,6 +37,12 @@ impl Store {
                 &["id", "grid", "subject_kind", "subject_id", "visited_at", "worker", "purpose"],
                 grid,
             )?,
+            Kind::Inspection => self.simple_rows(
+                "SELECT record_id, grid, template_id, template_version, subject_kind, subject_id, inspected_at, status, failed_count FROM inspections
+                 WHERE archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY inspected_at DESC, record_id",
+                &["id", "grid", "template_id", "template_version", "subject_kind", "subject_id", "inspected_at", "status", "failed_count"],
+                grid,
+            )?,
             Kind::Mediation => self.simple_rows(
                 "SELECT record_id, grid, dispute_type, risk_level, result, opened_on, last_activity, next_follow_up, needs_escalation FROM mediations
                  WHERE archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY needs_escalation DESC, opened_on DESC, record_id",

@@ -15,6 +15,7 @@ mod projection;
 mod records;
 pub mod schema;
 mod search;
+mod templates;
 
 use std::path::Path;
 
@@ -45,6 +46,8 @@ pub struct Store {
     conn: Connection,
     actor: ActorId,
     user: Option<String>,
+    /// Installed checklist templates, read once and refreshed when one is installed.
+    templates: std::sync::Arc<crate::checklist::Templates>,
 }
 
 impl Store {
@@ -94,10 +97,12 @@ impl Store {
             reason: "actor id is not hex".into(),
         })?;
         let user = read_meta(&conn, "user")?;
+        let templates = std::sync::Arc::new(templates::read_all(&conn)?);
         Ok(Store {
             conn,
             actor: ActorId::from(bytes),
             user,
+            templates,
         })
     }
 
@@ -150,11 +155,10 @@ impl Store {
 
     /// What `prepare` sees: now, the signed-in user, the policies.
     pub fn context(&self) -> Result<crate::record::Context> {
-        Ok(crate::record::Context::new(
-            chrono::Utc::now(),
-            self.user.clone(),
-            self.policies()?,
-        ))
+        let mut ctx =
+            crate::record::Context::new(chrono::Utc::now(), self.user.clone(), self.policies()?);
+        ctx.templates = self.templates.clone();
+        Ok(ctx)
     }
 
     /// Runs `f` in one immediate transaction, committed only if `f` succeeds.

@@ -17,15 +17,35 @@ use crate::record::{
 };
 
 /// A record built and committed in memory, waiting for its transaction.
-struct NewRecord {
-    env: Envelope,
+pub(super) struct NewRecord {
+    pub(super) env: Envelope,
     doc: AutoCommit,
     data: Option<Json>,
 }
 
 impl NewRecord {
-    fn persist(&mut self, tx: &Transaction<'_>) -> Result<()> {
+    pub(super) fn persist(&mut self, tx: &Transaction<'_>) -> Result<()> {
         persist_local(tx, &mut self.doc, &self.env, None, self.data.take())
+    }
+}
+
+/// An edit committed in memory, waiting for its transaction.
+pub(super) struct PendingEdit {
+    doc: AutoCommit,
+    env: Envelope,
+    stored: Option<Stored>,
+    data: Option<Json>,
+}
+
+impl PendingEdit {
+    pub(super) fn persist(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        persist_local(
+            tx,
+            &mut self.doc,
+            &self.env,
+            self.stored.take(),
+            self.data.take(),
+        )
     }
 }
 
@@ -93,7 +113,7 @@ impl Store {
     }
 
     /// Validates and builds a new record's document, committed but not yet stored.
-    fn build_new(
+    pub(super) fn build_new(
         &self,
         id: RecordId,
         kind: Kind,
@@ -177,37 +197,64 @@ impl Store {
     }
 
     fn replace_data(&mut self, mut loaded: Loaded, data: Json) -> Result<bool> {
-        let id = loaded.env.id;
-        let ops = loaded.env.kind.ops();
         let ctx = self.context()?;
-        let data = ops.prepare(data, &ctx)?;
-        let old = ops.load(&loaded.env, record::read_data(&loaded.doc))?;
-        ops.check_edit(old, data.clone(), &ctx)?;
-        let Json::Object(map) = &data else {
-            return Err(Invalid::new("data", "must be an object").into());
-        };
-        let data_obj = match automerge::ReadDoc::get(&loaded.doc, ROOT, "data") {
-            Ok(Some((automerge::Value::Object(_), obj))) => obj,
-            _ => loaded
-                .doc
-                .put_object(ROOT, "data", automerge::ObjType::Map)
-                .map_err(doc_err(id))?,
-        };
-        json_doc::write_map(&mut loaded.doc, &data_obj, map, "", ops.text_fields())
-            .map_err(doc_err(id))?;
-        if loaded.env.schema_version < ops.schema_version() {
-            loaded
-                .doc
-                .put(
-                    ROOT,
-                    "schema_version",
-                    automerge::ScalarValue::Uint(ops.schema_version()),
-                )
-                .map_err(doc_err(id))?;
-        }
+        let data = stage_data(&mut loaded, data, &ctx)?;
         self.commit_loaded(loaded, Some(data))
     }
 
+    /// Commits a staged edit and returns it ready to persist, or `None` if nothing changed.
+    pub(super) fn finish_edit(
+        &self,
+        mut loaded: Loaded,
+        data: Option<Json>,
+    ) -> Option<PendingEdit> {
+        loaded.doc.commit_with(self.commit_options())?;
+        let env = record::read_envelope(&loaded.doc).unwrap_or(loaded.env.clone());
+        Some(PendingEdit {
+            doc: loaded.doc,
+            env,
+            stored: Some(loaded.stored),
+            data,
+        })
+    }
+}
+
+/// Validates new field values and writes their differences into a loaded document,
+/// uncommitted; returns the prepared value.
+pub(super) fn stage_data(loaded: &mut Loaded, data: Json, ctx: &record::Context) -> Result<Json> {
+    let id = loaded.env.id;
+    let ops = loaded.env.kind.ops();
+    // Rules about what may change come first: "this cannot be changed" says more than a
+    // validation error inside the change would.
+    let old = ops.load(&loaded.env, record::read_data(&loaded.doc))?;
+    ops.check_edit(old, data.clone(), ctx)?;
+    let data = ops.prepare(data, ctx)?;
+    let Json::Object(map) = &data else {
+        return Err(Invalid::new("data", "must be an object").into());
+    };
+    let data_obj = match automerge::ReadDoc::get(&loaded.doc, ROOT, "data") {
+        Ok(Some((automerge::Value::Object(_), obj))) => obj,
+        _ => loaded
+            .doc
+            .put_object(ROOT, "data", automerge::ObjType::Map)
+            .map_err(doc_err(id))?,
+    };
+    json_doc::write_map(&mut loaded.doc, &data_obj, map, "", ops.text_fields())
+        .map_err(doc_err(id))?;
+    if loaded.env.schema_version < ops.schema_version() {
+        loaded
+            .doc
+            .put(
+                ROOT,
+                "schema_version",
+                automerge::ScalarValue::Uint(ops.schema_version()),
+            )
+            .map_err(doc_err(id))?;
+    }
+    Ok(data)
+}
+
+impl Store {
     /// Archives (or restores) a record. Nothing is hard-deleted, so archiving syncs and merges.
     pub fn set_archived(&mut self, id: RecordId, archived: bool) -> Result<bool> {
         let mut loaded = load(&self.conn, id, &self.actor)?;
@@ -274,13 +321,11 @@ impl Store {
     /// and recomputes projections, all in one transaction. No-op edits write nothing.
     /// `data` is the prepared value just written, when the caller has it: the document's
     /// `data` now equals it, so projections need not read it back.
-    fn commit_loaded(&mut self, mut loaded: Loaded, data: Option<Json>) -> Result<bool> {
-        let opts = self.commit_options();
-        if loaded.doc.commit_with(opts).is_none() {
+    fn commit_loaded(&mut self, loaded: Loaded, data: Option<Json>) -> Result<bool> {
+        let Some(mut edit) = self.finish_edit(loaded, data) else {
             return Ok(false);
-        }
-        let env = record::read_envelope(&loaded.doc).unwrap_or(loaded.env.clone());
-        self.write(|tx| persist_local(tx, &mut loaded.doc, &env, Some(loaded.stored), data))?;
+        };
+        self.write(|tx| edit.persist(tx))?;
         Ok(true)
     }
 }

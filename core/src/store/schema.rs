@@ -195,6 +195,18 @@ const STEPS: &[Step] = &[
         ",
         rebuild: false,
     },
+    // 5: checklist templates, synced down from supervisors; an (id, version) never changes.
+    Step {
+        sql: "
+        CREATE TABLE templates (
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (id, version)
+        );
+        ",
+        rebuild: false,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;
