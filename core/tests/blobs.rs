@@ -539,3 +539,48 @@ fn fresh_store_has_the_blobs_table() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(indexed, 1);
 }
+
+/// A photo taken on one device travels by reference: the other device learns of it when the
+/// record merges, lists it to fetch, and accepts the real bytes (type and size learnt then).
+#[test]
+fn photos_in_merged_records_become_references_to_fetch() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut a = Store::init(dir.path().join("a.db"), Some("a")).unwrap_or_else(|e| panic!("{e}"));
+    let mut b = Store::init(dir.path().join("b.db"), Some("b")).unwrap_or_else(|e| panic!("{e}"));
+    let photo = a
+        .add_blob(&PNG, Some("image/png"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let subject = gridkeeper_core::RecordId::new().to_string();
+    a.create_json(
+        gridkeeper_core::Kind::Visit,
+        "grid-1",
+        serde_json::json!({"subject": {"kind": "place", "id": subject}, "photos": [photo.hash]}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        a.blobs_to_upload(10).unwrap_or_default(),
+        vec![photo.clone()],
+        "the author uploads it"
+    );
+    assert!(a.blobs_to_fetch(10).unwrap_or_default().is_empty());
+
+    let changes = a.changes(None).unwrap_or_else(|e| panic!("{e}"));
+    b.apply_changes(&changes).unwrap_or_else(|e| panic!("{e}"));
+    let wanted: Vec<String> = b
+        .blobs_to_fetch(10)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.hash)
+        .collect();
+    assert_eq!(wanted, vec![photo.hash.clone()]);
+    assert!(b.store_fetched_blob(&photo.hash, b"not the photo").is_err());
+    let fetched = b
+        .store_fetched_blob(&photo.hash, &PNG)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fetched, photo);
+    assert_eq!(
+        b.get_blob(&photo.hash).unwrap_or_default(),
+        Some(PNG.to_vec())
+    );
+    assert!(b.blobs_to_fetch(10).unwrap_or_default().is_empty());
+}

@@ -64,6 +64,7 @@ impl RecordKind for Activity {
         Ok(SearchEntry {
             names: vec![self.topic.clone()],
             other: vec![self.venue.clone()],
+            attachments: self.photos.clone(),
         })
     }
 }

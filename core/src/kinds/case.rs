@@ -304,9 +304,12 @@ impl RecordKind for Case {
             closed_at,
             self.source.as_ref().map(|s| s.id.clone()),
         ])?;
+        let mut attachments = self.photos.clone();
+        attachments.extend(self.timeline.iter().flat_map(|e| e.photos.iter().cloned()));
         Ok(SearchEntry {
             names: vec![],
             other: vec![self.description.clone()],
+            attachments,
         })
     }
 }

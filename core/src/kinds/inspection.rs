@@ -207,6 +207,21 @@ impl RecordKind for Inspection {
             if self.status == InspectionStatus::Completed { "completed" } else { "draft" },
             failed as i64,
         ])?;
-        Ok(SearchEntry::default())
+        let mut attachments = self.photos.clone();
+        for answer in self.answers.values() {
+            attachments.extend(answer.evidence().iter().cloned());
+            if let checklist::Value::List(values) = answer.value() {
+                attachments.extend(
+                    values
+                        .iter()
+                        .filter(|v| crate::store::is_blob_hash(v))
+                        .cloned(),
+                );
+            }
+        }
+        Ok(SearchEntry {
+            attachments,
+            ..SearchEntry::default()
+        })
     }
 }

@@ -253,6 +253,7 @@ impl RecordKind for Mediation {
         Ok(SearchEntry {
             names: self.parties.iter().map(|p| p.name.clone()).collect(),
             other: vec![],
+            attachments: self.signatures.iter().map(|s| s.blob.clone()).collect(),
         })
     }
 }

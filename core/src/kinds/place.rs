@@ -87,6 +87,7 @@ impl RecordKind for Place {
         let mut entry = SearchEntry {
             names: vec![self.name.clone()],
             other: vec![self.address.one_line()],
+            attachments: vec![],
         };
         if !self.responsible.is_empty() {
             entry.names.push(self.responsible.clone());

@@ -96,6 +96,7 @@ impl RecordKind for Visit {
         Ok(SearchEntry {
             names: vec![],
             other: vec![self.findings.clone()],
+            attachments: self.photos.clone(),
         })
     }
 }

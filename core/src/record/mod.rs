@@ -38,6 +38,8 @@ pub struct SearchEntry {
     pub names: Vec<String>,
     /// Everything else one may search by: address parts, phone and ID numbers.
     pub other: Vec<String>,
+    /// Hashes of the attachments the record references: the device fetches those it lacks.
+    pub attachments: Vec<String>,
 }
 
 /// A record kind: a typed struct plus its rules.

@@ -422,17 +422,22 @@ impl Store {
             if state != BlobState::Remote {
                 return Ok(known);
             }
-            if known.size != bytes.len() as u64 {
+                        // A record names its attachments by hash alone; size 0 and an empty type mean
+            // "not yet known", learnt from the bytes themselves.
+            if known.size != 0 && known.size != bytes.len() as u64 {
                 return Err(invalid("size does not match the reference"));
             }
-            if sniffed.map(MediaType::as_str) != Some(known.media_type.as_str()) {
+            let Some(sniffed) = sniffed else {
+                return Err(invalid("content is not an accepted type (JPEG, PNG, WebP, HEIC or PDF)"));
+            };
+            if !known.media_type.is_empty() && sniffed.as_str() != known.media_type {
                 return Err(invalid("content type does not match the reference"));
             }
             tx.execute(
-                "UPDATE blobs SET bytes = ?2, state = 'uploaded' WHERE hash = ?1",
-                params![hash, bytes],
+                "UPDATE blobs SET bytes = ?2, state = 'uploaded', size = ?3, media_type = ?4 WHERE hash = ?1",
+                params![hash, bytes, bytes.len() as i64, sniffed.as_str()],
             )?;
-            Ok(known)
+            Ok(BlobRef { hash: hash.to_string(), media_type: sniffed.as_str().to_string(), size: bytes.len() as u64 })
         })
     }
 }

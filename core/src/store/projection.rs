@@ -56,6 +56,17 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
         entry.names.join("\n"),
         entry.other.join("\n")
     ])?;
+    // Attachments this device does not hold yet become references to fetch.
+    let mut reference = tx.prepare_cached(
+        "INSERT OR IGNORE INTO blobs (hash, media_type, size, bytes, state, added_at) VALUES (?1, '', 0, NULL, 'remote', NULL)",
+    )?;
+    for hash in entry
+        .attachments
+        .iter()
+        .filter(|h| crate::store::is_blob_hash(h))
+    {
+        reference.execute([hash])?;
+    }
     let mut insert_key =
         tx.prepare_cached("INSERT OR IGNORE INTO search_keys (key, rec) VALUES (?1, ?2)")?;
     let mut insert_gram =
