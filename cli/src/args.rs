@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(name = "gk", about = "Gridkeeper terminal client (网格管家)", version)]
@@ -50,6 +50,25 @@ pub enum Command {
         #[arg(long)]
         to: Option<String>,
     },
+    /// Raise the hazard case for a failed checklist item of an inspection.
+    RaiseCase {
+        inspection: String,
+        item: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Checklist templates: list, install the built-in ones, or import an XLSForm workbook.
+    Templates {
+        #[command(subcommand)]
+        action: TemplateAction,
+    },
+    /// Add a photo, signature or document; prints its reference (hash, type, size).
+    Attach {
+        file: PathBuf,
+        /// The media type the file claims to be (checked against its content).
+        #[arg(long)]
+        media_type: Option<String>,
+    },
     /// Today's work: visits, inspections, cases and mediations due.
     Agenda {
         #[arg(long)]
@@ -73,12 +92,18 @@ pub enum Command {
     /// Summaries of records of a kind, as a JSON array.
     List {
         kind: String,
-        #[arg(long)]
-        grid: Option<String>,
-        #[arg(long)]
-        search: Option<String>,
-        #[arg(long)]
-        full: bool,
+        #[command(flatten)]
+        filter: ListFilter,
+    },
+    /// Same as `list household`.
+    Households {
+        #[command(flatten)]
+        filter: ListFilter,
+    },
+    /// Same as `list place`.
+    Places {
+        #[command(flatten)]
+        filter: ListFilter,
     },
     /// Search by name, pinyin initials, address, phone or ID number suffix.
     Search {
@@ -132,4 +157,33 @@ pub enum Command {
     Rebuild,
     /// Device, user, record and outbox counts.
     Status,
+}
+
+/// Which records `list` shows.
+#[derive(Debug, Args)]
+pub struct ListFilter {
+    #[arg(long)]
+    pub grid: Option<String>,
+    /// Name, pinyin initials, address, phone or ID number suffix.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Show ID and phone numbers unmasked.
+    #[arg(long)]
+    pub full: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateAction {
+    /// Installed templates (id, version, title).
+    List,
+    /// Install 消防安全 and 燃气用电安全.
+    InstallBuiltin,
+    /// Import an XLSForm (.xlsx) as a template version; prints the rows it could not use.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        version: u32,
+    },
 }

@@ -1,6 +1,6 @@
 //! Each command: parse what the user typed, call core, print the result.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::Path;
 
 use gridkeeper_core::exchange::ChangeSet;
@@ -9,18 +9,22 @@ use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::{Error, Invalid, Kind, RecordId, Result, Store};
 use serde_json::{Value, json};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, ListFilter, TemplateAction};
+use crate::output::{self, Failure};
 
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_path();
     match cli.command {
         Command::Init { grid, user } => {
+            // Checked before the file is created: a refused init leaves nothing behind.
+            let grid = grid
+                .map(|g| gridkeeper_core::validate::required("grid", &g))
+                .transpose()?;
             let mut store = Store::init(db, user.as_deref())?;
             if let Some(g) = grid {
-                let g = gridkeeper_core::validate::required("grid", &g)?;
                 store.set_meta("default_grid", &g)?;
             }
-            println!("{}", store.actor_hex());
+            output::line(store.actor_hex())?;
         }
         Command::Add {
             kind,
@@ -38,15 +42,15 @@ pub fn run(cli: Cli) -> Result<()> {
                         parse_json("json", &json)?,
                         parse_json("raise_case", &case)?,
                     )?;
-                    println!("{visit}\n{case}");
+                    output::line(visit)?;
+                    output::line(case)?;
                 }
                 Some(_) => {
                     return Err(Invalid::new("raise_case", "only a visit can raise a case").into());
                 }
-                None => println!(
-                    "{}",
-                    store.create_json(kind, &grid, parse_json("json", &json)?)?
-                ),
+                None => {
+                    output::line(store.create_json(kind, &grid, parse_json("json", &json)?)?)?
+                }
             }
         }
         Command::Case {
@@ -75,7 +79,23 @@ pub fn run(cli: Cli) -> Result<()> {
                 photos: vec![],
             };
             let state = Store::open(db)?.case_transition(parse_id(&id)?, entry)?;
-            println!("{}", state.as_str());
+            output::line(state.as_str())?;
+        }
+        Command::RaiseCase {
+            inspection,
+            item,
+            description,
+        } => {
+            output::line(Store::open(db)?.raise_case_for_item(
+                parse_id(&inspection)?,
+                &item,
+                &description,
+            )?)?;
+        }
+        Command::Templates { action } => templates(db, action)?,
+        Command::Attach { file, media_type } => {
+            let reference = Store::open(db)?.add_blob_file(&file, media_type.as_deref())?;
+            output::json(&json!(reference))?;
         }
         Command::Agenda { grid, now } => {
             let now = match now {
@@ -86,28 +106,19 @@ pub fn run(cli: Cli) -> Result<()> {
                     .with_timezone(&chrono::Utc),
                 None => chrono::Utc::now(),
             };
-            print_json(&json!(Store::open(db)?.agenda(grid.as_deref(), now)?));
+            output::json(&json!(Store::open(db)?.agenda(grid.as_deref(), now)?))?;
         }
         Command::Update { id, json } => {
             let mut store = Store::open(db)?;
             let changed = store.patch_json(parse_id(&id)?, &parse_json("json", &json)?)?;
-            println!("{}", if changed { "changed" } else { "unchanged" });
+            output::line(if changed { "changed" } else { "unchanged" })?;
         }
-        Command::Get { id, full } => print_json(&Store::open(db)?.get_json(parse_id(&id)?, full)?),
-        Command::List {
-            kind,
-            grid,
-            search,
-            full,
-        } => {
-            let rows = Store::open(db)?.list_json(
-                kind.parse()?,
-                grid.as_deref(),
-                search.as_deref(),
-                full,
-            )?;
-            print_json(&Value::Array(rows));
+        Command::Get { id, full } => {
+            output::json(&Store::open(db)?.get_json(parse_id(&id)?, full)?)?
         }
+        Command::List { kind, filter } => list(db, kind.parse()?, filter)?,
+        Command::Households { filter } => list(db, Kind::Household, filter)?,
+        Command::Places { filter } => list(db, Kind::Place, filter)?,
         Command::Search {
             text,
             kind,
@@ -116,20 +127,20 @@ pub fn run(cli: Cli) -> Result<()> {
         } => {
             let kind: Option<Kind> = kind.map(|k| k.parse()).transpose()?;
             let hits = Store::open(db)?.search(&text, kind, grid.as_deref(), limit)?;
-            print_json(&json!(hits));
+            output::json(&json!(hits))?;
         }
-        Command::History { id } => print_json(&json!(Store::open(db)?.history(parse_id(&id)?)?)),
+        Command::History { id } => output::json(&json!(Store::open(db)?.history(parse_id(&id)?)?))?,
         Command::Conflicts { id } => {
-            print_json(&json!(Store::open(db)?.conflicts(parse_id(&id)?)?))
+            output::json(&json!(Store::open(db)?.conflicts(parse_id(&id)?)?))?
         }
         Command::Resolve { id, path, pick } => {
             Store::open(db)?.resolve_conflict(parse_id(&id)?, &path, pick)?;
-            println!("resolved");
+            output::line("resolved")?;
         }
         Command::Archive { id } => archive(db, &id, true)?,
         Command::Restore { id } => archive(db, &id, false)?,
-        Command::Export => println!("{}", Store::open(db)?.export_json()?),
-        Command::Heads => print_json(&json!(Store::open(db)?.heads()?)),
+        Command::Export => output::line(Store::open(db)?.export_json()?)?,
+        Command::Heads => output::json(&json!(Store::open(db)?.heads()?))?,
         Command::Changes { out, since } => {
             let mut store = Store::open(db)?;
             let since = match since {
@@ -143,41 +154,68 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let set = store.changes(since.as_ref())?;
             std::fs::write(&out, set.encode())?;
-            println!(
+            output::line(format!(
                 "{} changes of {} records",
                 set.change_count(),
                 set.records.len()
-            );
+            ))?;
         }
         Command::Merge { file } => {
             let bytes = std::fs::read(&file)?;
             let set = if ChangeSet::is_change_file(&bytes) {
                 ChangeSet::decode(&bytes)?
             } else if bytes.starts_with(b"SQLite format 3\0") {
-                Store::open(&file)?.changes(None)?
+                match Store::open(&file) {
+                    Ok(mut other) => other.changes(None)?,
+                    Err(Error::NotInitialised) => return Err(not_mergeable().into()),
+                    Err(e) => return Err(e.into()),
+                }
             } else {
-                return Err(Invalid::new(
-                    "file",
-                    "is neither a change file nor a Gridkeeper store",
-                )
-                .into());
+                return Err(not_mergeable().into());
             };
             let report = Store::open(db)?.apply_changes(&set)?;
-            print_json(
+            output::json(
                 &json!({"applied": report.applied, "waiting": report.waiting, "changed_records": report.changed_records}),
-            );
+            )?;
         }
         Command::Import { kind, jsonl, grid } => import(db, &kind, &jsonl, grid)?,
-        Command::Rebuild => println!("{}", Store::open(db)?.rebuild()?),
+        Command::Rebuild => output::line(Store::open(db)?.rebuild()?)?,
         Command::Status => {
             let store = Store::open(db)?;
-            print_json(&json!({
+            output::json(&json!({
                 "actor": store.actor_hex(),
                 "user": store.user(),
                 "default_grid": store.meta("default_grid")?,
                 "records": store.record_ids(None)?.len(),
                 "outbox": store.outbox_len()?,
-            }));
+            }))?;
+        }
+    }
+    Ok(())
+}
+
+fn templates(db: &Path, action: TemplateAction) -> Result<()> {
+    let mut store = Store::open(db)?;
+    match action {
+        TemplateAction::List => {
+            let rows: Vec<Value> = store
+                .templates()
+                .iter()
+                .map(|t| json!({"id": t.id, "version": t.version, "title": t.title, "place_types": t.place_types}))
+                .collect();
+            output::json(&Value::Array(rows))?;
+        }
+        TemplateAction::InstallBuiltin => output::line(store.install_builtin_templates()?)?,
+        TemplateAction::Import { file, id, version } => {
+            let report = store.import_xlsform(&std::fs::read(&file)?, &id, version)?;
+            let issues: Vec<Value> = report
+                .issues
+                .iter()
+                .map(|i| json!({"sheet": i.sheet, "row": i.row, "column": i.column, "message": i.message}))
+                .collect();
+            output::json(
+                &json!({"id": report.template.id, "version": report.template.version, "items": report.template.items().count(), "issues": issues}),
+            )?;
         }
     }
     Ok(())
@@ -194,58 +232,65 @@ fn grid_for(store: &Store, grid: Option<String>) -> Result<String> {
     }
 }
 
+fn list(db: &Path, kind: Kind, filter: ListFilter) -> Result<()> {
+    let rows = Store::open(db)?.list_json(
+        kind,
+        filter.grid.as_deref(),
+        filter.search.as_deref(),
+        filter.full,
+    )?;
+    output::json(&Value::Array(rows))
+}
+
 fn archive(db: &Path, id: &str, archived: bool) -> Result<()> {
     let changed = Store::open(db)?.set_archived(parse_id(id)?, archived)?;
-    println!("{}", if changed { "changed" } else { "unchanged" });
-    Ok(())
+    output::line(if changed { "changed" } else { "unchanged" })
+}
+
+fn not_mergeable() -> Invalid {
+    Invalid::new("file", "is neither a change file nor a Gridkeeper store")
 }
 
 /// One record per line, each committed before its id is printed: a crash loses at most the
-/// line being written, and every printed id is stored.
-fn import(db: &Path, kind: &str, path: &Path, grid: Option<String>) -> Result<()> {
+/// line being written, and every printed id is stored. A bad line stops the import there,
+/// with the lines before it kept.
+fn import(db: &Path, kind: &str, path: &Path, grid: Option<String>) -> Result<(), Failure> {
     let kind: Kind = kind.parse()?;
     let mut store = Store::open(db)?;
     let grid = grid_for(&store, grid)?;
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
-    let stdout = std::io::stdout();
-    for (n, line) in file.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
+    let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut buf = Vec::new();
+    for line in 1.. {
+        buf.clear();
+        if file.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        let at = |error: Error| Failure::AtLine { line, error };
+        let text = std::str::from_utf8(&buf)
+            .map_err(|_| at(Invalid::new("json", "is not UTF-8 text").into()))?;
+        // Spreadsheet tools on Windows start their UTF-8 files with a byte order mark.
+        let text = text.trim_start_matches('\u{feff}');
+        if text.trim().is_empty() {
             continue;
         }
-        let at_line = |e: Invalid| Invalid::new(format!("line {}: {}", n + 1, e.field), e.reason);
-        let value = parse_json("json", &line).map_err(at_line)?;
-        let id = store.create_json(kind, &grid, value).map_err(|e| match e {
-            Error::Invalid(inv) => Error::Invalid(at_line(inv)),
-            other => other,
-        })?;
-        let mut out = stdout.lock();
-        writeln!(out, "{id}")?;
-        out.flush()?;
+        let value = parse_json("json", text).map_err(|e| at(e.into()))?;
+        let id = store.create_json(kind, &grid, value).map_err(at)?;
+        output::line(id)?;
     }
     Ok(())
 }
 
+/// Says where the JSON went wrong, never what it said (it may hold personal data).
 fn parse_json(field: &str, text: &str) -> Result<Value, Invalid> {
     serde_json::from_str(text).map_err(|e| {
-        Invalid::new(
-            field,
-            format!(
-                "is not valid JSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        )
+        let at = match e.line() {
+            1 => format!("column {}", e.column()),
+            n => format!("line {n}, column {}", e.column()),
+        };
+        Invalid::new(field, format!("is not valid JSON ({at})"))
     })
 }
 
 fn parse_id(id: &str) -> Result<RecordId, Invalid> {
     id.parse()
-}
-
-fn print_json(value: &Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
 }

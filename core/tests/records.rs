@@ -192,3 +192,30 @@ fn edits_append_to_the_stored_document_and_compact_periodically() {
         "every change queued exactly once"
     );
 }
+
+#[test]
+fn a_renamed_member_is_no_longer_found_by_the_old_name() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "worker-a");
+    let id = s
+        .create_json(
+            Kind::Household,
+            "g",
+            household("1", "101", &[("李四", None, None)]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.update::<Household>(id, |h| h.members[0].name = "王五".into())
+        .unwrap_or_else(|e| panic!("{e}"));
+    for stale in ["李四", "李", "ls", "lisi"] {
+        assert!(
+            s.search(stale, None, None, 10)
+                .unwrap_or_default()
+                .is_empty(),
+            "{stale} still finds it"
+        );
+    }
+    assert_eq!(
+        s.search("王五", None, None, 10).unwrap_or_default().len(),
+        1
+    );
+}

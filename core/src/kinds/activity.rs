@@ -39,6 +39,7 @@ pub struct Activity {
 
 impl RecordKind for Activity {
     const KIND: Kind = Kind::Activity;
+    const TABLES: &'static [&'static str] = &["activities"];
 
     fn prepare(&mut self, _ctx: &Context) -> Result<(), Invalid> {
         self.topic = validate::required("topic", &self.topic)?;

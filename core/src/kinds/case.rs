@@ -178,6 +178,8 @@ impl Case {
 
 impl RecordKind for Case {
     const KIND: Kind = Kind::Case;
+    const TABLES: &'static [&'static str] = &["cases"];
+    const CHECKS_EDITS: bool = true;
 
     fn prepare(&mut self, ctx: &Context) -> Result<(), Invalid> {
         self.description = validate::required("description", &self.description)?;

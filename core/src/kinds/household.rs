@@ -168,6 +168,7 @@ impl Member {
 
 impl RecordKind for Household {
     const KIND: Kind = Kind::Household;
+    const TABLES: &'static [&'static str] = &["households", "members"];
 
     fn prepare(&mut self, ctx: &Context) -> Result<(), Invalid> {
         let today = ctx.today();

@@ -89,6 +89,8 @@ impl Inspection {
 
 impl RecordKind for Inspection {
     const KIND: Kind = Kind::Inspection;
+    const TABLES: &'static [&'static str] = &["inspections"];
+    const CHECKS_EDITS: bool = true;
 
     fn prepare(&mut self, ctx: &Context) -> Result<(), Invalid> {
         self.subject.prepare("subject")?;

@@ -150,6 +150,7 @@ impl Mediation {
 
 impl RecordKind for Mediation {
     const KIND: Kind = Kind::Mediation;
+    const TABLES: &'static [&'static str] = &["mediations"];
     const TEXT_FIELDS: &'static [&'static str] = &["narrative", "agreement_text"];
 
     fn prepare(&mut self, _ctx: &Context) -> Result<(), Invalid> {

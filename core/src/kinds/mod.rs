@@ -101,6 +101,8 @@ impl FromStr for Kind {
 /// A kind's rules, reachable by name. Implemented once, generically, for every [`RecordKind`].
 pub trait KindOps: Send + Sync {
     fn schema_version(&self) -> u64;
+    fn tables(&self) -> &'static [&'static str];
+    fn checks_edits(&self) -> bool;
     fn text_fields(&self) -> &'static [&'static str];
     /// Validates and normalizes the kind's fields given as JSON.
     fn prepare(&self, data: Json, ctx: &Context) -> Result<Json>;
@@ -124,6 +126,14 @@ struct Ops<T>(PhantomData<fn() -> T>);
 impl<T: RecordKind> KindOps for Ops<T> {
     fn schema_version(&self) -> u64 {
         T::SCHEMA_VERSION
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        T::TABLES
+    }
+
+    fn checks_edits(&self) -> bool {
+        T::CHECKS_EDITS
     }
 
     fn text_fields(&self) -> &'static [&'static str] {

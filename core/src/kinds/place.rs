@@ -42,6 +42,7 @@ pub struct Place {
 
 impl RecordKind for Place {
     const KIND: Kind = Kind::Place;
+    const TABLES: &'static [&'static str] = &["places"];
 
     fn prepare(&mut self, _ctx: &Context) -> Result<(), Invalid> {
         self.name = validate::required("name", &self.name)?;

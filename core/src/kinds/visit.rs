@@ -50,6 +50,7 @@ pub struct Visit {
 
 impl RecordKind for Visit {
     const KIND: Kind = Kind::Visit;
+    const TABLES: &'static [&'static str] = &["visits", "visit_members"];
 
     fn prepare(&mut self, ctx: &Context) -> Result<(), Invalid> {
         self.subject.prepare("subject")?;

@@ -45,6 +45,10 @@ pub struct SearchEntry {
 /// A record kind: a typed struct plus its rules.
 pub trait RecordKind: Serialize + DeserializeOwned + Clone + Debug + Send + Sync + 'static {
     const KIND: Kind;
+    /// The projection tables this kind writes rows to (keyed by `record_id`).
+    const TABLES: &'static [&'static str];
+    /// Whether `check_edit` has rules; when not, edits skip reading the old value.
+    const CHECKS_EDITS: bool = false;
     /// Bumped when the shape of `data` changes; older documents are upgraded when read.
     const SCHEMA_VERSION: u64 = 1;
     /// Free-text narratives kept as Automerge text (dotted paths without list indices).

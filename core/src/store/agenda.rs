@@ -168,22 +168,13 @@ impl Store {
         });
 
         for row in self.case_rows(grid, now, true)? {
-            let text = |k: &str| {
-                row.get(k)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
             agenda.cases.push(CaseDue {
-                case_id: text("id"),
-                category: text("category"),
-                severity: text("severity"),
-                state: text("state"),
-                deadline: text("deadline"),
-                overdue: row
-                    .get("overdue")
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(false),
+                case_id: row.id,
+                category: row.category,
+                severity: row.severity,
+                state: row.state,
+                deadline: row.deadline,
+                overdue: row.overdue,
             });
         }
 

@@ -30,7 +30,15 @@ impl Store {
         let rows = match kind {
             Kind::Household => self.household_rows(grid)?,
             Kind::Place => self.place_rows(grid, full)?,
-            Kind::Case => self.case_rows(grid, chrono::Utc::now(), false)?,
+            Kind::Case => self
+                .case_rows(grid, chrono::Utc::now(), false)?
+                .into_iter()
+                .map(|row| {
+                    let mut v = serde_json::to_value(row).unwrap_or_default();
+                    v["kind"] = json!("case");
+                    v
+                })
+                .collect(),
             Kind::Visit => self.simple_rows(
                 "SELECT record_id, grid, subject_kind, subject_id, visited_at, worker, purpose FROM visits
                  WHERE archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY visited_at DESC, record_id",
@@ -113,13 +121,14 @@ impl Store {
 }
 
 impl Store {
-    /// Cases by deadline, soonest (most overdue) first; `overdue` is judged at `now`.
+    /// Cases by deadline, open ones first and the most overdue at the top; `overdue` is
+    /// judged at `now`.
     pub fn case_rows(
         &self,
         grid: Option<&str>,
         now: chrono::DateTime<chrono::Utc>,
         open_only: bool,
-    ) -> Result<Vec<Json>> {
+    ) -> Result<Vec<CaseRow>> {
         let now = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut stmt = self.conn.prepare_cached(
             "SELECT record_id, grid, category, subcategory, severity, state, subject_kind, subject_id, reported_at, deadline,
@@ -131,20 +140,19 @@ impl Store {
         let rows = stmt.query_map(params![grid, open_only], |r| {
             let open: bool = r.get(10)?;
             let deadline: String = r.get(9)?;
-            Ok(json!({
-                "id": r.get::<_, String>(0)?,
-                "kind": "case",
-                "grid": r.get::<_, String>(1)?,
-                "category": r.get::<_, String>(2)?,
-                "subcategory": r.get::<_, Option<String>>(3)?,
-                "severity": r.get::<_, String>(4)?,
-                "state": r.get::<_, String>(5)?,
-                "subject_kind": r.get::<_, Option<String>>(6)?,
-                "subject_id": r.get::<_, Option<String>>(7)?,
-                "reported_at": r.get::<_, String>(8)?,
-                "overdue": open && deadline < now,
-                "deadline": deadline,
-            }))
+            Ok(CaseRow {
+                id: r.get(0)?,
+                grid: r.get(1)?,
+                category: r.get(2)?,
+                subcategory: r.get(3)?,
+                severity: r.get(4)?,
+                state: r.get(5)?,
+                subject_kind: r.get(6)?,
+                subject_id: r.get(7)?,
+                reported_at: r.get(8)?,
+                overdue: open && deadline < now,
+                deadline,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -169,6 +177,22 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A line of the case list: what a worker scans to decide what to do next.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CaseRow {
+    pub id: String,
+    pub grid: String,
+    pub category: String,
+    pub subcategory: Option<String>,
+    pub severity: String,
+    pub state: String,
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<String>,
+    pub reported_at: String,
+    pub deadline: String,
+    pub overdue: bool,
 }
 
 fn split(s: &str) -> Vec<&str> {

@@ -29,6 +29,7 @@ pub use blobs::{
     BlobInfo, BlobLimits, BlobRef, BlobState, DEFAULT_MAX_BLOB_BYTES, blob_hash, is_blob_hash,
 };
 pub use exchange_ops::ApplyReport;
+pub use list::CaseRow;
 pub use search::SearchHit;
 
 /// How hard each commit pushes to disk. `Full` survives power loss (a phone whose battery
@@ -197,6 +198,9 @@ fn connect(path: &Path, durability: Durability) -> Result<Connection> {
     )?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every write runs a couple of dozen distinct statements; the default cache of 16
+    // would re-prepare them on every record.
+    conn.set_prepared_statement_cache_capacity(128);
     if schema::migrate_to(&mut conn, schema::LATEST)? {
         conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('projections_stale', '1')",

@@ -10,23 +10,14 @@ use crate::error::{Error, Result};
 use crate::pinyin_keys;
 use crate::record::{self, Envelope};
 
-const TABLES_BY_RECORD_ID: &[&str] = &[
-    "households",
-    "members",
-    "places",
-    "visits",
-    "visit_members",
-    "cases",
-    "mediations",
-    "activities",
-    "inspections",
-];
+/// Search tables, keyed by the record's rowid.
+const SEARCH_TABLES: [&str; 3] = ["search_text", "search_keys", "search_grams"];
 
 /// Replaces a record's projection rows with those computed from `data`, which the caller
 /// has already validated (and upgraded) for the record's kind.
 pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Result<()> {
     let id = env.id.to_string();
-    for table in TABLES_BY_RECORD_ID {
+    for table in env.kind.ops().tables() {
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE record_id = ?1"))?
             .execute([&id])?;
     }
@@ -36,6 +27,8 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
     tx.prepare_cached("DELETE FROM search_text WHERE rowid = ?1")?
         .execute([rec])?;
     tx.prepare_cached("DELETE FROM search_keys WHERE rec = ?1")?
+        .execute([rec])?;
+    tx.prepare_cached("DELETE FROM search_grams WHERE rec = ?1")?
         .execute([rec])?;
 
     let entry = env.kind.ops().project(env, data, tx)?;
@@ -89,9 +82,10 @@ impl Store {
     /// Recomputes every projection row from the documents alone; returns how many records.
     pub fn rebuild(&mut self) -> Result<usize> {
         self.write(|tx| {
-            for table in TABLES_BY_RECORD_ID
+            for table in crate::Kind::ALL
                 .iter()
-                .chain(&["search_text", "search_keys"])
+                .flat_map(|k| k.ops().tables())
+                .chain(SEARCH_TABLES.iter())
             {
                 tx.execute(&format!("DELETE FROM {table}"), [])?;
             }
