@@ -50,6 +50,8 @@ pub enum Error {
     NoConflict { id: String, path: String },
     #[error("the store at this path has not been initialised (run `gk init`)")]
     NotInitialised,
+    #[error("this file is a database but not a Gridkeeper store; it was left untouched")]
+    NotAStore,
     #[error(
         "the store was written by a newer Gridkeeper (schema {found}, this build knows {known})"
     )]

@@ -1,4 +1,4 @@
-//! Convergence: random edits on 2–4 stores, changes exchanged in random order with
+//! Convergence: random edits of every kind on 2–4 stores, changes exchanged in random order with
 //! duplicates and one change at a time (so dependencies often arrive late). Afterwards every
 //! store exports the same JSON (case timelines and mediation narratives included), agrees on
 //! every case's state, and its projections equal a fresh rebuild.
@@ -10,7 +10,7 @@ use gridkeeper_core::kinds::case::{EscalationLevel, TimelineEntry};
 use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::kinds::household::{HousingType, Member, MemberTag};
 use gridkeeper_core::kinds::{Household, Mediation};
-use gridkeeper_core::{Kind, Store};
+use gridkeeper_core::{Kind, RecordId, Store};
 use proptest::prelude::*;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -26,6 +26,18 @@ enum Op {
     },
     CreateMediation {
         store: usize,
+    },
+    CreateVisit {
+        store: usize,
+    },
+    CreateActivity {
+        store: usize,
+    },
+    Inspect {
+        store: usize,
+        record: usize,
+        item: u8,
+        pass: bool,
     },
     CaseAct {
         store: usize,
@@ -83,6 +95,9 @@ fn op_strategy(stores: usize) -> impl Strategy<Value = Op> {
         2 => (0..stores).prop_map(|store| Op::Create { store }),
         1 => (0..stores).prop_map(|store| Op::CreateCase { store }),
         1 => (0..stores).prop_map(|store| Op::CreateMediation { store }),
+        1 => (0..stores).prop_map(|store| Op::CreateVisit { store }),
+        1 => (0..stores).prop_map(|store| Op::CreateActivity { store }),
+        2 => (0..stores, 0..8usize, any::<u8>(), any::<bool>()).prop_map(|(store, record, item, pass)| Op::Inspect { store, record, item, pass }),
         3 => (0..stores, 0..8usize, any::<u8>()).prop_map(|(store, record, action)| Op::CaseAct { store, record, action }),
         2 => (0..stores, 0..8usize, 0..40usize, any::<u8>()).prop_map(|(store, record, at, n)| Op::Narrative { store, record, at, n }),
         6 => (0..stores, 0..8usize, edit_strategy()).prop_map(|(store, record, edit)| Op::Edit { store, record, edit }),
@@ -179,6 +194,10 @@ fn run(n_stores: usize, ops: Vec<Op>) {
     let mut stores: Vec<Store> = (0..n_stores)
         .map(|i| support::store(&dir, &format!("device-{i}")))
         .collect();
+    for s in stores.iter_mut() {
+        s.install_builtin_templates()
+            .unwrap_or_else(|e| panic!("templates: {e}"));
+    }
     for (i, op) in ops.iter().enumerate() {
         match op {
             Op::Create { store } => {
@@ -230,6 +249,46 @@ fn run(n_stores: usize, ops: Vec<Op>) {
                 stores[*store]
                     .create_json(Kind::Mediation, "grid-1", data)
                     .unwrap_or_else(|e| panic!("create mediation: {e}"));
+            }
+            Op::CreateVisit { store } => {
+                let data = serde_json::json!({"subject": {"kind": "household", "id": RecordId::new().to_string()}, "findings": format!("走访 {i}")});
+                stores[*store]
+                    .create_json(Kind::Visit, "grid-1", data)
+                    .unwrap_or_else(|e| panic!("create visit: {e}"));
+            }
+            Op::CreateActivity { store } => {
+                let data = serde_json::json!({"topic": format!("反诈宣传 {i}"), "held_on": "2026-11-20", "participants": i});
+                stores[*store]
+                    .create_json(Kind::Activity, "grid-1", data)
+                    .unwrap_or_else(|e| panic!("create activity: {e}"));
+            }
+            Op::Inspect {
+                store,
+                record,
+                item,
+                pass,
+            } => {
+                // Concurrent answers to one draft inspection, some to the same item.
+                let ids = stores[*store]
+                    .record_ids(Some(Kind::Inspection))
+                    .unwrap_or_default();
+                let items = ["wiring", "exits_clear", "smoke_alarm"];
+                let answer = if *pass { "pass" } else { "na" };
+                match ids.get(record % ids.len().max(1)) {
+                    Some(id) => {
+                        let patch =
+                            serde_json::json!({"answers": {items[*item as usize % 3]: answer}});
+                        stores[*store]
+                            .patch_json(*id, &patch)
+                            .unwrap_or_else(|e| panic!("answer: {e}"));
+                    }
+                    None => {
+                        let data = serde_json::json!({"template_id": "fire_safety", "template_version": 1, "subject": {"kind": "place", "id": RecordId::new().to_string()}});
+                        stores[*store]
+                            .create_json(Kind::Inspection, "grid-1", data)
+                            .unwrap_or_else(|e| panic!("inspect: {e}"));
+                    }
+                }
             }
             Op::CaseAct {
                 store,

@@ -94,3 +94,30 @@ fn a_file_from_a_newer_build_is_refused_not_damaged() {
         Err(gridkeeper_core::Error::SchemaTooNew { .. })
     ));
 }
+
+#[test]
+fn a_database_that_is_not_a_store_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("other.sqlite");
+    {
+        let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute("CREATE TABLE t (x)", [])
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let before = std::fs::read(&path).unwrap_or_default();
+    assert!(matches!(
+        Store::open(&path),
+        Err(gridkeeper_core::Error::NotAStore)
+    ));
+    assert!(matches!(
+        Store::init(&path, None),
+        Err(gridkeeper_core::Error::NotAStore)
+    ));
+    assert_eq!(
+        std::fs::read(&path).unwrap_or_default(),
+        before,
+        "file changed"
+    );
+    let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(schema_of(&conn).len(), 1);
+}

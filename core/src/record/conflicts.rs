@@ -52,7 +52,13 @@ pub fn resolve(doc: &mut AutoCommit, record: &str, path: &str, pick: usize) -> R
         .into_iter()
         .find(|f| f.conflict.path == path)
         .ok_or_else(no_conflict)?;
-    let chosen = found.raw.get(pick).ok_or_else(no_conflict)?;
+    let count = found.raw.len();
+    let chosen = found.raw.get(pick).ok_or_else(|| {
+        Error::Invalid(crate::error::Invalid::new(
+            "pick",
+            format!("must be between 0 and {}", count - 1),
+        ))
+    })?;
     let fail = |e: automerge::AutomergeError| Error::Document {
         id: record.to_string(),
         reason: e.to_string(),

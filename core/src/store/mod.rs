@@ -55,7 +55,7 @@ impl Store {
     /// Creates a store at `path` (or opens it if it already exists), giving this device an
     /// Automerge actor id on first use. `user` is recorded in each change as its author.
     pub fn init(path: impl AsRef<Path>, user: Option<&str>) -> Result<Store> {
-        let conn = connect(path.as_ref(), Durability::default())?;
+        let conn = connect(path.as_ref(), Durability::default(), true)?;
         let existing = read_meta(&conn, "actor")?;
         let actor_hex = match existing {
             Some(hex) => hex,
@@ -85,7 +85,7 @@ impl Store {
         if !path.as_ref().exists() {
             return Err(Error::NotInitialised);
         }
-        let conn = connect(path.as_ref(), durability)?;
+        let conn = connect(path.as_ref(), durability, false)?;
         let actor_hex = read_meta(&conn, "actor")?.ok_or(Error::NotInitialised)?;
         let mut store = Store::from_parts(conn, &actor_hex)?;
         store.finish_open()?;
@@ -185,8 +185,25 @@ impl Store {
     }
 }
 
-fn connect(path: &Path, durability: Durability) -> Result<Connection> {
+/// Opens the file and brings its schema up to date. Unless `create`, a file that is not
+/// already a Gridkeeper store is refused before anything is written to it.
+fn connect(path: &Path, durability: Durability, create: bool) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
+    let is_store: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    let is_empty: bool =
+        conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM sqlite_master)", [], |r| {
+            r.get(0)
+        })?;
+    if !is_store && !is_empty {
+        return Err(Error::NotAStore);
+    }
+    if !is_store && !create {
+        return Err(Error::NotInitialised);
+    }
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(
         None,
