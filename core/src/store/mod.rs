@@ -49,6 +49,8 @@ pub struct Store {
     user: Option<String>,
     /// Installed checklist templates, read once and refreshed when one is installed.
     templates: std::sync::Arc<crate::checklist::Templates>,
+    /// The community's rules, read once and kept in step by `set_policies`.
+    policies: crate::policy::Policies,
 }
 
 impl Store {
@@ -99,11 +101,13 @@ impl Store {
         })?;
         let user = read_meta(&conn, "user")?;
         let templates = std::sync::Arc::new(templates::read_all(&conn)?);
+        let policies = read_policies(&conn)?;
         Ok(Store {
             conn,
             actor: ActorId::from(bytes),
             user,
             templates,
+            policies,
         })
     }
 
@@ -139,19 +143,27 @@ impl Store {
 
     /// The community's working rules (deadlines, visit and inspection intervals).
     pub fn policies(&self) -> Result<crate::policy::Policies> {
-        match read_meta(&self.conn, "policies")? {
-            Some(text) => serde_json::from_str(&text).map_err(|_| Error::Document {
-                id: "meta".into(),
-                reason: "stored policies do not parse".into(),
-            }),
-            None => Ok(crate::policy::Policies::default()),
-        }
+        Ok(self.policies.clone())
     }
+}
 
+fn read_policies(conn: &Connection) -> Result<crate::policy::Policies> {
+    match read_meta(conn, "policies")? {
+        Some(text) => serde_json::from_str(&text).map_err(|_| Error::Document {
+            id: "meta".into(),
+            reason: "stored policies do not parse".into(),
+        }),
+        None => Ok(crate::policy::Policies::default()),
+    }
+}
+
+impl Store {
     pub fn set_policies(&mut self, policies: &crate::policy::Policies) -> Result<()> {
         let text = serde_json::to_string(policies)
             .map_err(|e| crate::Invalid::new("policies", e.to_string()))?;
-        self.set_meta("policies", &text)
+        self.set_meta("policies", &text)?;
+        self.policies = policies.clone();
+        Ok(())
     }
 
     /// What `prepare` sees: now, the signed-in user, the policies.

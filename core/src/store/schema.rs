@@ -89,7 +89,8 @@ const STEPS: &[Step] = &[
     // The FTS rowid is the record's rowid in `records`, so a record's row is found directly.
     Step {
         sql: "
-        CREATE VIRTUAL TABLE search_text USING fts5 (title UNINDEXED, names, other, tokenize = 'trigram');
+        -- No per-column sizes: results are ranked by where the match is, not by bm25.
+        CREATE VIRTUAL TABLE search_text USING fts5 (title UNINDEXED, names, other, tokenize = 'trigram', columnsize = 0);
         CREATE TABLE search_keys (key TEXT NOT NULL, rec INTEGER NOT NULL, PRIMARY KEY (key, rec)) WITHOUT ROWID;
         CREATE INDEX search_keys_rec ON search_keys (rec);
         -- One- and two-character pieces of names: trigrams cannot index the short queries
