@@ -49,6 +49,34 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join("bench.db");
     let ids = populated(&path);
 
+    // The floor for one durable write here: a transaction inserting one household-sized blob
+    // into a WAL database with synchronous=FULL, nothing else. Ratios in BENCHMARKS.md are
+    // against this, measured in the same run.
+    {
+        let floor = rusqlite::Connection::open(dir.path().join("floor.db"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        floor
+            .pragma_update(None, "journal_mode", "WAL")
+            .unwrap_or_else(|e| panic!("{e}"));
+        floor
+            .pragma_update(None, "synchronous", "FULL")
+            .unwrap_or_else(|e| panic!("{e}"));
+        floor
+            .execute(
+                "CREATE TABLE docs (id INTEGER PRIMARY KEY, doc BLOB NOT NULL)",
+                [],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let bytes = vec![7u8; 1200];
+        c.bench_function("floor: one durable 1.2 KB insert", |b| {
+            b.iter(|| {
+                floor
+                    .execute("INSERT INTO docs (doc) VALUES (?1)", [&bytes])
+                    .unwrap_or_else(|e| panic!("{e}"));
+            })
+        });
+    }
+
     c.bench_function("open store (10k households)", |b| {
         b.iter(|| black_box(Store::open(&path).unwrap_or_else(|e| panic!("{e}"))))
     });
