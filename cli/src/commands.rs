@@ -69,14 +69,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 None => None,
             };
             let entry = TimelineEntry {
-                id: String::new(),
-                action,
-                at: String::new(),
-                by: String::new(),
                 note,
                 reason,
                 escalate_to,
-                photos: vec![],
+                ..TimelineEntry::new(action)
             };
             let state = Store::open(db)?.case_transition(parse_id(&id)?, entry)?;
             output::line(state.as_str())?;

@@ -20,16 +20,7 @@ const TAGS: [&str; 4] = [
 ];
 
 fn entry(action: CaseAction) -> TimelineEntry {
-    TimelineEntry {
-        id: String::new(),
-        action,
-        at: String::new(),
-        by: String::new(),
-        note: String::new(),
-        reason: String::new(),
-        escalate_to: None,
-        photos: vec![],
-    }
+    TimelineEntry::new(action)
 }
 
 fn populate(s: &mut Store) -> Vec<RecordId> {

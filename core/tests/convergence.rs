@@ -300,14 +300,11 @@ fn run(n_stores: usize, ops: Vec<Op>) {
                     .unwrap_or_default();
                 if let Some(id) = ids.get(record % ids.len().max(1)) {
                     let entry = TimelineEntry {
-                        id: String::new(),
-                        action: CaseAction::ALL[*action as usize % CaseAction::ALL.len()],
-                        at: String::new(),
-                        by: String::new(),
-                        note: String::new(),
                         reason: "复核不合格".into(),
                         escalate_to: Some(EscalationLevel::Street),
-                        photos: vec![],
+                        ..TimelineEntry::new(
+                            CaseAction::ALL[*action as usize % CaseAction::ALL.len()],
+                        )
                     };
                     // Illegal transitions are refused; legal ones append to the timeline.
                     let _ = stores[*store].case_transition(*id, entry);

@@ -13,16 +13,7 @@ use serde_json::{Value, json};
 use support::{household, store};
 
 fn entry(action: CaseAction) -> TimelineEntry {
-    TimelineEntry {
-        id: String::new(),
-        action,
-        at: String::new(),
-        by: String::new(),
-        note: String::new(),
-        reason: String::new(),
-        escalate_to: None,
-        photos: vec![],
-    }
+    TimelineEntry::new(action)
 }
 
 fn hazard(s: &mut Store) -> RecordId {

@@ -113,6 +113,22 @@ pub struct CaseStatus {
     pub superseded: Vec<usize>,
 }
 
+impl TimelineEntry {
+    /// An entry for `action`; id, time and author are filled in when it is appended.
+    pub fn new(action: CaseAction) -> Self {
+        TimelineEntry {
+            id: String::new(),
+            action,
+            at: String::new(),
+            by: String::new(),
+            note: String::new(),
+            reason: String::new(),
+            escalate_to: None,
+            photos: vec![],
+        }
+    }
+}
+
 impl Case {
     pub fn status(&self, now: DateTime<Utc>) -> CaseStatus {
         let (state, superseded) = case_flow::fold(
@@ -209,14 +225,9 @@ impl RecordKind for Case {
         blob_hashes("photos", &mut self.photos)?;
         if self.timeline.is_empty() {
             self.timeline.push(TimelineEntry {
-                id: String::new(),
-                action: CaseAction::Report,
                 at: self.reported_at.clone(),
                 by: ctx.user.clone().unwrap_or_default(),
-                note: String::new(),
-                reason: String::new(),
-                escalate_to: None,
-                photos: vec![],
+                ..TimelineEntry::new(CaseAction::Report)
             });
         }
         if self.timeline.first().map(|e| e.action) != Some(CaseAction::Report) {
