@@ -109,6 +109,8 @@ fn bench(c: &mut Criterion) {
         );
     }
 
+    bootstrap(c, &path);
+
     let mut s = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
     let mut n = 0usize;
     c.bench_function("get household (masked JSON)", |b| {
@@ -138,6 +140,48 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+}
+
+/// A fresh device taking 10,000 households from snapshots, against the cost of merely loading
+/// every document (what per-document bootstrap would at least pay), in the same run.
+fn bootstrap(c: &mut Criterion, path: &Path) {
+    let mut source = Store::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let snapshots = source.snapshots().unwrap_or_else(|e| panic!("{e}"));
+    let snapshots: Vec<_> = snapshots.into_iter().take(HOUSEHOLDS).collect();
+    let mut group = c.benchmark_group("bootstrap 10k households");
+    group.sample_size(10);
+    group.bench_function("ingest snapshots into a fresh store (FULL)", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+                let store = Store::init(dir.path().join("fresh.db"), None)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                (dir, store)
+            },
+            |(dir, mut store)| {
+                for page in snapshots.chunks(1000) {
+                    black_box(
+                        store
+                            .ingest_snapshots(page)
+                            .unwrap_or_else(|e| panic!("{e}")),
+                    );
+                }
+                drop(store);
+                drop(dir);
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("baseline: load every document", |b| {
+        b.iter(|| {
+            for snap in &snapshots {
+                black_box(
+                    automerge::AutoCommit::load(&snap.saved).unwrap_or_else(|e| panic!("{e}")),
+                );
+            }
+        })
+    });
+    group.finish();
 }
 
 criterion_group! {

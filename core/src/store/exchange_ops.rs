@@ -114,7 +114,7 @@ impl Store {
     }
 }
 
-fn apply_record(
+pub(super) fn apply_record(
     tx: &Transaction<'_>,
     actor: &automerge::ActorId,
     id: RecordId,

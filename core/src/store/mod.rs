@@ -7,6 +7,7 @@
 
 mod agenda;
 mod blobs;
+mod bootstrap;
 mod duties;
 mod exchange_ops;
 mod list;
@@ -28,6 +29,7 @@ pub use agenda::{Agenda, CaseDue, InspectionDue, MediationDue, VisitDue};
 pub use blobs::{
     BlobInfo, BlobLimits, BlobRef, BlobState, DEFAULT_MAX_BLOB_BYTES, blob_hash, is_blob_hash,
 };
+pub use bootstrap::{IngestReport, Snapshot};
 pub use exchange_ops::ApplyReport;
 pub use list::CaseRow;
 pub use search::SearchHit;

@@ -1,0 +1,176 @@
+//! Bootstrap from snapshots: a fresh device receives each record of its grid as the saved
+//! document plus the record's fields as the sender materialized them, and stores both without
+//! loading a single Automerge document. Loading costs ~0.4 ms a document — four seconds for a
+//! grid of 10,000 records — while inserting the bytes and projection rows costs a fraction of
+//! that. A document is loaded only where it must be merged with what the device already
+//! holds.
+//!
+//! Trust, but keep it checkable: the projections come from the sender's `data`, and
+//! `Store::rebuild` recomputes them from the documents; a test compares the two.
+
+use automerge::{AutoCommit, Change};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::Store;
+use super::projection;
+use crate::error::{Error, Result};
+use crate::ids::RecordId;
+use crate::kinds::Kind;
+use crate::record::{self, Envelope};
+
+/// One record as a bootstrap sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub record_id: String,
+    pub kind: String,
+    pub grid: String,
+    pub archived: bool,
+    pub schema_version: u64,
+    pub created_at: String,
+    /// The document's saved (compacted) form.
+    #[serde(with = "serde_bytes_hex")]
+    pub saved: Vec<u8>,
+    /// The heads `saved` holds, hex.
+    pub heads: Vec<String>,
+    /// The record's fields, as materialized by the sender: what the projections are built from.
+    pub data: Json,
+}
+
+/// Saved bytes travel as hex inside JSON; the binary wire format carries them raw.
+mod serde_bytes_hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        hex::decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a bootstrap page did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestReport {
+    /// Records stored straight from their snapshot.
+    pub stored: usize,
+    /// Records merged with a copy this device already had (the slow path).
+    pub merged: usize,
+}
+
+impl Store {
+    /// Every record as a snapshot: what a peer (or, later, the relay) sends a fresh device.
+    pub fn snapshots(&mut self) -> Result<Vec<Snapshot>> {
+        let rows: Vec<(String, Vec<u8>)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, doc FROM records ORDER BY id")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, bytes) in rows {
+            let mut doc = AutoCommit::load(&bytes).map_err(|e| Error::Document {
+                id: id.clone(),
+                reason: e.to_string(),
+            })?;
+            let env = record::read_envelope(&doc).ok_or_else(|| Error::Document {
+                id: id.clone(),
+                reason: "no envelope".into(),
+            })?;
+            let data = env.kind.ops().load(&env, record::read_data(&doc))?;
+            out.push(Snapshot {
+                record_id: id,
+                kind: env.kind.as_str().to_string(),
+                grid: env.grid.clone(),
+                archived: env.archived,
+                schema_version: env.schema_version,
+                created_at: env.created_at.clone(),
+                heads: doc.get_heads().iter().map(|h| h.to_string()).collect(),
+                saved: doc.save(),
+                data,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Stores a page of snapshots in one transaction. A snapshot of a record this device
+    /// does not hold is stored as sent; one it already holds (or holds changes waiting for)
+    /// is merged through the document. Malformed snapshots reject the page before anything
+    /// is written.
+    pub fn ingest_snapshots(&mut self, page: &[Snapshot]) -> Result<IngestReport> {
+        let mut checked = Vec::with_capacity(page.len());
+        for snap in page {
+            let bad = |why: &str| {
+                Error::BadChanges(format!("snapshot of record {}: {why}", snap.record_id))
+            };
+            let id: RecordId = snap
+                .record_id
+                .parse()
+                .map_err(|_| bad("id is not a UUID"))?;
+            let kind: Kind = snap.kind.parse().map_err(|_| bad("unknown kind"))?;
+            if snap.saved.is_empty() || snap.heads.is_empty() {
+                return Err(bad("no document"));
+            }
+            let env = Envelope {
+                id,
+                kind,
+                grid: snap.grid.clone(),
+                schema_version: snap.schema_version,
+                archived: snap.archived,
+                created_at: snap.created_at.clone(),
+            };
+            let data = kind
+                .ops()
+                .load(&env, snap.data.clone())
+                .map_err(|_| bad("fields do not match the kind"))?;
+            checked.push((env, data, snap));
+        }
+        let actor = self.actor.clone();
+        self.write(|tx| {
+            let mut report = IngestReport::default();
+            for (env, data, snap) in checked {
+                let key = env.id.to_string();
+                let held: bool = tx
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM records WHERE id = ?1) OR EXISTS (SELECT 1 FROM pending_changes WHERE record_id = ?1)")?
+                    .query_row([&key], |r| r.get(0))?;
+                if held {
+                    // Merge through the document, like any other incoming changes.
+                    let doc = AutoCommit::load(&snap.saved).map_err(|e| Error::BadChanges(format!("snapshot of record {key}: {e}")))?;
+                    let changes: Vec<Change> = doc.clone().get_changes(&[]);
+                    super::exchange_ops::apply_record(tx, &actor, env.id, changes, &mut Default::default())?;
+                    report.merged += 1;
+                    continue;
+                }
+                tx.prepare_cached(
+                    "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads, tail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
+                )?
+                .execute(params![key, env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, snap.saved, snap.heads.join(",")])?;
+                projection::replace(tx, &env, data)?;
+                report.stored += 1;
+            }
+            Ok(report)
+        })
+    }
+
+    /// The heads stored for a record, if any (what a resumed bootstrap compares against).
+    pub fn stored_heads(&self, id: RecordId) -> Result<Option<Vec<String>>> {
+        let heads: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT heads FROM records WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(heads.map(|h| {
+            h.split(',')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        }))
+    }
+}
