@@ -64,26 +64,11 @@ pub struct IngestReport {
 impl Store {
     /// Every record as a snapshot: what a peer (or, later, the relay) sends a fresh device.
     pub fn snapshots(&mut self) -> Result<Vec<Snapshot>> {
-        let rows: Vec<(String, Vec<u8>)> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id, doc FROM records ORDER BY id")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, bytes) in rows {
-            let mut doc = AutoCommit::load(&bytes).map_err(|e| Error::Document {
-                id: id.clone(),
-                reason: e.to_string(),
-            })?;
-            let env = record::read_envelope(&doc).ok_or_else(|| Error::Document {
-                id: id.clone(),
-                reason: "no envelope".into(),
-            })?;
-            let data = env.kind.ops().load(&env, record::read_data(&doc))?;
+        let mut out = Vec::new();
+        super::records::each_document(&self.conn, |doc, env| {
+            let data = env.kind.ops().load(&env, record::read_data(doc))?;
             out.push(Snapshot {
-                record_id: id,
+                record_id: env.id.to_string(),
                 kind: env.kind.as_str().to_string(),
                 grid: env.grid.clone(),
                 archived: env.archived,
@@ -93,7 +78,8 @@ impl Store {
                 saved: doc.save(),
                 data,
             });
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 

@@ -27,19 +27,9 @@ pub struct ApplyReport {
 impl Store {
     /// Every change of every record, or only those after `since` (record id → heads).
     pub fn changes(&mut self, since: Option<&BTreeMap<String, Vec<String>>>) -> Result<ChangeSet> {
-        let rows: Vec<(String, Vec<u8>)> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id, doc FROM records ORDER BY id")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
         let mut set = ChangeSet::default();
-        for (id, bytes) in rows {
-            let mut doc = AutoCommit::load(&bytes).map_err(|e| Error::Document {
-                id: id.clone(),
-                reason: e.to_string(),
-            })?;
+        super::records::each_document(&self.conn, |doc, env| {
+            let id = env.id.to_string();
             let have: Vec<ChangeHash> = since
                 .and_then(|s| s.get(&id))
                 .map(|hs| {
@@ -60,7 +50,8 @@ impl Store {
                     changes,
                 });
             }
-        }
+            Ok(())
+        })?;
         Ok(set)
     }
 

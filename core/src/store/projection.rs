@@ -1,12 +1,11 @@
 //! Projection rows: plain tables that lists and search query. Derived data — [`Store::rebuild`]
 //! recomputes all of them from the documents, and tests compare the two.
 
-use automerge::AutoCommit;
 use rusqlite::{Transaction, params};
 use serde_json::Value as Json;
 
 use super::Store;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pinyin_keys;
 use crate::record::{self, Envelope};
 
@@ -89,25 +88,12 @@ impl Store {
             {
                 tx.execute(&format!("DELETE FROM {table}"), [])?;
             }
-            let rows: Vec<(String, Vec<u8>)> = {
-                let mut stmt = tx.prepare("SELECT id, doc FROM records ORDER BY rowid")?;
-                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
-            for (id, bytes) in &rows {
-                let doc = AutoCommit::load(bytes).map_err(|e| Error::Document {
-                    id: id.clone(),
-                    reason: e.to_string(),
-                })?;
-                let env = record::read_envelope(&doc).ok_or_else(|| Error::Document {
-                    id: id.clone(),
-                    reason: "no envelope".into(),
-                })?;
-                let data = env.kind.ops().load(&env, record::read_data(&doc))?;
-                replace(tx, &env, data)?;
-            }
+            let count = super::records::each_document(tx, |doc, env| {
+                let data = env.kind.ops().load(&env, record::read_data(doc))?;
+                replace(tx, &env, data)
+            })?;
             tx.execute("DELETE FROM meta WHERE key = 'projections_stale'", [])?;
-            Ok(rows.len())
+            Ok(count)
         })
     }
 

@@ -456,3 +456,26 @@ pub(super) fn heads_text(doc: &mut AutoCommit) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+/// Loads every stored document in id order and hands each to `f`, one at a time so a
+/// grid's worth of documents is never held in memory at once. Returns how many.
+pub(super) fn each_document(
+    conn: &rusqlite::Connection,
+    mut f: impl FnMut(&mut AutoCommit, Envelope) -> Result<()>,
+) -> Result<usize> {
+    let rows: Vec<(String, Vec<u8>)> = {
+        let mut stmt = conn.prepare("SELECT id, doc FROM records ORDER BY id")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (id, bytes) in &rows {
+        let damaged = |reason: String| Error::Document {
+            id: id.clone(),
+            reason,
+        };
+        let mut doc = AutoCommit::load(bytes).map_err(|e| damaged(e.to_string()))?;
+        let env = record::read_envelope(&doc).ok_or_else(|| damaged("no envelope".into()))?;
+        f(&mut doc, env)?;
+    }
+    Ok(rows.len())
+}
