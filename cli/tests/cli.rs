@@ -1,33 +1,9 @@
 //! The terminal client's machine interface, run as a real process on real store files.
 
-use std::path::Path;
-use std::process::Output;
+mod support;
 
 use serde_json::Value;
-
-fn gk(db: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_gk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run gk: {e}"))
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = gk(db, args);
-    assert!(
-        out.status.success(),
-        "gk {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(db, args))
-        .unwrap_or_else(|e| panic!("gk {args:?} printed non-JSON: {e}"))
-}
+use support::{gk, json, ok};
 
 const HOUSEHOLD: &str = r#"{"address":{"compound":"幸福里","building":"3","unit":"2","room":"501"},"members":[{"name":"张三","phone":"13812345678","relation":"head","tags":["solitary_elderly"]},{"name":"李梅","relation":"spouse"}]}"#;
 

@@ -1,34 +1,12 @@
 //! The machine interface at its edges: bad lines in an import, files from other tools,
 //! commands refused before they change anything.
 
+mod support;
+
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::Value;
-
-fn gk(db: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_gk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run gk: {e}"))
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = gk(db, args);
-    assert!(
-        out.status.success(),
-        "gk {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(db, args))
-        .unwrap_or_else(|e| panic!("gk {args:?} printed non-JSON: {e}"))
-}
+use support::{gk, json, ok};
 
 fn household(n: usize) -> String {
     format!(

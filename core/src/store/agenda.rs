@@ -68,6 +68,16 @@ fn date_of(instant: &str) -> Option<NaiveDate> {
         .map(|d| shanghai_date(d.with_timezone(&Utc)))
 }
 
+/// When something last done at `last` (never, if `None`) falls due again every `every_days`:
+/// the due date and days overdue, if it is due by `today`. Never done means due today.
+fn due(last: Option<&str>, every_days: u32, today: NaiveDate) -> Option<(String, i64)> {
+    let due_on = match last.and_then(date_of) {
+        Some(last) => last + Duration::days(i64::from(every_days)),
+        None => today,
+    };
+    (due_on <= today).then(|| (due_on.to_string(), (today - due_on).num_days()))
+}
+
 impl Store {
     /// The agenda for a grid (or every grid on this device) as of `now`.
     pub fn agenda(&self, grid: Option<&str>, now: DateTime<Utc>) -> Result<Agenda> {
@@ -104,19 +114,15 @@ impl Store {
             else {
                 continue;
             };
-            let due_on = match last_visit.as_deref().and_then(date_of) {
-                Some(last) => last + Duration::days(i64::from(days)),
-                None => today,
-            };
-            if due_on <= today {
+            if let Some((due_on, days_overdue)) = due(last_visit.as_deref(), days, today) {
                 agenda.visits.push(VisitDue {
                     household_id,
                     member_id,
                     name,
                     tag,
                     last_visit,
-                    due_on: due_on.to_string(),
-                    days_overdue: (today - due_on).num_days(),
+                    due_on,
+                    days_overdue,
                 });
             }
         }
@@ -146,18 +152,14 @@ impl Store {
             let Some(days) = policies.inspect_every_days.get(&place_type) else {
                 continue;
             };
-            let due_on = match last_inspection.as_deref().and_then(date_of) {
-                Some(last) => last + Duration::days(i64::from(*days)),
-                None => today,
-            };
-            if due_on <= today {
+            if let Some((due_on, days_overdue)) = due(last_inspection.as_deref(), *days, today) {
                 agenda.inspections.push(InspectionDue {
                     place_id,
                     name,
                     place_type,
                     last_inspection,
-                    due_on: due_on.to_string(),
-                    days_overdue: (today - due_on).num_days(),
+                    due_on,
+                    days_overdue,
                 });
             }
         }
