@@ -16,6 +16,7 @@ pub mod policy;
 pub mod record;
 pub mod store;
 pub mod validate;
+pub mod wire;
 
 pub use error::{Error, Invalid, Result};
 pub use ids::{ActorHex, RecordId};

@@ -1,0 +1,321 @@
+//! The sync protocol's messages (`POST /v1/sync`), shared by the relay and every client so
+//! both ends read one definition. A body is CBOR (binary: change bytes travel raw, not as
+//! base64) compressed with gzip. Unknown fields are refused rather than ignored: a client and
+//! server that disagree about the protocol should fail loudly, not drop data silently.
+//!
+//! One round trip pushes and pulls: the request carries the device's unacknowledged changes
+//! grouped by record and a cursor per grid; the response says what happened to each change
+//! and carries what others wrote since those cursors.
+
+use std::io::{Read, Write};
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde_json::Value as Json;
+
+/// The media type of a sync body; the version is part of it and of the path (`/v1`).
+pub const CONTENT_TYPE: &str = "application/vnd.gridkeeper.sync.v1+cbor";
+pub const VERSION: u32 = 1;
+
+/// A grid's feed position. `Start` asks for a bootstrap; `Bootstrap` is a bootstrap under way
+/// (the feed position it will hand over to, and the last record sent); `Feed` is an ordinary
+/// position in the grid's change sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    Start,
+    Bootstrap {
+        upto: u64,
+        after: Option<uuid::Uuid>,
+    },
+    Feed(u64),
+}
+
+impl Cursor {
+    /// Cursors are opaque strings to clients; this is their only grammar:
+    /// `""` or `"0"` (start), `"b<seq>"` or `"b<seq>.<uuid>"` (bootstrap), `"<seq>"` (feed).
+    pub fn parse(text: &str) -> Option<Cursor> {
+        if text.is_empty() || text == "0" {
+            return Some(Cursor::Start);
+        }
+        if let Some(rest) = text.strip_prefix('b') {
+            let (seq, after) = match rest.split_once('.') {
+                Some((seq, id)) => (seq, Some(uuid::Uuid::parse_str(id).ok()?)),
+                None => (rest, None),
+            };
+            return Some(Cursor::Bootstrap {
+                upto: parse_seq(seq)?,
+                after,
+            });
+        }
+        parse_seq(text).map(Cursor::Feed)
+    }
+}
+
+fn parse_seq(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cursor::Start => f.write_str("0"),
+            Cursor::Bootstrap { upto, after: None } => write!(f, "b{upto}"),
+            Cursor::Bootstrap {
+                upto,
+                after: Some(id),
+            } => write!(f, "b{upto}.{}", id.hyphenated()),
+            Cursor::Feed(seq) => write!(f, "{seq}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    /// Protocol version the client speaks; the server refuses others.
+    pub v: u32,
+    #[serde(default)]
+    pub push: Vec<DocPush>,
+    #[serde(default)]
+    pub pull: Vec<PullCursor>,
+    /// Most changes (or snapshots) the client wants per grid in this response.
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// One record's changes, with the kind and grid the record was created with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocPush {
+    pub record_id: String,
+    pub kind: String,
+    pub grid: String,
+    pub changes: Vec<Bytes>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullCursor {
+    pub grid: String,
+    pub cursor: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncResponse {
+    pub v: u32,
+    /// One entry per pushed change, in request order.
+    pub results: Vec<ChangeResult>,
+    /// One entry per pulled grid, in request order.
+    pub grids: Vec<GridFeed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeResult {
+    pub record_id: String,
+    /// The change's hash (hex), or empty where the bytes were not a change.
+    pub hash: String,
+    /// `None` when the server holds the change (now or from an earlier push).
+    pub rejected: Option<Rejection>,
+}
+
+/// Why a change was refused: a stable code for programs, words for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridFeed {
+    pub grid: String,
+    /// Where the next pull of this grid starts.
+    pub cursor: String,
+    /// Whether more is waiting beyond `cursor`.
+    pub more: bool,
+    /// Others' changes since the cursor, grouped by record.
+    pub changes: Vec<DocChanges>,
+    /// During a bootstrap: records in saved form, in record-id order.
+    pub snapshots: Vec<WireSnapshot>,
+    /// During a bootstrap: how many records the grid holds, for progress.
+    pub total: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocChanges {
+    pub record_id: String,
+    pub kind: String,
+    pub changes: Vec<Bytes>,
+}
+
+/// A record as a bootstrap sends it: the saved document, its heads, and the fields the server
+/// read from it (what a device builds its lists from without loading the document). `data`
+/// is absent for a record the server could not read as its kind; the device merges those
+/// through the document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireSnapshot {
+    pub record_id: String,
+    pub kind: String,
+    pub grid: String,
+    pub archived: bool,
+    pub schema_version: u64,
+    pub created_at: String,
+    pub saved: Bytes,
+    pub heads: Vec<String>,
+    pub data: Option<Json>,
+    /// The highest feed position folded into `saved`.
+    pub seq: u64,
+}
+
+/// Raw bytes, carried as a CBOR byte string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Bytes(#[serde(with = "serde_bytes")] pub Vec<u8>);
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Self {
+        Bytes(v)
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WireError {
+    #[error("the body is not gzip-compressed CBOR: {0}")]
+    Malformed(String),
+    #[error("the body expands beyond {0} bytes")]
+    TooLarge(usize),
+}
+
+/// CBOR, then gzip.
+pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
+    let mut cbor = Vec::new();
+    // Writing CBOR into a Vec cannot fail for these plain types.
+    if ciborium::into_writer(msg, &mut cbor).is_err() {
+        cbor.clear();
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let _ = gz.write_all(&cbor);
+    gz.finish().unwrap_or_default()
+}
+
+/// Reverses [`encode`], refusing bodies that expand beyond `max_expanded` bytes (a small
+/// compressed body can otherwise unfold into gigabytes).
+pub fn decode<T: DeserializeOwned>(body: &[u8], max_expanded: usize) -> Result<T, WireError> {
+    let mut cbor = Vec::new();
+    let mut reader = flate2::read::GzDecoder::new(body).take(max_expanded as u64 + 1);
+    reader
+        .read_to_end(&mut cbor)
+        .map_err(|e| WireError::Malformed(format!("gzip: {e}")))?;
+    if cbor.len() > max_expanded {
+        return Err(WireError::TooLarge(max_expanded));
+    }
+    ciborium::from_reader(cbor.as_slice()).map_err(|e| WireError::Malformed(cbor_reason(&e)))
+}
+
+fn cbor_reason<E: std::fmt::Debug>(e: &ciborium::de::Error<E>) -> String {
+    match e {
+        ciborium::de::Error::Semantic(_, msg) => msg.clone(),
+        ciborium::de::Error::Syntax(at) => format!("CBOR syntax error at byte {at}"),
+        ciborium::de::Error::Io(_) => "truncated CBOR".into(),
+        ciborium::de::Error::RecursionLimitExceeded => "CBOR nested too deeply".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let id = uuid::Uuid::now_v7();
+        for c in [
+            Cursor::Start,
+            Cursor::Feed(42),
+            Cursor::Bootstrap {
+                upto: 7,
+                after: None,
+            },
+            Cursor::Bootstrap {
+                upto: 7,
+                after: Some(id),
+            },
+        ] {
+            assert_eq!(Cursor::parse(&c.to_string()), Some(c));
+        }
+        assert_eq!(Cursor::parse(""), Some(Cursor::Start));
+        for bad in [
+            "-1",
+            "x",
+            "b",
+            "b1.nope",
+            "1.5",
+            "+3",
+            "99999999999999999999999",
+        ] {
+            assert_eq!(Cursor::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn requests_round_trip_and_unknown_fields_are_refused() {
+        let req = SyncRequest {
+            v: VERSION,
+            push: vec![DocPush {
+                record_id: "r".into(),
+                kind: "household".into(),
+                grid: "g1".into(),
+                changes: vec![Bytes(vec![0, 1, 2, 255])],
+            }],
+            pull: vec![PullCursor {
+                grid: "g1".into(),
+                cursor: "0".into(),
+            }],
+            limit: Some(10),
+        };
+        let body = encode(&req);
+        assert_eq!(decode::<SyncRequest>(&body, 1 << 20), Ok(req));
+
+        #[derive(Serialize)]
+        struct Extra {
+            v: u32,
+            surprise: bool,
+        }
+        let body = encode(&Extra {
+            v: 1,
+            surprise: true,
+        });
+        let err = decode::<SyncRequest>(&body, 1 << 20);
+        assert!(
+            matches!(&err, Err(WireError::Malformed(m)) if m.contains("surprise")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn bombs_and_truncation_are_refused() {
+        let big = SyncRequest {
+            v: VERSION,
+            push: vec![DocPush {
+                changes: vec![Bytes(vec![0; 100_000])],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let body = encode(&big);
+        assert!(body.len() < 5_000, "{} bytes", body.len());
+        assert_eq!(
+            decode::<SyncRequest>(&body, 50_000),
+            Err(WireError::TooLarge(50_000))
+        );
+        for cut in [0, 5, body.len() / 2, body.len() - 1] {
+            assert!(decode::<SyncRequest>(&body[..cut], 1 << 20).is_err());
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! What a push does to a record, decided the same way whichever database holds it: which
+//! changes are new, which are refused and why, and the record's new saved form and fields.
+//! Backends fetch the record and the hashes they already hold, call [`plan`], and write what
+//! it returns in the same transaction.
+
+use std::collections::HashMap;
+
+use automerge::{AutoCommit, Change};
+use gridkeeper_core::Kind;
+use gridkeeper_core::record::{self, Envelope};
+use gridkeeper_core::wire::{ChangeResult, Rejection};
+use serde_json::Value as Json;
+
+/// A pushed change after the request-level checks: parsed, with a refusal already decided
+/// where the change itself is wrong (its actor is not the device's).
+#[derive(Debug, Clone)]
+pub struct PreparedChange {
+    pub hash: String,
+    pub actor: String,
+    pub change: Change,
+    pub refused: Option<Rejection>,
+}
+
+/// One record's pushed changes, with the kind and grid the device says it has.
+#[derive(Debug, Clone)]
+pub struct PreparedDoc {
+    pub record_id: String,
+    pub kind: Kind,
+    pub grid: String,
+    pub changes: Vec<PreparedChange>,
+}
+
+pub type Outcome = ChangeResult;
+
+/// The stored record a push is applied to.
+#[derive(Debug, Clone)]
+pub struct Existing {
+    pub grid: String,
+    pub kind: String,
+    pub saved: Vec<u8>,
+}
+
+/// A record as the server keeps it: the document and what it read from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocState {
+    pub record_id: String,
+    pub grid: String,
+    pub kind: String,
+    pub archived: bool,
+    pub schema_version: u64,
+    pub created_at: String,
+    pub saved: Vec<u8>,
+    pub heads: Vec<String>,
+    /// The record's fields, checked against its kind; `None` when they do not fit.
+    pub data: Option<Json>,
+    /// Why `data` is missing: the record is kept and served, but flagged for a person.
+    pub flagged: Option<String>,
+    /// The highest feed position folded into `saved`.
+    pub seq: u64,
+}
+
+/// A change to store, in feed order.
+#[derive(Debug, Clone)]
+pub struct NewChange {
+    pub hash: String,
+    pub actor: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// One per pushed change, in push order.
+    pub outcomes: Vec<Outcome>,
+    pub store: Vec<NewChange>,
+    /// The record's new state when any change was stored (`seq` is filled by the backend).
+    pub state: Option<DocState>,
+}
+
+pub fn rejection(code: &str, message: impl Into<String>) -> Rejection {
+    Rejection {
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// Decides a push to one record. `held` maps hashes the server already stores (among this
+/// push's) to the record each belongs to.
+pub fn plan(
+    doc: &PreparedDoc,
+    existing: Option<&Existing>,
+    held: &HashMap<String, String>,
+) -> Plan {
+    let mut plan = Plan::default();
+    let refuse_all = |plan: &mut Plan, why: Rejection| {
+        plan.outcomes = doc
+            .changes
+            .iter()
+            .map(|c| outcome(doc, &c.hash, Some(why.clone())))
+            .collect();
+    };
+    if let Some(e) = existing {
+        if e.grid != doc.grid {
+            refuse_all(
+                &mut plan,
+                rejection(
+                    "grid_mismatch",
+                    "the record belongs to another grid; a record's grid is fixed when it is created",
+                ),
+            );
+            return plan;
+        }
+        if e.kind != doc.kind.as_str() {
+            refuse_all(
+                &mut plan,
+                rejection(
+                    "kind_mismatch",
+                    format!("the record is a {}, not a {}", e.kind, doc.kind.as_str()),
+                ),
+            );
+            return plan;
+        }
+    }
+
+    let mut decided: Vec<Option<Option<Rejection>>> = Vec::with_capacity(doc.changes.len());
+    let mut fresh = Vec::new();
+    for (i, c) in doc.changes.iter().enumerate() {
+        if let Some(why) = &c.refused {
+            decided.push(Some(Some(why.clone())));
+        } else if let Some(owner) = held.get(&c.hash) {
+            decided.push(Some(if owner == &doc.record_id {
+                None
+            } else {
+                Some(rejection(
+                    "wrong_record",
+                    "this change belongs to another record",
+                ))
+            }));
+        } else if fresh.iter().any(|&j: &usize| doc.changes[j].hash == c.hash) {
+            // Sent twice in one push: one copy is stored, both are answered as held.
+            decided.push(Some(None));
+        } else {
+            decided.push(None);
+            fresh.push(i);
+        }
+    }
+
+    if !fresh.is_empty() {
+        match apply(doc, existing, &fresh) {
+            Ok((state, applied)) => {
+                for &i in &fresh {
+                    let c = &doc.changes[i];
+                    if applied.contains(&i) {
+                        decided[i] = Some(None);
+                        plan.store.push(NewChange {
+                            hash: c.hash.clone(),
+                            actor: c.actor.clone(),
+                            bytes: c.change.raw_bytes().to_vec(),
+                        });
+                    } else {
+                        decided[i] = Some(Some(rejection(
+                            "missing_dependencies",
+                            "a change this one builds on has not reached the server; push it first",
+                        )));
+                    }
+                }
+                plan.state = state.filter(|_| !plan.store.is_empty());
+            }
+            Err(why) => {
+                for &i in &fresh {
+                    decided[i] = Some(Some(why.clone()));
+                }
+            }
+        }
+    }
+    plan.outcomes = doc
+        .changes
+        .iter()
+        .zip(decided)
+        .map(|(c, d)| outcome(doc, &c.hash, d.flatten()))
+        .collect();
+    plan
+}
+
+fn outcome(doc: &PreparedDoc, hash: &str, rejected: Option<Rejection>) -> Outcome {
+    ChangeResult {
+        record_id: doc.record_id.clone(),
+        hash: hash.to_string(),
+        rejected,
+    }
+}
+
+/// Applies the fresh changes; returns the new state and which of them took.
+fn apply(
+    doc: &PreparedDoc,
+    existing: Option<&Existing>,
+    fresh: &[usize],
+) -> Result<(Option<DocState>, Vec<usize>), Rejection> {
+    let mut am = match existing {
+        Some(e) => AutoCommit::load(&e.saved).map_err(|_| {
+            rejection(
+                "stored_document_damaged",
+                "the server's copy of this record cannot be read",
+            )
+        })?,
+        None => AutoCommit::new(),
+    };
+    let changes: Vec<Change> = fresh
+        .iter()
+        .map(|&i| doc.changes[i].change.clone())
+        .collect();
+    am.apply_changes(changes)
+        .map_err(|e| rejection("bad_change", format!("the change does not apply: {e}")))?;
+    let applied: Vec<usize> = fresh
+        .iter()
+        .copied()
+        .filter(|&i| {
+            am.get_change_by_hash(&doc.changes[i].change.hash())
+                .is_some()
+        })
+        .collect();
+    if applied.is_empty() {
+        return Ok((None, applied));
+    }
+    let env = record::read_envelope(&am)
+        .ok_or_else(|| rejection("bad_envelope", "the record has no id, kind and grid"))?;
+    check_envelope(doc, &env)?;
+    let (data, flagged) = match env.kind.ops().load(&env, record::read_data(&am)) {
+        Ok(data) => (Some(data), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let state = DocState {
+        record_id: doc.record_id.clone(),
+        grid: env.grid.clone(),
+        kind: env.kind.as_str().to_string(),
+        archived: env.archived,
+        schema_version: env.schema_version,
+        created_at: env.created_at.clone(),
+        heads: am.get_heads().iter().map(|h| h.to_string()).collect(),
+        saved: am.save(),
+        data,
+        flagged,
+        seq: 0,
+    };
+    Ok((Some(state), applied))
+}
+
+fn check_envelope(doc: &PreparedDoc, env: &Envelope) -> Result<(), Rejection> {
+    if env.id.to_string() != doc.record_id {
+        return Err(rejection(
+            "bad_envelope",
+            "the document names another record id",
+        ));
+    }
+    if env.kind != doc.kind {
+        return Err(rejection(
+            "bad_envelope",
+            "the document's kind differs from the one pushed",
+        ));
+    }
+    if env.grid != doc.grid {
+        return Err(rejection(
+            "grid_mismatch",
+            "the document's grid differs from the one pushed; a record's grid is fixed when it is created",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! Storage: one trait, two implementations — embedded SQLite for a single machine and
+//! PostgreSQL for several server processes. The protocol's rules (what a push may do to a
+//! record, what becomes of a document) live in [`crate::materialize`] and are shared; a
+//! backend supplies transactions, locking and the feed order.
+//!
+//! The feed guarantee both keep: within a grid, positions are handed out by incrementing the
+//! grid's row in `grid_heads` inside the pushing transaction. That row stays locked until the
+//! transaction commits, so position N+1 cannot be handed out before N is committed, and a
+//! reader that has seen N has seen everything below it — even with concurrent transactions
+//! and several server processes on one PostgreSQL.
+
+pub mod postgres;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::materialize::{DocState, Outcome, PreparedDoc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("{0} already exists")]
+    Exists(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("enrolment code is unknown, used or expired")]
+    CodeRefused,
+    #[error("database: {0}")]
+    Database(String),
+}
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(e: rusqlite::Error) -> Self {
+        StorageError::Database(e.to_string())
+    }
+}
+
+impl From<tokio_postgres::Error> for StorageError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        StorageError::Database(e.to_string())
+    }
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Worker,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Worker => "worker",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "worker" => Some(Role::Worker),
+            "supervisor" => Some(Role::Supervisor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A node of the tree street → community → grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grid {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    /// Tree nodes; the user reaches each and everything below it.
+    pub scope: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: String,
+    pub user_id: String,
+    /// The Automerge actor every change from this device must carry; `None` for an admin
+    /// console token, which never pushes.
+    pub actor: Option<String>,
+    pub created_at: String,
+    pub last_seen: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// A device about to be stored, with the hash of its token (the token itself is never kept).
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    pub device: Device,
+    pub token_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnrollCode {
+    pub code_hash: String,
+    pub user_id: String,
+    pub expires_at: String,
+}
+
+/// One change of a grid's feed. `bytes` is `None` for the asking device's own changes: it
+/// has them already, and the cursor still moves past them.
+#[derive(Debug, Clone)]
+pub struct FeedChange {
+    pub seq: u64,
+    pub record_id: String,
+    pub kind: String,
+    pub bytes: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Blob {
+    pub hash: String,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything the relay stores. Methods are whole operations, each one transaction.
+#[async_trait]
+pub trait Storage: Send + Sync + std::fmt::Debug {
+    async fn add_grid(&self, grid: &Grid) -> Result<()>;
+    async fn grids(&self) -> Result<Vec<Grid>>;
+
+    async fn add_user(&self, user: &User) -> Result<()>;
+    async fn users(&self) -> Result<Vec<User>>;
+
+    async fn add_enroll_code(&self, code: &EnrollCode) -> Result<()>;
+    /// Uses a code once: marks it used and stores the device, or refuses (unknown, used,
+    /// expired at `now`) without storing anything.
+    async fn redeem_enroll_code(
+        &self,
+        code_hash: &str,
+        now: &str,
+        device: &NewDevice,
+    ) -> Result<User>;
+    /// Stores a device directly (an admin's console token).
+    async fn add_device(&self, device: &NewDevice) -> Result<()>;
+    /// The device and its user for a token hash, revoked or not.
+    async fn device_by_token(&self, token_hash: &str) -> Result<Option<(Device, User)>>;
+    async fn devices(&self) -> Result<Vec<Device>>;
+    /// Revokes a device; `false` if there is no such device.
+    async fn revoke_device(&self, device_id: &str, now: &str) -> Result<bool>;
+    async fn touch_device(&self, device_id: &str, now: &str) -> Result<()>;
+
+    /// Applies pushed changes, all records in one transaction: per change, accepted (new or
+    /// already held) or rejected with a reason. `device_id` is recorded beside each change.
+    async fn push(&self, device_id: &str, now: &str, docs: &[PreparedDoc]) -> Result<Vec<Outcome>>;
+    /// A grid's feed after `after`, at most `limit` changes; own-actor bytes left out.
+    async fn feed(
+        &self,
+        grid: &str,
+        after: u64,
+        limit: usize,
+        own_actor: &str,
+    ) -> Result<Vec<FeedChange>>;
+    /// The last position handed out in a grid (0 for none).
+    async fn head(&self, grid: &str) -> Result<u64>;
+    /// A grid's documents after `after_record` in record-id order.
+    async fn snapshots(
+        &self,
+        grid: &str,
+        after_record: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DocState>>;
+    async fn count_documents(&self, grid: &str) -> Result<u64>;
+    async fn document(&self, record_id: &str) -> Result<Option<DocState>>;
+
+    /// Stores a blob (once per hash) and ties it to a record.
+    async fn put_blob(&self, blob: &Blob, record_id: &str, device_id: &str) -> Result<()>;
+    async fn blob(&self, hash: &str) -> Result<Option<Blob>>;
+    /// The grids of the records a blob is tied to.
+    async fn blob_grids(&self, hash: &str) -> Result<Vec<String>>;
+}
