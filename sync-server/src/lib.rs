@@ -1,5 +1,13 @@
 //! Gridkeeper relay server: enrols devices, authorizes every request, keeps a per-grid change
 //! feed that never skips a change, and materializes each record for supervisors' reports.
 
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod error;
+pub mod http;
 pub mod materialize;
+pub mod metrics;
+pub mod rate_limit;
+pub mod server;
 pub mod storage;

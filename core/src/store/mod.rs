@@ -16,6 +16,7 @@ mod projection;
 mod records;
 pub mod schema;
 mod search;
+mod sync_step;
 mod templates;
 
 use std::path::Path;
@@ -33,6 +34,7 @@ pub use bootstrap::{IngestReport, Snapshot};
 pub use exchange_ops::ApplyReport;
 pub use list::CaseRow;
 pub use search::SearchHit;
+pub use sync_step::RoundReport;
 
 /// How hard each commit pushes to disk. `Full` survives power loss (a phone whose battery
 /// dies mid-visit); `Normal` survives a killed process but may lose the last commits on

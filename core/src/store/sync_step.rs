@@ -1,0 +1,170 @@
+//! The device's half of one `POST /v1/sync` round, without the network: building the request
+//! from the outbox and the grid cursors, and taking in the response. Kept apart from any
+//! transport so the relay's tests, the terminal client and the apps drive the same code.
+//!
+//! Order of effects when a response arrives: records first (changes, then snapshots), then
+//! acknowledgements, then cursors. A process killed between them leaves the cursor behind the
+//! data, never ahead of it, and the next round re-sends what was not acknowledged and
+//! re-pulls what was not recorded — both harmless, since a change is stored and applied
+//! once by hash.
+
+use std::collections::BTreeMap;
+
+use automerge::AutoCommit;
+
+use super::Store;
+use super::bootstrap::Snapshot;
+use crate::error::{Error, Result};
+use crate::exchange::{ChangeSet, RecordChanges};
+use crate::wire::{self, DocPush, PullCursor, SyncRequest, SyncResponse};
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundReport {
+    /// Local changes the server now holds.
+    pub acknowledged: usize,
+    /// Local changes the server refused, with its reason code (they stay in the outbox).
+    pub rejected: Vec<(String, String)>,
+    /// Changes from others applied here.
+    pub applied: usize,
+    /// Records received whole during a bootstrap.
+    pub snapshots: usize,
+    /// Records whose state may have changed, for screens to refresh.
+    pub changed_records: Vec<String>,
+    /// Whether any grid has more waiting.
+    pub more: bool,
+    /// During a bootstrap: how many records each grid holds, for progress.
+    pub totals: BTreeMap<String, u64>,
+}
+
+impl Store {
+    /// A request pushing up to `max_changes` of the outbox and pulling `grids` from their
+    /// cursors.
+    pub fn sync_request(&self, grids: &[String], max_changes: usize) -> Result<SyncRequest> {
+        let mut push: Vec<DocPush> = Vec::new();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut kind_grid = self
+            .conn
+            .prepare_cached("SELECT kind, grid FROM records WHERE id = ?1")?;
+        for entry in self.outbox(max_changes)? {
+            let at = match index.get(&entry.record_id) {
+                Some(&at) => at,
+                None => {
+                    let (kind, grid): (String, String) =
+                        kind_grid.query_row([&entry.record_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    push.push(DocPush {
+                        record_id: entry.record_id.clone(),
+                        kind,
+                        grid,
+                        changes: Vec::new(),
+                    });
+                    index.insert(entry.record_id.clone(), push.len() - 1);
+                    push.len() - 1
+                }
+            };
+            push[at].changes.push(entry.bytes.into());
+        }
+        let mut pull = Vec::with_capacity(grids.len());
+        for grid in grids {
+            pull.push(PullCursor {
+                grid: grid.clone(),
+                cursor: self.cursor(grid)?.unwrap_or_else(|| "0".into()),
+            });
+        }
+        Ok(SyncRequest {
+            v: wire::VERSION,
+            push,
+            pull,
+            limit: None,
+        })
+    }
+
+    /// Takes in a response to a request built by [`Store::sync_request`].
+    pub fn apply_sync_response(&mut self, resp: &SyncResponse) -> Result<RoundReport> {
+        if resp.v != wire::VERSION {
+            return Err(Error::BadChanges(format!(
+                "the server speaks sync protocol {}, this build {}",
+                resp.v,
+                wire::VERSION
+            )));
+        }
+        let mut report = RoundReport::default();
+        let mut set = ChangeSet::default();
+        let mut snapshots = Vec::new();
+        for feed in &resp.grids {
+            report.more |= feed.more;
+            if let Some(total) = feed.total {
+                report.totals.insert(feed.grid.clone(), total);
+            }
+            for doc in &feed.changes {
+                set.records.push(RecordChanges {
+                    record_id: doc.record_id.clone(),
+                    changes: doc.changes.iter().map(|c| c.0.clone()).collect(),
+                });
+            }
+            for snap in &feed.snapshots {
+                match &snap.data {
+                    Some(data) => snapshots.push(Snapshot {
+                        record_id: snap.record_id.clone(),
+                        kind: snap.kind.clone(),
+                        grid: snap.grid.clone(),
+                        archived: snap.archived,
+                        schema_version: snap.schema_version,
+                        created_at: snap.created_at.clone(),
+                        saved: snap.saved.0.clone(),
+                        heads: snap.heads.clone(),
+                        data: data.clone(),
+                    }),
+                    // The server could not read it as its kind: merge it through the
+                    // document, where this device's own checks apply.
+                    None => {
+                        let doc = AutoCommit::load(&snap.saved.0).map_err(|e| {
+                            Error::BadChanges(format!("snapshot of record {}: {e}", snap.record_id))
+                        })?;
+                        set.records.push(RecordChanges {
+                            record_id: snap.record_id.clone(),
+                            changes: doc
+                                .clone()
+                                .get_changes(&[])
+                                .iter()
+                                .map(|c| c.raw_bytes().to_vec())
+                                .collect(),
+                        });
+                    }
+                }
+            }
+        }
+        if !set.records.is_empty() {
+            let applied = self.apply_changes(&set)?;
+            report.applied = applied.applied;
+            report.changed_records = applied.changed_records;
+        }
+        if !snapshots.is_empty() {
+            let ingested = self.ingest_snapshots(&snapshots)?;
+            report.snapshots = ingested.stored + ingested.merged;
+            report
+                .changed_records
+                .extend(snapshots.iter().map(|s| s.record_id.clone()));
+        }
+        let accepted: Vec<String> = resp
+            .results
+            .iter()
+            .filter(|r| r.rejected.is_none())
+            .map(|r| r.hash.clone())
+            .collect();
+        report.acknowledged = self.acknowledge(&accepted)?;
+        report.rejected = resp
+            .results
+            .iter()
+            .filter_map(|r| {
+                r.rejected
+                    .as_ref()
+                    .map(|why| (r.hash.clone(), why.code.clone()))
+            })
+            .collect();
+        for feed in &resp.grids {
+            self.set_cursor(&feed.grid, &feed.cursor)?;
+        }
+        Ok(report)
+    }
+}

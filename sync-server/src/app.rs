@@ -1,0 +1,122 @@
+//! The HTTP application: shared state and the route table.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post, put};
+
+use crate::http;
+use crate::metrics::Metrics;
+use crate::rate_limit::{Limiter, RateLimit};
+use crate::storage::Storage;
+
+/// Sizes the server refuses to exceed.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// A sync body as sent (compressed).
+    pub max_body: usize,
+    /// A sync body once decompressed.
+    pub max_expanded: usize,
+    /// Changes in one push.
+    pub max_push_changes: usize,
+    /// Changes or snapshots per grid in one response, unless the client asks for fewer.
+    pub page: usize,
+    /// Bytes of changes or snapshots per grid in one response (at least one item is sent).
+    pub page_bytes: usize,
+    /// An attachment.
+    pub max_blob: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 16 << 20,
+            max_expanded: 64 << 20,
+            max_push_changes: 5_000,
+            page: 2_000,
+            page_bytes: 8 << 20,
+            max_blob: gridkeeper_core::store::DEFAULT_MAX_BLOB_BYTES as usize,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    pub metrics: Arc<Metrics>,
+    pub rate_limit: Arc<Limiter>,
+    pub limits: Limits,
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, limits: Limits, rate: RateLimit) -> AppState {
+        AppState {
+            storage,
+            metrics: Arc::new(Metrics::default()),
+            rate_limit: Arc::new(Limiter::new(rate)),
+            limits,
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(http::ops::healthz))
+        .route("/metrics", get(http::ops::metrics))
+        .route("/v1/openapi.json", get(http::ops::openapi))
+        .route("/v1/enroll", post(http::enroll::enroll))
+        .route("/v1/me", get(http::enroll::me))
+        .route("/v1/sync", post(http::sync::sync))
+        .route(
+            "/v1/blobs/{hash}",
+            put(http::blobs::put_blob)
+                .get(http::blobs::get_blob)
+                .head(http::blobs::head_blob),
+        )
+        .route(
+            "/v1/admin/grids",
+            get(http::admin::grids).post(http::admin::add_grid),
+        )
+        .route(
+            "/v1/admin/users",
+            get(http::admin::users).post(http::admin::add_user),
+        )
+        .route("/v1/admin/enroll-codes", post(http::admin::enroll_code))
+        .route("/v1/admin/devices", get(http::admin::devices))
+        .route(
+            "/v1/admin/devices/{id}/revoke",
+            post(http::admin::revoke_device),
+        )
+        .fallback(http::ops::not_found)
+        // Bodies are read by each handler with its own cap, so axum's blanket limit is off.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// One log line and one metric per request: route pattern, status, time — no personal data
+/// (paths are patterns, never the ids in them).
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    state.metrics.add(
+        "gridkeeper_http_requests_total",
+        format!("route=\"{route}\",status=\"{status}\""),
+        1,
+    );
+    state.metrics.observe(&route, seconds);
+    tracing::info!(%method, %route, status, ms = seconds * 1e3, "request");
+    response
+}

@@ -1,0 +1,120 @@
+//! The admin API: the same operations as the `admin` subcommands, for administrators only.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use crate::admin;
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::http::body;
+use crate::storage::{Device, Grid, Role, User};
+
+const SMALL: usize = 16 << 10;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewGrid {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub scope: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCode {
+    pub user: String,
+    #[serde(default)]
+    pub hours: Option<i64>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CodeIssued {
+    pub code: String,
+    pub expires_at: String,
+}
+
+pub async fn grids(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Grid>>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(state.storage.grids().await?))
+}
+
+pub async fn add_grid(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<(StatusCode, Json<Grid>), ApiError> {
+    caller.require_admin()?;
+    let g: NewGrid = body::json(raw, SMALL).await?;
+    let grid = admin::add_grid(&state.storage, &g.id, &g.name, g.parent.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(grid)))
+}
+
+pub async fn users(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<User>>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(state.storage.users().await?))
+}
+
+pub async fn add_user(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<(StatusCode, Json<User>), ApiError> {
+    caller.require_admin()?;
+    let u: NewUser = body::json(raw, SMALL).await?;
+    let user = admin::add_user(&state.storage, &u.name, u.role, &u.scope).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+pub async fn enroll_code(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<(StatusCode, Json<CodeIssued>), ApiError> {
+    caller.require_admin()?;
+    let c: NewCode = body::json(raw, SMALL).await?;
+    let (code, expires_at) = admin::issue_enroll_code(
+        &state.storage,
+        &c.user,
+        c.hours.unwrap_or(admin::DEFAULT_CODE_HOURS),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(CodeIssued { code, expires_at })))
+}
+
+pub async fn devices(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Device>>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(state.storage.devices().await?))
+}
+
+pub async fn revoke_device(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_admin()?;
+    admin::revoke_device(&state.storage, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,154 @@
+//! Attachments (photos, signatures, scanned documents), addressed by their SHA-256. Each is
+//! tied to a record: a device uploads for a record it may write, and reads a blob only when
+//! one of the records it is tied to is in reach. A blob out of reach answers 404, exactly as
+//! a missing one does, so hashes cannot be probed.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gridkeeper_core::blob_type;
+use gridkeeper_core::store::{blob_hash, is_blob_hash};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::http::body;
+use crate::storage::Blob;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutParams {
+    /// The record the attachment belongs to.
+    pub record: Option<String>,
+}
+
+fn check_hash(hash: &str) -> Result<(), ApiError> {
+    if is_blob_hash(hash) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "invalid_hash",
+            "a blob is addressed by its SHA-256: 64 lower-case hex digits",
+        ))
+    }
+}
+
+pub async fn put_blob(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+    Query(params): Query<PutParams>,
+    headers: HeaderMap,
+    raw: Body,
+) -> Result<StatusCode, ApiError> {
+    check_hash(&hash)?;
+    let record = params.record.ok_or_else(|| {
+        ApiError::bad_request(
+            "missing_record",
+            "say which record the attachment belongs to: ?record=ID",
+        )
+    })?;
+    let doc = state
+        .storage
+        .document(&record)
+        .await?
+        .ok_or_else(|| ApiError::not_found("push the record before its attachments"))?;
+    if caller.device.actor.is_none() || !caller.can_write(&doc.grid) {
+        return Err(ApiError::forbidden(
+            "this device may not add attachments to that record",
+        ));
+    }
+    let bytes = body::read_limited(raw, state.limits.max_blob).await?;
+    if blob_hash(&bytes) != hash {
+        return Err(ApiError::bad_request(
+            "hash_mismatch",
+            "the bytes received do not have the SHA-256 in the address; the upload was damaged",
+        ));
+    }
+    let media = blob_type::sniff(&bytes).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "attachments are JPEG, PNG, WebP or HEIC photos, or PDF documents",
+        )
+    })?;
+    if let Some(declared) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        && !blob_type::declared_matches(declared, media)
+    {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "media_type_mismatch",
+            format!(
+                "the content is {}, not what Content-Type says",
+                media.as_str()
+            ),
+        ));
+    }
+    let existed = state.storage.blob(&hash).await?.is_some();
+    state
+        .storage
+        .put_blob(
+            &Blob {
+                hash,
+                media_type: media.as_str().to_string(),
+                bytes: bytes.to_vec(),
+            },
+            &record,
+            &caller.device.id,
+        )
+        .await?;
+    Ok(if existed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    })
+}
+
+async fn readable(caller: &Caller, state: &AppState, hash: &str) -> Result<Blob, ApiError> {
+    check_hash(hash)?;
+    let hidden = || ApiError::not_found("no such attachment within reach");
+    let grids = state.storage.blob_grids(hash).await?;
+    if !grids.iter().any(|g| caller.can_read(g)) {
+        return Err(hidden());
+    }
+    state.storage.blob(hash).await?.ok_or_else(hidden)
+}
+
+pub async fn get_blob(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+) -> Result<Response, ApiError> {
+    let blob = readable(&caller, &state, &hash).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, blob.media_type),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".into(),
+            ),
+        ],
+        blob.bytes,
+    )
+        .into_response())
+}
+
+pub async fn head_blob(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+) -> Result<Response, ApiError> {
+    let blob = readable(&caller, &state, &hash).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, blob.media_type),
+            (header::CONTENT_LENGTH, blob.bytes.len().to_string()),
+        ],
+        Body::empty(),
+    )
+        .into_response())
+}

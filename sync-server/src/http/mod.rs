@@ -1,0 +1,8 @@
+//! Request handlers, one module per part of the API.
+
+pub mod admin;
+pub mod blobs;
+pub mod body;
+pub mod enroll;
+pub mod ops;
+pub mod sync;

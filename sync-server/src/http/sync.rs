@@ -1,0 +1,362 @@
+//! `POST /v1/sync`: one round trip pushes a device's changes and pulls what others wrote.
+//!
+//! The whole request is checked before anything is stored — body, version, record ids, kinds,
+//! change bytes, scope of every pushed and pulled grid, cursors — and refused as a whole with
+//! a 4xx if any of that is wrong. Past that point each change gets its own answer: accepted
+//! (stored now or earlier), or rejected with a reason (its actor is not this device's, its
+//! record belongs to another grid, a change it depends on has not arrived).
+
+use std::collections::HashSet;
+
+use automerge::Change;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gridkeeper_core::Kind;
+use gridkeeper_core::wire::{
+    self, ChangeResult, Cursor, DocChanges, GridFeed, SyncRequest, SyncResponse, WireError,
+    WireSnapshot,
+};
+
+use crate::admin::now;
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::http::body;
+use crate::materialize::{DocState, PreparedChange, PreparedDoc, rejection};
+
+pub async fn sync(
+    caller: Caller,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    raw: Body,
+) -> Result<Response, ApiError> {
+    let actor = match (&caller.device.actor, caller.user.role) {
+        (Some(actor), crate::storage::Role::Worker | crate::storage::Role::Supervisor) => {
+            actor.clone()
+        }
+        _ => {
+            return Err(ApiError::forbidden(
+                "only enrolled phones of workers and supervisors sync records",
+            ));
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type != wire::CONTENT_TYPE {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send the body as {}", wire::CONTENT_TYPE),
+        ));
+    }
+    let bytes = body::read_limited(raw, state.limits.max_body).await?;
+    let req: SyncRequest =
+        wire::decode(&bytes, state.limits.max_expanded).map_err(|e| match e {
+            WireError::TooLarge(_) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string())
+            }
+            WireError::Malformed(_) => ApiError::bad_request("malformed_body", e.to_string()),
+        })?;
+    if req.v != wire::VERSION {
+        return Err(ApiError::bad_request(
+            "unsupported_version",
+            format!("this server speaks sync protocol version {}", wire::VERSION),
+        ));
+    }
+    let docs = prepare_push(&caller, &actor, &state, &req)?;
+    let pulls = prepare_pull(&caller, &state, &req).await?;
+    let limit = match req.limit {
+        None => state.limits.page,
+        Some(n) if n >= 1 => (n as usize).min(state.limits.page),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_limit",
+                "limit must be at least 1",
+            ));
+        }
+    };
+
+    let results = if docs.is_empty() {
+        state
+            .storage
+            .touch_device(&caller.device.id, &now())
+            .await?;
+        Vec::new()
+    } else {
+        state.storage.push(&caller.device.id, &now(), &docs).await?
+    };
+    count_results(&state, &results);
+
+    let mut grids = Vec::with_capacity(pulls.len());
+    for (grid, cursor) in pulls {
+        grids.push(pull(&state, &grid, cursor, limit, &actor).await?);
+    }
+    let response = SyncResponse {
+        v: wire::VERSION,
+        results,
+        grids,
+    };
+    Ok((
+        [(header::CONTENT_TYPE, wire::CONTENT_TYPE)],
+        wire::encode(&response),
+    )
+        .into_response())
+}
+
+fn prepare_push(
+    caller: &Caller,
+    actor: &str,
+    state: &AppState,
+    req: &SyncRequest,
+) -> Result<Vec<PreparedDoc>, ApiError> {
+    let total: usize = req.push.iter().map(|d| d.changes.len()).sum();
+    if total > state.limits.max_push_changes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_changes",
+            format!(
+                "push at most {} changes per request",
+                state.limits.max_push_changes
+            ),
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut docs = Vec::with_capacity(req.push.len());
+    for (i, p) in req.push.iter().enumerate() {
+        let id: uuid::Uuid = p.record_id.parse().map_err(|_| {
+            ApiError::bad_request(
+                "invalid_record_id",
+                format!("push[{i}].record_id is not a UUID"),
+            )
+        })?;
+        let record_id = id.hyphenated().to_string();
+        if record_id != p.record_id {
+            return Err(ApiError::bad_request(
+                "invalid_record_id",
+                format!("push[{i}].record_id must be a lower-case hyphenated UUID"),
+            ));
+        }
+        if !seen.insert(record_id.clone()) {
+            return Err(ApiError::bad_request(
+                "duplicate_record",
+                format!("push[{i}] repeats a record; send each record once"),
+            ));
+        }
+        let kind: Kind = p.kind.parse().map_err(|_| {
+            ApiError::bad_request(
+                "unknown_kind",
+                format!("push[{i}].kind is not a record kind"),
+            )
+        })?;
+        if !caller.can_write(&p.grid) {
+            return Err(ApiError::forbidden(format!(
+                "push[{i}]: this device may not write to grid {}",
+                p.grid
+            )));
+        }
+        let mut changes = Vec::with_capacity(p.changes.len());
+        for (j, bytes) in p.changes.iter().enumerate() {
+            let change = Change::from_bytes(bytes.0.clone()).map_err(|_| {
+                ApiError::bad_request(
+                    "malformed_change",
+                    format!("push[{i}].changes[{j}] is not an Automerge change"),
+                )
+            })?;
+            let change_actor = change.actor_id().to_hex_string();
+            let refused = (change_actor != actor).then(|| {
+                rejection(
+                    "actor_mismatch",
+                    "the change was made by another device; each device pushes only its own changes",
+                )
+            });
+            changes.push(PreparedChange {
+                hash: change.hash().to_string(),
+                actor: change_actor,
+                change,
+                refused,
+            });
+        }
+        docs.push(PreparedDoc {
+            record_id,
+            kind,
+            grid: p.grid.clone(),
+            changes,
+        });
+    }
+    Ok(docs)
+}
+
+async fn prepare_pull(
+    caller: &Caller,
+    state: &AppState,
+    req: &SyncRequest,
+) -> Result<Vec<(String, Cursor)>, ApiError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(req.pull.len());
+    for (i, p) in req.pull.iter().enumerate() {
+        if !caller.can_read(&p.grid) {
+            return Err(ApiError::forbidden(format!(
+                "pull[{i}]: this device may not read grid {}",
+                p.grid
+            )));
+        }
+        if !seen.insert(p.grid.clone()) {
+            return Err(ApiError::bad_request(
+                "duplicate_grid",
+                format!("pull[{i}] repeats a grid"),
+            ));
+        }
+        let bad = || {
+            ApiError::bad_request(
+                "bad_cursor",
+                format!("pull[{i}].cursor is not a cursor this server gave out"),
+            )
+        };
+        let cursor = Cursor::parse(&p.cursor).ok_or_else(bad)?;
+        let head = state.storage.head(&p.grid).await?;
+        let ahead = match cursor {
+            Cursor::Start => false,
+            Cursor::Feed(seq) => seq > head,
+            Cursor::Bootstrap { upto, .. } => upto > head,
+        };
+        if ahead {
+            return Err(bad());
+        }
+        out.push((p.grid.clone(), cursor));
+    }
+    Ok(out)
+}
+
+async fn pull(
+    state: &AppState,
+    grid: &str,
+    cursor: Cursor,
+    limit: usize,
+    actor: &str,
+) -> Result<GridFeed, ApiError> {
+    let (upto, after) = match cursor {
+        Cursor::Feed(seq) => return feed(state, grid, seq, limit, actor).await,
+        Cursor::Start => (state.storage.head(grid).await?, None),
+        Cursor::Bootstrap { upto, after } => (upto, after.map(|a| a.hyphenated().to_string())),
+    };
+    // A bootstrap: the grid's records in saved form, each covering at least every change up
+    // to `upto` (a saved form is written in the same transaction as its changes), then the
+    // feed from `upto`. A record changed meanwhile arrives again through the feed; applying
+    // a change twice is harmless.
+    let page = state
+        .storage
+        .snapshots(grid, after.as_deref(), limit)
+        .await?;
+    let (fetched, full) = (page.len(), page.len() == limit);
+    let total = state.storage.count_documents(grid).await?;
+    let mut snapshots = Vec::with_capacity(page.len());
+    let mut bytes = 0;
+    for doc in page {
+        if bytes >= state.limits.page_bytes {
+            break;
+        }
+        bytes += doc.saved.len();
+        snapshots.push(to_wire(doc));
+    }
+    let cut = snapshots.len() < fetched;
+    let next = match snapshots.last() {
+        Some(last) if full || cut => Cursor::Bootstrap {
+            upto,
+            after: last.record_id.parse().ok(),
+        },
+        _ => Cursor::Feed(upto),
+    };
+    let more = matches!(next, Cursor::Bootstrap { .. }) || state.storage.head(grid).await? > upto;
+    state.metrics.add(
+        "gridkeeper_snapshots_served_total",
+        String::new(),
+        snapshots.len() as u64,
+    );
+    Ok(GridFeed {
+        grid: grid.to_string(),
+        cursor: next.to_string(),
+        more,
+        changes: Vec::new(),
+        snapshots,
+        total: Some(total),
+    })
+}
+
+async fn feed(
+    state: &AppState,
+    grid: &str,
+    after: u64,
+    limit: usize,
+    actor: &str,
+) -> Result<GridFeed, ApiError> {
+    let page = state.storage.feed(grid, after, limit, actor).await?;
+    let full = page.len() == limit;
+    let mut cursor = after;
+    let mut bytes = 0;
+    let mut cut = false;
+    let mut changes: Vec<DocChanges> = Vec::new();
+    let mut served = 0u64;
+    for c in page {
+        if bytes >= state.limits.page_bytes {
+            cut = true;
+            break;
+        }
+        cursor = c.seq;
+        let Some(b) = c.bytes else { continue };
+        bytes += b.len();
+        served += 1;
+        match changes.last_mut() {
+            Some(last) if last.record_id == c.record_id => last.changes.push(b.into()),
+            _ => changes.push(DocChanges {
+                record_id: c.record_id,
+                kind: c.kind,
+                changes: vec![b.into()],
+            }),
+        }
+    }
+    state
+        .metrics
+        .add("gridkeeper_changes_served_total", String::new(), served);
+    Ok(GridFeed {
+        grid: grid.to_string(),
+        cursor: Cursor::Feed(cursor).to_string(),
+        more: full || cut,
+        changes,
+        snapshots: Vec::new(),
+        total: None,
+    })
+}
+
+fn to_wire(doc: DocState) -> WireSnapshot {
+    WireSnapshot {
+        record_id: doc.record_id,
+        kind: doc.kind,
+        grid: doc.grid,
+        archived: doc.archived,
+        schema_version: doc.schema_version,
+        created_at: doc.created_at,
+        saved: doc.saved.into(),
+        heads: doc.heads,
+        data: doc.data,
+        seq: doc.seq,
+    }
+}
+
+fn count_results(state: &AppState, results: &[ChangeResult]) {
+    for r in results {
+        match &r.rejected {
+            None => state
+                .metrics
+                .add("gridkeeper_changes_accepted_total", String::new(), 1),
+            Some(why) => state.metrics.add(
+                "gridkeeper_changes_rejected_total",
+                format!("code=\"{}\"", why.code),
+                1,
+            ),
+        }
+    }
+}
