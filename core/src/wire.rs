@@ -31,9 +31,9 @@ pub enum Cursor {
 
 impl Cursor {
     /// Cursors are opaque strings to clients; this is their only grammar:
-    /// `""` or `"0"` (start), `"b<seq>"` or `"b<seq>.<uuid>"` (bootstrap), `"<seq>"` (feed).
+    /// `""` (start), `"b<seq>"` or `"b<seq>.<uuid>"` (bootstrap), `"<seq>"` (feed).
     pub fn parse(text: &str) -> Option<Cursor> {
-        if text.is_empty() || text == "0" {
+        if text.is_empty() {
             return Some(Cursor::Start);
         }
         if let Some(rest) = text.strip_prefix('b') {
@@ -60,7 +60,7 @@ fn parse_seq(text: &str) -> Option<u64> {
 impl std::fmt::Display for Cursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Cursor::Start => f.write_str("0"),
+            Cursor::Start => Ok(()),
             Cursor::Bootstrap { upto, after: None } => write!(f, "b{upto}"),
             Cursor::Bootstrap {
                 upto,

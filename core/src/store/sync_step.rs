@@ -68,7 +68,7 @@ impl Store {
         for grid in grids {
             pull.push(PullCursor {
                 grid: grid.clone(),
-                cursor: self.cursor(grid)?.unwrap_or_else(|| "0".into()),
+                cursor: self.cursor(grid)?.unwrap_or_default(),
             });
         }
         Ok(SyncRequest {
