@@ -80,7 +80,10 @@ async fn a_fresh_phone_bootstraps_from_saved_documents_in_pages_and_resumes() {
         assert_eq!(status, 200, "{body}");
         let resp = resp.unwrap();
         let feed = &resp.grids[0];
-        assert!(feed.changes.is_empty(), "a bootstrap sends documents, not history");
+        assert!(
+            feed.changes.is_empty(),
+            "a bootstrap sends documents, not history"
+        );
         assert!(feed.snapshots.len() <= 25);
         received += feed.snapshots.len();
         if !feed.snapshots.is_empty() {
@@ -102,7 +105,10 @@ async fn a_fresh_phone_bootstraps_from_saved_documents_in_pages_and_resumes() {
     }
     assert_eq!(received, 120, "every record exactly once");
     assert_eq!(rounds, 5, "120 records in pages of 25 take 5 rounds");
-    assert_eq!(a.store.export_json().unwrap(), b.store.export_json().unwrap());
+    assert_eq!(
+        a.store.export_json().unwrap(),
+        b.store.export_json().unwrap()
+    );
 
     // Projections came from the server's reading of each record; a rebuild from the
     // documents themselves must give the same rows.
@@ -121,7 +127,10 @@ async fn a_fresh_phone_bootstraps_from_saved_documents_in_pages_and_resumes() {
     assert!(resp.grids[0].snapshots.is_empty());
     assert_eq!(report.applied, 1);
     assert_eq!(report.changed_records, vec![ids[0].to_string()]);
-    assert_eq!(a.store.export_json().unwrap(), b.store.export_json().unwrap());
+    assert_eq!(
+        a.store.export_json().unwrap(),
+        b.store.export_json().unwrap()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,7 +168,10 @@ async fn the_feed_pages_by_limit_and_skips_the_asking_phones_own_changes() {
         }
     }
     assert_eq!((pulled, rounds), (10, 3));
-    assert_eq!(a.store.export_json().unwrap(), b.store.export_json().unwrap());
+    assert_eq!(
+        a.store.export_json().unwrap(),
+        b.store.export_json().unwrap()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,7 +187,10 @@ async fn a_supervisor_reads_its_subtree_and_nothing_else() {
     let mut sup = street.enroll("super-c1").await;
     assert_eq!(sup.grids, vec!["c1", "g1", "g2"]);
     sup.sync(&street.relay).await;
-    assert_eq!(sup.store.export_json().unwrap(), a.store.export_json().unwrap());
+    assert_eq!(
+        sup.store.export_json().unwrap(),
+        a.store.export_json().unwrap()
+    );
 
     let req = sup.request(&["g3"]);
     let (status, _, body) = post_sync(&street.relay, Some(&sup.token), wire::encode(&req)).await;
