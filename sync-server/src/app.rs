@@ -9,10 +9,11 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 
+use crate::auth::Tree;
 use crate::http;
 use crate::metrics::Metrics;
 use crate::rate_limit::{Limiter, RateLimit};
-use crate::storage::Storage;
+use crate::storage::{Storage, StorageError};
 
 /// Sizes the server refuses to exceed.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +51,41 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub rate_limit: Arc<Limiter>,
     pub limits: Limits,
+    pub tree: Arc<TreeCache>,
+}
+
+/// The grid tree, read from the database at most every few seconds: every request resolves
+/// its caller's scope against it, and with a thousand grids reading it per request would
+/// dominate a sync. A grid added through this process is seen at once; one added through
+/// another process within [`TREE_TTL`]. Only the tree's shape is cached — users, scopes and
+/// revocations are read on every request.
+#[derive(Debug, Default)]
+pub struct TreeCache {
+    current: std::sync::RwLock<Option<(Instant, Arc<Tree>)>>,
+}
+
+pub const TREE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl TreeCache {
+    pub async fn get(&self, storage: &dyn Storage) -> Result<Arc<Tree>, StorageError> {
+        if let Ok(guard) = self.current.read()
+            && let Some((at, tree)) = guard.as_ref()
+            && at.elapsed() < TREE_TTL
+        {
+            return Ok(tree.clone());
+        }
+        let tree = Arc::new(Tree::new(&storage.grids().await?));
+        if let Ok(mut guard) = self.current.write() {
+            *guard = Some((Instant::now(), tree.clone()));
+        }
+        Ok(tree)
+    }
+
+    pub fn invalidate(&self) {
+        if let Ok(mut guard) = self.current.write() {
+            *guard = None;
+        }
+    }
 }
 
 impl AppState {
@@ -59,6 +95,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             rate_limit: Arc::new(Limiter::new(rate)),
             limits,
+            tree: Arc::new(TreeCache::default()),
         }
     }
 }

@@ -146,8 +146,11 @@ impl FromRequestParts<AppState> for Caller {
             ));
         }
         state.rate_limit.check(&device.id)?;
-        let tree = Tree::new(&state.storage.grids().await?);
-        let reach = tree.subtree(&user.scope);
+        let reach = state
+            .tree
+            .get(state.storage.as_ref())
+            .await?
+            .subtree(&user.scope);
         Ok(Caller {
             device,
             user,

@@ -63,6 +63,7 @@ pub async fn add_grid(
     caller.require_admin()?;
     let g: NewGrid = body::json(raw, SMALL).await?;
     let grid = admin::add_grid(&state.storage, &g.id, &g.name, g.parent.as_deref()).await?;
+    state.tree.invalidate();
     Ok((StatusCode::CREATED, Json(grid)))
 }
 

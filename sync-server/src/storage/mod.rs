@@ -11,6 +11,7 @@
 
 pub mod postgres;
 pub mod sqlite;
+mod sqlite_pool;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
+use super::sqlite_pool::{Readers, Writer, connect};
 use super::{
     Blob, Device, EnrollCode, FeedChange, Grid, NewDevice, Result, Role, Storage, StorageError,
     User,
@@ -91,83 +91,33 @@ const READERS: usize = 4;
 
 #[derive(Debug, Clone)]
 pub struct SqliteStorage {
-    writer: Arc<Mutex<Connection>>,
-    readers: Arc<Mutex<Vec<Connection>>>,
-    path: std::path::PathBuf,
-}
-
-fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    // NORMAL in WAL mode is durable against a killed process, which is what a server sees;
-    // the acknowledgement a device receives is sent only after the commit.
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.set_prepared_statement_cache_capacity(64);
-    Ok(conn)
+    writer: Writer,
+    readers: Readers,
 }
 
 impl SqliteStorage {
     pub fn open(path: &Path) -> Result<SqliteStorage> {
         let writer = connect(path)?;
         writer.execute_batch(SCHEMA)?;
-        let mut readers = Vec::with_capacity(READERS);
-        for _ in 0..READERS {
-            readers.push(connect(path)?);
-        }
         Ok(SqliteStorage {
-            writer: Arc::new(Mutex::new(writer)),
-            readers: Arc::new(Mutex::new(readers)),
-            path: path.to_path_buf(),
+            writer: Writer::start(writer),
+            readers: Readers::open(path, READERS)?,
         })
     }
 
     async fn write<R: Send + 'static>(
         &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<R> + Send + 'static,
+        f: impl FnOnce(&Connection) -> Result<R> + Send + 'static,
     ) -> Result<R> {
-        let writer = self.writer.clone();
-        blocking(move || {
-            let mut conn = writer
-                .lock()
-                .map_err(|_| StorageError::Database("writer lock poisoned".into()))?;
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })
-        .await
+        self.writer.write(f).await
     }
 
     async fn read<R: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> Result<R> + Send + 'static,
     ) -> Result<R> {
-        let readers = self.readers.clone();
-        let path = self.path.clone();
-        blocking(move || {
-            let pooled = readers.lock().ok().and_then(|mut p| p.pop());
-            let conn = match pooled {
-                Some(c) => c,
-                None => connect(&path)?,
-            };
-            let out = f(&conn);
-            if let Ok(mut p) = readers.lock()
-                && p.len() < READERS
-            {
-                p.push(conn);
-            }
-            out
-        })
-        .await
+        self.readers.read(f).await
     }
-}
-
-async fn blocking<R: Send + 'static>(f: impl FnOnce() -> Result<R> + Send + 'static) -> Result<R> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| StorageError::Database(format!("worker thread: {e}")))?
 }
 
 fn scope_text(scope: &[String]) -> String {
@@ -223,7 +173,7 @@ fn doc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocState> {
     })
 }
 
-fn insert_device(tx: &Transaction<'_>, d: &NewDevice) -> Result<()> {
+fn insert_device(tx: &Connection, d: &NewDevice) -> Result<()> {
     let n = tx.execute(
         "INSERT OR IGNORE INTO devices (id, user_id, actor, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![d.device.id, d.device.user_id, d.device.actor, d.token_hash, d.device.created_at],
@@ -235,7 +185,7 @@ fn insert_device(tx: &Transaction<'_>, d: &NewDevice) -> Result<()> {
 }
 
 fn push_doc(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     device_id: &str,
     now: &str,
     doc: &PreparedDoc,
