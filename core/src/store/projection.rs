@@ -48,6 +48,10 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
         entry.names.join("\n"),
         entry.other.join("\n")
     ])?;
+    tx.prepare_cached("DELETE FROM record_blobs WHERE record_id = ?1")?
+        .execute([&id])?;
+    let mut named = tx
+        .prepare_cached("INSERT OR IGNORE INTO record_blobs (record_id, hash) VALUES (?1, ?2)")?;
     // Attachments this device does not hold yet become references to fetch.
     let mut reference = tx.prepare_cached(
         "INSERT OR IGNORE INTO blobs (hash, media_type, size, bytes, state, added_at) VALUES (?1, '', 0, NULL, 'remote', NULL)",
@@ -58,6 +62,7 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
         .filter(|h| crate::store::is_blob_hash(h))
     {
         reference.execute([hash])?;
+        named.execute(params![id, hash])?;
     }
     let mut insert_key =
         tx.prepare_cached("INSERT OR IGNORE INTO search_keys (key, rec) VALUES (?1, ?2)")?;
@@ -85,6 +90,7 @@ impl Store {
                 .iter()
                 .flat_map(|k| k.ops().tables())
                 .chain(SEARCH_TABLES.iter())
+                .chain(["record_blobs"].iter())
             {
                 tx.execute(&format!("DELETE FROM {table}"), [])?;
             }
@@ -102,6 +108,7 @@ impl Store {
     pub fn projection_snapshot(&self) -> Result<Vec<String>> {
         let queries = [
             "SELECT 'h', * FROM households ORDER BY record_id",
+            "SELECT 'rb', * FROM record_blobs ORDER BY record_id, hash",
             "SELECT 'm', * FROM members ORDER BY record_id, member_id",
             "SELECT 'p', * FROM places ORDER BY record_id",
             "SELECT 's', r.id, s.title, s.names, s.other FROM search_text s JOIN records r ON r.rowid = s.rowid ORDER BY r.id",

@@ -208,6 +208,19 @@ const STEPS: &[Step] = &[
         ",
         rebuild: false,
     },
+    // 6: which records name which attachments, so a blob is uploaded tied to a record its
+    // owner may write, and a record's photos can be fetched when it is opened.
+    Step {
+        sql: "
+        CREATE TABLE record_blobs (
+            record_id TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (record_id, hash)
+        );
+        CREATE INDEX record_blobs_by_hash ON record_blobs (hash);
+        ",
+        rebuild: true,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;
