@@ -38,6 +38,7 @@ conformance!(
     feed_pages_and_omits_own_changes,
     snapshots_page_in_record_order,
     blobs,
+    same_new_record_claimed_by_two_grids,
     cursor_never_skips_a_change,
 );
 
@@ -412,7 +413,12 @@ async fn missing_dependencies_are_refused(b: &Backend) {
 
 /// A household document with a valid envelope and fields of the wrong types.
 fn ill_fitting_household(grid: &str) -> PreparedDoc {
-    let id = RecordId::new().to_string();
+    raw_household(&RecordId::new().to_string(), grid)
+}
+
+/// A raw household document (own random actor) for record `id` whose envelope names `grid`.
+fn raw_household(id: &str, grid: &str) -> PreparedDoc {
+    let id = id.to_string();
     let mut doc = AutoCommit::new();
     doc.put(ROOT, "id", id.as_str()).unwrap();
     doc.put(ROOT, "kind", "household").unwrap();
@@ -578,6 +584,46 @@ async fn blobs(b: &Backend) {
     assert_eq!(grids, ["grid-1", "grid-2"]);
     assert!(s.blob(&"cd".repeat(32)).await.unwrap().is_none());
     assert!(s.blob_grids(&"cd".repeat(32)).await.unwrap().is_empty());
+}
+
+/// Two documents for one new record id, one saying grid A and one grid B, pushed at the same
+/// time through two storage handles: exactly one creates the record, the other is refused.
+async fn same_new_record_claimed_by_two_grids(b: &Backend) {
+    let instances = [b.storage.clone(), b.second().await];
+    for round in 0..20 {
+        let id = RecordId::new().to_string();
+        let tasks: Vec<_> = ["grid-a", "grid-b"]
+            .into_iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let s = instances[i].clone();
+                let push = vec![raw_household(&id, g)];
+                tokio::spawn(async move { s.push("device-x", NOW, &push).await.unwrap() })
+            })
+            .collect();
+        let mut results = Vec::new();
+        for t in tasks {
+            results.push(codes(&t.await.unwrap()));
+        }
+        results.sort();
+        assert_eq!(
+            results,
+            [vec![String::new()], vec!["grid_mismatch".to_string()]],
+            "round {round}"
+        );
+        let doc = b.storage.document(&id).await.unwrap().unwrap();
+        let (a, bb) = (
+            b.storage.count_documents("grid-a").await.unwrap(),
+            b.storage.count_documents("grid-b").await.unwrap(),
+        );
+        assert_eq!(a + bb, round + 1, "one document per record");
+        let winner_feed = b.storage.feed(&doc.grid, 0, 1000, "").await.unwrap();
+        assert!(winner_feed.iter().any(|c| c.record_id == id));
+    }
+    assert_eq!(
+        b.storage.head("grid-a").await.unwrap() + b.storage.head("grid-b").await.unwrap(),
+        20
+    );
 }
 
 const GRIDS: [&str; 2] = ["grid-x", "grid-y"];
