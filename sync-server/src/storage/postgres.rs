@@ -1,11 +1,744 @@
-//! PostgreSQL backend (being written on its own branch).
+//! The PostgreSQL backend, for deployments with several stateless server processes on one
+//! database. Same tables and semantics as [`super::sqlite`]; what differs is concurrency:
+//! SQLite has one writer, here many transactions run at once, so `push` locks explicitly (see
+//! [`push_tx`]) and is retried on serialization failures and deadlocks.
+//!
+//! Text columns use the "C" collation so ordering (snapshot paging by record id, users by
+//! name) is byte order, as in SQLite, whatever the database's default locale.
 
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
 
-use super::{Result, Storage, StorageError};
+use async_trait::async_trait;
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod};
+use serde_json::Value as Json;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{NoTls, Row};
 
-pub async fn open(_url: &str) -> Result<Arc<dyn Storage>> {
-    Err(StorageError::Database(
-        "PostgreSQL support is not built yet".into(),
-    ))
+use super::{
+    Blob, Device, EnrollCode, FeedChange, Grid, NewDevice, Result, Role, Storage, StorageError,
+    User,
+};
+use crate::materialize::{self, DocState, Existing, Outcome, PreparedDoc};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS grids (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent TEXT COLLATE "C" REFERENCES grids (id)
+);
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    name TEXT COLLATE "C" NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    scope TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS enroll_codes (
+    code_hash TEXT COLLATE "C" PRIMARY KEY,
+    user_id TEXT COLLATE "C" NOT NULL REFERENCES users (id),
+    expires_at TEXT COLLATE "C" NOT NULL,
+    used_at TEXT COLLATE "C"
+);
+CREATE TABLE IF NOT EXISTS devices (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    user_id TEXT COLLATE "C" NOT NULL REFERENCES users (id),
+    actor TEXT COLLATE "C" UNIQUE,
+    token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+    created_at TEXT COLLATE "C" NOT NULL,
+    last_seen TEXT COLLATE "C",
+    revoked_at TEXT COLLATE "C"
+);
+CREATE TABLE IF NOT EXISTS grid_heads (
+    grid TEXT COLLATE "C" PRIMARY KEY,
+    head BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS changes (
+    hash TEXT COLLATE "C" PRIMARY KEY,
+    grid TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    record_id TEXT COLLATE "C" NOT NULL,
+    actor TEXT COLLATE "C" NOT NULL,
+    device_id TEXT COLLATE "C" NOT NULL,
+    received_at TEXT COLLATE "C" NOT NULL,
+    bytes BYTEA NOT NULL,
+    UNIQUE (grid, seq)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    record_id TEXT COLLATE "C" PRIMARY KEY,
+    grid TEXT COLLATE "C" NOT NULL,
+    kind TEXT COLLATE "C" NOT NULL,
+    archived BOOLEAN NOT NULL,
+    schema_version BIGINT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    saved BYTEA NOT NULL,
+    heads TEXT NOT NULL,
+    data JSONB,
+    flagged TEXT,
+    seq BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_by_grid ON documents (grid, record_id);
+CREATE INDEX IF NOT EXISTS documents_by_kind ON documents (kind, grid);
+CREATE TABLE IF NOT EXISTS blobs (
+    hash TEXT COLLATE "C" PRIMARY KEY,
+    media_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    bytes BYTEA NOT NULL
+);
+CREATE TABLE IF NOT EXISTS blob_records (
+    hash TEXT COLLATE "C" NOT NULL REFERENCES blobs (hash),
+    record_id TEXT COLLATE "C" NOT NULL,
+    device_id TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (hash, record_id)
+);
+"#;
+
+/// Key of the advisory lock held while the schema is created: `CREATE TABLE IF NOT EXISTS`
+/// is not safe against a concurrent identical statement (both may pass the check and one
+/// fails on the catalog's unique index), which is what two processes starting at once do.
+const SCHEMA_LOCK: i64 = 0x6772_6964_6b70_0001;
+
+/// How many times a push is attempted when PostgreSQL aborts it for a serialization failure,
+/// a deadlock, or a unique violation from a concurrent insert of the same change.
+const PUSH_ATTEMPTS: u32 = 5;
+
+const POOL_SIZE: usize = 16;
+
+#[derive(Clone)]
+pub struct PostgresStorage {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PostgresStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let status = self.pool.status();
+        f.debug_struct("PostgresStorage")
+            .field("pool_size", &status.size)
+            .field("pool_available", &status.available)
+            .finish()
+    }
+}
+
+fn pool_error(e: PoolError) -> StorageError {
+    StorageError::Database(format!("connection pool: {e}"))
+}
+
+impl PostgresStorage {
+    /// Connects (`postgres://user@host:port/db`) and creates the schema if needed.
+    pub async fn connect(url: &str) -> Result<PostgresStorage> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StorageError::Database(format!("bad PostgreSQL URL: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|e| StorageError::Database(format!("connection pool: {e}")))?;
+        let storage = PostgresStorage { pool };
+        storage.create_schema().await?;
+        Ok(storage)
+    }
+
+    async fn create_schema(&self) -> Result<()> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
+            .await?;
+        tx.batch_execute(SCHEMA).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Client> {
+        self.pool.get().await.map_err(pool_error)
+    }
+}
+
+fn scope_text(scope: &[String]) -> String {
+    scope.join(",")
+}
+
+fn scope_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn user_row(r: &Row, at: usize) -> Result<User> {
+    let role: String = r.try_get(at + 2)?;
+    Ok(User {
+        id: r.try_get(at)?,
+        name: r.try_get(at + 1)?,
+        role: Role::parse(&role).unwrap_or(Role::Worker),
+        scope: scope_list(&r.try_get::<_, String>(at + 3)?),
+    })
+}
+
+fn device_row(r: &Row) -> Result<Device> {
+    Ok(Device {
+        id: r.try_get(0)?,
+        user_id: r.try_get(1)?,
+        actor: r.try_get(2)?,
+        created_at: r.try_get(3)?,
+        last_seen: r.try_get(4)?,
+        revoked_at: r.try_get(5)?,
+    })
+}
+
+const DOC_COLUMNS: &str =
+    "record_id, grid, kind, archived, schema_version, created_at, saved, heads, data, flagged, seq";
+
+fn doc_row(r: &Row) -> Result<DocState> {
+    let heads: String = r.try_get(7)?;
+    Ok(DocState {
+        record_id: r.try_get(0)?,
+        grid: r.try_get(1)?,
+        kind: r.try_get(2)?,
+        archived: r.try_get(3)?,
+        schema_version: to_u64(r.try_get(4)?),
+        created_at: r.try_get(5)?,
+        saved: r.try_get(6)?,
+        heads: scope_list(&heads),
+        data: r.try_get::<_, Option<Json>>(8)?,
+        flagged: r.try_get(9)?,
+        seq: to_u64(r.try_get(10)?),
+    })
+}
+
+async fn insert_device(tx: &impl GenericClient, d: &NewDevice) -> Result<()> {
+    let n = tx
+        .execute(
+            "INSERT INTO devices (id, user_id, actor, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING",
+            &[
+                &d.device.id,
+                &d.device.user_id,
+                &d.device.actor,
+                &d.token_hash,
+                &d.device.created_at,
+            ],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StorageError::Exists("a device with this actor".into()));
+    }
+    Ok(())
+}
+
+/// Whether a failed push may simply be run again: PostgreSQL aborted it because of another
+/// transaction, not because of anything in it.
+fn retryable(e: &tokio_postgres::Error) -> bool {
+    matches!(
+        e.code(),
+        Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE
+            || *c == SqlState::T_R_DEADLOCK_DETECTED
+            || *c == SqlState::UNIQUE_VIOLATION
+    )
+}
+
+/// One push, in one transaction, in an order that keeps the feed safe to read by cursor.
+///
+/// Why the locks: a puller reads `seq > cursor ORDER BY seq` and then moves its cursor to
+/// the last position it received. On PostgreSQL transactions commit in any order, so if
+/// position N+1 could commit while N is still in flight, a puller could see N+1, move past
+/// it, and never see N. We prevent that by handing out positions from the grid's row in
+/// `grid_heads` and holding that row's lock until commit:
+///
+/// 1. First, for every grid the push touches, in sorted order (so two pushes touching the
+///    same grids cannot deadlock), upsert its `grid_heads` row with a no-op update. The row
+///    is now locked by this transaction until it commits or rolls back; any other push to
+///    that grid — from this process or another — waits here.
+/// 2. Then, per record in sorted order, `pg_advisory_xact_lock` on the record id. Two pushes
+///    of the same new record claiming different grids lock different head rows, so without
+///    this both could read "no such record" and both create it; with it the second waits,
+///    then (READ COMMITTED: every statement takes a fresh snapshot) sees the first's
+///    document and is refused `grid_mismatch`.
+/// 3. Only then read the record and the already-held hashes, decide with
+///    [`materialize::plan`], take positions by incrementing the head, and write the changes
+///    (consecutive positions) and the document.
+///
+/// The next push to the grid can read the head only after this transaction commits, so
+/// positions become visible in order: a snapshot that contains N+1 contains N.
+async fn push_tx(
+    tx: &deadpool_postgres::Transaction<'_>,
+    device_id: &str,
+    now: &str,
+    docs: &[PreparedDoc],
+) -> std::result::Result<Vec<Outcome>, tokio_postgres::Error> {
+    let grids: BTreeSet<&str> = docs.iter().map(|d| d.grid.as_str()).collect();
+    let lock_head = tx
+        .prepare_cached(
+            "INSERT INTO grid_heads (grid, head) VALUES ($1, 0)
+             ON CONFLICT (grid) DO UPDATE SET head = grid_heads.head RETURNING head",
+        )
+        .await?;
+    for grid in &grids {
+        tx.query_one(&lock_head, &[grid]).await?;
+    }
+    let records: BTreeSet<&str> = docs.iter().map(|d| d.record_id.as_str()).collect();
+    let lock_record = tx
+        .prepare_cached("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .await?;
+    for record in &records {
+        tx.execute(&lock_record, &[record]).await?;
+    }
+
+    let select_doc = tx
+        .prepare_cached("SELECT grid, kind, saved FROM documents WHERE record_id = $1")
+        .await?;
+    let select_held = tx
+        .prepare_cached("SELECT hash, record_id FROM changes WHERE hash = ANY($1)")
+        .await?;
+    let bump_head = tx
+        .prepare_cached("UPDATE grid_heads SET head = head + $2 WHERE grid = $1 RETURNING head")
+        .await?;
+    let insert_change = tx
+        .prepare_cached(
+            "INSERT INTO changes (hash, grid, seq, record_id, actor, device_id, received_at, bytes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .await?;
+    let upsert_doc = tx
+        .prepare_cached(
+            "INSERT INTO documents (record_id, grid, kind, archived, schema_version, created_at, updated_at, saved, heads, data, flagged, seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (record_id) DO UPDATE SET archived = excluded.archived, schema_version = excluded.schema_version,
+               updated_at = excluded.updated_at, saved = excluded.saved, heads = excluded.heads, data = excluded.data,
+               flagged = excluded.flagged, seq = excluded.seq",
+        )
+        .await?;
+
+    let mut out = Vec::new();
+    for doc in docs {
+        let existing = tx
+            .query_opt(&select_doc, &[&doc.record_id])
+            .await?
+            .map(
+                |r| -> std::result::Result<Existing, tokio_postgres::Error> {
+                    Ok(Existing {
+                        grid: r.try_get(0)?,
+                        kind: r.try_get(1)?,
+                        saved: r.try_get(2)?,
+                    })
+                },
+            )
+            .transpose()?;
+        let hashes: Vec<&str> = doc.changes.iter().map(|c| c.hash.as_str()).collect();
+        let mut held = HashMap::new();
+        for r in tx.query(&select_held, &[&hashes]).await? {
+            held.insert(r.try_get::<_, String>(0)?, r.try_get::<_, String>(1)?);
+        }
+        let plan = materialize::plan(doc, existing.as_ref(), &held);
+        out.extend(plan.outcomes);
+        let Some(mut state) = plan.state else {
+            continue;
+        };
+        let n = i64::try_from(plan.store.len()).unwrap_or(i64::MAX);
+        let head: i64 = tx
+            .query_one(&bump_head, &[&doc.grid, &n])
+            .await?
+            .try_get(0)?;
+        let first = head - n + 1;
+        for (seq, c) in (first..).zip(&plan.store) {
+            tx.execute(
+                &insert_change,
+                &[
+                    &c.hash,
+                    &doc.grid,
+                    &seq,
+                    &doc.record_id,
+                    &c.actor,
+                    &device_id,
+                    &now,
+                    &c.bytes,
+                ],
+            )
+            .await?;
+        }
+        state.seq = to_u64(head);
+        tx.execute(
+            &upsert_doc,
+            &[
+                &state.record_id,
+                &state.grid,
+                &state.kind,
+                &state.archived,
+                &to_i64(state.schema_version),
+                &state.created_at,
+                &now,
+                &state.saved,
+                &state.heads.join(","),
+                &state.data,
+                &state.flagged,
+                &to_i64(state.seq),
+            ],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE devices SET last_seen = $2 WHERE id = $1",
+        &[&device_id, &now],
+    )
+    .await?;
+    Ok(out)
+}
+
+#[async_trait]
+impl Storage for PostgresStorage {
+    async fn add_grid(&self, grid: &Grid) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        if let Some(parent) = &grid.parent {
+            // Locks the parent row so it cannot go away before this insert commits.
+            let known = tx
+                .query_opt("SELECT 1 FROM grids WHERE id = $1 FOR SHARE", &[parent])
+                .await?
+                .is_some();
+            if !known {
+                return Err(StorageError::NotFound(format!("parent {parent}")));
+            }
+        }
+        let n = tx
+            .execute(
+                "INSERT INTO grids (id, name, parent) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&grid.id, &grid.name, &grid.parent],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StorageError::Exists(format!("grid {}", grid.id)));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn grids(&self) -> Result<Vec<Grid>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT id, name, parent FROM grids ORDER BY id")
+            .await?;
+        client
+            .query(&stmt, &[])
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(Grid {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    parent: r.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_user(&self, user: &User) -> Result<()> {
+        let client = self.client().await?;
+        let n = client
+            .execute(
+                "INSERT INTO users (id, name, role, scope) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[&user.id, &user.name, &user.role.as_str(), &scope_text(&user.scope)],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StorageError::Exists("a user with this name".into()));
+        }
+        Ok(())
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT id, name, role, scope FROM users ORDER BY name")
+            .await?;
+        client
+            .query(&stmt, &[])
+            .await?
+            .iter()
+            .map(|r| user_row(r, 0))
+            .collect()
+    }
+
+    async fn add_enroll_code(&self, code: &EnrollCode) -> Result<()> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO enroll_codes (code_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+                &[&code.code_hash, &code.user_id, &code.expires_at],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn redeem_enroll_code(
+        &self,
+        code_hash: &str,
+        now: &str,
+        device: &NewDevice,
+    ) -> Result<User> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // One statement claims the code: a concurrent redeem of the same code waits on the
+        // row, then re-checks `used_at IS NULL` and finds nothing.
+        let claimed = tx
+            .query_opt(
+                "UPDATE enroll_codes SET used_at = $2
+                 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id",
+                &[&code_hash, &now],
+            )
+            .await?;
+        let user_id: String = match claimed {
+            Some(r) => r.try_get(0)?,
+            None => return Err(StorageError::CodeRefused),
+        };
+        let row = tx
+            .query_opt(
+                "SELECT id, name, role, scope FROM users WHERE id = $1",
+                &[&user_id],
+            )
+            .await?
+            .ok_or(StorageError::CodeRefused)?;
+        let user = user_row(&row, 0)?;
+        let mut device = device.clone();
+        device.device.user_id = user.id.clone();
+        insert_device(&tx, &device).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn add_device(&self, device: &NewDevice) -> Result<()> {
+        let client = self.client().await?;
+        insert_device(&client, device).await
+    }
+
+    async fn device_by_token(&self, token_hash: &str) -> Result<Option<(Device, User)>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT d.id, d.user_id, d.actor, d.created_at, d.last_seen, d.revoked_at, u.id, u.name, u.role, u.scope
+                 FROM devices d JOIN users u ON u.id = d.user_id WHERE d.token_hash = $1",
+            )
+            .await?;
+        match client.query_opt(&stmt, &[&token_hash]).await? {
+            Some(r) => Ok(Some((device_row(&r)?, user_row(&r, 6)?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn devices(&self) -> Result<Vec<Device>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT id, user_id, actor, created_at, last_seen, revoked_at FROM devices ORDER BY created_at, id",
+            )
+            .await?;
+        client
+            .query(&stmt, &[])
+            .await?
+            .iter()
+            .map(device_row)
+            .collect()
+    }
+
+    async fn revoke_device(&self, device_id: &str, now: &str) -> Result<bool> {
+        let client = self.client().await?;
+        // COALESCE keeps the first revocation time, like the SQLite backend's
+        // `revoked_at IS NULL` guard, while still telling whether the device exists.
+        let n = client
+            .execute(
+                "UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1",
+                &[&device_id, &now],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn touch_device(&self, device_id: &str, now: &str) -> Result<()> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "UPDATE devices SET last_seen = $2 WHERE id = $1",
+                &[&device_id, &now],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn push(&self, device_id: &str, now: &str, docs: &[PreparedDoc]) -> Result<Vec<Outcome>> {
+        let mut client = self.client().await?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let tx = client.transaction().await?;
+            let result = match push_tx(&tx, device_id, now, docs).await {
+                Ok(out) => tx.commit().await.map(|()| out),
+                // Dropping `tx` rolls it back.
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(out) => return Ok(out),
+                Err(e) if attempt < PUSH_ATTEMPTS && retryable(&e) => {
+                    tracing::debug!(attempt, error = %e, "push aborted by a concurrent transaction; retrying");
+                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    async fn feed(
+        &self,
+        grid: &str,
+        after: u64,
+        limit: usize,
+        own_actor: &str,
+    ) -> Result<Vec<FeedChange>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT c.seq, c.record_id, d.kind, CASE WHEN c.actor = $4 THEN NULL ELSE c.bytes END
+                 FROM changes c JOIN documents d ON d.record_id = c.record_id
+                 WHERE c.grid = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3",
+            )
+            .await?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        client
+            .query(&stmt, &[&grid, &to_i64(after), &limit, &own_actor])
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(FeedChange {
+                    seq: to_u64(r.try_get(0)?),
+                    record_id: r.try_get(1)?,
+                    kind: r.try_get(2)?,
+                    bytes: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn head(&self, grid: &str) -> Result<u64> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT head FROM grid_heads WHERE grid = $1")
+            .await?;
+        match client.query_opt(&stmt, &[&grid]).await? {
+            Some(r) => Ok(to_u64(r.try_get(0)?)),
+            None => Ok(0),
+        }
+    }
+
+    async fn snapshots(
+        &self,
+        grid: &str,
+        after_record: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DocState>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {DOC_COLUMNS} FROM documents WHERE grid = $1 AND record_id > $2 ORDER BY record_id LIMIT $3"
+            ))
+            .await?;
+        let after = after_record.unwrap_or("");
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        client
+            .query(&stmt, &[&grid, &after, &limit])
+            .await?
+            .iter()
+            .map(doc_row)
+            .collect()
+    }
+
+    async fn count_documents(&self, grid: &str) -> Result<u64> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT count(*) FROM documents WHERE grid = $1")
+            .await?;
+        let n: i64 = client.query_one(&stmt, &[&grid]).await?.try_get(0)?;
+        Ok(to_u64(n))
+    }
+
+    async fn document(&self, record_id: &str) -> Result<Option<DocState>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {DOC_COLUMNS} FROM documents WHERE record_id = $1"
+            ))
+            .await?;
+        client
+            .query_opt(&stmt, &[&record_id])
+            .await?
+            .map(|r| doc_row(&r))
+            .transpose()
+    }
+
+    async fn put_blob(&self, blob: &Blob, record_id: &str, device_id: &str) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let size = i64::try_from(blob.bytes.len()).unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO blobs (hash, media_type, size, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[&blob.hash, &blob.media_type, &size, &blob.bytes],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO blob_records (hash, record_id, device_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&blob.hash, &record_id, &device_id],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn blob(&self, hash: &str) -> Result<Option<Blob>> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT hash, media_type, bytes FROM blobs WHERE hash = $1",
+                &[&hash],
+            )
+            .await?;
+        match row {
+            Some(r) => Ok(Some(Blob {
+                hash: r.try_get(0)?,
+                media_type: r.try_get(1)?,
+                bytes: r.try_get(2)?,
+            })),
+            None => Ok(None),
+        }
+    }
+
+    async fn blob_grids(&self, hash: &str) -> Result<Vec<String>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT DISTINCT d.grid FROM blob_records b JOIN documents d ON d.record_id = b.record_id WHERE b.hash = $1",
+            )
+            .await?;
+        client
+            .query(&stmt, &[&hash])
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get(0)?))
+            .collect()
+    }
+}
+
+/// Connects and prepares the schema, as the server's `--database-url` asks.
+pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Storage>> {
+    Ok(std::sync::Arc::new(PostgresStorage::connect(url).await?))
 }
