@@ -155,8 +155,24 @@ pub enum Command {
     },
     /// Recompute list and search rows from the documents.
     Rebuild,
-    /// Device, user, record and outbox counts.
+    /// Device, user, record and outbox counts, and where sync stands.
     Status,
+    /// Enrol this store with a relay using a one-time code from a supervisor.
+    Enroll {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Push everything waiting and pull the grids in reach, until nothing is left.
+    Sync {
+        /// Print the summary as JSON (for scripts).
+        #[arg(long)]
+        json: bool,
+        /// Tries per round trip on network failures.
+        #[arg(long, default_value_t = 5)]
+        attempts: u32,
+    },
 }
 
 /// Which records `list` shows.

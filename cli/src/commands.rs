@@ -178,13 +178,72 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Rebuild => output::line(Store::open(db)?.rebuild()?)?,
         Command::Status => {
             let store = Store::open(db)?;
+            let sync = store.sync_status()?;
             output::json(&json!({
                 "actor": store.actor_hex(),
                 "user": store.user(),
                 "default_grid": store.meta("default_grid")?,
                 "records": store.record_ids(None)?.len(),
                 "outbox": store.outbox_len()?,
+                "sync": {
+                    "enrolled": sync.enrolled,
+                    "server": sync.server,
+                    "grids": sync.grids,
+                    "last_success_at": sync.last_success_at,
+                    "last_attempt_at": sync.last_attempt_at,
+                    "last_error_code": sync.last_error_code,
+                    "last_error": sync.last_error_message,
+                    "pending_changes": sync.pending_changes,
+                    "pending_uploads": sync.pending_uploads,
+                },
             }))?;
+        }
+        Command::Enroll { server, code } => {
+            let mut store = Store::open(db)?;
+            let e = store.enroll(&server, &code)?;
+            output::json(&json!({
+                "device_id": e.device_id,
+                "user": e.user,
+                "role": e.role,
+                "grids": e.grids,
+                "server": e.server,
+            }))?;
+        }
+        Command::Sync { json, attempts } => {
+            let mut store = Store::open(db)?;
+            let opts = gridkeeper_core::sync::SyncOptions {
+                max_attempts: attempts,
+                ..Default::default()
+            };
+            let s = store.sync(&opts, &mut |p| {
+                if !json && p.records_total > 0 {
+                    eprintln!("  {} / {} records", p.records_done, p.records_total);
+                }
+            })?;
+            if json {
+                output::json(&json!({
+                    "rounds": s.rounds,
+                    "pushed": s.pushed,
+                    "pulled": s.pulled,
+                    "snapshots": s.snapshots,
+                    "rejected": s.rejected.iter().map(|(h, c)| json!({"hash": h, "code": c})).collect::<Vec<_>>(),
+                    "changed_records": s.changed_records,
+                    "bytes_up": s.bytes_up,
+                    "bytes_down": s.bytes_down,
+                    "blobs_uploaded": s.blobs_uploaded,
+                }))?;
+            } else {
+                output::line(format!(
+                    "pushed {} changes, pulled {} changes and {} records in {} round trips",
+                    s.pushed, s.pulled, s.snapshots, s.rounds
+                ))?;
+                if !s.rejected.is_empty() {
+                    output::line(format!(
+                        "{} changes refused by the server (still queued)",
+                        s.rejected.len()
+                    ))?;
+                }
+            }
         }
     }
     Ok(())

@@ -4,6 +4,7 @@ use std::fmt;
 use std::io::Write;
 use std::process::ExitCode;
 
+use gridkeeper_core::sync::SyncError;
 use gridkeeper_core::{Error, Invalid};
 use serde_json::Value;
 
@@ -12,18 +13,32 @@ use serde_json::Value;
 pub enum Failure {
     Core(Error),
     AtLine { line: usize, error: Error },
+    Sync(SyncError),
 }
 
 impl Failure {
-    fn error(&self) -> &Error {
+    fn error(&self) -> Option<&Error> {
         match self {
-            Failure::Core(e) | Failure::AtLine { error: e, .. } => e,
+            Failure::Core(e) | Failure::AtLine { error: e, .. } => Some(e),
+            Failure::Sync(SyncError::Store(e)) => Some(e),
+            Failure::Sync(_) => None,
         }
     }
 
-    /// 2: the input was wrong (fix it and retry); 3: no such record; 1: anything else.
+    /// 2: the input was wrong (fix it and retry); 3: no such record; 4: the server cannot be
+    /// reached now (retry later); 5: the server refuses (needs a person); 1: anything else.
     pub fn exit_code(&self) -> u8 {
-        match self.error() {
+        if let Failure::Sync(e) = self {
+            return match e {
+                SyncError::Network(_) => 4,
+                SyncError::Unauthorized | SyncError::Refused { .. } | SyncError::NotEnrolled => 5,
+                _ => 1,
+            };
+        }
+        let Some(error) = self.error() else {
+            return 1;
+        };
+        match error {
             Error::Invalid(_)
             | Error::BadChanges(_)
             | Error::WrongKind { .. }
@@ -35,7 +50,7 @@ impl Failure {
 
     /// The reader of our stdout went away (`gk export | head`): nothing left worth saying.
     fn is_broken_pipe(&self) -> bool {
-        matches!(self.error(), Error::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(self.error(), Some(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 
@@ -44,7 +59,14 @@ impl fmt::Display for Failure {
         match self {
             Failure::Core(e) => write!(f, "{e}"),
             Failure::AtLine { line, error } => write!(f, "line {line}: {error}"),
+            Failure::Sync(e) => write!(f, "{e}\n{}", e.user_message_zh()),
         }
+    }
+}
+
+impl From<SyncError> for Failure {
+    fn from(e: SyncError) -> Self {
+        Failure::Sync(e)
     }
 }
 

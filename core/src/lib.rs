@@ -15,6 +15,7 @@ pub mod pinyin_keys;
 pub mod policy;
 pub mod record;
 pub mod store;
+pub mod sync;
 pub mod validate;
 pub mod wire;
 

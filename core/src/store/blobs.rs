@@ -400,6 +400,37 @@ impl Store {
         })
     }
 
+    /// Blobs waiting for upload that a record names, each with one such record: the server
+    /// ties every attachment to a record its uploader may write. A blob no record names yet
+    /// waits until one does.
+    pub fn blob_uploads(&self, limit: usize) -> Result<Vec<(BlobRef, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.hash, b.media_type, b.size, min(r.record_id) FROM blobs b JOIN record_blobs r ON r.hash = b.hash
+             WHERE b.state = 'local' GROUP BY b.hash ORDER BY b.added_at, b.hash LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                BlobRef {
+                    hash: r.get(0)?,
+                    media_type: r.get(1)?,
+                    size: r.get::<_, i64>(2)? as u64,
+                },
+                r.get(3)?,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Hashes of the attachments a record names that this device does not hold.
+    pub fn missing_blobs_of(&self, record: crate::RecordId) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.hash FROM record_blobs r JOIN blobs b ON b.hash = r.hash
+             WHERE r.record_id = ?1 AND b.state = 'remote' ORDER BY r.hash",
+        )?;
+        let rows = stmt.query_map([record.to_string()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Up to `limit` blobs known only by reference, to fetch from the server, oldest first.
     pub fn blobs_to_fetch(&self, limit: usize) -> Result<Vec<BlobRef>> {
         query_refs(&self.conn, BlobState::Remote, limit)

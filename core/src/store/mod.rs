@@ -135,6 +135,22 @@ impl Store {
         read_meta(&self.conn, key)
     }
 
+    pub fn clear_meta(&mut self, keys: &[&str]) -> Result<()> {
+        self.write(|tx| {
+            for key in keys {
+                tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The person whose name goes into each change from now on (set at enrolment).
+    pub fn set_user(&mut self, user: &str) -> Result<()> {
+        self.set_meta("user", user)?;
+        self.user = Some(user.to_string());
+        Ok(())
+    }
+
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
         self.write(|tx| {
             tx.execute(

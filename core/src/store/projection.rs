@@ -50,8 +50,8 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
     ])?;
     tx.prepare_cached("DELETE FROM record_blobs WHERE record_id = ?1")?
         .execute([&id])?;
-    let mut named = tx
-        .prepare_cached("INSERT OR IGNORE INTO record_blobs (record_id, hash) VALUES (?1, ?2)")?;
+    let mut named =
+        tx.prepare_cached("INSERT OR IGNORE INTO record_blobs (record_id, hash) VALUES (?1, ?2)")?;
     // Attachments this device does not hold yet become references to fetch.
     let mut reference = tx.prepare_cached(
         "INSERT OR IGNORE INTO blobs (hash, media_type, size, bytes, state, added_at) VALUES (?1, '', 0, NULL, 'remote', NULL)",

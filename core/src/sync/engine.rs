@@ -1,0 +1,347 @@
+//! Enrolment and the sync loop: rounds until nothing is left, retries with capped exponential
+//! backoff and jitter, progress for a long bootstrap, and a status the phone can show.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use rand::Rng;
+
+use super::error::SyncError;
+use super::transport::Transport;
+use crate::ids::RecordId;
+use crate::store::Store;
+
+/// How a sync behaves; the defaults suit a phone.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Tries per round trip before giving up on a network failure.
+    pub max_attempts: u32,
+    /// Backoff before the second try; doubled each time up to `max_delay`, with jitter.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// For one round trip.
+    pub timeout: Duration,
+    /// Local changes pushed per round.
+    pub push_batch: usize,
+    /// Changes or records per grid per reply (`None`: the server's page size).
+    pub page: Option<u32>,
+    /// Set from another thread to stop between rounds.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Also upload attachments the server lacks.
+    pub blobs: bool,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            timeout: Duration::from_secs(60),
+            push_batch: 1000,
+            page: None,
+            cancel: None,
+            blobs: true,
+        }
+    }
+}
+
+/// Where a sync stands, for a progress bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Records received whole so far (a bootstrap) and how many the grids hold.
+    pub records_done: u64,
+    pub records_total: u64,
+    /// Changes applied from others so far.
+    pub changes_pulled: u64,
+    /// Local changes the server has taken so far, and how many are still waiting.
+    pub changes_pushed: u64,
+    pub changes_pending: u64,
+    pub bytes_down: u64,
+    pub bytes_up: u64,
+    pub rounds: u64,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncSummary {
+    pub rounds: u64,
+    pub pushed: u64,
+    pub pulled: u64,
+    pub snapshots: u64,
+    /// Local changes the server refused: (hash, reason code). They stay queued.
+    pub rejected: Vec<(String, String)>,
+    /// Records whose state may have changed, each once: screens refresh only these.
+    pub changed_records: Vec<String>,
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+    pub blobs_uploaded: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub server: String,
+    pub device_id: String,
+    pub user: String,
+    pub role: String,
+    pub grids: Vec<String>,
+}
+
+/// What the phone shows about sync at any time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub server: Option<String>,
+    pub user: Option<String>,
+    pub grids: Vec<String>,
+    pub last_success_at: Option<String>,
+    pub last_attempt_at: Option<String>,
+    pub last_error_code: Option<String>,
+    /// In Chinese, for the worker.
+    pub last_error_message: Option<String>,
+    pub pending_changes: u64,
+    pub pending_uploads: u64,
+}
+
+const K_SERVER: &str = "sync_server";
+const K_TOKEN: &str = "sync_token";
+const K_DEVICE: &str = "sync_device";
+const K_ROLE: &str = "sync_role";
+const K_GRIDS: &str = "sync_grids";
+const K_OK: &str = "sync_last_success";
+const K_ATTEMPT: &str = "sync_last_attempt";
+const K_ERR_CODE: &str = "sync_last_error_code";
+const K_ERR_TEXT: &str = "sync_last_error";
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn split(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+impl Store {
+    /// Enrols this phone with a one-time code: the server learns this store's actor id and
+    /// answers with a token and the grids in reach, all kept in the store.
+    pub fn enroll(&mut self, server: &str, code: &str) -> Result<Enrolment, SyncError> {
+        let transport = Transport::new(server, Duration::from_secs(30))?;
+        let reply = transport.enroll(code, &self.actor_hex())?;
+        let text = |k: &str| reply[k].as_str().map(String::from);
+        let (Some(token), Some(device_id), Some(user), Some(role)) =
+            (text("token"), text("device_id"), text("user"), text("role"))
+        else {
+            return Err(SyncError::Protocol("enrolment reply lacks fields".into()));
+        };
+        let grids: Vec<String> = reply["grids"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|g| g.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (k, v) in [
+            (K_SERVER, transport.base().to_string()),
+            (K_TOKEN, token),
+            (K_DEVICE, device_id.clone()),
+            (K_ROLE, role.clone()),
+            (K_GRIDS, grids.join(",")),
+        ] {
+            self.set_meta(k, &v)?;
+        }
+        self.set_user(&user)?;
+        Ok(Enrolment {
+            server: transport.base().to_string(),
+            device_id,
+            user,
+            role,
+            grids,
+        })
+    }
+
+    pub fn sync_status(&self) -> crate::Result<SyncStatus> {
+        let server = self.meta(K_SERVER)?;
+        Ok(SyncStatus {
+            enrolled: server.is_some() && self.meta(K_TOKEN)?.is_some(),
+            server,
+            user: self.user().map(String::from),
+            grids: self.meta(K_GRIDS)?.map(|g| split(&g)).unwrap_or_default(),
+            last_success_at: self.meta(K_OK)?,
+            last_attempt_at: self.meta(K_ATTEMPT)?,
+            last_error_code: self.meta(K_ERR_CODE)?,
+            last_error_message: self.meta(K_ERR_TEXT)?,
+            pending_changes: self.outbox_len()? as u64,
+            pending_uploads: self.blobs_to_upload(usize::MAX >> 1)?.len() as u64,
+        })
+    }
+
+    /// Pushes everything waiting and pulls every grid in reach, round after round until
+    /// nothing is left. `progress` is called after each round.
+    pub fn sync(
+        &mut self,
+        opts: &SyncOptions,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<SyncSummary, SyncError> {
+        let outcome = self.sync_rounds(opts, progress);
+        let at = now();
+        self.set_meta(K_ATTEMPT, &at)?;
+        match &outcome {
+            Ok(_) => {
+                self.set_meta(K_OK, &at)?;
+                self.clear_meta(&[K_ERR_CODE, K_ERR_TEXT])?;
+            }
+            Err(e) => {
+                self.set_meta(K_ERR_CODE, e.code())?;
+                self.set_meta(K_ERR_TEXT, &e.user_message_zh())?;
+            }
+        }
+        outcome
+    }
+
+    fn sync_rounds(
+        &mut self,
+        opts: &SyncOptions,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<SyncSummary, SyncError> {
+        let (Some(server), Some(token)) = (self.meta(K_SERVER)?, self.meta(K_TOKEN)?) else {
+            return Err(SyncError::NotEnrolled);
+        };
+        let grids = self.meta(K_GRIDS)?.map(|g| split(&g)).unwrap_or_default();
+        let transport = Transport::new(&server, opts.timeout)?;
+        let mut summary = SyncSummary::default();
+        let mut seen_changed = BTreeSet::new();
+        let mut p = Progress::default();
+        loop {
+            cancelled(opts)?;
+            let mut req = self.sync_request(&grids, opts.push_batch)?;
+            req.limit = opts.page;
+            let up = crate::wire::encode(&req).len() as u64;
+            let (reply, down) = with_retries(opts, || transport.sync(&token, &req))?;
+            let report = self.apply_sync_response(&reply)?;
+
+            summary.rounds += 1;
+            summary.pushed += report.acknowledged as u64;
+            summary.pulled += report.applied as u64;
+            summary.snapshots += report.snapshots as u64;
+            summary.bytes_up += up;
+            summary.bytes_down += down as u64;
+            for (hash, code) in report.rejected {
+                if !summary.rejected.iter().any(|(h, _)| h == &hash) {
+                    summary.rejected.push((hash, code));
+                }
+            }
+            for id in report.changed_records {
+                if seen_changed.insert(id.clone()) {
+                    summary.changed_records.push(id);
+                }
+            }
+            let total: u64 = report.totals.values().sum();
+            p.records_total = p.records_total.max(total);
+            p.records_done += report.snapshots as u64;
+            p.changes_pulled = summary.pulled;
+            p.changes_pushed = summary.pushed;
+            p.changes_pending = self.outbox_len()? as u64;
+            p.bytes_down = summary.bytes_down;
+            p.bytes_up = summary.bytes_up;
+            p.rounds = summary.rounds;
+            progress(&p);
+
+            // Done when nothing is waiting on either side — or when what waits here is only
+            // what the server refuses, which another round will not change.
+            let stuck = report.acknowledged == 0;
+            if !report.more && (p.changes_pending == 0 || stuck) {
+                break;
+            }
+        }
+        if opts.blobs {
+            summary.blobs_uploaded = self.upload_blobs(&transport, &token, opts)?;
+        }
+        Ok(summary)
+    }
+
+    fn upload_blobs(
+        &mut self,
+        transport: &Transport,
+        token: &str,
+        opts: &SyncOptions,
+    ) -> Result<u64, SyncError> {
+        let mut uploaded = 0;
+        for (reference, record) in self.blob_uploads(200)? {
+            cancelled(opts)?;
+            let Some(bytes) = self.get_blob(&reference.hash)? else {
+                continue;
+            };
+            with_retries(opts, || {
+                transport.put_blob(
+                    token,
+                    &reference.hash,
+                    &record,
+                    &reference.media_type,
+                    bytes.clone(),
+                )
+            })?;
+            self.mark_uploaded(std::slice::from_ref(&reference.hash))?;
+            uploaded += 1;
+        }
+        Ok(uploaded)
+    }
+
+    /// Fetches the attachments of one record that this phone lacks (the photos of a record
+    /// being opened); returns how many arrived.
+    pub fn fetch_record_blobs(
+        &mut self,
+        record: RecordId,
+        opts: &SyncOptions,
+    ) -> Result<u64, SyncError> {
+        let (Some(server), Some(token)) = (self.meta(K_SERVER)?, self.meta(K_TOKEN)?) else {
+            return Err(SyncError::NotEnrolled);
+        };
+        let transport = Transport::new(&server, opts.timeout)?;
+        let mut fetched = 0;
+        for hash in self.missing_blobs_of(record)? {
+            cancelled(opts)?;
+            if let Some(bytes) = with_retries(opts, || transport.get_blob(&token, &hash))? {
+                self.store_fetched_blob(&hash, &bytes)?;
+                fetched += 1;
+            }
+        }
+        Ok(fetched)
+    }
+}
+
+fn cancelled(opts: &SyncOptions) -> Result<(), SyncError> {
+    match &opts.cancel {
+        Some(flag) if flag.load(Ordering::SeqCst) => Err(SyncError::Cancelled),
+        _ => Ok(()),
+    }
+}
+
+/// Runs `f`, retrying transient failures with capped exponential backoff and full jitter
+/// (so a street of phones that lost signal together do not come back in lockstep).
+fn with_retries<T>(
+    opts: &SyncOptions,
+    mut f: impl FnMut() -> Result<T, SyncError>,
+) -> Result<T, SyncError> {
+    let mut attempt = 0;
+    loop {
+        match f() {
+            Err(e) if e.is_transient() && attempt + 1 < opts.max_attempts.max(1) => {
+                let cap = opts
+                    .base_delay
+                    .saturating_mul(1u32 << attempt.min(16))
+                    .min(opts.max_delay);
+                let wait = cap.mul_f64(rand::rng().random_range(0.5..=1.0));
+                std::thread::sleep(wait);
+                cancelled(opts)?;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}

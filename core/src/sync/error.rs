@@ -1,0 +1,79 @@
+//! What can go wrong in a sync, in words a grid worker understands (Chinese first), with a
+//! stable code for programs and for the apps' own translations.
+
+use crate::error::Error;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The store has not been enrolled with a server yet.
+    #[error("this phone is not enrolled with a server")]
+    NotEnrolled,
+    /// No connection, a timeout, a connection dropped mid-response, or a server error that
+    /// may pass: worth retrying later.
+    #[error("network: {0}")]
+    Network(String),
+    /// The token is unknown or the device was revoked.
+    #[error("the server no longer accepts this phone's token")]
+    Unauthorized,
+    /// The server refused the request for a reason retrying will not change.
+    #[error("the server refused the request ({code}): {message}")]
+    Refused { code: String, message: String },
+    /// The server's reply could not be read.
+    #[error("unreadable reply from the server: {0}")]
+    Protocol(String),
+    /// Stopped by the caller between rounds.
+    #[error("sync was cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Store(#[from] Error),
+}
+
+impl SyncError {
+    pub fn code(&self) -> &str {
+        match self {
+            SyncError::NotEnrolled => "not_enrolled",
+            SyncError::Network(_) => "network",
+            SyncError::Unauthorized => "unauthorized",
+            SyncError::Refused { code, .. } => code,
+            SyncError::Protocol(_) => "protocol",
+            SyncError::Cancelled => "cancelled",
+            SyncError::Store(_) => "storage",
+        }
+    }
+
+    /// Whether trying again later can succeed without anyone doing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Network(_))
+    }
+
+    /// What the phone shows: what happened, and that the work is safe.
+    pub fn user_message_zh(&self) -> String {
+        match self {
+            SyncError::NotEnrolled => "本机尚未登记，请向主管索取登记码。".into(),
+            SyncError::Network(_) => {
+                "暂时连不上服务器。记录已保存在手机上，有网后会自动上传。".into()
+            }
+            SyncError::Unauthorized => {
+                "本机的同步权限已失效，请联系主管重新登记。记录仍保存在手机上。".into()
+            }
+            SyncError::Refused { .. } => {
+                "服务器拒绝了这次同步，请联系主管。记录仍保存在手机上。".into()
+            }
+            SyncError::Protocol(_) => "服务器的回复无法读取，请稍后再试或升级应用。".into(),
+            SyncError::Cancelled => "同步已取消。".into(),
+            SyncError::Store(_) => "手机存储出错，请联系技术支持。".into(),
+        }
+    }
+
+    pub fn user_message_en(&self) -> String {
+        match self {
+            SyncError::NotEnrolled => "This phone is not enrolled yet; ask your supervisor for a code.".into(),
+            SyncError::Network(_) => "Cannot reach the server. Your work is saved on this phone and will be sent when a connection returns.".into(),
+            SyncError::Unauthorized => "This phone may no longer sync; ask your supervisor to enrol it again. Your work is still on the phone.".into(),
+            SyncError::Refused { .. } => "The server refused this sync; contact your supervisor. Your work is still on the phone.".into(),
+            SyncError::Protocol(_) => "The server's reply could not be read; try again later or update the app.".into(),
+            SyncError::Cancelled => "Sync was cancelled.".into(),
+            SyncError::Store(_) => "The phone's storage failed; contact support.".into(),
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! HTTP to the relay: the sync round trip, enrolment, attachments.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::error::SyncError;
+use crate::wire::{self, SyncRequest, SyncResponse};
+
+/// Replies larger than this once decompressed are refused (a bootstrap page is ~8 MiB).
+const MAX_REPLY: usize = 256 << 20;
+
+#[derive(Debug, Clone)]
+pub struct Transport {
+    http: reqwest::blocking::Client,
+    base: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    error: ErrorInner,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorInner {
+    code: String,
+    message: String,
+}
+
+impl Transport {
+    pub fn new(base: &str, timeout: Duration) -> Result<Transport, SyncError> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(10).min(timeout))
+            .build()
+            .map_err(|e| SyncError::Network(format!("cannot set up HTTP: {e}")))?;
+        Ok(Transport {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// One round trip; returns the reply and its size on the wire.
+    pub fn sync(&self, token: &str, req: &SyncRequest) -> Result<(SyncResponse, usize), SyncError> {
+        let body = wire::encode(req);
+        let resp = self
+            .http
+            .post(format!("{}/v1/sync", self.base))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, wire::CONTENT_TYPE)
+            .body(body)
+            .send()
+            .map_err(network)?;
+        let status = resp.status();
+        let bytes = resp.bytes().map_err(network)?;
+        if !status.is_success() {
+            return Err(refusal(status, &bytes));
+        }
+        let reply: SyncResponse =
+            wire::decode(&bytes, MAX_REPLY).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        Ok((reply, bytes.len()))
+    }
+
+    pub fn enroll(&self, code: &str, actor: &str) -> Result<serde_json::Value, SyncError> {
+        let resp = self
+            .http
+            .post(format!("{}/v1/enroll", self.base))
+            .json(&serde_json::json!({"code": code, "actor": actor}))
+            .send()
+            .map_err(network)?;
+        let status = resp.status();
+        let bytes = resp.bytes().map_err(network)?;
+        if !status.is_success() {
+            return Err(refusal(status, &bytes));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+
+    /// Uploads an attachment tied to a record.
+    pub fn put_blob(
+        &self,
+        token: &str,
+        hash: &str,
+        record: &str,
+        media_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), SyncError> {
+        let resp = self
+            .http
+            .put(format!("{}/v1/blobs/{hash}", self.base))
+            .query(&[("record", record)])
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, media_type)
+            .body(bytes)
+            .send()
+            .map_err(network)?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let bytes = resp.bytes().map_err(network)?;
+        Err(refusal(status, &bytes))
+    }
+
+    /// Downloads an attachment; `None` when the server has none within reach.
+    pub fn get_blob(&self, token: &str, hash: &str) -> Result<Option<Vec<u8>>, SyncError> {
+        let resp = self
+            .http
+            .get(format!("{}/v1/blobs/{hash}", self.base))
+            .bearer_auth(token)
+            .send()
+            .map_err(network)?;
+        let status = resp.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let bytes = resp.bytes().map_err(network)?;
+        if !status.is_success() {
+            return Err(refusal(status, &bytes));
+        }
+        Ok(Some(bytes.to_vec()))
+    }
+}
+
+fn network(e: reqwest::Error) -> SyncError {
+    // reqwest's messages carry the URL, never the body; no personal data.
+    SyncError::Network(e.without_url().to_string())
+}
+
+fn refusal(status: reqwest::StatusCode, body: &[u8]) -> SyncError {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    if status == reqwest::StatusCode::UNAUTHORIZED {
+        return SyncError::Unauthorized;
+    }
+    if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        let what = parsed
+            .map(|p| p.error.code)
+            .unwrap_or_else(|| status.to_string());
+        return SyncError::Network(format!("server busy or failing: {what}"));
+    }
+    match parsed {
+        Some(p) => SyncError::Refused {
+            code: p.error.code,
+            message: p.error.message,
+        },
+        None => SyncError::Refused {
+            code: format!("http_{}", status.as_u16()),
+            message: status.to_string(),
+        },
+    }
+}
