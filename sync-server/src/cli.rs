@@ -1,0 +1,229 @@
+//! The command line of `gridkeeper-server`: serve the relay, or administer it (`admin …`) on
+//! the same data. In the library so that test harnesses can build the same program.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::admin;
+use crate::rate_limit::RateLimit;
+use crate::server::{self, Database};
+use crate::storage::Role;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "gridkeeper-server", version, about = "Gridkeeper relay server")]
+struct Cli {
+    /// Address to serve on.
+    #[arg(long, default_value = "127.0.0.1:8080", global = true)]
+    listen: SocketAddr,
+    /// Directory of the embedded SQLite database.
+    #[arg(long, default_value = "gridkeeper-data", global = true)]
+    data: PathBuf,
+    /// Use PostgreSQL instead (postgres://user@host:port/db).
+    #[arg(long, env = "GRIDKEEPER_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Requests per second each device may keep up.
+    #[arg(long, default_value_t = 20.0, global = true)]
+    rate: f64,
+    /// Requests a device may make at once.
+    #[arg(long, default_value_t = 60.0, global = true)]
+    burst: f64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API (what runs when no command is given).
+    Serve,
+    /// Manage grids, users, enrolment codes and devices.
+    Admin {
+        #[command(subcommand)]
+        what: Admin,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum Admin {
+    /// The grid tree: street → community → grid.
+    Grid {
+        #[command(subcommand)]
+        what: GridCmd,
+    },
+    User {
+        #[command(subcommand)]
+        what: UserCmd,
+    },
+    /// Print a one-time code that enrols one device of USER.
+    EnrollCode {
+        user: String,
+        /// Hours until the code expires.
+        #[arg(long, default_value_t = admin::DEFAULT_CODE_HOURS)]
+        hours: i64,
+    },
+    /// Print an API token for a supervisor or administrator (no phone needed).
+    Token { user: String },
+    Device {
+        #[command(subcommand)]
+        what: DeviceCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum GridCmd {
+    Add {
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCmd {
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Grid-tree nodes, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        scope: Vec<String>,
+    },
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+enum DeviceCmd {
+    List,
+    Revoke { device: String },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| "role is worker, supervisor or admin".to_string())
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GRIDKEEPER_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let storage = Database::choose(&cli.data, cli.database_url.as_deref())
+        .open()
+        .await?;
+    let rate = RateLimit {
+        burst: cli.burst,
+        per_second: cli.rate,
+    };
+    let what = match cli.command {
+        None | Some(Command::Serve) => return server::serve(storage, cli.listen, rate).await,
+        Some(Command::Admin { what }) => what,
+    };
+    let fail = |e: crate::error::ApiError| e.message;
+    match what {
+        Admin::Grid {
+            what: GridCmd::Add { id, name, parent },
+        } => {
+            let g = admin::add_grid(&storage, &id, &name, parent.as_deref())
+                .await
+                .map_err(fail)?;
+            println!("added {}", g.id);
+        }
+        Admin::Grid {
+            what: GridCmd::List,
+        } => {
+            for g in storage.grids().await.map_err(|e| e.to_string())? {
+                println!("{}\t{}\t{}", g.id, g.parent.unwrap_or_default(), g.name);
+            }
+        }
+        Admin::User {
+            what: UserCmd::Add { name, role, scope },
+        } => {
+            let u = admin::add_user(&storage, &name, role, &scope)
+                .await
+                .map_err(fail)?;
+            println!("added user {} ({})", u.id, u.role.as_str());
+        }
+        Admin::User {
+            what: UserCmd::List,
+        } => {
+            for u in storage.users().await.map_err(|e| e.to_string())? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.id,
+                    u.name,
+                    u.role.as_str(),
+                    u.scope.join(",")
+                );
+            }
+        }
+        Admin::EnrollCode { user, hours } => {
+            let (code, expires) = admin::issue_enroll_code(&storage, &user, hours)
+                .await
+                .map_err(fail)?;
+            println!("{code}");
+            eprintln!("one-time code; expires {expires}");
+        }
+        Admin::Token { user } => {
+            println!(
+                "{}",
+                admin::console_token(&storage, &user).await.map_err(fail)?
+            );
+        }
+        Admin::Device {
+            what: DeviceCmd::List,
+        } => {
+            for d in storage.devices().await.map_err(|e| e.to_string())? {
+                let state = if d.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    d.id,
+                    d.user_id,
+                    state,
+                    d.created_at,
+                    d.last_seen.unwrap_or_else(|| "never".into())
+                );
+            }
+        }
+        Admin::Device {
+            what: DeviceCmd::Revoke { device },
+        } => {
+            admin::revoke_device(&storage, &device)
+                .await
+                .map_err(fail)?;
+            println!("revoked {device}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Harness for Gridkeeper's cross-crate tests: relay server processes (SQLite or PostgreSQL)
+//! that can be killed and restarted, a loopback proxy that injects network faults, and phones
+//! that are real core stores syncing over HTTP.
+
+pub mod phones;
+pub mod proxy;
+pub mod relay;

@@ -1,0 +1,190 @@
+//! Relay server processes: started on a free loopback port, administered through the same
+//! binary, killed with SIGKILL and restarted on the same data — SQLite or PostgreSQL.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use gridkeeper_server::materialize::DocState;
+use gridkeeper_server::storage::Storage;
+
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Backend {
+    fn args(&self) -> Vec<String> {
+        match self {
+            Backend::Sqlite(dir) => vec!["--data".into(), dir.display().to_string()],
+            Backend::Postgres(url) => vec!["--database-url".into(), url.clone()],
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Relay {
+    bin: PathBuf,
+    pub backend: Backend,
+    child: Option<Child>,
+    pub addr: SocketAddr,
+}
+
+impl Relay {
+    /// Starts `bin` (the crate's `relay` binary) on `backend`.
+    pub fn start(bin: &str, backend: Backend) -> Result<Relay, String> {
+        let mut relay = Relay {
+            bin: PathBuf::from(bin),
+            backend,
+            child: None,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        };
+        relay.spawn()?;
+        Ok(relay)
+    }
+
+    fn spawn(&mut self) -> Result<(), String> {
+        let mut child = Command::new(&self.bin)
+            .args(self.backend.args())
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--rate",
+                "100000",
+                "--burst",
+                "100000",
+            ])
+            .env("GRIDKEEPER_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start the relay: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .ok_or("the relay exited before listening")?
+                .map_err(|e| e.to_string())?;
+            if let Some(url) = line.strip_prefix("listening on http://") {
+                break url.parse().map_err(|e| format!("bad address {url}: {e}"))?;
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        self.child = Some(child);
+        self.addr = addr;
+        Ok(())
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Runs `relay admin ARGS…` on the same data; returns stdout.
+    pub fn admin(&self, args: &[&str]) -> Result<String, String> {
+        let out = Command::new(&self.bin)
+            .args(self.backend.args())
+            .arg("admin")
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!(
+                "admin {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
+    /// SIGKILL, no goodbye.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Killed and started again on the same data (on a new port).
+    pub fn restart(&mut self) -> Result<(), String> {
+        self.kill9();
+        self.spawn()
+    }
+
+    /// Every record the server holds in `grid`, as it materialized them.
+    pub fn documents(&self, grid: &str) -> Result<BTreeMap<String, DocState>, String> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        rt.block_on(async {
+            let storage: Arc<dyn Storage> = match &self.backend {
+                Backend::Sqlite(dir) => Arc::new(
+                    gridkeeper_server::storage::sqlite::SqliteStorage::open(
+                        &dir.join("gridkeeper.db"),
+                    )
+                    .map_err(|e| e.to_string())?,
+                ),
+                Backend::Postgres(url) => gridkeeper_server::storage::postgres::open(url)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            };
+            let docs = storage
+                .snapshots(grid, None, usize::MAX >> 2)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(docs.into_iter().map(|d| (d.record_id.clone(), d)).collect())
+        })
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// A fresh database on the PostgreSQL named by `GK_TEST_POSTGRES_URL`. `None` (the caller
+/// skips) when none is configured — unless `GK_REQUIRE_POSTGRES=1`, when that is an error.
+pub fn postgres_database(prefix: &str) -> Result<Option<String>, String> {
+    let Ok(admin_url) = std::env::var("GK_TEST_POSTGRES_URL") else {
+        if std::env::var("GK_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            return Err("GK_REQUIRE_POSTGRES=1 but GK_TEST_POSTGRES_URL is not set".into());
+        }
+        eprintln!(
+            "SKIPPED (PostgreSQL): set GK_TEST_POSTGRES_URL or run under scripts/with-postgres"
+        );
+        return Ok(None);
+    };
+    let name = format!("{prefix}_{}", uuid::Uuid::now_v7().simple());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::spawn(conn);
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .map_err(|e| e.to_string())
+    })?;
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
+    Ok(Some(format!("{base}/{name}")))
+}
