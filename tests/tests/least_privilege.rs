@@ -1,0 +1,129 @@
+//! Least privilege end to end: whatever phones of two communities do and however they sync,
+//! a worker's phone never holds a record of another grid, and a supervisor's phone holds its
+//! subtree and nothing else. Direct attempts to reach across are refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use gridkeeper_core::wire::{self, PullCursor, SyncRequest};
+use gridkeeper_tests::phones::Phone;
+use gridkeeper_tests::relay::{Backend, Relay};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const RELAY: &str = env!("CARGO_BIN_EXE_relay");
+
+fn grids_held(p: &mut Phone) -> Vec<String> {
+    let mut grids: Vec<String> = p
+        .store()
+        .connection()
+        .prepare("SELECT DISTINCT grid FROM records ORDER BY grid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    grids.sort();
+    grids
+}
+
+#[test]
+fn no_phone_ever_holds_a_record_outside_its_reach() {
+    let seed: u64 = rand::rng().random();
+    println!("seed {seed}");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let relay = Relay::start(RELAY, Backend::Sqlite(dir.path().join("relay"))).unwrap();
+    for args in [
+        ["grid", "add", "s1", "--name", "街道", "", ""],
+        ["grid", "add", "c1", "--name", "幸福社区", "--parent", "s1"],
+        ["grid", "add", "c2", "--name", "和平社区", "--parent", "s1"],
+        ["grid", "add", "g1", "--name", "一网格", "--parent", "c1"],
+        ["grid", "add", "g2", "--name", "二网格", "--parent", "c1"],
+        ["grid", "add", "g3", "--name", "三网格", "--parent", "c2"],
+    ] {
+        let args: Vec<&str> = args.iter().copied().filter(|a| !a.is_empty()).collect();
+        relay.admin(&args).unwrap();
+    }
+    let people = [
+        ("w1", "worker", "g1"),
+        ("w2", "worker", "g2"),
+        ("w3", "worker", "g3"),
+        ("sup", "supervisor", "c1"),
+    ];
+    let mut phones = Vec::new();
+    for (user, role, scope) in people {
+        relay
+            .admin(&["user", "add", user, "--role", role, "--scope", scope])
+            .unwrap();
+        let code = relay.admin(&["enroll-code", user]).unwrap();
+        let mut p = Phone::new(dir.path(), user).unwrap();
+        p.enroll(&relay.url(), &code, &relay.url()).unwrap();
+        phones.push(p);
+    }
+    let reach: [&[&str]; 4] = [&["g1"], &["g2"], &["g3"], &["g1", "g2"]];
+    for step in 0..240 {
+        let i = rng.random_range(0..3);
+        if rng.random_bool(0.6) {
+            let grid = ["g1", "g2", "g3"][i];
+            phones[i].random_work(&mut rng, grid, step);
+        } else {
+            let j = rng.random_range(0..4);
+            phones[j].sync(1).unwrap();
+            let held = grids_held(&mut phones[j]);
+            assert!(
+                held.iter().all(|g| reach[j].contains(&g.as_str())),
+                "{} holds records of {held:?} (seed {seed})",
+                phones[j].name
+            );
+        }
+    }
+    for p in phones.iter_mut() {
+        p.sync(1).unwrap();
+    }
+    assert_eq!(grids_held(&mut phones[0]), ["g1"]);
+    assert_eq!(grids_held(&mut phones[2]), ["g3"]);
+    let sup = grids_held(&mut phones[3]);
+    assert!(sup.iter().all(|g| g == "g1" || g == "g2") && !sup.is_empty(), "{sup:?}");
+
+    // Reaching across on purpose: pulling or pushing another grid is refused whole.
+    let token = phones[0].store().meta("sync_token").unwrap().unwrap();
+    let http = reqwest_blocking();
+    for grid in ["g3", "g2", "c2", "s1"] {
+        let req = SyncRequest {
+            v: wire::VERSION,
+            pull: vec![PullCursor {
+                grid: grid.into(),
+                cursor: String::new(),
+            }],
+            ..Default::default()
+        };
+        let status = http(&relay.url(), &token, wire::encode(&req));
+        assert_eq!(status, 403, "w1 pulling {grid}");
+    }
+    let id = phones[0]
+        .store()
+        .create_json(
+            gridkeeper_core::Kind::Case,
+            "g3",
+            serde_json::json!({"category": "hazard", "description": "越界"}),
+        )
+        .unwrap();
+    let stray = phones[0].store().sync_request(&[], 10).unwrap();
+    assert_eq!(http(&relay.url(), &token, wire::encode(&stray)), 403, "w1 pushing into g3");
+    assert!(relay.documents("g3").unwrap().get(&id.to_string()).is_none());
+}
+
+/// A blocking POST of a sync body; returns the status.
+fn reqwest_blocking() -> impl Fn(&str, &str, Vec<u8>) -> u16 {
+    let client = reqwest::blocking::Client::new();
+    move |base, token, body| {
+        client
+            .post(format!("{base}/v1/sync"))
+            .bearer_auth(token)
+            .header("content-type", wire::CONTENT_TYPE)
+            .body(body)
+            .send()
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
+    }
+}
