@@ -5,3 +5,4 @@
 pub mod phones;
 pub mod proxy;
 pub mod relay;
+pub mod street;

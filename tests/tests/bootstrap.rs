@@ -19,7 +19,9 @@ const RELAY: &str = env!("CARGO_BIN_EXE_relay");
 fn a_fresh_phone_gets_a_500_household_grid_with_progress() {
     let dir = tempfile::tempdir().unwrap();
     let relay = Relay::start(RELAY, Backend::Sqlite(dir.path().join("relay"))).unwrap();
-    relay.admin(&["grid", "add", "g1", "--name", "第一网格"]).unwrap();
+    relay
+        .admin(&["grid", "add", "g1", "--name", "第一网格"])
+        .unwrap();
     relay
         .admin(&["user", "add", "w", "--role", "worker", "--scope", "g1"])
         .unwrap();
@@ -43,8 +45,12 @@ fn a_fresh_phone_gets_a_500_household_grid_with_progress() {
                 s.patch_json(id, &json!({"notes": "已走访"})).unwrap();
             }
             if i % 5 == 0 {
-                s.create_json(Kind::Visit, "g1", json!({"subject": {"kind": "household", "id": id.to_string()}}))
-                    .unwrap();
+                s.create_json(
+                    Kind::Visit,
+                    "g1",
+                    json!({"subject": {"kind": "household", "id": id.to_string()}}),
+                )
+                .unwrap();
             }
         }
     }
@@ -61,18 +67,31 @@ fn a_fresh_phone_gets_a_500_household_grid_with_progress() {
         timeout: Duration::from_secs(30),
         ..Default::default()
     };
-    let summary = fresh.store().sync(&opts, &mut |p| seen.push(p.clone())).unwrap();
+    let summary = fresh
+        .store()
+        .sync(&opts, &mut |p| seen.push(p.clone()))
+        .unwrap();
 
     assert_eq!(summary.snapshots, total, "every record arrived whole");
     assert_eq!(summary.pulled, 0, "no change history was needed");
-    assert!(seen.len() >= 6, "600 records in pages of 100: {} callbacks", seen.len());
+    assert!(
+        seen.len() >= 6,
+        "600 records in pages of 100: {} callbacks",
+        seen.len()
+    );
     for pair in seen.windows(2) {
-        assert!(pair[1].records_done >= pair[0].records_done, "progress went backwards");
+        assert!(
+            pair[1].records_done >= pair[0].records_done,
+            "progress went backwards"
+        );
         assert!(pair[1].bytes_down >= pair[0].bytes_down);
     }
     let last = seen.last().unwrap();
     assert_eq!((last.records_done, last.records_total), (total, total));
-    assert_eq!(fresh.store().export_json().unwrap(), old.store().export_json().unwrap());
+    assert_eq!(
+        fresh.store().export_json().unwrap(),
+        old.store().export_json().unwrap()
+    );
 
     let sent = fresh.store().projection_snapshot().unwrap();
     fresh.store().rebuild().unwrap();

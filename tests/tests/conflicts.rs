@@ -16,7 +16,9 @@ const RELAY: &str = env!("CARGO_BIN_EXE_relay");
 fn concurrent_edits_on_two_phones_surface_with_their_authors() {
     let dir = tempfile::tempdir().unwrap();
     let relay = Relay::start(RELAY, Backend::Sqlite(dir.path().join("relay"))).unwrap();
-    relay.admin(&["grid", "add", "g1", "--name", "第一网格"]).unwrap();
+    relay
+        .admin(&["grid", "add", "g1", "--name", "第一网格"])
+        .unwrap();
     let mut phones = Vec::new();
     for user in ["王芳", "李强"] {
         relay
@@ -49,7 +51,10 @@ fn concurrent_edits_on_two_phones_surface_with_their_authors() {
         .unwrap();
     phones[0].sync(1).unwrap();
     let s = phones[1].sync(1).unwrap();
-    assert!(s.changed_records.contains(&id.to_string()), "the screen learns which record changed");
+    assert!(
+        s.changed_records.contains(&id.to_string()),
+        "the screen learns which record changed"
+    );
     phones[0].sync(1).unwrap();
 
     for p in phones.iter_mut() {
@@ -60,7 +65,12 @@ fn concurrent_edits_on_two_phones_surface_with_their_authors() {
         let mut seen: Vec<(String, String)> = c
             .values
             .iter()
-            .map(|v| (v.value.as_str().unwrap_or("").to_string(), v.user.clone().unwrap_or_default()))
+            .map(|v| {
+                (
+                    v.value.as_str().unwrap_or("").to_string(),
+                    v.user.clone().unwrap_or_default(),
+                )
+            })
             .collect();
         seen.sort();
         assert_eq!(
@@ -74,10 +84,18 @@ fn concurrent_edits_on_two_phones_surface_with_their_authors() {
     }
 
     // Resolved on one phone, settled on both.
-    phones[1].store().resolve_conflict(id, "members[0].phone", 0).unwrap();
-    let chosen = phones[1].store().get::<Household>(id).unwrap().data.members[0].phone.clone();
+    phones[1]
+        .store()
+        .resolve_conflict(id, "members[0].phone", 0)
+        .unwrap();
+    let chosen = phones[1].store().get::<Household>(id).unwrap().data.members[0]
+        .phone
+        .clone();
     phones[1].sync(1).unwrap();
     phones[0].sync(1).unwrap();
     assert!(phones[0].store().conflicts(id).unwrap().is_empty());
-    assert_eq!(phones[0].store().get::<Household>(id).unwrap().data.members[0].phone, chosen);
+    assert_eq!(
+        phones[0].store().get::<Household>(id).unwrap().data.members[0].phone,
+        chosen
+    );
 }

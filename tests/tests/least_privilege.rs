@@ -83,7 +83,10 @@ fn no_phone_ever_holds_a_record_outside_its_reach() {
     assert_eq!(grids_held(&mut phones[0]), ["g1"]);
     assert_eq!(grids_held(&mut phones[2]), ["g3"]);
     let sup = grids_held(&mut phones[3]);
-    assert!(sup.iter().all(|g| g == "g1" || g == "g2") && !sup.is_empty(), "{sup:?}");
+    assert!(
+        sup.iter().all(|g| g == "g1" || g == "g2") && !sup.is_empty(),
+        "{sup:?}"
+    );
 
     // Reaching across on purpose: pulling or pushing another grid is refused whole.
     let token = phones[0].store().meta("sync_token").unwrap().unwrap();
@@ -109,8 +112,18 @@ fn no_phone_ever_holds_a_record_outside_its_reach() {
         )
         .unwrap();
     let stray = phones[0].store().sync_request(&[], 10).unwrap();
-    assert_eq!(http(&relay.url(), &token, wire::encode(&stray)), 403, "w1 pushing into g3");
-    assert!(relay.documents("g3").unwrap().get(&id.to_string()).is_none());
+    assert_eq!(
+        http(&relay.url(), &token, wire::encode(&stray)),
+        403,
+        "w1 pushing into g3"
+    );
+    assert!(
+        relay
+            .documents("g3")
+            .unwrap()
+            .get(&id.to_string())
+            .is_none()
+    );
 }
 
 /// A blocking POST of a sync body; returns the status.

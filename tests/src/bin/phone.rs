@@ -1,16 +1,34 @@
-//! A phone's sync as its own process, so a test can kill it with SIGKILL mid-sync:
-//! `phone STORE_FILE` runs one full sync and prints the summary.
+//! A phone's sync as its own process, so a test can kill it with SIGKILL mid-sync and a
+//! benchmark can measure the phone's own memory: `phone STORE_FILE [--report]` runs one full
+//! sync; with `--report` it prints one JSON line with the time, the process's peak resident
+//! memory and what moved.
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use gridkeeper_core::Store;
 use gridkeeper_core::sync::SyncOptions;
 
+/// Peak resident set size of this process in KiB (Linux), 0 elsewhere.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn main() -> ExitCode {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: phone STORE_FILE");
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: phone STORE_FILE [--report]");
         return ExitCode::from(2);
     };
+    let report = args.any(|a| a == "--report");
+    let started = Instant::now();
     let mut store = match Store::open(&path) {
         Ok(s) => s,
         Err(e) => {
@@ -23,6 +41,22 @@ fn main() -> ExitCode {
         ..Default::default()
     };
     match store.sync(&opts, &mut |_| {}) {
+        Ok(s) if report => {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "elapsed_ms": started.elapsed().as_secs_f64() * 1e3,
+                    "peak_rss_kib": peak_rss_kib(),
+                    "rounds": s.rounds,
+                    "snapshots": s.snapshots,
+                    "pulled": s.pulled,
+                    "pushed": s.pushed,
+                    "bytes_down": s.bytes_down,
+                    "bytes_up": s.bytes_up,
+                })
+            );
+            ExitCode::SUCCESS
+        }
         Ok(s) => {
             println!(
                 "pushed {} pulled {} records {}",

@@ -1,6 +1,6 @@
 //! The relay under load, over loopback HTTP against the release server binary, SQLite backend:
 //! ingest rate, a fresh phone's bootstrap of one grid, and 1,000 phones syncing at once.
-//! `cargo bench -p gridkeeper-server --bench relay`; prints medians, results in BENCHMARKS.md.
+//! `cargo bench -p gridkeeper-tests --bench relay`; prints medians, results in BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,15 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use gridkeeper_core::kinds::case::TimelineEntry;
-use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::store::Durability;
 use gridkeeper_core::wire::{self, SyncRequest, SyncResponse};
 use gridkeeper_core::{Kind, Store};
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gridkeeper-server");
+const BIN: &str = env!("CARGO_BIN_EXE_relay");
 const RUNS: usize = 3;
 
 struct Server {
@@ -121,55 +118,6 @@ async fn post(
     (wire::decode(&bytes, 1 << 30).unwrap(), bytes.len())
 }
 
-/// One grid's six months: 500 households, 60 places, 7,000 visits, 2,000 cases taken some
-/// way round their loop, 200 mediations, 300 activities — 10,060 records, ~13,000 changes.
-fn populate(path: &Path, grid: &str) -> Store {
-    let mut s = Store::init(path, Some("worker")).unwrap();
-    drop(s);
-    s = Store::open_with(path, Durability::Normal).unwrap();
-    let now = Utc::now();
-    let mut households = Vec::new();
-    for i in 0..500 {
-        let data = json!({
-            "address": {"compound": "幸福里", "building": format!("{}", i / 20), "room": format!("{}", 100 + i % 20)},
-            "members": [{"name": format!("住户{i}"), "tags": if i % 5 == 0 { vec!["solitary_elderly"] } else { vec![] }}, {"name": format!("家属{i}")}],
-        });
-        households.push(s.create_json(Kind::Household, grid, data).unwrap());
-    }
-    for i in 0..60 {
-        s.create_json(Kind::Place, grid, json!({"name": format!("场所{i}"), "place_type": (["shop", "rental", "firm", "venue"][i % 4]), "address": {"text": format!("东街{i}号")}})).unwrap();
-    }
-    for n in 0..7000 {
-        let hh = households[n * 7 % households.len()];
-        let at = (now - chrono::Duration::hours((n as i64 * 37) % (180 * 24))).to_rfc3339();
-        s.create_json(Kind::Visit, grid, json!({"subject": {"kind": "household", "id": hh.to_string()}, "visited_at": at, "purpose": "routine"})).unwrap();
-    }
-    for n in 0..2000 {
-        let at = (now - chrono::Duration::hours((n as i64 * 53) % (180 * 24))).to_rfc3339();
-        let id = s
-            .create_json(Kind::Case, grid, json!({"category": (["hazard", "environment", "appeal", "errand"][n % 4]), "severity": "medium", "description": format!("事件{n}"), "reported_at": at}))
-            .unwrap();
-        for action in [CaseAction::Accept, CaseAction::Start, CaseAction::Resolve]
-            .iter()
-            .take(n % 4)
-        {
-            s.case_transition(id, TimelineEntry::new(*action)).unwrap();
-        }
-    }
-    for n in 0..200 {
-        s.create_json(Kind::Mediation, grid, json!({"dispute_type": "neighbour", "opened_on": "2026-08-01", "parties": [{"name": format!("当事人{n}")}]})).unwrap();
-    }
-    for n in 0..300 {
-        s.create_json(
-            Kind::Activity,
-            grid,
-            json!({"topic": format!("活动{n}"), "held_on": "2026-10-01", "participants": 30}),
-        )
-        .unwrap();
-    }
-    s
-}
-
 /// CPU seconds (user + system) a process has used, from /proc; 0 where that is unavailable.
 fn cpu_seconds(pid: &str) -> f64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
@@ -219,7 +167,7 @@ async fn main() {
 async fn single_grid(tmp: &tempfile::TempDir, http: &reqwest::Client) {
     let t = Instant::now();
     let seed_path = tmp.path().join("seed.db");
-    let seed = populate(&seed_path, "g1");
+    let seed = gridkeeper_tests::street::populate_grid(&seed_path, "g1").unwrap();
     let changes = seed.outbox_len().unwrap();
     let records = seed.record_ids(None).unwrap().len();
     drop(seed);
