@@ -188,3 +188,13 @@ pub fn postgres_database(prefix: &str) -> Result<Option<String>, String> {
         .unwrap_or(&admin_url);
     Ok(Some(format!("{base}/{name}")))
 }
+
+/// The backends a test runs against: SQLite in `dir`, and PostgreSQL when one is configured
+/// (required under `scripts/with-postgres`).
+pub fn backends(dir: &std::path::Path, prefix: &str) -> Result<Vec<Backend>, String> {
+    let mut out = vec![Backend::Sqlite(dir.join(format!("{prefix}-relay")))];
+    if let Some(url) = postgres_database(prefix)? {
+        out.push(Backend::Postgres(url));
+    }
+    Ok(out)
+}

@@ -10,7 +10,7 @@ use gridkeeper_core::Kind;
 use gridkeeper_core::store::Durability;
 use gridkeeper_core::sync::{Progress, SyncOptions};
 use gridkeeper_tests::phones::Phone;
-use gridkeeper_tests::relay::{Backend, Relay};
+use gridkeeper_tests::relay::{Backend, Relay, backends};
 use serde_json::json;
 
 const RELAY: &str = env!("CARGO_BIN_EXE_relay");
@@ -18,7 +18,14 @@ const RELAY: &str = env!("CARGO_BIN_EXE_relay");
 #[test]
 fn a_fresh_phone_gets_a_500_household_grid_with_progress() {
     let dir = tempfile::tempdir().unwrap();
-    let relay = Relay::start(RELAY, Backend::Sqlite(dir.path().join("relay"))).unwrap();
+    for backend in backends(dir.path(), "gk_boot").unwrap() {
+        run(backend);
+    }
+}
+
+fn run(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = Relay::start(RELAY, backend).unwrap();
     relay
         .admin(&["grid", "add", "g1", "--name", "第一网格"])
         .unwrap();

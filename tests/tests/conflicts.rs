@@ -7,7 +7,7 @@
 use gridkeeper_core::Kind;
 use gridkeeper_core::kinds::Household;
 use gridkeeper_tests::phones::Phone;
-use gridkeeper_tests::relay::{Backend, Relay};
+use gridkeeper_tests::relay::{Backend, Relay, backends};
 use serde_json::json;
 
 const RELAY: &str = env!("CARGO_BIN_EXE_relay");
@@ -15,7 +15,14 @@ const RELAY: &str = env!("CARGO_BIN_EXE_relay");
 #[test]
 fn concurrent_edits_on_two_phones_surface_with_their_authors() {
     let dir = tempfile::tempdir().unwrap();
-    let relay = Relay::start(RELAY, Backend::Sqlite(dir.path().join("relay"))).unwrap();
+    for backend in backends(dir.path(), "gk_conflict").unwrap() {
+        run(backend);
+    }
+}
+
+fn run(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = Relay::start(RELAY, backend).unwrap();
     relay
         .admin(&["grid", "add", "g1", "--name", "第一网格"])
         .unwrap();

@@ -6,7 +6,7 @@
 
 use gridkeeper_core::wire::{self, PullCursor, SyncRequest};
 use gridkeeper_tests::phones::Phone;
-use gridkeeper_tests::relay::{Backend, Relay};
+use gridkeeper_tests::relay::{Backend, Relay, backends};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -28,11 +28,18 @@ fn grids_held(p: &mut Phone) -> Vec<String> {
 
 #[test]
 fn no_phone_ever_holds_a_record_outside_its_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    for backend in backends(dir.path(), "gk_reach").unwrap() {
+        run(backend);
+    }
+}
+
+fn run(backend: Backend) {
     let seed: u64 = rand::rng().random();
-    println!("seed {seed}");
+    println!("{}: seed {seed}", backend.name());
     let mut rng = StdRng::seed_from_u64(seed);
     let dir = tempfile::tempdir().unwrap();
-    let relay = Relay::start(RELAY, Backend::Sqlite(dir.path().join("relay"))).unwrap();
+    let relay = Relay::start(RELAY, backend).unwrap();
     for args in [
         ["grid", "add", "s1", "--name", "街道", "", ""],
         ["grid", "add", "c1", "--name", "幸福社区", "--parent", "s1"],
@@ -118,7 +125,10 @@ fn no_phone_ever_holds_a_record_outside_its_reach() {
         "w1 pushing into g3"
     );
     let g3 = relay.documents("g3").unwrap();
-    assert!(!g3.contains_key(&id.to_string()), "the stray record reached g3");
+    assert!(
+        !g3.contains_key(&id.to_string()),
+        "the stray record reached g3"
+    );
 }
 
 /// A blocking POST of a sync body; returns the status.
