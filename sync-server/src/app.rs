@@ -128,6 +128,14 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/devices/{id}/revoke",
             post(http::admin::revoke_device),
         )
+        .route("/v1/reports", get(http::reports::index))
+        .route("/v1/reports/{name}", get(http::reports::report))
+        .route(
+            "/v1/reports/{name}/export",
+            get(http::reports::export_report),
+        )
+        .route("/v1/lists/{name}", get(http::reports::list))
+        .route("/v1/lists/{name}/export", get(http::reports::export_list))
         .fallback(http::ops::not_found)
         // Bodies are read by each handler with its own cap, so axum's blanket limit is off.
         .layer(axum::extract::DefaultBodyLimit::disable())

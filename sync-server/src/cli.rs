@@ -68,6 +68,8 @@ enum Admin {
         #[command(subcommand)]
         what: DeviceCmd,
     },
+    /// Rewrite every record's report rows from the stored documents.
+    RebuildReports,
 }
 
 #[derive(Subcommand, Debug)]
@@ -223,6 +225,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(fail)?;
             println!("revoked {device}");
+        }
+        Admin::RebuildReports => {
+            let n = crate::reports::rebuild::rebuild(storage.as_ref())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("rebuilt the report rows of {n} records");
         }
     }
     Ok(())

@@ -10,5 +10,6 @@ pub mod http;
 pub mod materialize;
 pub mod metrics;
 pub mod rate_limit;
+pub mod reports;
 pub mod server;
 pub mod storage;

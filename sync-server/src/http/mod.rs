@@ -5,4 +5,5 @@ pub mod blobs;
 pub mod body;
 pub mod enroll;
 pub mod ops;
+pub mod reports;
 pub mod sync;

@@ -17,6 +17,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::materialize::{DocState, Outcome, PreparedDoc};
+use crate::reports::sql::{Row, Stmt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -186,4 +187,10 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn blob(&self, hash: &str) -> Result<Option<Blob>>;
     /// The grids of the records a blob is tied to.
     async fn blob_grids(&self, hash: &str) -> Result<Vec<String>>;
+
+    // --- reports (issue #8): report SQL is shared text, see `crate::reports::sql` ---
+    /// Runs one read-only report query.
+    async fn report_query(&self, query: &Stmt) -> Result<Vec<Row>>;
+    /// Runs report statements (projection rebuilds, the export audit) in one transaction.
+    async fn report_write(&self, stmts: &[Stmt]) -> Result<()>;
 }

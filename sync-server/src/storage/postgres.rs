@@ -20,6 +20,7 @@ use super::{
     User,
 };
 use crate::materialize::{self, DocState, Existing, Outcome, PreparedDoc};
+use crate::reports::sql::{self, Row as ReportRow, Stmt};
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS grids (
@@ -151,6 +152,7 @@ impl PostgresStorage {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
             .await?;
         tx.batch_execute(SCHEMA).await?;
+        tx.batch_execute(crate::reports::schema::DDL).await?; // reports (issue #8)
         tx.commit().await?;
         Ok(())
     }
@@ -388,7 +390,8 @@ async fn push_tx(
                 &to_i64(state.seq),
             ],
         )
-        .await?;
+        .await?; // reports (issue #8): the record's report rows, in this transaction.
+        sql::postgres_execute(tx, &crate::reports::rows::statements(&state)).await?;
     }
     tx.execute(
         "UPDATE devices SET last_seen = $2 WHERE id = $1",
@@ -735,6 +738,20 @@ impl Storage for PostgresStorage {
             .iter()
             .map(|r| Ok(r.try_get(0)?))
             .collect()
+    }
+
+    // --- reports (issue #8) ---
+    async fn report_query(&self, query: &Stmt) -> Result<Vec<ReportRow>> {
+        let client = self.client().await?;
+        Ok(sql::postgres_query(&client, query).await?)
+    }
+
+    async fn report_write(&self, stmts: &[Stmt]) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        sql::postgres_execute(&tx, stmts).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

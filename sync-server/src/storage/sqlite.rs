@@ -14,6 +14,7 @@ use super::{
     User,
 };
 use crate::materialize::{self, DocState, Existing, Outcome, PreparedDoc};
+use crate::reports::sql::{self, Row, Stmt};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS grids (
@@ -99,6 +100,7 @@ impl SqliteStorage {
     pub fn open(path: &Path) -> Result<SqliteStorage> {
         let writer = connect(path)?;
         writer.execute_batch(SCHEMA)?;
+        writer.execute_batch(crate::reports::schema::DDL)?; // reports (issue #8)
         Ok(SqliteStorage {
             writer: Writer::start(writer),
             readers: Readers::open(path, READERS)?,
@@ -261,6 +263,8 @@ fn push_doc(
         state.flagged,
         state.seq as i64
     ])?;
+    // reports (issue #8): the record's report rows, in this transaction.
+    sql::sqlite_execute(tx, &crate::reports::rows::statements(&state))?;
     Ok(plan.outcomes)
 }
 
@@ -575,5 +579,17 @@ impl Storage for SqliteStorage {
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
+    }
+
+    // --- reports (issue #8) ---
+    async fn report_query(&self, query: &Stmt) -> Result<Vec<Row>> {
+        let query = query.clone();
+        self.read(move |c| Ok(sql::sqlite_query(c, &query)?)).await
+    }
+
+    async fn report_write(&self, stmts: &[Stmt]) -> Result<()> {
+        let stmts = stmts.to_vec();
+        self.write(move |tx| Ok(sql::sqlite_execute(tx, &stmts)?))
+            .await
     }
 }

@@ -1,0 +1,190 @@
+//! A record's report rows, derived from its materialized fields by this one function for
+//! both databases. Each backend runs the statements in the transaction that stores the
+//! document, so reports never see a record without its rows or with stale ones.
+
+use chrono::Utc;
+use gridkeeper_core::kinds::case::Case;
+use gridkeeper_core::kinds::case_flow::{CaseAction, CaseState};
+use gridkeeper_core::kinds::common::enum_name;
+use gridkeeper_core::kinds::{Activity, Household, Inspection, Mediation, Place, Visit};
+use serde::de::DeserializeOwned;
+
+use super::sql::{SqlValue, Stmt};
+use crate::materialize::DocState;
+
+/// Every report table a kind writes, with the column naming the record.
+fn tables(kind: &str) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        "household" => &[("r_households", "record_id"), ("r_members", "household_id")],
+        "visit" => &[("r_visits", "record_id")],
+        "place" => &[("r_places", "record_id")],
+        "inspection" => &[("r_inspections", "record_id")],
+        "case" => &[("r_cases", "record_id")],
+        "mediation" => &[("r_mediations", "record_id")],
+        "activity" => &[("r_activities", "record_id")],
+        _ => &[],
+    }
+}
+
+/// Statements that replace the record's report rows with ones read from `state`.
+pub fn statements(state: &DocState) -> Vec<Stmt> {
+    let id = || SqlValue::from(&state.record_id);
+    let mut out: Vec<Stmt> = tables(&state.kind)
+        .iter()
+        .map(|(table, key)| Stmt::new(format!("DELETE FROM {table} WHERE {key} = $1"), vec![id()]))
+        .collect();
+    if state.archived {
+        return out;
+    }
+    let Some(data) = &state.data else {
+        return out;
+    };
+    fn typed<T: DeserializeOwned>(data: &serde_json::Value) -> Option<T> {
+        serde_json::from_value(data.clone()).ok()
+    }
+    let grid = || SqlValue::from(&state.grid);
+    match state.kind.as_str() {
+        "household" => {
+            if let Some(h) = typed::<Household>(data) {
+                out.push(Stmt::new(
+                    "INSERT INTO r_households (record_id, grid, housing_type, members, address) VALUES ($1, $2, $3, $4, $5)",
+                    vec![id(), grid(), enum_name(&h.housing_type).into(), (h.members.len() as i64).into(), h.address.one_line().into()],
+                ));
+                for m in &h.members {
+                    let tags: Vec<&str> = m.tags.iter().map(|t| t.as_str()).collect();
+                    out.push(Stmt::new(
+                        "INSERT INTO r_members (household_id, member_id, grid, name, id_number, phone, gender, birth_date, relation, registration, tags)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        vec![
+                            id(),
+                            (&m.id).into(),
+                            grid(),
+                            (&m.name).into(),
+                            m.id_number.clone().into(),
+                            m.phone.clone().into(),
+                            m.gender.map(|g| enum_name(&g)).into(),
+                            m.birth_date.clone().into(),
+                            enum_name(&m.relation).into(),
+                            enum_name(&m.registration).into(),
+                            tags.join(",").into(),
+                        ],
+                    ));
+                }
+            }
+        }
+        "visit" => {
+            if let Some(v) = typed::<Visit>(data) {
+                out.push(Stmt::new(
+                    "INSERT INTO r_visits (record_id, grid, subject_kind, subject_id, visited_at, worker, purpose, members_seen)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    vec![id(), grid(), v.subject.kind.as_str().into(), (&v.subject.id).into(), (&v.visited_at).into(), (&v.worker).into(), enum_name(&v.purpose).into(), v.members_seen.join(",").into()],
+                ));
+            }
+        }
+        "place" => {
+            if let Some(p) = typed::<Place>(data) {
+                out.push(Stmt::new(
+                    "INSERT INTO r_places (record_id, grid, name, place_type, address) VALUES ($1, $2, $3, $4, $5)",
+                    vec![id(), grid(), (&p.name).into(), enum_name(&p.place_type).into(), p.address.one_line().into()],
+                ));
+            }
+        }
+        "inspection" => {
+            if let Some(i) = typed::<Inspection>(data) {
+                out.push(Stmt::new(
+                    "INSERT INTO r_inspections (record_id, grid, subject_kind, subject_id, inspected_at, inspector, status)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    vec![id(), grid(), i.subject.kind.as_str().into(), (&i.subject.id).into(), (&i.inspected_at).into(), (&i.inspector).into(), enum_name(&i.status).into()],
+                ));
+            }
+        }
+        "case" => {
+            if let Some(c) = typed::<Case>(data) {
+                let flow = case_figures(&c);
+                let reporter = c.timeline.first().map(|e| e.by.clone()).unwrap_or_default();
+                out.push(Stmt::new(
+                    "INSERT INTO r_cases (record_id, grid, category, subcategory, severity, state, reported_at, deadline, handled_at, escalated, reporter)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    vec![
+                        id(),
+                        grid(),
+                        enum_name(&c.category).into(),
+                        (&c.subcategory).into(),
+                        enum_name(&c.severity).into(),
+                        flow.state.as_str().into(),
+                        (&c.reported_at).into(),
+                        (&c.deadline).into(),
+                        flow.handled_at.into(),
+                        flow.escalated.into(),
+                        reporter.into(),
+                    ],
+                ));
+            }
+        }
+        "mediation" => {
+            if let Some(m) = typed::<Mediation>(data) {
+                out.push(Stmt::new(
+                    "INSERT INTO r_mediations (record_id, grid, dispute_type, risk_level, result, opened_on) VALUES ($1, $2, $3, $4, $5, $6)",
+                    vec![id(), grid(), enum_name(&m.dispute_type).into(), enum_name(&m.risk_level).into(), m.result.map(|r| enum_name(&r)).into(), (&m.opened_on).into()],
+                ));
+            }
+        }
+        "activity" => {
+            if let Some(a) = typed::<Activity>(data) {
+                out.push(Stmt::new(
+                    "INSERT INTO r_activities (record_id, grid, topic, activity_type, held_on, participants) VALUES ($1, $2, $3, $4, $5, $6)",
+                    vec![id(), grid(), (&a.topic).into(), enum_name(&a.activity_type).into(), (&a.held_on).into(), i64::from(a.participants).into()],
+                ));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// What reports need from a case's closed loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFigures {
+    pub state: CaseState,
+    /// When the work was done: the first effective `resolve`, or the `close` of a case closed
+    /// straight from `returned`. `None` while the case is open.
+    pub handled_at: Option<String>,
+    /// An effective `escalate` entry exists.
+    pub escalated: bool,
+}
+
+/// Folds the timeline with core's case flow (the same fold every phone does) and reads the
+/// effective entries in the order the fold applied them.
+pub fn case_figures(c: &Case) -> CaseFigures {
+    let status = c.status(Utc::now());
+    let mut order: Vec<usize> = (0..c.timeline.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&c.timeline[a], &c.timeline[b]);
+        (x.at.as_str(), x.id.as_str()).cmp(&(y.at.as_str(), y.id.as_str()))
+    });
+    let effective = order
+        .into_iter()
+        .filter(|i| !status.superseded.contains(i))
+        .map(|i| &c.timeline[i]);
+    let mut resolved = None;
+    let mut closed = None;
+    let mut escalated = false;
+    for e in effective {
+        match e.action {
+            CaseAction::Resolve if resolved.is_none() => resolved = Some(e.at.clone()),
+            CaseAction::Close => closed = Some(e.at.clone()),
+            CaseAction::Escalate => escalated = true,
+            _ => {}
+        }
+    }
+    let handled_at = if status.state.is_open() {
+        None
+    } else {
+        resolved.or(closed)
+    };
+    CaseFigures {
+        state: status.state,
+        handled_at,
+        escalated,
+    }
+}
