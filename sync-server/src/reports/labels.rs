@@ -45,7 +45,7 @@ fn value_label(v: &str, zh: bool) -> &str {
 }
 
 /// One word: figure names and the enum values they are keyed by.
-pub fn word<'a>(key: &'a str, zh: bool) -> &'a str {
+pub fn word(key: &str, zh: bool) -> &str {
     let (c, e) = match key {
         "households" => ("户数", "households"),
         "people" => ("人口数", "people"),

@@ -699,7 +699,11 @@ async fn workers(
     let silent_days = opts.silent_days.unwrap_or(7);
     let in_scope: BTreeSet<&String> = scope.grids.iter().collect();
     let mut device_rows = Vec::new();
-    for d in devices.iter().filter(|d| d.revoked_at.is_none()) {
+    // Console tokens (no actor) never sync; only phones can fall silent.
+    for d in devices
+        .iter()
+        .filter(|d| d.revoked_at.is_none() && d.actor.is_some())
+    {
         let Some(u) = users.iter().find(|u| u.id == d.user_id) else {
             continue;
         };
