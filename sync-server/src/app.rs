@@ -136,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/lists/{name}", get(http::reports::list))
         .route("/v1/lists/{name}/export", get(http::reports::export_list))
+        .merge(crate::web::routes())
         .fallback(http::ops::not_found)
         // Bodies are read by each handler with its own cap, so axum's blanket limit is off.
         .layer(axum::extract::DefaultBodyLimit::disable())

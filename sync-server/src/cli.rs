@@ -95,6 +95,13 @@ enum UserCmd {
         scope: Vec<String>,
     },
     List,
+    /// Set the web sign-in password of a supervisor or administrator (read from standard
+    /// input, one line, unless GK_PASSWORD is set).
+    Passwd {
+        name: String,
+        #[arg(long, env = "GK_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -185,6 +192,34 @@ async fn run(cli: Cli) -> Result<(), String> {
                     u.scope.join(",")
                 );
             }
+        }
+        Admin::User {
+            what: UserCmd::Passwd { name, password },
+        } => {
+            let user = admin::find_user(&storage, &name).await.map_err(fail)?;
+            if user.role == crate::storage::Role::Worker {
+                return Err("grid workers sign in on their phones, not on the web".into());
+            }
+            let password = match password {
+                Some(p) => p,
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(|e| format!("reading the password: {e}"))?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            if password.chars().count() < crate::web::password::MIN_LENGTH {
+                return Err(format!(
+                    "a password needs at least {} characters",
+                    crate::web::password::MIN_LENGTH
+                ));
+            }
+            crate::web::password::set(storage.as_ref(), &user.id, &password, &admin::now())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("password set for {}", user.name);
         }
         Admin::EnrollCode { user, hours } => {
             let (code, expires) = admin::issue_enroll_code(&storage, &user, hours)

@@ -13,3 +13,4 @@ pub mod rate_limit;
 pub mod reports;
 pub mod server;
 pub mod storage;
+pub mod web;

@@ -131,7 +131,7 @@ fn zh(q: &HashMap<String, String>) -> bool {
     q.get("lang").is_none_or(|l| l != "en")
 }
 
-fn filter_of(q: &HashMap<String, String>) -> Filter {
+pub fn filter_of(q: &HashMap<String, String>) -> Filter {
     const RESERVED: [&str; 10] = [
         "node",
         "from",

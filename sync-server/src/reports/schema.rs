@@ -101,3 +101,20 @@ CREATE TABLE IF NOT EXISTS export_audit (
     row_count BIGINT NOT NULL
 );
 ";
+
+/// The supervisor web side: passwords (argon2 hashes) and sessions (SHA-256 of the cookie
+/// value). Kept apart from `users` and `devices` so the relay's own tables are untouched.
+pub const WEB_DDL: &str = "
+CREATE TABLE IF NOT EXISTS user_passwords (
+    user_id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS web_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+";

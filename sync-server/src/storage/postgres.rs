@@ -153,6 +153,7 @@ impl PostgresStorage {
             .await?;
         tx.batch_execute(SCHEMA).await?;
         tx.batch_execute(crate::reports::schema::DDL).await?; // reports (issue #8)
+        tx.batch_execute(crate::reports::schema::WEB_DDL).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -101,6 +101,7 @@ impl SqliteStorage {
         let writer = connect(path)?;
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(crate::reports::schema::DDL)?; // reports (issue #8)
+        writer.execute_batch(crate::reports::schema::WEB_DDL)?;
         Ok(SqliteStorage {
             writer: Writer::start(writer),
             readers: Readers::open(path, READERS)?,

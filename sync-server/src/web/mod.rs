@@ -1,0 +1,30 @@
+//! Supervisor and administrator web pages (issue #8): server-rendered HTML, Chinese first,
+//! with password sign-in, session cookies and CSRF tokens on every form.
+
+pub mod charts;
+pub mod csrf;
+pub mod pages;
+pub mod password;
+pub mod session;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/lang/{lang}", get(pages::set_lang))
+        .route("/r/{report}", get(pages::report))
+        .route("/l/{list}", get(pages::list))
+        .route("/rec/{id}", get(pages::record))
+        .route("/blob/{hash}", get(pages::blob))
+        .route("/x/r/{report}", get(pages::export_report))
+        .route("/x/l/{list}", get(pages::export_list))
+        .route("/admin", get(pages::admin))
+        .route("/admin/devices/{id}/revoke", post(pages::admin_revoke))
+        .route("/admin/enroll-code", post(pages::admin_enroll_code))
+}

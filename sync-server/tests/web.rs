@@ -1,0 +1,352 @@
+//! The supervisor web pages over real HTTP: sign-in with argon2 passwords, session cookies,
+//! CSRF on every form, drill-down street → community → grid → record, exports, and the
+//! authorization matrix (every page and export × role × in-scope / out-of-scope node).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod http_support;
+
+use gridkeeper_core::{Kind, RecordId};
+use gridkeeper_server::admin;
+use gridkeeper_server::web::password;
+use http_support::Street;
+use reqwest::redirect::Policy;
+use serde_json::json;
+
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + key.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            base: base.to_string(),
+            cookies: vec![],
+        }
+    }
+
+    fn keep(&mut self, resp: &reqwest::Response) {
+        for v in resp.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !val.is_empty() {
+                self.cookies.push((k.to_string(), val.to_string()));
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> reqwest::Response {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.keep(&resp);
+        resp
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&resp);
+        resp
+    }
+
+    async fn login(&mut self, name: &str, pw: &str) -> reqwest::Response {
+        let form = self.get("/login").await.text().await.unwrap();
+        let token = hidden(&form, "csrf");
+        self.post(
+            "/login",
+            &[
+                ("name", name),
+                ("password", pw),
+                ("csrf", &token),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+
+    /// The CSRF token of the signed-in page.
+    async fn csrf(&mut self) -> String {
+        let html = self.get("/r/population").await.text().await.unwrap();
+        hidden(&html, "csrf")
+    }
+}
+
+const PW: &str = "correct horse battery";
+
+async fn street() -> (Street, RecordId, RecordId) {
+    let street = http_support::start().await.street().await;
+    let s = &street.relay.storage;
+    for name in ["super-c1", "root"] {
+        let u = admin::find_user(s, name).await.unwrap();
+        password::set(s.as_ref(), &u.id, PW, "2026-01-01T00:00:00Z")
+            .await
+            .unwrap();
+    }
+    let mut a = street.enroll("worker-a").await;
+    let h = a.store
+        .create_json(
+            Kind::Household,
+            "g1",
+            json!({"address": {"community": "幸福社区", "building": "3", "room": "101"}, "housing_type": "rented",
+                   "members": [{"name": "张三", "id_number": "11010519491231002X", "phone": "13812345678", "tags": ["solitary_elderly"]}]}),
+        )
+        .unwrap();
+    let mut b = street.enroll("worker-b").await;
+    let other = b.add_household("g3", "201", "李四");
+    a.sync(&street.relay).await;
+    b.sync(&street.relay).await;
+    (street, h, other)
+}
+
+#[tokio::test]
+async fn sign_in_sessions_and_csrf() {
+    let (street, _, _) = street().await;
+    let mut br = Browser::new(street.base());
+    // Not signed in: pages send you to the sign-in form.
+    let r = br.get("/r/population?node=c1").await;
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=")
+    );
+    // A form posted without its login cookie is refused (CSRF on the sign-in form).
+    let r = Browser::new(street.base())
+        .post(
+            "/login",
+            &[("name", "super-c1"), ("password", PW), ("csrf", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    // Wrong password; a worker has no web sign-in.
+    assert_eq!(br.login("super-c1", "wrong password!").await.status(), 401);
+    assert_eq!(br.login("worker-a", PW).await.status(), 401);
+    assert_eq!(br.login("nobody", PW).await.status(), 401);
+    let r = br.login("super-c1", PW).await;
+    assert_eq!(r.status(), 303);
+    let set = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    let session = set.iter().find(|c| c.starts_with("gk_session=")).unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+        "{session}"
+    );
+    // The stored session is a hash: the cookie value is not in the database.
+    let value = session
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("gk_session=");
+    let rows = street
+        .relay
+        .storage
+        .report_query(&gridkeeper_server::reports::sql::Stmt::new(
+            "SELECT id_hash FROM web_sessions",
+            vec![],
+        ))
+        .await
+        .unwrap();
+    assert!(rows.iter().all(|r| r[0].text() != value));
+
+    let page = br.get("/r/population?node=c1").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("幸福社区") && html.contains("一标三实"));
+    // Logout needs the form token.
+    assert_eq!(br.post("/logout", &[("csrf", "wrong")]).await.status(), 403);
+    assert_eq!(br.post("/logout", &[]).await.status(), 403);
+    let token = br.csrf().await;
+    assert_eq!(br.post("/logout", &[("csrf", &token)]).await.status(), 303);
+    assert_eq!(
+        br.get("/r/population?node=c1").await.status(),
+        303,
+        "the session is gone"
+    );
+}
+
+#[tokio::test]
+async fn drill_down_from_street_to_record_and_export() {
+    let (street, h, _) = street().await;
+    let mut br = Browser::new(street.base());
+    assert_eq!(br.login("root", PW).await.status(), 303);
+    let s1 = br.get("/r/population?node=s1").await.text().await.unwrap();
+    assert!(
+        s1.contains("/r/population?node=c1"),
+        "street links to its communities"
+    );
+    assert!(s1.contains("<svg"), "charts are inline SVG");
+    let c1 = br.get("/r/population?node=c1").await.text().await.unwrap();
+    assert!(c1.contains("/r/population?node=g1"));
+    assert!(
+        c1.contains("/l/households?node=g1"),
+        "a figure links to its records"
+    );
+    let list = br.get("/l/households?node=g1").await.text().await.unwrap();
+    let rec_link = format!("/rec/{h}");
+    assert!(list.contains(&rec_link), "{list}");
+    let rec = br.get(&rec_link).await;
+    assert_eq!(rec.status(), 200);
+    let rec = rec.text().await.unwrap();
+    assert!(
+        rec.contains("id=\"history\"") && rec.contains("worker-a"),
+        "history names who"
+    );
+    // An administrator sees the ID number whole; a supervisor sees it masked.
+    assert!(rec.contains("11010519491231002X"));
+    let mut sup = Browser::new(street.base());
+    sup.login("super-c1", PW).await;
+    let masked = sup.get(&rec_link).await.text().await.unwrap();
+    assert!(masked.contains("110105********002X") && !masked.contains("11010519491231002X"));
+    // Exports from the page.
+    let x = sup.get("/x/l/members?node=c1&format=xlsx").await;
+    assert_eq!(x.status(), 200);
+    assert!(
+        x.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    // English switch.
+    br.get("/lang/en?back=/r/cases").await;
+    let en = br.get("/r/cases?node=s1").await.text().await.unwrap();
+    assert!(en.contains("Cases by state"), "{en}");
+}
+
+/// Every page and export, for each role, inside and outside the caller's scope.
+#[tokio::test]
+async fn authorization_matrix() {
+    let (street, h_c1, h_c2) = street().await;
+    let mut sup = Browser::new(street.base());
+    sup.login("super-c1", PW).await;
+    let mut root = Browser::new(street.base());
+    root.login("root", PW).await;
+    let mut anon = Browser::new(street.base());
+
+    let mut paths: Vec<(String, bool)> = vec![]; // (path, inside c1)
+    for node in ["c1", "c2"] {
+        let inside = node == "c1";
+        for r in gridkeeper_server::reports::queries::REPORTS {
+            paths.push((format!("/r/{r}?node={node}"), inside));
+            paths.push((format!("/x/r/{r}?node={node}&format=csv"), inside));
+            paths.push((format!("/x/r/{r}?node={node}&format=xlsx"), inside));
+        }
+        for l in gridkeeper_server::reports::lists::names() {
+            paths.push((format!("/l/{l}?node={node}"), inside));
+            paths.push((format!("/x/l/{l}?node={node}&format=csv"), inside));
+        }
+    }
+    paths.push((format!("/rec/{h_c1}"), true));
+    paths.push((format!("/rec/{h_c2}"), false));
+    let mut checked = 0;
+    for (path, inside) in &paths {
+        assert_eq!(anon.get(path).await.status(), 303, "anonymous {path}");
+        let want = if *inside { 200 } else { 403 };
+        assert_eq!(
+            sup.get(path).await.status(),
+            want,
+            "supervisor of c1: {path}"
+        );
+        assert_eq!(root.get(path).await.status(), 200, "admin: {path}");
+        checked += 3;
+    }
+    // Admin pages and forms: supervisors are refused; forms need the CSRF token.
+    assert_eq!(sup.get("/admin").await.status(), 403);
+    assert_eq!(root.get("/admin").await.status(), 200);
+    let devices = street.relay.storage.devices().await.unwrap();
+    let phone = devices
+        .iter()
+        .find(|d| d.actor.is_some())
+        .unwrap()
+        .id
+        .clone();
+    let revoke = format!("/admin/devices/{phone}/revoke");
+    let sup_token = sup.csrf().await;
+    assert_eq!(
+        sup.post(&revoke, &[("csrf", &sup_token)]).await.status(),
+        403
+    );
+    assert_eq!(
+        root.post(&revoke, &[("csrf", "forged")]).await.status(),
+        403
+    );
+    assert_eq!(root.post(&revoke, &[]).await.status(), 403);
+    assert_eq!(anon.post(&revoke, &[]).await.status(), 303);
+    let d = street.relay.storage.devices().await.unwrap();
+    assert!(
+        d.iter()
+            .find(|x| x.id == phone)
+            .unwrap()
+            .revoked_at
+            .is_none(),
+        "no forged revoke took"
+    );
+    let root_token = root.csrf().await;
+    assert_eq!(
+        root.post(&revoke, &[("csrf", &root_token)]).await.status(),
+        303
+    );
+    let d = street.relay.storage.devices().await.unwrap();
+    assert!(
+        d.iter()
+            .find(|x| x.id == phone)
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
+    let code = root
+        .post(
+            "/admin/enroll-code",
+            &[("csrf", &root_token), ("user", "worker-a")],
+        )
+        .await;
+    assert_eq!(code.status(), 200);
+    assert!(code.text().await.unwrap().contains("id=\"notice\""));
+    assert_eq!(
+        root.post("/admin/enroll-code", &[("user", "worker-a")])
+            .await
+            .status(),
+        403
+    );
+    eprintln!("authorization matrix: {checked} page/export × role checks");
+}
