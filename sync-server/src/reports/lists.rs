@@ -264,7 +264,7 @@ pub async fn list(
                 r.into_iter()
                     .zip(def.columns)
                     .map(|(v, col)| match (v, col.3) {
-                        (SqlValue::Null, _) => Cell::Empty,
+                        (SqlValue::Null | SqlValue::Bytes(_), _) => Cell::Empty,
                         (v, Show::Int) => Cell::Int(v.int()),
                         (SqlValue::Text(s), Show::IdNumber) if !full => {
                             Cell::Text(mask::id_number(&s))

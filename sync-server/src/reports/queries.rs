@@ -665,29 +665,35 @@ async fn workers(
         .iter()
         .map(|u| (u.id.as_str(), u.name.as_str()))
         .collect();
-    let mut seen: BTreeSet<(String, String, String, String)> = BTreeSet::new();
+    let worker_of = |device: &str| {
+        device_user
+            .get(device)
+            .and_then(|u| user_name.get(u))
+            .copied()
+            .unwrap_or("?")
+            .to_string()
+    };
+    let (from, to) = (scope.period.from_text(), scope.period.to_text());
+    let mut per_day: BTreeMap<(String, String), i64> = BTreeMap::new();
     for r in q
         .rows(
-            |w| format!("SELECT device_id, grid, record_id, received_at FROM changes WHERE received_at >= $1 AND received_at < $2 AND {w}"),
-            vec![scope.period.start().into(), scope.period.end().into()],
+            |w| format!("SELECT device_id, day, count(*) FROM r_worker_days WHERE day >= $1 AND day <= $2 AND {w} GROUP BY device_id, day"),
+            vec![from.clone().into(), to.clone().into()],
             "grid",
         )
         .await?
     {
-        let worker = device_user
-            .get(g(&r, 0))
-            .and_then(|u| user_name.get(u))
-            .copied()
-            .unwrap_or("?");
-        let day = parse_instant(g(&r, 3))
-            .map(|t| super::scope::local_date(t).to_string())
-            .unwrap_or_default();
-        seen.insert((worker.to_string(), day, g(&r, 1).to_string(), g(&r, 2).to_string()));
+        *per_day.entry((worker_of(g(&r, 0)), g(&r, 1).to_string())).or_default() += n(&r, 2);
     }
-    let mut per_day: BTreeMap<(String, String), i64> = BTreeMap::new();
-    for (worker, day, grid, _) in &seen {
-        add(entry(&mut per, grid), "records_changed", 1);
-        *per_day.entry((worker.clone(), day.clone())).or_default() += 1;
+    for r in q
+        .rows(
+            |w| format!("SELECT grid, count(DISTINCT record_id) FROM r_worker_days WHERE day >= $1 AND day <= $2 AND {w} GROUP BY grid"),
+            vec![from.into(), to.into()],
+            "grid",
+        )
+        .await?
+    {
+        add(entry(&mut per, g(&r, 0)), "records_changed", n(&r, 1));
     }
     lists.insert(
         "per_worker_day".into(),

@@ -142,6 +142,25 @@ pub fn statements(state: &DocState) -> Vec<Stmt> {
     out
 }
 
+/// Everything a push writes for reports: the record's rows, and that the pushing device
+/// changed it on this (local) day, for the worker-activity report.
+pub fn on_push(state: &DocState, device_id: &str, now: &str) -> Vec<Stmt> {
+    let mut out = statements(state);
+    out.push(worker_day(device_id, now, &state.grid, &state.record_id));
+    out
+}
+
+/// One (day, device, record) fact; repeats on the same day are absorbed.
+pub fn worker_day(device_id: &str, at: &str, grid: &str, record_id: &str) -> Stmt {
+    let day = super::scope::parse_instant(at)
+        .map(|t| super::scope::local_date(t).to_string())
+        .unwrap_or_default();
+    Stmt::new(
+        "INSERT INTO r_worker_days (day, device_id, record_id, grid) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        vec![day.into(), device_id.into(), record_id.into(), grid.into()],
+    )
+}
+
 /// What reports need from a case's closed loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseFigures {

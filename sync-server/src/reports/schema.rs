@@ -89,7 +89,14 @@ CREATE TABLE IF NOT EXISTS r_activities (
     participants BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS r_activities_grid ON r_activities (grid, held_on);
-CREATE INDEX IF NOT EXISTS r_changes_received ON changes (received_at, grid);
+CREATE TABLE IF NOT EXISTS r_worker_days (
+    day TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    grid TEXT NOT NULL,
+    PRIMARY KEY (day, device_id, record_id)
+);
+CREATE INDEX IF NOT EXISTS r_worker_days_grid ON r_worker_days (grid, day);
 CREATE TABLE IF NOT EXISTS export_audit (
     id TEXT PRIMARY KEY,
     at TEXT NOT NULL,

@@ -10,6 +10,7 @@ pub enum SqlValue {
     Int(i64),
     Real(f64),
     Text(String),
+    Bytes(Vec<u8>),
 }
 
 impl SqlValue {
@@ -32,7 +33,7 @@ impl SqlValue {
             SqlValue::Int(i) => *i,
             SqlValue::Real(f) => *f as i64,
             SqlValue::Text(s) => s.parse().unwrap_or(0),
-            SqlValue::Null => 0,
+            SqlValue::Null | SqlValue::Bytes(_) => 0,
         }
     }
 }
@@ -118,6 +119,7 @@ mod sqlite_impl {
                 SqlValue::Int(i) => ToSqlOutput::Owned(Value::Integer(*i)),
                 SqlValue::Real(f) => ToSqlOutput::Owned(Value::Real(*f)),
                 SqlValue::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+                SqlValue::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
             })
         }
     }
@@ -177,6 +179,7 @@ mod postgres_impl {
                 },
                 SqlValue::Real(f) => f.to_sql(ty, out),
                 SqlValue::Text(s) => s.as_str().to_sql(ty, out),
+                SqlValue::Bytes(b) => b.as_slice().to_sql(ty, out),
             }
         }
 

@@ -392,7 +392,7 @@ async fn push_tx(
             ],
         )
         .await?; // reports (issue #8): the record's report rows, in this transaction.
-        sql::postgres_execute(tx, &crate::reports::rows::statements(&state)).await?;
+        sql::postgres_execute(tx, &crate::reports::rows::on_push(&state, device_id, now)).await?;
     }
     tx.execute(
         "UPDATE devices SET last_seen = $2 WHERE id = $1",

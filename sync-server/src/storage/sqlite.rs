@@ -265,7 +265,7 @@ fn push_doc(
         state.seq as i64
     ])?;
     // reports (issue #8): the record's report rows, in this transaction.
-    sql::sqlite_execute(tx, &crate::reports::rows::statements(&state))?;
+    sql::sqlite_execute(tx, &crate::reports::rows::on_push(&state, device_id, now))?;
     Ok(plan.outcomes)
 }
 
