@@ -122,7 +122,7 @@ pub fn word(key: &str, zh: bool) -> &str {
         "culture" => ("文化", "culture"),
         "sports" => ("体育", "sports"),
         "training" => ("培训", "training"),
-        "records_changed" => ("更新记录数", "records changed"),
+        "records_changed" => ("更新记录数(按日累计)", "records changed (per day, summed)"),
         "population" => ("一标三实", "population and housing"),
         "workers" => ("网格员工作量", "worker activity"),
         "node" => ("编号", "id"),

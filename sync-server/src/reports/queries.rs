@@ -674,26 +674,19 @@ async fn workers(
             .to_string()
     };
     let (from, to) = (scope.period.from_text(), scope.period.to_text());
+    // One pass over the covering index: (grid, device, day) → records. A record changed on
+    // two days counts on each, so `records_changed` is record-days.
     let mut per_day: BTreeMap<(String, String), i64> = BTreeMap::new();
     for r in q
         .rows(
-            |w| format!("SELECT device_id, day, count(*) FROM r_worker_days WHERE day >= $1 AND day <= $2 AND {w} GROUP BY device_id, day"),
-            vec![from.clone().into(), to.clone().into()],
-            "grid",
-        )
-        .await?
-    {
-        *per_day.entry((worker_of(g(&r, 0)), g(&r, 1).to_string())).or_default() += n(&r, 2);
-    }
-    for r in q
-        .rows(
-            |w| format!("SELECT grid, count(DISTINCT record_id) FROM r_worker_days WHERE day >= $1 AND day <= $2 AND {w} GROUP BY grid"),
+            |w| format!("SELECT grid, device_id, day, count(*) FROM r_worker_days WHERE day >= $1 AND day <= $2 AND {w} GROUP BY grid, device_id, day"),
             vec![from.into(), to.into()],
             "grid",
         )
         .await?
     {
-        add(entry(&mut per, g(&r, 0)), "records_changed", n(&r, 1));
+        add(entry(&mut per, g(&r, 0)), "records_changed", n(&r, 3));
+        *per_day.entry((worker_of(g(&r, 1)), g(&r, 2).to_string())).or_default() += n(&r, 3);
     }
     lists.insert(
         "per_worker_day".into(),

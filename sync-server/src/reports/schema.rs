@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS r_worker_days (
     grid TEXT NOT NULL,
     PRIMARY KEY (day, device_id, record_id)
 );
-CREATE INDEX IF NOT EXISTS r_worker_days_grid ON r_worker_days (grid, day);
+CREATE INDEX IF NOT EXISTS r_worker_days_grid ON r_worker_days (grid, day, device_id, record_id);
 CREATE TABLE IF NOT EXISTS export_audit (
     id TEXT PRIMARY KEY,
     at TEXT NOT NULL,
