@@ -5,6 +5,7 @@ use gridkeeper_core::mask;
 use serde::Serialize;
 
 use super::export::{Cell, Table};
+use super::labels;
 use super::queries::OPEN_STATES;
 use super::scope::{ReportScope, instant_text};
 use super::sql::{SqlValue, Stmt, placeholders};
@@ -17,6 +18,10 @@ enum Show {
     IdNumber,
     Phone,
     Int,
+    /// A glossary value (`rented`, `hazard`), shown in words.
+    Word,
+    /// Comma-separated glossary values (member tags).
+    Words,
 }
 
 #[derive(Debug)]
@@ -40,7 +45,7 @@ const LISTS: &[ListDef] = &[
             ("t.record_id", "记录编号", "record", Show::Plain),
             ("t.grid", "网格", "grid", Show::Plain),
             ("t.address", "地址", "address", Show::Plain),
-            ("t.housing_type", "住房类型", "housing", Show::Plain),
+            ("t.housing_type", "住房类型", "housing", Show::Word),
             ("t.members", "人数", "members", Show::Int),
         ],
         period: None,
@@ -57,11 +62,11 @@ const LISTS: &[ListDef] = &[
             ("t.name", "姓名", "name", Show::Plain),
             ("t.id_number", "身份证号", "ID number", Show::IdNumber),
             ("t.phone", "手机号", "phone", Show::Phone),
-            ("t.gender", "性别", "gender", Show::Plain),
+            ("t.gender", "性别", "gender", Show::Word),
             ("t.birth_date", "出生日期", "birth date", Show::Plain),
-            ("t.relation", "与户主关系", "relation", Show::Plain),
-            ("t.registration", "户籍类型", "registration", Show::Plain),
-            ("t.tags", "人群标签", "tags", Show::Plain),
+            ("t.relation", "与户主关系", "relation", Show::Word),
+            ("t.registration", "户籍类型", "registration", Show::Word),
+            ("t.tags", "人群标签", "tags", Show::Words),
         ],
         period: None,
         filters: &[("registration", "t.registration")],
@@ -75,7 +80,7 @@ const LISTS: &[ListDef] = &[
             ("t.grid", "网格", "grid", Show::Plain),
             ("t.visited_at", "走访时间", "visited at", Show::Plain),
             ("t.worker", "网格员", "worker", Show::Plain),
-            ("t.purpose", "目的", "purpose", Show::Plain),
+            ("t.purpose", "目的", "purpose", Show::Word),
             ("t.subject_id", "走访对象", "subject", Show::Plain),
         ],
         period: Some(("t.visited_at", false)),
@@ -89,7 +94,7 @@ const LISTS: &[ListDef] = &[
             ("t.record_id", "记录编号", "record", Show::Plain),
             ("t.grid", "网格", "grid", Show::Plain),
             ("t.name", "名称", "name", Show::Plain),
-            ("t.place_type", "场所类型", "type", Show::Plain),
+            ("t.place_type", "场所类型", "type", Show::Word),
             ("t.address", "地址", "address", Show::Plain),
         ],
         period: None,
@@ -104,7 +109,7 @@ const LISTS: &[ListDef] = &[
             ("t.grid", "网格", "grid", Show::Plain),
             ("t.inspected_at", "巡查时间", "inspected at", Show::Plain),
             ("t.inspector", "巡查人", "inspector", Show::Plain),
-            ("t.status", "状态", "status", Show::Plain),
+            ("t.status", "状态", "status", Show::Word),
             ("t.subject_id", "巡查对象", "subject", Show::Plain),
         ],
         period: Some(("t.inspected_at", false)),
@@ -117,10 +122,10 @@ const LISTS: &[ListDef] = &[
         columns: &[
             ("t.record_id", "记录编号", "record", Show::Plain),
             ("t.grid", "网格", "grid", Show::Plain),
-            ("t.category", "类别", "category", Show::Plain),
+            ("t.category", "类别", "category", Show::Word),
             ("t.subcategory", "细类", "subcategory", Show::Plain),
-            ("t.severity", "严重程度", "severity", Show::Plain),
-            ("t.state", "状态", "state", Show::Plain),
+            ("t.severity", "严重程度", "severity", Show::Word),
+            ("t.state", "状态", "state", Show::Word),
             ("t.reported_at", "上报时间", "reported at", Show::Plain),
             ("t.deadline", "办结时限", "deadline", Show::Plain),
             ("t.handled_at", "办结时间", "handled at", Show::Plain),
@@ -135,9 +140,9 @@ const LISTS: &[ListDef] = &[
         columns: &[
             ("t.record_id", "记录编号", "record", Show::Plain),
             ("t.grid", "网格", "grid", Show::Plain),
-            ("t.dispute_type", "纠纷类型", "dispute", Show::Plain),
-            ("t.risk_level", "风险等级", "risk", Show::Plain),
-            ("t.result", "调解结果", "result", Show::Plain),
+            ("t.dispute_type", "纠纷类型", "dispute", Show::Word),
+            ("t.risk_level", "风险等级", "risk", Show::Word),
+            ("t.result", "调解结果", "result", Show::Word),
             ("t.opened_on", "受理日期", "opened on", Show::Plain),
         ],
         period: Some(("t.opened_on", true)),
@@ -155,7 +160,7 @@ const LISTS: &[ListDef] = &[
             ("t.record_id", "记录编号", "record", Show::Plain),
             ("t.grid", "网格", "grid", Show::Plain),
             ("t.topic", "主题", "topic", Show::Plain),
-            ("t.activity_type", "活动类型", "type", Show::Plain),
+            ("t.activity_type", "活动类型", "type", Show::Word),
             ("t.held_on", "日期", "held on", Show::Plain),
             ("t.participants", "参与人数", "participants", Show::Int),
         ],
@@ -270,6 +275,16 @@ pub async fn list(
                             Cell::Text(mask::id_number(&s))
                         }
                         (SqlValue::Text(s), Show::Phone) if !full => Cell::Text(mask::phone(&s)),
+                        (SqlValue::Text(s), Show::Word) => {
+                            Cell::Text(labels::word(&s, zh).to_string())
+                        }
+                        (SqlValue::Text(s), Show::Words) => Cell::Text(
+                            s.split(',')
+                                .filter(|t| !t.is_empty())
+                                .map(|t| labels::word(t, zh))
+                                .collect::<Vec<_>>()
+                                .join(if zh { "、" } else { ", " }),
+                        ),
                         (SqlValue::Text(s), _) => Cell::Text(s),
                         (SqlValue::Int(i), _) => Cell::Int(i),
                         (SqlValue::Real(f), _) => Cell::Real(f),

@@ -491,7 +491,7 @@ fn json_text(v: &Json) -> String {
     match v {
         Json::Null => String::new(),
         Json::String(s) => s.clone(),
-        Json::Array(a) => a.iter().map(json_text).collect::<Vec<_>>().join("、"),
+        Json::Array(a) => a.iter().map(json_text).collect::<Vec<_>>().join(","),
         other => other.to_string(),
     }
 }
@@ -513,7 +513,14 @@ fn list_view(title: String, items: &[Json], zh: bool) -> ListV {
                 cells: keys
                     .iter()
                     .map(|k| {
-                        let text = json_text(&it[k]);
+                        let raw = json_text(&it[k]);
+                        // Glossary values (`hazard`, `reported`) in words; ids and names
+                        // have no label and pass through.
+                        let text = raw
+                            .split(',')
+                            .map(|t| word(t, zh))
+                            .collect::<Vec<_>>()
+                            .join(if zh { "、" } else { ", " });
                         let href = if (k == "record_id" || k == "household_id") && !text.is_empty()
                         {
                             format!("/rec/{}", urlencode(&text))
