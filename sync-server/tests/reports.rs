@@ -611,3 +611,49 @@ async fn rebuild_reproduces_the_projection_rows() {
     let after = f.report(&f.supervisor, "cases", "c1").await;
     assert_eq!(before["total"], after["total"]);
 }
+
+/// The JSON API and its exports: every report and list × role × in-scope / out-of-scope node.
+#[tokio::test]
+async fn api_authorization_matrix() {
+    let f = fixture().await;
+    let sup = f.supervisor.clone();
+    let admin = f.street.admin_token.clone();
+    let worker = f.worker_token.clone();
+    let mut checked = 0;
+    for node in ["c1", "g1", "c2", "g3", "s1"] {
+        let inside = node == "c1" || node == "g1";
+        let mut paths = vec![];
+        for r in gridkeeper_server::reports::queries::REPORTS {
+            paths.push(format!("/v1/reports/{r}?node={node}"));
+            paths.push(format!("/v1/reports/{r}/export?node={node}&format=csv"));
+        }
+        for l in gridkeeper_server::reports::lists::names() {
+            paths.push(format!("/v1/lists/{l}?node={node}"));
+            paths.push(format!("/v1/lists/{l}/export?node={node}&format=xlsx"));
+        }
+        for p in &paths {
+            let want = if inside { 200 } else { 403 };
+            assert_eq!(f.get(&sup, p).await.status(), want, "supervisor of c1: {p}");
+            assert_eq!(f.get(&admin, p).await.status(), 200, "admin: {p}");
+            assert_eq!(f.get(&worker, p).await.status(), 403, "worker: {p}");
+            let anon = f
+                .street
+                .relay
+                .http
+                .get(format!("{}{p}", f.street.base()))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(anon.status(), 401, "anonymous: {p}");
+            checked += 4;
+        }
+    }
+    // Only the allowed exports were logged: supervisor (c1, g1) and admin (all five nodes).
+    let per_node = gridkeeper_server::reports::queries::REPORTS.len()
+        + gridkeeper_server::reports::lists::names().count();
+    let audit = gridkeeper_server::reports::audit::recent(f.street.relay.storage.as_ref(), 10_000)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), per_node * (2 + 5));
+    eprintln!("API authorization matrix: {checked} checks");
+}

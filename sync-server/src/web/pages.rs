@@ -529,7 +529,7 @@ fn list_view(title: String, items: &[Json], zh: bool) -> ListV {
                         };
                         CellV {
                             num: it[k].is_number(),
-                            text,
+                            text: shown(text),
                             href,
                         }
                     })
@@ -804,7 +804,11 @@ pub async fn list(
                     } else {
                         String::new()
                     };
-                    CellV { text, href, num }
+                    CellV {
+                        text: shown(text),
+                        href,
+                        num,
+                    }
                 })
                 .collect(),
         })
@@ -844,6 +848,20 @@ fn photos(v: &Json, out: &mut Vec<String>) {
     }
 }
 
+/// Stored instants (`2026-11-28T02:30:00Z`, UTC) are shown in Asia/Shanghai; anything else
+/// passes through.
+fn shown(text: String) -> String {
+    let looks_like_instant =
+        text.len() >= 20 && text.as_bytes().get(10) == Some(&b'T') && text.ends_with('Z');
+    match looks_like_instant
+        .then(|| crate::reports::scope::parse_instant(&text))
+        .flatten()
+    {
+        Some(t) => local_time(t),
+        None => text,
+    }
+}
+
 fn local_time(t: DateTime<Utc>) -> String {
     (t + Duration::hours(crate::reports::scope::ZONE_OFFSET_HOURS))
         .format("%Y-%m-%d %H:%M")
@@ -879,7 +897,7 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
         ),
         (
             if zh { "创建时间" } else { "created" }.to_string(),
-            doc.created_at.clone(),
+            shown(doc.created_at.clone()),
         ),
     ];
     if doc.kind == "case"
