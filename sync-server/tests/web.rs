@@ -348,5 +348,62 @@ async fn authorization_matrix() {
             .status(),
         403
     );
+    // Grid, user and password forms: CSRF and role, then they take.
+    for (path, form) in [
+        (
+            "/admin/grids",
+            vec![("id", "g4"), ("name", "第四网格"), ("parent", "c2")],
+        ),
+        (
+            "/admin/users",
+            vec![
+                ("name", "super-c2"),
+                ("role", "supervisor"),
+                ("scope", "c2"),
+            ],
+        ),
+    ] {
+        let mut with_token = form.clone();
+        with_token.push(("csrf", &sup_token));
+        assert_eq!(
+            sup.post(path, &with_token).await.status(),
+            403,
+            "supervisor {path}"
+        );
+        assert_eq!(
+            root.post(path, &form).await.status(),
+            403,
+            "no token {path}"
+        );
+        let mut with_token = form.clone();
+        with_token.push(("csrf", &root_token));
+        assert_eq!(
+            root.post(path, &with_token).await.status(),
+            200,
+            "admin {path}"
+        );
+    }
+    assert!(
+        street
+            .relay
+            .storage
+            .grids()
+            .await
+            .unwrap()
+            .iter()
+            .any(|g| g.id == "g4")
+    );
+    let pw = [("user", "super-c2"), ("password", "another long password")];
+    assert_eq!(root.post("/admin/passwd", &pw).await.status(), 403);
+    let mut with_token = pw.to_vec();
+    with_token.push(("csrf", &root_token));
+    assert_eq!(root.post("/admin/passwd", &with_token).await.status(), 200);
+    let mut c2 = Browser::new(street.base());
+    assert_eq!(
+        c2.login("super-c2", "another long password").await.status(),
+        303
+    );
+    assert_eq!(c2.get("/r/cases?node=c2").await.status(), 200);
+    assert_eq!(c2.get("/r/cases?node=c1").await.status(), 403);
     eprintln!("authorization matrix: {checked} page/export × role checks");
 }

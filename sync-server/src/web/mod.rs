@@ -27,4 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin", get(pages::admin))
         .route("/admin/devices/{id}/revoke", post(pages::admin_revoke))
         .route("/admin/enroll-code", post(pages::admin_enroll_code))
+        .route("/admin/grids", post(pages::admin_add_grid))
+        .route("/admin/users", post(pages::admin_add_user))
+        .route("/admin/passwd", post(pages::admin_passwd))
 }

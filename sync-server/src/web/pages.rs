@@ -1146,3 +1146,142 @@ pub async fn admin_enroll_code(
         Err(e) => error_page(e, s.zh),
     }
 }
+
+#[derive(Debug, Deserialize)]
+pub struct GridForm {
+    #[serde(default)]
+    csrf: String,
+    id: String,
+    name: String,
+    #[serde(default)]
+    parent: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    role: String,
+    #[serde(default)]
+    scope: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswdForm {
+    #[serde(default)]
+    csrf: String,
+    user: String,
+    password: String,
+}
+
+/// The checks every administrator form passes first: its CSRF token, then the role.
+fn admin_form(s: &Session, token: &str) -> Option<Response> {
+    if !csrf::same(token, &s.csrf) {
+        return Some(error_page(ApiError::forbidden("bad form token"), s.zh));
+    }
+    if s.reader.user.role != Role::Admin {
+        return Some(error_page(ApiError::forbidden("administrators only"), s.zh));
+    }
+    None
+}
+
+pub async fn admin_add_grid(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<GridForm>,
+) -> Response {
+    if let Some(r) = admin_form(&s, &f.csrf) {
+        return r;
+    }
+    let parent = Some(f.parent.trim()).filter(|p| !p.is_empty());
+    match admin::add_grid(&state.storage, f.id.trim(), f.name.trim(), parent).await {
+        Ok(g) => {
+            state.tree.invalidate();
+            let notice = if s.zh {
+                format!("已添加 {}", g.name)
+            } else {
+                format!("Added {}", g.name)
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e, s.zh),
+    }
+}
+
+pub async fn admin_add_user(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<UserForm>,
+) -> Response {
+    if let Some(r) = admin_form(&s, &f.csrf) {
+        return r;
+    }
+    let Some(role) = Role::parse(f.role.trim()) else {
+        return error_page(
+            ApiError::bad_request("bad_role", "role is worker, supervisor or admin"),
+            s.zh,
+        );
+    };
+    let scope: Vec<String> = f
+        .scope
+        .split([',', '，', ' '])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect();
+    match admin::add_user(&state.storage, f.name.trim(), role, &scope).await {
+        Ok(u) => {
+            let notice = if s.zh {
+                format!("已添加用户 {}", u.name)
+            } else {
+                format!("Added user {}", u.name)
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e, s.zh),
+    }
+}
+
+pub async fn admin_passwd(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<PasswdForm>,
+) -> Response {
+    if let Some(r) = admin_form(&s, &f.csrf) {
+        return r;
+    }
+    if f.password.chars().count() < password::MIN_LENGTH {
+        return error_page(
+            ApiError::bad_request(
+                "weak_password",
+                format!(
+                    "a password needs at least {} characters",
+                    password::MIN_LENGTH
+                ),
+            ),
+            s.zh,
+        );
+    }
+    let user = match admin::find_user(&state.storage, &f.user).await {
+        Ok(u) if u.role != Role::Worker => u,
+        Ok(_) => {
+            return error_page(
+                ApiError::bad_request("no_web_sign_in", "grid workers sign in on their phones"),
+                s.zh,
+            );
+        }
+        Err(e) => return error_page(e, s.zh),
+    };
+    match password::set(state.storage.as_ref(), &user.id, &f.password, &admin::now()).await {
+        Ok(()) => {
+            let notice = if s.zh {
+                format!("已设置 {} 的密码", user.name)
+            } else {
+                format!("Password set for {}", user.name)
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e.into(), s.zh),
+    }
+}
