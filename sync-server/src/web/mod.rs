@@ -1,8 +1,11 @@
 //! Supervisor and administrator web pages (issue #8): server-rendered HTML, Chinese first,
 //! with password sign-in, session cookies and CSRF tokens on every form.
 
+pub mod admin_pages;
 pub mod charts;
 pub mod csrf;
+pub mod frame;
+pub mod login;
 pub mod pages;
 pub mod password;
 pub mod session;
@@ -15,19 +18,22 @@ use crate::app::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/lang/{lang}", get(pages::set_lang))
+        .route("/login", get(login::login_form).post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/lang/{lang}", get(login::set_lang))
         .route("/r/{report}", get(pages::report))
         .route("/l/{list}", get(pages::list))
         .route("/rec/{id}", get(pages::record))
         .route("/blob/{hash}", get(pages::blob))
         .route("/x/r/{report}", get(pages::export_report))
         .route("/x/l/{list}", get(pages::export_list))
-        .route("/admin", get(pages::admin))
-        .route("/admin/devices/{id}/revoke", post(pages::admin_revoke))
-        .route("/admin/enroll-code", post(pages::admin_enroll_code))
-        .route("/admin/grids", post(pages::admin_add_grid))
-        .route("/admin/users", post(pages::admin_add_user))
-        .route("/admin/passwd", post(pages::admin_passwd))
+        .route("/admin", get(admin_pages::admin))
+        .route(
+            "/admin/devices/{id}/revoke",
+            post(admin_pages::admin_revoke),
+        )
+        .route("/admin/enroll-code", post(admin_pages::admin_enroll_code))
+        .route("/admin/grids", post(admin_pages::admin_add_grid))
+        .route("/admin/users", post(admin_pages::admin_add_user))
+        .route("/admin/passwd", post(admin_pages::admin_passwd))
 }

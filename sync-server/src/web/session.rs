@@ -132,7 +132,7 @@ impl FromRequestParts<AppState> for Session {
         };
         let reader = reader(state.storage.as_ref(), user)
             .await
-            .map_err(|e| super::pages::error_page(e, zh(&parts.headers)))?;
+            .map_err(|e| super::frame::error_page(e, zh(&parts.headers)))?;
         Ok(Session {
             reader,
             csrf,

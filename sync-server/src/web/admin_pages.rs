@@ -1,0 +1,315 @@
+//! The administrator's page: grid tree, users and scopes, enrolment codes, devices, the
+//! export log — every form checked for its CSRF token and the administrator role.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::csrf;
+use super::password;
+use super::session::Session;
+use crate::admin;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::reports::audit;
+use crate::reports::scope::Hierarchy;
+use crate::storage::Role;
+
+use super::frame::*;
+use super::login::CsrfForm;
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    c: Chrome,
+    notice: String,
+    grids: Vec<(String, String)>,
+    users: Vec<(String, String, String)>,
+    devices: Vec<(String, String, String, bool)>,
+    audit: Vec<Vec<String>>,
+}
+
+async fn admin_page(state: &AppState, s: &Session, notice: String) -> Response {
+    let zh = s.zh;
+    if s.reader.user.role != Role::Admin {
+        return error_page(ApiError::forbidden("administrators only"), zh);
+    }
+    let load = async {
+        let grids = state.storage.grids().await?;
+        let users = state.storage.users().await?;
+        let devices = state.storage.devices().await?;
+        let audit = audit::recent(state.storage.as_ref(), 50).await?;
+        Ok::<_, crate::storage::StorageError>((grids, users, devices, audit))
+    };
+    let (grids, users, devices, audit) = match load.await {
+        Ok(x) => x,
+        Err(e) => return error_page(e.into(), zh),
+    };
+    let h = Hierarchy::new(&grids);
+    let mut tree = Vec::new();
+    let mut stack: Vec<(String, usize)> = h.roots().iter().rev().map(|r| (r.clone(), 0)).collect();
+    while let Some((n, depth)) = stack.pop() {
+        tree.push((format!("{}{}", "　　".repeat(depth), h.name(&n)), n.clone()));
+        stack.extend(h.children(&n).iter().rev().map(|c| (c.clone(), depth + 1)));
+    }
+    let names: HashMap<&str, &str> = users
+        .iter()
+        .map(|u| (u.id.as_str(), u.name.as_str()))
+        .collect();
+    let page = AdminPage {
+        c: chrome(
+            Some(s),
+            zh,
+            if zh { "系统管理" } else { "Administration" }.into(),
+            "",
+            "/admin",
+        ),
+        notice,
+        grids: tree,
+        users: users
+            .iter()
+            .map(|u| {
+                (
+                    u.name.clone(),
+                    u.role.as_str().to_string(),
+                    u.scope.join(","),
+                )
+            })
+            .collect(),
+        devices: devices
+            .iter()
+            .map(|d| {
+                (
+                    d.id.clone(),
+                    names
+                        .get(d.user_id.as_str())
+                        .copied()
+                        .unwrap_or("")
+                        .to_string(),
+                    d.last_seen.clone().unwrap_or_default(),
+                    d.revoked_at.is_none(),
+                )
+            })
+            .collect(),
+        audit: audit
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, v)| match i {
+                        1 => names.get(v.text()).copied().unwrap_or("").to_string(),
+                        5 => if v.int() == 1 { "masked" } else { "full" }.to_string(),
+                        _ => match v {
+                            crate::reports::sql::SqlValue::Int(n) => n.to_string(),
+                            other => other.text().to_string(),
+                        },
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+    render(&page, StatusCode::OK)
+}
+
+pub async fn admin(State(state): State<AppState>, s: Session) -> Response {
+    admin_page(&state, &s, String::new()).await
+}
+
+pub async fn admin_revoke(
+    State(state): State<AppState>,
+    s: Session,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if !csrf::same(&f.csrf, &s.csrf) {
+        return error_page(ApiError::forbidden("bad form token"), s.zh);
+    }
+    if s.reader.user.role != Role::Admin {
+        return error_page(ApiError::forbidden("administrators only"), s.zh);
+    }
+    if let Err(e) = admin::revoke_device(&state.storage, &id).await {
+        return error_page(e, s.zh);
+    }
+    Redirect::to("/admin").into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    user: String,
+}
+
+pub async fn admin_enroll_code(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    if !csrf::same(&f.csrf, &s.csrf) {
+        return error_page(ApiError::forbidden("bad form token"), s.zh);
+    }
+    if s.reader.user.role != Role::Admin {
+        return error_page(ApiError::forbidden("administrators only"), s.zh);
+    }
+    match admin::issue_enroll_code(&state.storage, &f.user, admin::DEFAULT_CODE_HOURS).await {
+        Ok((code, expires)) => {
+            let notice = if s.zh {
+                format!(
+                    "{} 的注册码：{code}（{expires} 前有效，仅可使用一次）",
+                    f.user
+                )
+            } else {
+                format!(
+                    "Enrolment code for {}: {code} (once, until {expires})",
+                    f.user
+                )
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e, s.zh),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GridForm {
+    #[serde(default)]
+    csrf: String,
+    id: String,
+    name: String,
+    #[serde(default)]
+    parent: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    role: String,
+    #[serde(default)]
+    scope: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswdForm {
+    #[serde(default)]
+    csrf: String,
+    user: String,
+    password: String,
+}
+
+/// The checks every administrator form passes first: its CSRF token, then the role.
+fn admin_form(s: &Session, token: &str) -> Option<Response> {
+    if !csrf::same(token, &s.csrf) {
+        return Some(error_page(ApiError::forbidden("bad form token"), s.zh));
+    }
+    if s.reader.user.role != Role::Admin {
+        return Some(error_page(ApiError::forbidden("administrators only"), s.zh));
+    }
+    None
+}
+
+pub async fn admin_add_grid(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<GridForm>,
+) -> Response {
+    if let Some(r) = admin_form(&s, &f.csrf) {
+        return r;
+    }
+    let parent = Some(f.parent.trim()).filter(|p| !p.is_empty());
+    match admin::add_grid(&state.storage, f.id.trim(), f.name.trim(), parent).await {
+        Ok(g) => {
+            state.tree.invalidate();
+            let notice = if s.zh {
+                format!("已添加 {}", g.name)
+            } else {
+                format!("Added {}", g.name)
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e, s.zh),
+    }
+}
+
+pub async fn admin_add_user(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<UserForm>,
+) -> Response {
+    if let Some(r) = admin_form(&s, &f.csrf) {
+        return r;
+    }
+    let Some(role) = Role::parse(f.role.trim()) else {
+        return error_page(
+            ApiError::bad_request("bad_role", "role is worker, supervisor or admin"),
+            s.zh,
+        );
+    };
+    let scope: Vec<String> = f
+        .scope
+        .split([',', '，', ' '])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect();
+    match admin::add_user(&state.storage, f.name.trim(), role, &scope).await {
+        Ok(u) => {
+            let notice = if s.zh {
+                format!("已添加用户 {}", u.name)
+            } else {
+                format!("Added user {}", u.name)
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e, s.zh),
+    }
+}
+
+pub async fn admin_passwd(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<PasswdForm>,
+) -> Response {
+    if let Some(r) = admin_form(&s, &f.csrf) {
+        return r;
+    }
+    if f.password.chars().count() < password::MIN_LENGTH {
+        return error_page(
+            ApiError::bad_request(
+                "weak_password",
+                format!(
+                    "a password needs at least {} characters",
+                    password::MIN_LENGTH
+                ),
+            ),
+            s.zh,
+        );
+    }
+    let user = match admin::find_user(&state.storage, &f.user).await {
+        Ok(u) if u.role != Role::Worker => u,
+        Ok(_) => {
+            return error_page(
+                ApiError::bad_request("no_web_sign_in", "grid workers sign in on their phones"),
+                s.zh,
+            );
+        }
+        Err(e) => return error_page(e, s.zh),
+    };
+    match password::set(state.storage.as_ref(), &user.id, &f.password, &admin::now()).await {
+        Ok(()) => {
+            let notice = if s.zh {
+                format!("已设置 {} 的密码", user.name)
+            } else {
+                format!("Password set for {}", user.name)
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e.into(), s.zh),
+    }
+}
