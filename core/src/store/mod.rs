@@ -33,6 +33,7 @@ pub use blobs::{
 pub use bootstrap::{IngestReport, Snapshot};
 pub use exchange_ops::ApplyReport;
 pub use list::CaseRow;
+pub use outbox::TRANSIENT_REFUSAL;
 pub use search::SearchHit;
 pub use sync_step::RoundReport;
 

@@ -71,7 +71,8 @@ pub struct SyncSummary {
     pub pushed: u64,
     pub pulled: u64,
     pub snapshots: u64,
-    /// Local changes the server refused: (hash, reason code). They stay queued.
+    /// Local changes the server refused: (hash, reason code). Those refused for good are set
+    /// aside (`Store::refused_changes`), so they never hold up later work.
     pub rejected: Vec<(String, String)>,
     /// Records whose state may have changed, each once: screens refresh only these.
     pub changed_records: Vec<String>,
@@ -103,6 +104,8 @@ pub struct SyncStatus {
     pub last_error_message: Option<String>,
     pub pending_changes: u64,
     pub pending_uploads: u64,
+    /// Local changes the server refused for good, kept aside for a person to look at.
+    pub refused_changes: u64,
 }
 
 const K_SERVER: &str = "sync_server";
@@ -178,6 +181,7 @@ impl Store {
             last_error_message: self.meta(K_ERR_TEXT)?,
             pending_changes: self.outbox_len()? as u64,
             pending_uploads: self.blobs_to_upload(usize::MAX >> 1)?.len() as u64,
+            refused_changes: self.refused_changes()?.len() as u64,
         })
     }
 

@@ -80,15 +80,7 @@ pub async fn sync(
         }
     };
 
-    let results = if docs.is_empty() {
-        state
-            .storage
-            .touch_device(&caller.device.id, &now())
-            .await?;
-        Vec::new()
-    } else {
-        state.storage.push(&caller.device.id, &now(), &docs).await?
-    };
+    let results = push(&state, &caller, docs).await?;
     count_results(&state, &results);
 
     let mut grids = Vec::with_capacity(pulls.len());
@@ -105,6 +97,53 @@ pub async fn sync(
         wire::encode(&response),
     )
         .into_response())
+}
+
+/// Stores what may be stored and answers every pushed change, in request order. Records
+/// whose every change is already refused never reach the database.
+async fn push(
+    state: &AppState,
+    caller: &Caller,
+    docs: Vec<PreparedDoc>,
+) -> Result<Vec<ChangeResult>, ApiError> {
+    let refused =
+        |d: &PreparedDoc| !d.changes.is_empty() && d.changes.iter().all(|c| c.refused.is_some());
+    let storable: Vec<PreparedDoc> = docs.iter().filter(|d| !refused(d)).cloned().collect();
+    let stored = if storable.is_empty() {
+        state
+            .storage
+            .touch_device(&caller.device.id, &now())
+            .await?;
+        Vec::new()
+    } else {
+        state
+            .storage
+            .push(&caller.device.id, &now(), &storable)
+            .await?
+    };
+    let mut stored = stored.into_iter();
+    let mut results = Vec::new();
+    for doc in &docs {
+        for c in &doc.changes {
+            let outcome = if refused(doc) {
+                ChangeResult {
+                    record_id: doc.record_id.clone(),
+                    hash: c.hash.clone(),
+                    rejected: c.refused.clone(),
+                }
+            } else {
+                stored.next().ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "the database answered fewer changes than were pushed",
+                    )
+                })?
+            };
+            results.push(outcome);
+        }
+    }
+    Ok(results)
 }
 
 fn prepare_push(
@@ -152,12 +191,20 @@ fn prepare_push(
                 format!("push[{i}].kind is not a record kind"),
             )
         })?;
-        if !caller.can_write(&p.grid) {
-            return Err(ApiError::forbidden(format!(
-                "push[{i}]: this device may not write to grid {}",
-                p.grid
-            )));
+        if caller.user.role != crate::storage::Role::Worker {
+            return Err(ApiError::forbidden(
+                "only workers' phones push records; this device reads",
+            ));
         }
+        // Outside the worker's reach (a record made in the wrong grid, or a worker moved to
+        // another grid with work still queued): those changes are refused one by one, so the
+        // rest of the phone's work still goes through and the phone can set them aside.
+        let out_of_reach = (!caller.can_write(&p.grid)).then(|| {
+            rejection(
+                "out_of_scope",
+                format!("this device may not write to grid {}", p.grid),
+            )
+        });
         let mut changes = Vec::with_capacity(p.changes.len());
         for (j, bytes) in p.changes.iter().enumerate() {
             let change = Change::from_bytes(bytes.0.clone()).map_err(|_| {
@@ -167,11 +214,13 @@ fn prepare_push(
                 )
             })?;
             let change_actor = change.actor_id().to_hex_string();
-            let refused = (change_actor != actor).then(|| {
-                rejection(
-                    "actor_mismatch",
-                    "the change was made by another device; each device pushes only its own changes",
-                )
+            let refused = out_of_reach.clone().or_else(|| {
+                (change_actor != actor).then(|| {
+                    rejection(
+                        "actor_mismatch",
+                        "the change was made by another device; each device pushes only its own changes",
+                    )
+                })
             });
             changes.push(PreparedChange {
                 hash: change.hash().to_string(),
