@@ -703,3 +703,59 @@ async fn the_fourth_call_in_a_burst_of_three_is_rate_limited() {
     let (status, _, text) = post_sync(relay, Some(&b.token), wire::encode(&req)).await;
     assert_eq!(status, 200, "another device has its own bucket: {text}");
 }
+
+/// Refusals that axum would answer itself (a query it cannot read, a method a route does not
+/// take) come in the API's JSON error shape too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_outside_the_handlers_are_json_errors_with_a_code() {
+    let street = start().await.street().await;
+    let (a, ids) = populated(&street).await;
+    let relay = &street.relay;
+    let png = b"\x89PNG\r\n\x1a\n a photo".to_vec();
+    let h = gridkeeper_core::store::blob_hash(&png);
+    let cases = [
+        (
+            "PUT",
+            format!("/v1/blobs/{h}?record={}&extra=1", ids[0]),
+            400,
+            "invalid_query",
+        ),
+        (
+            "PUT",
+            format!("/v1/blobs/{h}?record={}&record={}", ids[0], ids[1]),
+            400,
+            "invalid_query",
+        ),
+        ("GET", "/v1/sync".to_string(), 405, "method_not_allowed"),
+        (
+            "DELETE",
+            format!("/v1/blobs/{h}"),
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "PUT",
+            "/v1/admin/grids".to_string(),
+            405,
+            "method_not_allowed",
+        ),
+        ("GET", "/v1/nothing".to_string(), 404, "no_route"),
+    ];
+    for (method, path, status, err) in cases {
+        let case = format!("{method} {path}");
+        let before = stored(relay, &ids).await;
+        let r = relay
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", relay.base))
+            .bearer_auth(&a.token)
+            .body(png.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{case}");
+        let text = r.text().await.unwrap();
+        assert_eq!(code(&text), err, "{case}: {text}");
+        assert_eq!(stored(relay, &ids).await, before, "{case}");
+        assert!(relay.storage.blob(&h).await.unwrap().is_none(), "{case}");
+    }
+}
