@@ -376,7 +376,7 @@ fn pull_request(grids: &[&str]) -> SyncRequest {
             .iter()
             .map(|g| PullCursor {
                 grid: g.to_string(),
-                cursor: "0".into(),
+                cursor: String::new(),
             })
             .collect(),
         limit: None,
@@ -413,12 +413,14 @@ fn expected_refusal(status: u16) -> &'static str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_push_matrix() {
     let mut w = world().await;
-    // (caller, grid pushed to, status)
+    // (caller, grid pushed to, status). A worker's push outside its reach is answered 200 with
+    // every change refused `out_of_scope` (so the rest of a phone's work goes through);
+    // nothing is stored either way.
     let cases = [
-        (Who::WorkerA, "g3", 403),
-        (Who::WorkerA, "g2", 403),
-        (Who::WorkerA, "c1", 403),
-        (Who::WorkerB, "g1", 403),
+        (Who::WorkerA, "g3", 200),
+        (Who::WorkerA, "g2", 200),
+        (Who::WorkerA, "c1", 200),
+        (Who::WorkerB, "g1", 200),
         (Who::Supervisor, "g1", 403),
         (Who::Supervisor, "g2", 403),
         (Who::Supervisor, "g3", 403),
@@ -451,6 +453,35 @@ async fn sync_push_matrix() {
         }
         let resp = resp.unwrap();
         assert!(!resp.results.is_empty(), "{case}");
+        let in_reach = matches!((who, grid), (Who::WorkerA, "g1") | (Who::WorkerB, "g3"));
+        if !in_reach {
+            for r in &resp.results {
+                assert_eq!(r.record_id, id, "{case}");
+                let code = r.rejected.as_ref().map(|why| why.code.as_str());
+                assert_eq!(code, Some("out_of_scope"), "{case}");
+            }
+            w.assert_no_leak(&case, who, &format!("{resp:?}"));
+            let after = w.stored().await;
+            // The device was seen (a 200 answer), but nothing it sent was stored.
+            assert_eq!(
+                (
+                    &after.heads,
+                    &after.docs,
+                    &after.blobs,
+                    &after.grids,
+                    &after.users
+                ),
+                (
+                    &before.heads,
+                    &before.docs,
+                    &before.blobs,
+                    &before.grids,
+                    &before.users
+                ),
+                "{case}: a refused push changed state"
+            );
+            continue;
+        }
         for r in &resp.results {
             assert_eq!(r.record_id, id, "{case}");
             assert_eq!(r.rejected, None, "{case}: {:?}", r.rejected);
