@@ -924,7 +924,8 @@ pub fn spawn(seeding: Seeding, server: String, opts: DemoOptions) {
             println!("{READY}: {server}");
         }
         Err(e) => {
-            eprintln!("demo: seeding failed: {e}");
+            // On stdout too, where whoever waits for the ready line is reading.
+            println!("demo: seeding failed: {e}");
             tracing::error!(error = %e, "demo seeding failed");
         }
     });
