@@ -79,6 +79,10 @@ pub struct SyncSummary {
     pub bytes_up: u64,
     pub bytes_down: u64,
     pub blobs_uploaded: u64,
+    /// Where the time went: waiting on the network and the server (including decoding the
+    /// reply), and applying replies to the store (documents, projections, SQLite).
+    pub network_time: Duration,
+    pub apply_time: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,8 +230,12 @@ impl Store {
             let mut req = self.sync_request(&grids, opts.push_batch)?;
             req.limit = opts.page;
             let up = crate::wire::encode(&req).len() as u64;
+            let sent = std::time::Instant::now();
             let (reply, down) = with_retries(opts, || transport.sync(&token, &req))?;
+            summary.network_time += sent.elapsed();
+            let applying = std::time::Instant::now();
             let report = self.apply_sync_response(&reply)?;
+            summary.apply_time += applying.elapsed();
 
             summary.rounds += 1;
             summary.pushed += report.acknowledged as u64;

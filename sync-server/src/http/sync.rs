@@ -27,7 +27,7 @@ use crate::http::body;
 use crate::materialize::{DocState, PreparedChange, PreparedDoc, rejection};
 
 pub async fn sync(
-    caller: Caller,
+    mut caller: Caller,
     State(state): State<AppState>,
     headers: HeaderMap,
     raw: Body,
@@ -66,6 +66,11 @@ pub async fn sync(
             "unsupported_version",
             format!("this server speaks sync protocol version {}", wire::VERSION),
         ));
+    }
+    let beyond = req.push.iter().any(|p| !caller.can_write(&p.grid))
+        || req.pull.iter().any(|p| !caller.can_read(&p.grid));
+    if beyond {
+        caller.refresh_reach(&state).await?;
     }
     let docs = prepare_push(&caller, &actor, &state, &req)?;
     let pulls = prepare_pull(&caller, &state, &req).await?;
