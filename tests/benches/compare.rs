@@ -8,6 +8,7 @@
 //!      npm are present;
 //!   4. the floor: the same document bytes inserted into SQLite in one transaction, and copied
 //!      over a loopback socket.
+//!
 //! Data: `comparison_grid` — 400 households per grid with six months of history, edited on two
 //! devices. `GK_PERF_GRIDS` (default 20) sets the street's size; automerge-repo runs on one grid,
 //! and on the street too with `GK_PERF_AMREPO_STREET=1` (minutes).
