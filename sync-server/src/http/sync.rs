@@ -89,8 +89,14 @@ pub async fn sync(
     count_results(&state, &results);
 
     let mut grids = Vec::with_capacity(pulls.len());
+    // One budget for the whole reply, not one per grid: a supervisor pulling twenty grids
+    // would otherwise receive twenty pages at once, and a phone must hold a reply in memory.
+    let mut budget = Budget {
+        items: limit,
+        bytes: state.limits.page_bytes,
+    };
     for (grid, cursor) in pulls {
-        grids.push(pull(&state, &grid, cursor, limit, &actor).await?);
+        grids.push(pull(&state, &grid, cursor, &mut budget, &actor).await?);
     }
     let response = SyncResponse {
         v: wire::VERSION,
@@ -285,15 +291,43 @@ async fn prepare_pull(
     Ok(out)
 }
 
+/// What is left of a reply's allowance of items (changes or records) and bytes.
+#[derive(Debug)]
+struct Budget {
+    items: usize,
+    bytes: usize,
+}
+
+impl Budget {
+    fn spent(&self) -> bool {
+        self.items == 0 || self.bytes == 0
+    }
+
+    fn take(&mut self, bytes: usize) {
+        self.items = self.items.saturating_sub(1);
+        self.bytes = self.bytes.saturating_sub(bytes);
+    }
+}
+
 async fn pull(
     state: &AppState,
     grid: &str,
     cursor: Cursor,
-    limit: usize,
+    budget: &mut Budget,
     actor: &str,
 ) -> Result<GridFeed, ApiError> {
+    if budget.spent() {
+        // Nothing more fits in this reply; the grid waits for the next round where it is.
+        return Ok(GridFeed {
+            grid: grid.to_string(),
+            cursor: cursor.to_string(),
+            more: true,
+            ..GridFeed::default()
+        });
+    }
+    let limit = budget.items;
     let (upto, after) = match cursor {
-        Cursor::Feed(seq) => return feed(state, grid, seq, limit, actor).await,
+        Cursor::Feed(seq) => return feed(state, grid, seq, budget, actor).await,
         Cursor::Start => (state.storage.head(grid).await?, None),
         Cursor::Bootstrap { upto, after } => (upto, after.map(|a| a.hyphenated().to_string())),
     };
@@ -308,12 +342,12 @@ async fn pull(
     let (fetched, full) = (page.len(), page.len() == limit);
     let total = state.storage.count_documents(grid).await?;
     let mut snapshots = Vec::with_capacity(page.len());
-    let mut bytes = 0;
     for doc in page {
-        if bytes >= state.limits.page_bytes {
+        if budget.spent() {
             break;
         }
-        bytes += doc.saved.len();
+        // The fields travel beside the document and weigh about as much.
+        budget.take(doc.saved.len() * 2);
         snapshots.push(to_wire(doc));
     }
     let cut = snapshots.len() < fetched;
@@ -344,24 +378,28 @@ async fn feed(
     state: &AppState,
     grid: &str,
     after: u64,
-    limit: usize,
+    budget: &mut Budget,
     actor: &str,
 ) -> Result<GridFeed, ApiError> {
+    let limit = budget.items;
     let page = state.storage.feed(grid, after, limit, actor).await?;
     let full = page.len() == limit;
     let mut cursor = after;
-    let mut bytes = 0;
     let mut cut = false;
     let mut changes: Vec<DocChanges> = Vec::new();
     let mut served = 0u64;
     for c in page {
-        if bytes >= state.limits.page_bytes {
+        if budget.bytes == 0 {
             cut = true;
             break;
         }
         cursor = c.seq;
-        let Some(b) = c.bytes else { continue };
-        bytes += b.len();
+        let Some(b) = c.bytes else {
+            // The asking phone's own change: moves the cursor, costs nothing to send.
+            budget.take(0);
+            continue;
+        };
+        budget.take(b.len());
         served += 1;
         match changes.last_mut() {
             Some(last) if last.record_id == c.record_id => last.changes.push(b.into()),
