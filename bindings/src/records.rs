@@ -534,12 +534,13 @@ pub enum InspectionStatus {
 }
 
 /// What an answer holds: `"pass"`/`"fail"`/`"na"`, a text or one choice as `Text`; a
-/// reading as `Number`; several choices, or a photo item's attachment hashes, as `List`.
+/// reading as `Number`; several choices, or a photo item's attachment hashes, as `Items`
+/// (not `List`, which would shadow Kotlin's `List`).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum AnswerValue {
     Text { text: String },
     Number { number: f64 },
-    List { items: Vec<String> },
+    Items { items: Vec<String> },
 }
 
 /// One checklist item's answer, with photos taken as evidence (a blocked exit).
@@ -600,7 +601,7 @@ impl Serialize for Answer {
         let value = match &self.value {
             AnswerValue::Text { text } => serde_json::json!(text),
             AnswerValue::Number { number } => serde_json::json!(number),
-            AnswerValue::List { items } => serde_json::json!(items),
+            AnswerValue::Items { items } => serde_json::json!(items),
         };
         if self.photos.is_empty() {
             value.serialize(s)
@@ -631,7 +632,7 @@ impl<'de> Deserialize<'de> for Answer {
                     .as_f64()
                     .ok_or_else(|| D::Error::custom("answer is not a finite number"))?,
             },
-            list @ serde_json::Value::Array(_) => AnswerValue::List {
+            list @ serde_json::Value::Array(_) => AnswerValue::Items {
                 items: serde_json::from_value(list).map_err(D::Error::custom)?,
             },
             _ => return Err(D::Error::custom("answer is not a text, number or list")),

@@ -47,6 +47,8 @@ impl fmt::Debug for StoreKey {
 /// Keys a fresh connection. `PRAGMA key` must come before anything reads the file.
 pub(super) fn apply_key(conn: &Connection, key: &StoreKey) -> Result<()> {
     require_sqlcipher(conn)?;
+    // A wrong key is an expected, typed outcome; SQLCipher would also log it to stderr.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
     conn.pragma_update(None, "key", key.pragma_value())?;
     Ok(())
 }
