@@ -95,8 +95,8 @@ pub async fn sync(
         items: limit,
         bytes: state.limits.page_bytes,
     };
-    for (grid, cursor) in pulls {
-        grids.push(pull(&state, &grid, cursor, &mut budget, &actor).await?);
+    for (grid, cursor, head) in pulls {
+        grids.push(pull(&state, &grid, cursor, head, &mut budget, &actor).await?);
     }
     let response = SyncResponse {
         v: wire::VERSION,
@@ -254,7 +254,7 @@ async fn prepare_pull(
     caller: &Caller,
     state: &AppState,
     req: &SyncRequest,
-) -> Result<Vec<(String, Cursor)>, ApiError> {
+) -> Result<Vec<(String, Cursor, u64)>, ApiError> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(req.pull.len());
     for (i, p) in req.pull.iter().enumerate() {
@@ -286,7 +286,7 @@ async fn prepare_pull(
         if ahead {
             return Err(bad());
         }
-        out.push((p.grid.clone(), cursor));
+        out.push((p.grid.clone(), cursor, head));
     }
     Ok(out)
 }
@@ -313,6 +313,8 @@ async fn pull(
     state: &AppState,
     grid: &str,
     cursor: Cursor,
+    // The grid's head as read when the cursor was checked: a bootstrap starts from it.
+    head: u64,
     budget: &mut Budget,
     actor: &str,
 ) -> Result<GridFeed, ApiError> {
@@ -328,7 +330,7 @@ async fn pull(
     let limit = budget.items;
     let (upto, after) = match cursor {
         Cursor::Feed(seq) => return feed(state, grid, seq, budget, actor).await,
-        Cursor::Start => (state.storage.head(grid).await?, None),
+        Cursor::Start => (head, None),
         Cursor::Bootstrap { upto, after } => (upto, after.map(|a| a.hyphenated().to_string())),
     };
     // A bootstrap: the grid's records in saved form, each covering at least every change up
