@@ -56,6 +56,13 @@ pub enum Error {
         "the store was written by a newer Gridkeeper (schema {found}, this build knows {known})"
     )]
     SchemaTooNew { found: i64, known: i64 },
+    /// The key does not open this file: a wrong key, an encrypted store opened without one,
+    /// or a plaintext store opened with one. Nothing was written to the file.
+    #[error("the key does not open this store; the file was left untouched")]
+    WrongKey,
+    /// An encrypted store was asked of a build without SQLCipher (core's `sqlcipher` feature).
+    #[error("this build cannot encrypt stores (built without SQLCipher)")]
+    EncryptionUnavailable,
     #[error("malformed change data: {0}")]
     BadChanges(String),
     #[error("document of record {id} is damaged: {reason}")]

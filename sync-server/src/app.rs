@@ -138,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/lists/{name}/export", get(http::reports::export_list))
         .merge(crate::web::routes())
         .fallback(http::ops::not_found)
+        .method_not_allowed_fallback(http::ops::method_not_allowed)
         // Bodies are read by each handler with its own cap, so axum's blanket limit is off.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(state.clone(), observe))

@@ -146,15 +146,32 @@ impl FromRequestParts<AppState> for Caller {
             ));
         }
         state.rate_limit.check(&device.id)?;
-        let reach = state
-            .tree
-            .get(state.storage.as_ref())
-            .await?
-            .subtree(&user.scope);
+        let mut tree = state.tree.get(state.storage.as_ref()).await?;
+        if user.scope.iter().any(|node| !tree.contains(node)) {
+            // A grid added since the cached tree was read (by the `admin` command or another
+            // server process): read it again rather than refuse a freshly enrolled phone.
+            state.tree.invalidate();
+            tree = state.tree.get(state.storage.as_ref()).await?;
+        }
+        let reach = tree.subtree(&user.scope);
         Ok(Caller {
             device,
             user,
             reach,
         })
+    }
+}
+
+impl Caller {
+    /// Before refusing a grid as out of reach, looks at the tree as it is now: a grid added
+    /// below the caller's scope moments ago is in reach even if the cached tree lags.
+    pub async fn refresh_reach(&mut self, state: &AppState) -> Result<(), ApiError> {
+        state.tree.invalidate();
+        self.reach = state
+            .tree
+            .get(state.storage.as_ref())
+            .await?
+            .subtree(&self.user.scope);
+        Ok(())
     }
 }

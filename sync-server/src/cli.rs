@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::admin;
+use crate::demo::DemoOptions;
 use crate::rate_limit::RateLimit;
 use crate::server::{self, Database};
 use crate::storage::Role;
@@ -29,6 +30,15 @@ struct Cli {
     /// Requests a device may make at once.
     #[arg(long, default_value_t = 60.0, global = true)]
     burst: f64,
+    /// On an empty server, seed a demo street through simulated phones after starting.
+    #[arg(long, global = true)]
+    demo: bool,
+    /// Households across the demo street.
+    #[arg(long, default_value_t = 2000, global = true)]
+    demo_households: usize,
+    /// Seed of the demo's data: the same seed, the same street.
+    #[arg(long, default_value_t = 20_240_601, global = true)]
+    demo_seed: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -151,8 +161,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         burst: cli.burst,
         per_second: cli.rate,
     };
+    let demo = cli.demo.then(|| DemoOptions {
+        households: cli.demo_households,
+        seed: cli.demo_seed,
+        devices_dir: match &cli.database_url {
+            None => cli.data.join("demo-devices"),
+            Some(_) => std::env::temp_dir().join("gridkeeper-demo-devices"),
+        },
+    });
     let what = match cli.command {
-        None | Some(Command::Serve) => return server::serve(storage, cli.listen, rate).await,
+        None | Some(Command::Serve) => {
+            return server::serve(storage, cli.listen, rate, demo).await;
+        }
         Some(Command::Admin { what }) => what,
     };
     let fail = |e: crate::error::ApiError| e.message;

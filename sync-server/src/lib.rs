@@ -5,6 +5,7 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod materialize;

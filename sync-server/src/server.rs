@@ -44,6 +44,7 @@ pub async fn serve(
     storage: Arc<dyn Storage>,
     listen: SocketAddr,
     rate: RateLimit,
+    demo: Option<crate::demo::DemoOptions>,
 ) -> Result<(), String> {
     if let Some(token) = crate::admin::first_start(&storage)
         .await
@@ -63,12 +64,42 @@ pub async fn serve(
     // Tests and scripts read this line to learn the port when asked for port 0.
     println!("listening on http://{local}");
     tracing::info!(%local, "listening");
+    if let Some(opts) = demo {
+        start_demo(&storage, local, opts).await?;
+    }
     let app = app::router(AppState::new(storage, Limits::default(), rate));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server stopped: {e}"))?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// `--demo`: on an empty server, set up the street and seed it in the background through
+/// simulated phones syncing with this server; otherwise say why not and just serve.
+async fn start_demo(
+    storage: &Arc<dyn Storage>,
+    local: SocketAddr,
+    opts: crate::demo::DemoOptions,
+) -> Result<(), String> {
+    // Phones reach a server bound to every interface through loopback.
+    let host = if local.ip().is_unspecified() {
+        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+    } else {
+        local
+    };
+    let url = format!("http://{host}");
+    match crate::demo::prepare(storage).await? {
+        Some(seeding) => {
+            println!("demo: seeding in the background through simulated phones…");
+            crate::demo::spawn(seeding, url, opts);
+        }
+        None => {
+            println!("demo: skipped, this server already has a grid tree");
+            println!("{}: {url}", crate::demo::READY);
+        }
+    }
     Ok(())
 }
 

@@ -196,3 +196,50 @@ async fn a_supervisor_reads_its_subtree_and_nothing_else() {
     let (status, _, body) = post_sync(&street.relay, Some(&sup.token), wire::encode(&req)).await;
     assert_eq!((status, code(&body).as_str()), (403, "forbidden"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_reply_carries_one_page_however_many_grids_are_pulled() {
+    let street = start().await.street().await;
+    let s = &street.relay.storage;
+    gridkeeper_server::admin::add_user(
+        s,
+        "worker-g2",
+        gridkeeper_server::storage::Role::Worker,
+        &["g2".into()],
+    )
+    .await
+    .unwrap();
+    let mut a = street.enroll("worker-a").await;
+    let mut b = street.enroll("worker-g2").await;
+    for i in 0..5 {
+        a.add_household("g1", &format!("{i}"), "钱一");
+        b.add_household("g2", &format!("{i}"), "孙二");
+    }
+    a.sync(&street.relay).await;
+    b.sync(&street.relay).await;
+
+    let mut sup = street.enroll("super-c1").await;
+    let (mut received, mut rounds) = (0, 0);
+    loop {
+        let mut req = sup.request(&["c1", "g1", "g2"]);
+        req.limit = Some(4);
+        let (status, resp, body) =
+            post_sync(&street.relay, Some(&sup.token), wire::encode(&req)).await;
+        assert_eq!(status, 200, "{body}");
+        let resp = resp.unwrap();
+        let in_reply: usize = resp.grids.iter().map(|g| g.snapshots.len()).sum();
+        assert!(
+            in_reply <= 4,
+            "a reply carried {in_reply} records for a limit of 4"
+        );
+        received += in_reply;
+        sup.store.apply_sync_response(&resp).unwrap();
+        rounds += 1;
+        if !resp.grids.iter().any(|g| g.more) {
+            break;
+        }
+        assert!(rounds < 20);
+    }
+    assert_eq!(received, 10);
+    assert_eq!(sup.store.record_ids(None).unwrap().len(), 10);
+}

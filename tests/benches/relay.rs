@@ -4,65 +4,31 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gridkeeper_core::store::Durability;
 use gridkeeper_core::wire::{self, SyncRequest, SyncResponse};
 use gridkeeper_core::{Kind, Store};
+use gridkeeper_tests::relay::{Backend, Relay};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_relay");
 const RUNS: usize = 3;
 
+/// The relay and the administrator token its first start printed.
 struct Server {
-    child: Child,
+    relay: Relay,
     base: String,
     admin_token: String,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn spawn(data: &Path) -> Server {
-    let mut child = Command::new(BIN)
-        .arg("--data")
-        .arg(data)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--rate",
-            "1000",
-            "--burst",
-            "1000",
-        ])
-        .env("GRIDKEEPER_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut admin_token = String::new();
-    let base = loop {
-        let line = lines.next().unwrap().unwrap();
-        if line.trim_start().starts_with("gk_") {
-            admin_token = line.trim().to_string();
-        }
-        if let Some(url) = line.strip_prefix("listening on ") {
-            break url.to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let relay = Relay::start(BIN, Backend::Sqlite(data.to_path_buf())).unwrap();
     Server {
-        child,
-        base,
-        admin_token,
+        base: relay.url(),
+        admin_token: relay.admin_token.clone().unwrap(),
+        relay,
     }
 }
 
@@ -290,7 +256,7 @@ async fn many_phones(tmp: &tempfile::TempDir, http: &reqwest::Client) {
             .iter()
             .map(|(s, t, g)| (s.sync_request(g, 100).unwrap(), t.clone()))
             .collect();
-        let server_pid = server.child.id().to_string();
+        let server_pid = server.relay.pid().unwrap().to_string();
         let (server_cpu, own_cpu) = (cpu_seconds(&server_pid), cpu_seconds("self"));
         let started = Instant::now();
         let mut tasks = Vec::with_capacity(devices);

@@ -39,6 +39,8 @@ pub struct Relay {
     pub backend: Backend,
     child: Option<Child>,
     pub addr: SocketAddr,
+    /// The administrator's token, printed once by the first start on empty data.
+    pub admin_token: Option<String>,
 }
 
 impl Relay {
@@ -49,6 +51,7 @@ impl Relay {
             backend,
             child: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            admin_token: None,
         };
         relay.spawn()?;
         Ok(relay)
@@ -77,6 +80,9 @@ impl Relay {
                 .next()
                 .ok_or("the relay exited before listening")?
                 .map_err(|e| e.to_string())?;
+            if line.trim_start().starts_with("gk_") {
+                self.admin_token = Some(line.trim().to_string());
+            }
             if let Some(url) = line.strip_prefix("listening on http://") {
                 break url.parse().map_err(|e| format!("bad address {url}: {e}"))?;
             }
@@ -85,6 +91,11 @@ impl Relay {
         self.child = Some(child);
         self.addr = addr;
         Ok(())
+    }
+
+    /// The server process's id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     pub fn url(&self) -> String {

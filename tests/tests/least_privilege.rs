@@ -95,7 +95,7 @@ fn run(backend: Backend) {
         "{sup:?}"
     );
 
-    // Reaching across on purpose: pulling or pushing another grid is refused whole.
+    // Reaching across on purpose: pulling another grid is refused whole.
     let token = phones[0].store().meta("sync_token").unwrap().unwrap();
     let http = reqwest_blocking();
     for grid in ["g3", "g2", "c2", "s1"] {
@@ -118,12 +118,24 @@ fn run(backend: Backend) {
             serde_json::json!({"category": "hazard", "description": "越界"}),
         )
         .unwrap();
-    let stray = phones[0].store().sync_request(&[], 10).unwrap();
-    assert_eq!(
-        http(&relay.url(), &token, wire::encode(&stray)),
-        403,
-        "w1 pushing into g3"
-    );
+    // A record made in a grid out of reach is refused change by change: nothing is stored,
+    // the phone sets it aside, and its other work still goes through.
+    phones[0]
+        .store()
+        .create_json(
+            gridkeeper_core::Kind::Household,
+            "g1",
+            serde_json::json!({"address": {"building": "9", "room": "9"}, "members": [{"name": "陈一"}]}),
+        )
+        .unwrap();
+    let s = phones[0].sync(1).unwrap();
+    assert_eq!(s.pushed, 1);
+    assert_eq!(s.rejected.len(), 1);
+    assert_eq!(s.rejected[0].1, "out_of_scope");
+    let refused = phones[0].store().refused_changes().unwrap();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].0, id.to_string());
+    assert_eq!(phones[0].store().outbox_len().unwrap(), 0);
     let g3 = relay.documents("g3").unwrap();
     assert!(
         !g3.contains_key(&id.to_string()),

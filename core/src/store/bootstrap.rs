@@ -135,7 +135,7 @@ impl Store {
                     "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads, tail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
                 )?
                 .execute(params![key, env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, snap.saved, snap.heads.join(",")])?;
-                projection::replace(tx, &env, data)?;
+                projection::insert_new(tx, &env, data)?;
                 report.stored += 1;
             }
             Ok(report)

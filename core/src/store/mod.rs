@@ -9,6 +9,7 @@ mod agenda;
 mod blobs;
 mod bootstrap;
 mod duties;
+mod encryption;
 mod exchange_ops;
 mod list;
 mod outbox;
@@ -31,8 +32,10 @@ pub use blobs::{
     BlobInfo, BlobLimits, BlobRef, BlobState, DEFAULT_MAX_BLOB_BYTES, blob_hash, is_blob_hash,
 };
 pub use bootstrap::{IngestReport, Snapshot};
+pub use encryption::StoreKey;
 pub use exchange_ops::ApplyReport;
 pub use list::CaseRow;
+pub use outbox::TRANSIENT_REFUSAL;
 pub use search::SearchHit;
 pub use sync_step::RoundReport;
 
@@ -61,7 +64,11 @@ impl Store {
     /// Creates a store at `path` (or opens it if it already exists), giving this device an
     /// Automerge actor id on first use. `user` is recorded in each change as its author.
     pub fn init(path: impl AsRef<Path>, user: Option<&str>) -> Result<Store> {
-        let conn = connect(path.as_ref(), Durability::default(), true)?;
+        Store::init_with_key(path.as_ref(), None, user)
+    }
+
+    fn init_with_key(path: &Path, key: Option<&StoreKey>, user: Option<&str>) -> Result<Store> {
+        let conn = connect(path, Durability::default(), true, key)?;
         let existing = read_meta(&conn, "actor")?;
         let actor_hex = match existing {
             Some(hex) => hex,
@@ -88,10 +95,14 @@ impl Store {
     }
 
     pub fn open_with(path: impl AsRef<Path>, durability: Durability) -> Result<Store> {
-        if !path.as_ref().exists() {
+        Store::open_with_key(path.as_ref(), durability, None)
+    }
+
+    fn open_with_key(path: &Path, durability: Durability, key: Option<&StoreKey>) -> Result<Store> {
+        if !path.exists() {
             return Err(Error::NotInitialised);
         }
-        let conn = connect(path.as_ref(), durability, false)?;
+        let conn = connect(path, durability, false, key)?;
         let actor_hex = read_meta(&conn, "actor")?.ok_or(Error::NotInitialised)?;
         let mut store = Store::from_parts(conn, &actor_hex)?;
         store.finish_open()?;
@@ -218,14 +229,31 @@ impl Store {
 }
 
 /// Opens the file and brings its schema up to date. Unless `create`, a file that is not
-/// already a Gridkeeper store is refused before anything is written to it.
-fn connect(path: &Path, durability: Durability, create: bool) -> Result<Connection> {
+/// already a Gridkeeper store is refused before anything is written to it; so is a file the
+/// key (or its absence) does not open.
+fn connect(
+    path: &Path,
+    durability: Durability,
+    create: bool,
+    key: Option<&StoreKey>,
+) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
-    let is_store: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
-        [],
-        |r| r.get(0),
-    )?;
+    if let Some(key) = key {
+        encryption::apply_key(&conn, key)?;
+    }
+    let is_store: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| {
+            if encryption::is_wrong_key(&e) {
+                Error::WrongKey
+            } else {
+                e.into()
+            }
+        })?;
     let is_empty: bool =
         conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM sqlite_master)", [], |r| {
             r.get(0)

@@ -5,6 +5,10 @@ use rusqlite::{OptionalExtension, params};
 use super::Store;
 use crate::error::Result;
 
+/// The refusal that can pass on its own: a change whose dependencies the server has not
+/// received yet stays in the outbox and goes again.
+pub const TRANSIENT_REFUSAL: &str = "missing_dependencies";
+
 /// One local change waiting for the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -44,6 +48,49 @@ impl Store {
             for h in hashes {
                 n += stmt.execute([h])?;
             }
+            Ok(n)
+        })
+    }
+
+    /// Moves changes the server refused for good out of the outbox, keeping them with the
+    /// server's reason. Refusals that may pass (a dependency still on its way) stay queued.
+    pub fn set_aside_refused(&mut self, refused: &[(String, String, String)]) -> Result<usize> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        self.write(|tx| {
+            let mut n = 0;
+            for (hash, code, message) in refused {
+                if code == TRANSIENT_REFUSAL {
+                    continue;
+                }
+                n += tx.execute(
+                    "INSERT OR REPLACE INTO refused_changes (hash, record_id, bytes, code, message, refused_at)
+                     SELECT hash, record_id, bytes, ?2, ?3, ?4 FROM outbox WHERE hash = ?1",
+                    params![hash, code, message, now],
+                )?;
+                tx.execute("DELETE FROM outbox WHERE hash = ?1", [hash])?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Changes the server refused for good: (record id, hash, reason code, reason).
+    pub fn refused_changes(&self) -> Result<Vec<(String, String, String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record_id, hash, code, message FROM refused_changes ORDER BY refused_at, hash",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Puts refused changes back in the outbox (after whatever made the server refuse them
+    /// was put right); returns how many.
+    pub fn requeue_refused(&mut self) -> Result<usize> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "INSERT OR IGNORE INTO outbox (record_id, hash, bytes) SELECT record_id, hash, bytes FROM refused_changes ORDER BY refused_at",
+                [],
+            )?;
+            tx.execute("DELETE FROM refused_changes", [])?;
             Ok(n)
         })
     }

@@ -15,20 +15,33 @@ const SEARCH_TABLES: [&str; 3] = ["search_text", "search_keys", "search_grams"];
 /// Replaces a record's projection rows with those computed from `data`, which the caller
 /// has already validated (and upgraded) for the record's kind.
 pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Result<()> {
+    write(tx, env, data, true)
+}
+
+/// Writes the projection rows of a record that has none yet (a bootstrap storing records it
+/// did not hold): the same rows as [`replace`], without first deleting rows that cannot
+/// exist (seven statements per record that find nothing).
+pub(super) fn insert_new(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Result<()> {
+    write(tx, env, data, false)
+}
+
+fn write(tx: &Transaction<'_>, env: &Envelope, data: Json, clear: bool) -> Result<()> {
     let id = env.id.to_string();
-    for table in env.kind.ops().tables() {
-        tx.prepare_cached(&format!("DELETE FROM {table} WHERE record_id = ?1"))?
-            .execute([&id])?;
-    }
     let rec: i64 = tx
         .prepare_cached("SELECT rowid FROM records WHERE id = ?1")?
         .query_row([&id], |r| r.get(0))?;
-    tx.prepare_cached("DELETE FROM search_text WHERE rowid = ?1")?
-        .execute([rec])?;
-    tx.prepare_cached("DELETE FROM search_keys WHERE rec = ?1")?
-        .execute([rec])?;
-    tx.prepare_cached("DELETE FROM search_grams WHERE rec = ?1")?
-        .execute([rec])?;
+    if clear {
+        for table in env.kind.ops().tables() {
+            tx.prepare_cached(&format!("DELETE FROM {table} WHERE record_id = ?1"))?
+                .execute([&id])?;
+        }
+        tx.prepare_cached("DELETE FROM search_text WHERE rowid = ?1")?
+            .execute([rec])?;
+        tx.prepare_cached("DELETE FROM search_keys WHERE rec = ?1")?
+            .execute([rec])?;
+        tx.prepare_cached("DELETE FROM search_grams WHERE rec = ?1")?
+            .execute([rec])?;
+    }
 
     let entry = env.kind.ops().project(env, data, tx)?;
     let title = match (entry.names.first(), entry.other.first()) {
@@ -48,8 +61,10 @@ pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Resul
         entry.names.join("\n"),
         entry.other.join("\n")
     ])?;
-    tx.prepare_cached("DELETE FROM record_blobs WHERE record_id = ?1")?
-        .execute([&id])?;
+    if clear {
+        tx.prepare_cached("DELETE FROM record_blobs WHERE record_id = ?1")?
+            .execute([&id])?;
+    }
     let mut named =
         tx.prepare_cached("INSERT OR IGNORE INTO record_blobs (record_id, hash) VALUES (?1, ?2)")?;
     // Attachments this device does not hold yet become references to fetch.

@@ -221,6 +221,22 @@ const STEPS: &[Step] = &[
         ",
         rebuild: true,
     },
+    // 7: local changes the server refused for good (their record belongs to another grid, say).
+    // They leave the outbox so they cannot hold up later work, and are kept — nothing a
+    // worker typed is thrown away — until someone requeues them.
+    Step {
+        sql: "
+        CREATE TABLE refused_changes (
+            hash TEXT PRIMARY KEY,
+            record_id TEXT NOT NULL,
+            bytes BLOB NOT NULL,
+            code TEXT NOT NULL,
+            message TEXT NOT NULL,
+            refused_at TEXT NOT NULL
+        );
+        ",
+        rebuild: false,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;

@@ -23,7 +23,8 @@ use crate::wire::{self, DocPush, PullCursor, SyncRequest, SyncResponse};
 pub struct RoundReport {
     /// Local changes the server now holds.
     pub acknowledged: usize,
-    /// Local changes the server refused, with its reason code (they stay in the outbox).
+    /// Local changes the server refused, with its reason code. Those refused for good are set
+    /// aside (`Store::refused_changes`); a missing dependency stays queued.
     pub rejected: Vec<(String, String)>,
     /// Changes from others applied here.
     pub applied: usize,
@@ -153,15 +154,17 @@ impl Store {
             .map(|r| r.hash.clone())
             .collect();
         report.acknowledged = self.acknowledge(&accepted)?;
-        report.rejected = resp
+        let refused: Vec<(String, String, String)> = resp
             .results
             .iter()
             .filter_map(|r| {
                 r.rejected
                     .as_ref()
-                    .map(|why| (r.hash.clone(), why.code.clone()))
+                    .map(|why| (r.hash.clone(), why.code.clone(), why.message.clone()))
             })
             .collect();
+        self.set_aside_refused(&refused)?;
+        report.rejected = refused.into_iter().map(|(h, c, _)| (h, c)).collect();
         for feed in &resp.grids {
             self.set_cursor(&feed.grid, &feed.cursor)?;
         }

@@ -71,13 +71,18 @@ pub struct SyncSummary {
     pub pushed: u64,
     pub pulled: u64,
     pub snapshots: u64,
-    /// Local changes the server refused: (hash, reason code). They stay queued.
+    /// Local changes the server refused: (hash, reason code). Those refused for good are set
+    /// aside (`Store::refused_changes`), so they never hold up later work.
     pub rejected: Vec<(String, String)>,
     /// Records whose state may have changed, each once: screens refresh only these.
     pub changed_records: Vec<String>,
     pub bytes_up: u64,
     pub bytes_down: u64,
     pub blobs_uploaded: u64,
+    /// Where the time went: waiting on the network and the server (including decoding the
+    /// reply), and applying replies to the store (documents, projections, SQLite).
+    pub network_time: Duration,
+    pub apply_time: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +108,8 @@ pub struct SyncStatus {
     pub last_error_message: Option<String>,
     pub pending_changes: u64,
     pub pending_uploads: u64,
+    /// Local changes the server refused for good, kept aside for a person to look at.
+    pub refused_changes: u64,
 }
 
 const K_SERVER: &str = "sync_server";
@@ -178,6 +185,7 @@ impl Store {
             last_error_message: self.meta(K_ERR_TEXT)?,
             pending_changes: self.outbox_len()? as u64,
             pending_uploads: self.blobs_to_upload(usize::MAX >> 1)?.len() as u64,
+            refused_changes: self.refused_changes()?.len() as u64,
         })
     }
 
@@ -222,8 +230,12 @@ impl Store {
             let mut req = self.sync_request(&grids, opts.push_batch)?;
             req.limit = opts.page;
             let up = crate::wire::encode(&req).len() as u64;
+            let sent = std::time::Instant::now();
             let (reply, down) = with_retries(opts, || transport.sync(&token, &req))?;
+            summary.network_time += sent.elapsed();
+            let applying = std::time::Instant::now();
             let report = self.apply_sync_response(&reply)?;
+            summary.apply_time += applying.elapsed();
 
             summary.rounds += 1;
             summary.pushed += report.acknowledged as u64;

@@ -4,6 +4,7 @@
 //! a missing one does, so hashes cannot be probed.
 
 use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -39,11 +40,18 @@ pub async fn put_blob(
     caller: Caller,
     State(state): State<AppState>,
     Path(hash): Path<String>,
-    Query(params): Query<PutParams>,
+    params: Result<Query<PutParams>, QueryRejection>,
     headers: HeaderMap,
     raw: Body,
 ) -> Result<StatusCode, ApiError> {
     check_hash(&hash)?;
+    // axum's own rejection is plain text; answer in the API's JSON error shape.
+    let Query(params) = params.map_err(|_| {
+        ApiError::bad_request(
+            "invalid_query",
+            "the query string takes exactly one parameter: record=ID",
+        )
+    })?;
     let record = params.record.ok_or_else(|| {
         ApiError::bad_request(
             "missing_record",

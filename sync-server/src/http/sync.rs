@@ -27,7 +27,7 @@ use crate::http::body;
 use crate::materialize::{DocState, PreparedChange, PreparedDoc, rejection};
 
 pub async fn sync(
-    caller: Caller,
+    mut caller: Caller,
     State(state): State<AppState>,
     headers: HeaderMap,
     raw: Body,
@@ -67,6 +67,11 @@ pub async fn sync(
             format!("this server speaks sync protocol version {}", wire::VERSION),
         ));
     }
+    let beyond = req.push.iter().any(|p| !caller.can_write(&p.grid))
+        || req.pull.iter().any(|p| !caller.can_read(&p.grid));
+    if beyond {
+        caller.refresh_reach(&state).await?;
+    }
     let docs = prepare_push(&caller, &actor, &state, &req)?;
     let pulls = prepare_pull(&caller, &state, &req).await?;
     let limit = match req.limit {
@@ -80,20 +85,18 @@ pub async fn sync(
         }
     };
 
-    let results = if docs.is_empty() {
-        state
-            .storage
-            .touch_device(&caller.device.id, &now())
-            .await?;
-        Vec::new()
-    } else {
-        state.storage.push(&caller.device.id, &now(), &docs).await?
-    };
+    let results = push(&state, &caller, docs).await?;
     count_results(&state, &results);
 
     let mut grids = Vec::with_capacity(pulls.len());
-    for (grid, cursor) in pulls {
-        grids.push(pull(&state, &grid, cursor, limit, &actor).await?);
+    // One budget for the whole reply, not one per grid: a supervisor pulling twenty grids
+    // would otherwise receive twenty pages at once, and a phone must hold a reply in memory.
+    let mut budget = Budget {
+        items: limit,
+        bytes: state.limits.page_bytes,
+    };
+    for (grid, cursor, head) in pulls {
+        grids.push(pull(&state, &grid, cursor, head, &mut budget, &actor).await?);
     }
     let response = SyncResponse {
         v: wire::VERSION,
@@ -105,6 +108,53 @@ pub async fn sync(
         wire::encode(&response),
     )
         .into_response())
+}
+
+/// Stores what may be stored and answers every pushed change, in request order. Records
+/// whose every change is already refused never reach the database.
+async fn push(
+    state: &AppState,
+    caller: &Caller,
+    docs: Vec<PreparedDoc>,
+) -> Result<Vec<ChangeResult>, ApiError> {
+    let refused =
+        |d: &PreparedDoc| !d.changes.is_empty() && d.changes.iter().all(|c| c.refused.is_some());
+    let storable: Vec<PreparedDoc> = docs.iter().filter(|d| !refused(d)).cloned().collect();
+    let stored = if storable.is_empty() {
+        state
+            .storage
+            .touch_device(&caller.device.id, &now())
+            .await?;
+        Vec::new()
+    } else {
+        state
+            .storage
+            .push(&caller.device.id, &now(), &storable)
+            .await?
+    };
+    let mut stored = stored.into_iter();
+    let mut results = Vec::new();
+    for doc in &docs {
+        for c in &doc.changes {
+            let outcome = if refused(doc) {
+                ChangeResult {
+                    record_id: doc.record_id.clone(),
+                    hash: c.hash.clone(),
+                    rejected: c.refused.clone(),
+                }
+            } else {
+                stored.next().ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "the database answered fewer changes than were pushed",
+                    )
+                })?
+            };
+            results.push(outcome);
+        }
+    }
+    Ok(results)
 }
 
 fn prepare_push(
@@ -152,12 +202,20 @@ fn prepare_push(
                 format!("push[{i}].kind is not a record kind"),
             )
         })?;
-        if !caller.can_write(&p.grid) {
-            return Err(ApiError::forbidden(format!(
-                "push[{i}]: this device may not write to grid {}",
-                p.grid
-            )));
+        if caller.user.role != crate::storage::Role::Worker {
+            return Err(ApiError::forbidden(
+                "only workers' phones push records; this device reads",
+            ));
         }
+        // Outside the worker's reach (a record made in the wrong grid, or a worker moved to
+        // another grid with work still queued): those changes are refused one by one, so the
+        // rest of the phone's work still goes through and the phone can set them aside.
+        let out_of_reach = (!caller.can_write(&p.grid)).then(|| {
+            rejection(
+                "out_of_scope",
+                format!("this device may not write to grid {}", p.grid),
+            )
+        });
         let mut changes = Vec::with_capacity(p.changes.len());
         for (j, bytes) in p.changes.iter().enumerate() {
             let change = Change::from_bytes(bytes.0.clone()).map_err(|_| {
@@ -167,11 +225,13 @@ fn prepare_push(
                 )
             })?;
             let change_actor = change.actor_id().to_hex_string();
-            let refused = (change_actor != actor).then(|| {
-                rejection(
-                    "actor_mismatch",
-                    "the change was made by another device; each device pushes only its own changes",
-                )
+            let refused = out_of_reach.clone().or_else(|| {
+                (change_actor != actor).then(|| {
+                    rejection(
+                        "actor_mismatch",
+                        "the change was made by another device; each device pushes only its own changes",
+                    )
+                })
             });
             changes.push(PreparedChange {
                 hash: change.hash().to_string(),
@@ -194,7 +254,7 @@ async fn prepare_pull(
     caller: &Caller,
     state: &AppState,
     req: &SyncRequest,
-) -> Result<Vec<(String, Cursor)>, ApiError> {
+) -> Result<Vec<(String, Cursor, u64)>, ApiError> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(req.pull.len());
     for (i, p) in req.pull.iter().enumerate() {
@@ -226,21 +286,51 @@ async fn prepare_pull(
         if ahead {
             return Err(bad());
         }
-        out.push((p.grid.clone(), cursor));
+        out.push((p.grid.clone(), cursor, head));
     }
     Ok(out)
+}
+
+/// What is left of a reply's allowance of items (changes or records) and bytes.
+#[derive(Debug)]
+struct Budget {
+    items: usize,
+    bytes: usize,
+}
+
+impl Budget {
+    fn spent(&self) -> bool {
+        self.items == 0 || self.bytes == 0
+    }
+
+    fn take(&mut self, bytes: usize) {
+        self.items = self.items.saturating_sub(1);
+        self.bytes = self.bytes.saturating_sub(bytes);
+    }
 }
 
 async fn pull(
     state: &AppState,
     grid: &str,
     cursor: Cursor,
-    limit: usize,
+    // The grid's head as read when the cursor was checked: a bootstrap starts from it.
+    head: u64,
+    budget: &mut Budget,
     actor: &str,
 ) -> Result<GridFeed, ApiError> {
+    if budget.spent() {
+        // Nothing more fits in this reply; the grid waits for the next round where it is.
+        return Ok(GridFeed {
+            grid: grid.to_string(),
+            cursor: cursor.to_string(),
+            more: true,
+            ..GridFeed::default()
+        });
+    }
+    let limit = budget.items;
     let (upto, after) = match cursor {
-        Cursor::Feed(seq) => return feed(state, grid, seq, limit, actor).await,
-        Cursor::Start => (state.storage.head(grid).await?, None),
+        Cursor::Feed(seq) => return feed(state, grid, seq, budget, actor).await,
+        Cursor::Start => (head, None),
         Cursor::Bootstrap { upto, after } => (upto, after.map(|a| a.hyphenated().to_string())),
     };
     // A bootstrap: the grid's records in saved form, each covering at least every change up
@@ -254,12 +344,12 @@ async fn pull(
     let (fetched, full) = (page.len(), page.len() == limit);
     let total = state.storage.count_documents(grid).await?;
     let mut snapshots = Vec::with_capacity(page.len());
-    let mut bytes = 0;
     for doc in page {
-        if bytes >= state.limits.page_bytes {
+        if budget.spent() {
             break;
         }
-        bytes += doc.saved.len();
+        // The fields travel beside the document and weigh about as much.
+        budget.take(doc.saved.len() * 2);
         snapshots.push(to_wire(doc));
     }
     let cut = snapshots.len() < fetched;
@@ -290,24 +380,28 @@ async fn feed(
     state: &AppState,
     grid: &str,
     after: u64,
-    limit: usize,
+    budget: &mut Budget,
     actor: &str,
 ) -> Result<GridFeed, ApiError> {
+    let limit = budget.items;
     let page = state.storage.feed(grid, after, limit, actor).await?;
     let full = page.len() == limit;
     let mut cursor = after;
-    let mut bytes = 0;
     let mut cut = false;
     let mut changes: Vec<DocChanges> = Vec::new();
     let mut served = 0u64;
     for c in page {
-        if bytes >= state.limits.page_bytes {
+        if budget.bytes == 0 {
             cut = true;
             break;
         }
         cursor = c.seq;
-        let Some(b) = c.bytes else { continue };
-        bytes += b.len();
+        let Some(b) = c.bytes else {
+            // The asking phone's own change: moves the cursor, costs nothing to send.
+            budget.take(0);
+            continue;
+        };
+        budget.take(b.len());
         served += 1;
         match changes.last_mut() {
             Some(last) if last.record_id == c.record_id => last.changes.push(b.into()),

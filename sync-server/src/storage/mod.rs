@@ -43,6 +43,22 @@ impl From<tokio_postgres::Error> for StorageError {
     }
 }
 
+/// A user's scope as one column: tree-node ids, comma-separated (ids cannot hold commas).
+fn scope_text(scope: &[String]) -> String {
+    scope.join(",")
+}
+
+fn scope_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The `documents` columns a [`DocState`] is read from, in the order both backends map them.
+const DOC_COLUMNS: &str =
+    "record_id, grid, kind, archived, schema_version, created_at, saved, heads, data, flagged, seq";
+
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,8 +16,8 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    Blob, Device, EnrollCode, FeedChange, Grid, NewDevice, Result, Role, Storage, StorageError,
-    User,
+    Blob, DOC_COLUMNS, Device, EnrollCode, FeedChange, Grid, NewDevice, Result, Role, Storage,
+    StorageError, User, scope_list, scope_text,
 };
 use crate::materialize::{self, DocState, Existing, Outcome, PreparedDoc};
 use crate::reports::sql::{self, Row as ReportRow, Stmt};
@@ -163,17 +163,6 @@ impl PostgresStorage {
     }
 }
 
-fn scope_text(scope: &[String]) -> String {
-    scope.join(",")
-}
-
-fn scope_list(text: &str) -> Vec<String> {
-    text.split(',')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -202,9 +191,6 @@ fn device_row(r: &Row) -> Result<Device> {
         revoked_at: r.try_get(5)?,
     })
 }
-
-const DOC_COLUMNS: &str =
-    "record_id, grid, kind, archived, schema_version, created_at, saved, heads, data, flagged, seq";
 
 fn doc_row(r: &Row) -> Result<DocState> {
     let heads: String = r.try_get(7)?;

@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sqlite_pool::{Readers, Writer, connect};
 use super::{
-    Blob, Device, EnrollCode, FeedChange, Grid, NewDevice, Result, Role, Storage, StorageError,
-    User,
+    Blob, DOC_COLUMNS, Device, EnrollCode, FeedChange, Grid, NewDevice, Result, Role, Storage,
+    StorageError, User, scope_list, scope_text,
 };
 use crate::materialize::{self, DocState, Existing, Outcome, PreparedDoc};
 use crate::reports::sql::{self, Row, Stmt};
@@ -123,17 +123,6 @@ impl SqliteStorage {
     }
 }
 
-fn scope_text(scope: &[String]) -> String {
-    scope.join(",")
-}
-
-fn scope_list(text: &str) -> Vec<String> {
-    text.split(',')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 fn user_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<User> {
     let role: String = r.get(at + 2)?;
     Ok(User {
@@ -154,9 +143,6 @@ fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
         revoked_at: r.get(5)?,
     })
 }
-
-const DOC_COLUMNS: &str =
-    "record_id, grid, kind, archived, schema_version, created_at, saved, heads, data, flagged, seq";
 
 fn doc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocState> {
     let data: Option<String> = r.get(8)?;

@@ -53,6 +53,8 @@ fn main() -> ExitCode {
                     "pushed": s.pushed,
                     "bytes_down": s.bytes_down,
                     "bytes_up": s.bytes_up,
+                    "network_ms": s.network_time.as_secs_f64() * 1e3,
+                    "apply_ms": s.apply_time.as_secs_f64() * 1e3,
                 })
             );
             ExitCode::SUCCESS

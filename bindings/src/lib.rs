@@ -1,0 +1,25 @@
+//! Gridkeeper's core for the Android and iOS apps (and Python scripts), through uniffi.
+//!
+//! The layer converts and nothing more: typed records in, core's JSON-validated records
+//! inside, typed records and one exception type out. Every rule — validation, merging, the
+//! case loop, checklists, sync — is core's. See `bindings/README.md` for the app's view.
+
+mod errors;
+mod kinds;
+mod patch;
+mod records;
+mod store;
+mod subscription;
+mod sync;
+mod views;
+
+pub use errors::GridkeeperError;
+pub use records::*;
+pub use store::{GridStore, encrypt_plaintext_store, is_plaintext_store, open_store_count};
+pub use subscription::{RecordsChanged, Subscription};
+pub use sync::{
+    CancelToken, Enrolment, RejectedChange, SyncProgress, SyncProgressInfo, SyncStatus, SyncSummary,
+};
+pub use views::*;
+
+uniffi::setup_scaffolding!();

@@ -1,0 +1,168 @@
+//! Enrolment and sync as the apps see them: a summary back, progress through a callback the
+//! app implements, and a token the app cancels from any thread.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use gridkeeper_core::sync as core_sync;
+
+/// Where a running sync stands, after each round trip: enough for a progress bar on a
+/// first sync (records received of the total) and a byte count on a metered connection.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncProgressInfo {
+    pub records_done: u64,
+    pub records_total: u64,
+    pub changes_pulled: u64,
+    pub changes_pushed: u64,
+    pub changes_pending: u64,
+    pub bytes_down: u64,
+    pub bytes_up: u64,
+    pub rounds: u64,
+}
+
+impl From<&core_sync::Progress> for SyncProgressInfo {
+    fn from(p: &core_sync::Progress) -> Self {
+        SyncProgressInfo {
+            records_done: p.records_done,
+            records_total: p.records_total,
+            changes_pulled: p.changes_pulled,
+            changes_pushed: p.changes_pushed,
+            changes_pending: p.changes_pending,
+            bytes_down: p.bytes_down,
+            bytes_up: p.bytes_up,
+            rounds: p.rounds,
+        }
+    }
+}
+
+/// Implemented by the app. Called on the thread running `sync`, after each round; keep it
+/// short (post to the UI thread) — the sync waits for it.
+#[uniffi::export(foreign)]
+pub trait SyncProgress: Send + Sync {
+    fn on_progress(&self, progress: SyncProgressInfo);
+}
+
+/// Stops a running sync between round trips (and between retries); the sync then fails with
+/// `GridkeeperError.Cancelled`. What was already exchanged stays applied.
+#[derive(Debug, Default, uniffi::Object)]
+pub struct CancelToken {
+    flag: Arc<AtomicBool>,
+}
+
+#[uniffi::export]
+impl CancelToken {
+    #[uniffi::constructor]
+    pub fn new() -> Arc<CancelToken> {
+        Arc::new(CancelToken::default())
+    }
+
+    pub fn cancel(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+impl CancelToken {
+    pub(crate) fn flag(&self) -> Arc<AtomicBool> {
+        self.flag.clone()
+    }
+}
+
+/// A local change the server refused; it stays queued on the phone.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RejectedChange {
+    pub change_hash: String,
+    pub code: String,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncSummary {
+    pub rounds: u64,
+    pub pushed: u64,
+    pub pulled: u64,
+    pub snapshots: u64,
+    pub rejected: Vec<RejectedChange>,
+    /// Records whose state may have changed, each once: screens refresh only these.
+    pub changed_records: Vec<String>,
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+    pub attachments_uploaded: u64,
+}
+
+impl From<core_sync::SyncSummary> for SyncSummary {
+    fn from(s: core_sync::SyncSummary) -> Self {
+        SyncSummary {
+            rounds: s.rounds,
+            pushed: s.pushed,
+            pulled: s.pulled,
+            snapshots: s.snapshots,
+            rejected: s
+                .rejected
+                .into_iter()
+                .map(|(change_hash, code)| RejectedChange { change_hash, code })
+                .collect(),
+            changed_records: s.changed_records,
+            bytes_up: s.bytes_up,
+            bytes_down: s.bytes_down,
+            attachments_uploaded: s.blobs_uploaded,
+        }
+    }
+}
+
+/// This phone's enrolment with a relay server.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Enrolment {
+    pub server: String,
+    pub device_id: String,
+    pub user: String,
+    pub role: String,
+    pub grids: Vec<String>,
+}
+
+impl From<core_sync::Enrolment> for Enrolment {
+    fn from(e: core_sync::Enrolment) -> Self {
+        Enrolment {
+            server: e.server,
+            device_id: e.device_id,
+            user: e.user,
+            role: e.role,
+            grids: e.grids,
+        }
+    }
+}
+
+/// What the phone shows about sync at any time; `last_error_message` is in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub server: Option<String>,
+    pub user: Option<String>,
+    pub grids: Vec<String>,
+    pub last_success_at: Option<String>,
+    pub last_attempt_at: Option<String>,
+    pub last_error_code: Option<String>,
+    pub last_error_message: Option<String>,
+    pub pending_changes: u64,
+    pub pending_uploads: u64,
+}
+
+impl From<core_sync::SyncStatus> for SyncStatus {
+    fn from(s: core_sync::SyncStatus) -> Self {
+        SyncStatus {
+            enrolled: s.enrolled,
+            server: s.server,
+            user: s.user,
+            grids: s.grids,
+            last_success_at: s.last_success_at,
+            last_attempt_at: s.last_attempt_at,
+            last_error_code: s.last_error_code,
+            last_error_message: s.last_error_message,
+            pending_changes: s.pending_changes,
+            pending_uploads: s.pending_uploads,
+        }
+    }
+}
