@@ -78,6 +78,13 @@ object Strings {
         "relation.sibling" to ("兄弟姐妹" to "Sibling"),
         "relation.tenant" to ("租户" to "Tenant"),
         "relation.other" to ("其他" to "Other"),
+        "housing.owner_occupied" to ("自住" to "Owner-occupied"),
+        "housing.rented" to ("出租" to "Rented"),
+        "housing.vacant" to ("空置" to "Vacant"),
+        "housing.other" to ("其他" to "Other"),
+        "risk.low" to ("低风险" to "Low risk"),
+        "risk.medium" to ("中风险" to "Medium risk"),
+        "risk.high" to ("高风险" to "High risk"),
         // Form fields, by the last part of core's field path.
         "field.name" to ("姓名" to "Name"),
         "field.id_number" to ("身份证号" to "ID number"),
