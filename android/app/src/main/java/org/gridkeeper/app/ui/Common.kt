@@ -70,7 +70,7 @@ fun FieldInput(
         onValueChange = onChange,
         label = { Text(label) },
         isError = error != null,
-        supportingText = error?.let { { Text(it) } },
+        supportingText = if (error != null) { { Text(error) } } else null,
         singleLine = singleLine,
         minLines = if (singleLine) 1 else 3,
         keyboardOptions = KeyboardOptions(keyboardType = keyboard),
