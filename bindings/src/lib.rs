@@ -8,6 +8,7 @@ mod errors;
 mod kinds;
 mod patch;
 mod records;
+mod rules;
 mod store;
 mod subscription;
 mod sync;
@@ -15,6 +16,9 @@ mod views;
 
 pub use errors::GridkeeperError;
 pub use records::*;
+pub use rules::{
+    InspectionCheck, ItemProblem, ProblemKind, case_actions, mask_id_number, mask_phone,
+};
 pub use store::{GridStore, encrypt_plaintext_store, is_plaintext_store, open_store_count};
 pub use subscription::{RecordsChanged, Subscription};
 pub use sync::{

@@ -108,6 +108,12 @@ impl GridStore {
         Ok(f(&mut store)?)
     }
 
+    /// Runs `f` on the store for a read that reports its own typed errors.
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&Store) -> Result<R>) -> Result<R> {
+        let store = self.store.lock().map_err(|_| poisoned())?;
+        f(&store)
+    }
+
     pub(crate) fn create(&self, kind: Kind, grid: &str, data: Json) -> Result<String> {
         let id = self.with(|s| s.create_json(kind, grid, data))?.to_string();
         self.listeners.notify(std::slice::from_ref(&id));

@@ -118,6 +118,15 @@ pub struct HouseholdSummary {
     pub member_count: u32,
     pub tags: Vec<String>,
     pub member_tags: Vec<String>,
+    /// The address parts a worker browses by (小区 → 楼栋 → 单元 → 户室); empty when unset.
+    #[serde(default)]
+    pub compound: String,
+    #[serde(default)]
+    pub building: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub room: String,
 }
 
 /// A line of the place list; `contact` is masked (138****5678).

@@ -78,7 +78,8 @@ impl Store {
 
     fn household_rows(&self, grid: Option<&str>) -> Result<Vec<Json>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT record_id, grid, address, housing_type, head_name, member_count, tags, member_tags
+            "SELECT record_id, grid, address, housing_type, head_name, member_count, tags, member_tags,
+                    compound, building, unit, room
              FROM households WHERE archived = 0 AND (?1 IS NULL OR grid = ?1)
              ORDER BY community, compound, building, unit, room, record_id",
         )?;
@@ -93,6 +94,10 @@ impl Store {
                 "member_count": r.get::<_, i64>(5)?,
                 "tags": split(&r.get::<_, String>(6)?),
                 "member_tags": split(&r.get::<_, String>(7)?),
+                "compound": r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+                "building": r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                "unit": r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                "room": r.get::<_, Option<String>>(11)?.unwrap_or_default(),
             }))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -1,0 +1,166 @@
+package org.gridkeeper.app
+
+import android.content.Intent
+import android.os.Bundle
+import androidx.activity.ComponentActivity
+import androidx.activity.compose.setContent
+import androidx.activity.enableEdgeToEdge
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Checklist
+import androidx.compose.material.icons.filled.Forum
+import androidx.compose.material.icons.filled.Home
+import androidx.compose.material.icons.filled.ReportProblem
+import androidx.compose.material.icons.filled.Today
+import androidx.compose.material3.Icon
+import androidx.compose.material3.NavigationBar
+import androidx.compose.material3.NavigationBarItem
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.navigation.NavHostController
+import androidx.navigation.NavType
+import androidx.navigation.navArgument
+import androidx.navigation.compose.NavHost
+import androidx.navigation.compose.composable
+import androidx.navigation.compose.currentBackStackEntryAsState
+import androidx.navigation.compose.rememberNavController
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
+import org.gridkeeper.app.shared.screens.AgendaTarget
+import org.gridkeeper.app.ui.*
+
+class MainActivity : ComponentActivity() {
+    /** A scanned enrolment QR code that opened the app (gridkeeper:enrol?…). */
+    private var enrolLink by mutableStateOf<String?>(null)
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        enableEdgeToEdge()
+        enrolLink = intent?.dataString
+        val app = application as GridkeeperApp
+        setContent { GridkeeperTheme { AppRoot(app, enrolLink) } }
+    }
+
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        enrolLink = intent.dataString
+    }
+}
+
+private data class Tab(val route: String, val label: Int, val icon: androidx.compose.ui.graphics.vector.ImageVector)
+
+private val tabs = listOf(
+    Tab("today", R.string.nav_today, Icons.Filled.Today),
+    Tab("households", R.string.nav_households, Icons.Filled.Home),
+    Tab("inspection", R.string.nav_inspection, Icons.Filled.Checklist),
+    Tab("cases", R.string.nav_cases, Icons.Filled.ReportProblem),
+    Tab("mediation/new", R.string.nav_mediation, Icons.Filled.Forum),
+)
+
+@Composable
+private fun AppRoot(app: GridkeeperApp, enrolLink: String?) {
+    // The store opens off the main thread (the first open creates the keystore key).
+    var grid by remember { mutableStateOf<String?>(null) }
+    var ready by remember { mutableStateOf(false) }
+    LaunchedEffect(Unit) {
+        grid = withContext(Dispatchers.IO) { app.grid() }
+        ready = true
+    }
+    if (!ready) {
+        Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) { Text(stringResource(R.string.loading)) }
+        return
+    }
+    val enrolled = grid
+    if (enrolled == null) {
+        EnrolScreen(app, enrolLink) { grids -> grid = grids.firstOrNull() }
+        return
+    }
+    val nav = rememberNavController()
+    val current by nav.currentBackStackEntryAsState()
+    Scaffold(
+        topBar = { SyncBar(app) },
+        bottomBar = {
+            NavigationBar {
+                tabs.forEach { tab ->
+                    val label = stringResource(tab.label)
+                    NavigationBarItem(
+                        selected = current?.destination?.route?.startsWith(tab.route.substringBefore('/')) == true,
+                        onClick = { nav.navigate(tab.route) { launchSingleTop = true; popUpTo("today") } },
+                        icon = { Icon(tab.icon, contentDescription = null) },
+                        label = { Text(label) },
+                    )
+                }
+            }
+        },
+    ) { padding ->
+        Column(Modifier.padding(padding)) {
+            AppNav(app, enrolled, nav)
+        }
+    }
+}
+
+@Composable
+private fun AppNav(app: GridkeeperApp, grid: String, nav: NavHostController) {
+    fun open(target: AgendaTarget) = when (target) {
+        is AgendaTarget.Household -> nav.navigate("household/${target.id}")
+        is AgendaTarget.Place -> nav.navigate("inspection?place=${target.id}")
+        is AgendaTarget.Case -> nav.navigate("case/${target.id}")
+        is AgendaTarget.Mediation -> nav.navigate("mediation/${target.id}")
+    }
+    NavHost(nav, startDestination = "today") {
+        composable("today") { TodayScreen(app, grid, ::open) }
+        composable("households") {
+            HouseholdsScreen(app, grid, onOpen = { nav.navigate("household/$it") }, onAdd = { nav.navigate("household/new/edit") })
+        }
+        composable("household/{id}") { entry ->
+            val id = entry.arguments?.getString("id") ?: return@composable
+            HouseholdDetailScreen(app, id,
+                onEdit = { nav.navigate("household/$id/edit") },
+                onVisit = { member -> nav.navigate("visit/$id" + (member?.let { "?member=$it" } ?: "")) },
+                onConflicts = { nav.navigate("conflicts/$id") })
+        }
+        composable("household/{id}/edit") { entry ->
+            val id = entry.arguments?.getString("id")?.takeIf { it != "new" }
+            HouseholdEditScreen(app, grid, id, onDone = { saved ->
+                nav.popBackStack()
+                if (id == null && saved != null) nav.navigate("household/$saved")
+            })
+        }
+        composable(
+            "visit/{hid}?member={member}",
+            arguments = listOf(navArgument("member") { type = NavType.StringType; nullable = true; defaultValue = null }),
+        ) { entry ->
+            val hid = entry.arguments?.getString("hid") ?: return@composable
+            VisitScreen(app, grid, hid, entry.arguments?.getString("member"), onDone = { nav.popBackStack() })
+        }
+        composable(
+            "inspection?place={place}",
+            arguments = listOf(navArgument("place") { type = NavType.StringType; nullable = true; defaultValue = null }),
+        ) { entry ->
+            InspectionScreen(app, grid, entry.arguments?.getString("place"), onCase = { nav.navigate("case/$it") })
+        }
+        composable("cases") { CasesScreen(app, grid) { nav.navigate("case/$it") } }
+        composable("case/{id}") { entry ->
+            CaseDetailScreen(app, entry.arguments?.getString("id") ?: return@composable)
+        }
+        composable("mediation/{id}") { entry ->
+            val id = entry.arguments?.getString("id")?.takeIf { it != "new" }
+            MediationScreen(app, grid, id, onDone = { nav.popBackStack() })
+        }
+        composable("conflicts/{id}") { entry ->
+            ConflictsScreen(app, entry.arguments?.getString("id") ?: return@composable, onDone = { nav.popBackStack() })
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.gridkeeper.app.glue
+
+import android.content.Context
+import android.security.keystore.KeyGenParameterSpec
+import android.security.keystore.KeyProperties
+import org.gridkeeper.app.shared.StoreKeyProvider
+import java.io.File
+import java.security.KeyStore
+import java.security.SecureRandom
+import javax.crypto.Cipher
+import javax.crypto.KeyGenerator
+import javax.crypto.SecretKey
+import javax.crypto.spec.GCMParameterSpec
+
+/**
+ * The store's 32-byte SQLCipher key, random, kept in app files wrapped (AES-GCM) by a key
+ * that never leaves the AndroidKeyStore. A copied file is useless without this phone's
+ * keystore; the raw key exists only in memory while the app runs.
+ */
+class KeystoreKeys(private val context: Context) : StoreKeyProvider {
+    private val wrapped = File(context.noBackupFilesDir, "store.key")
+    @Volatile private var cached: ByteArray? = null
+
+    @Synchronized
+    override fun storeKey(): ByteArray {
+        cached?.let { return it }
+        val key = if (wrapped.exists()) unwrap(wrapped.readBytes()) else create()
+        cached = key
+        return key
+    }
+
+    private fun create(): ByteArray {
+        val key = ByteArray(32).also(SecureRandom()::nextBytes)
+        val cipher = Cipher.getInstance(TRANSFORMATION)
+        cipher.init(Cipher.ENCRYPT_MODE, wrappingKey())
+        // The keystore picks the nonce; it is stored in front of the wrapped key.
+        val sealed = cipher.iv + cipher.doFinal(key)
+        val tmp = File(wrapped.path + ".tmp")
+        tmp.outputStream().use { it.write(sealed); it.fd.sync() }
+        check(tmp.renameTo(wrapped)) { "cannot store the wrapped key" }
+        return key
+    }
+
+    private fun unwrap(sealed: ByteArray): ByteArray {
+        val cipher = Cipher.getInstance(TRANSFORMATION)
+        cipher.init(Cipher.DECRYPT_MODE, wrappingKey(), GCMParameterSpec(128, sealed, 0, NONCE))
+        return cipher.doFinal(sealed, NONCE, sealed.size - NONCE)
+    }
+
+    private fun wrappingKey(): SecretKey {
+        val keyStore = KeyStore.getInstance(PROVIDER).apply { load(null) }
+        (keyStore.getKey(ALIAS, null) as? SecretKey)?.let { return it }
+        val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, PROVIDER)
+        generator.init(
+            KeyGenParameterSpec.Builder(ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
+                .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
+                .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
+                .setKeySize(256)
+                .build(),
+        )
+        return generator.generateKey()
+    }
+
+    private companion object {
+        const val PROVIDER = "AndroidKeyStore"
+        const val ALIAS = "gridkeeper-store-key-wrap"
+        const val TRANSFORMATION = "AES/GCM/NoPadding"
+        const val NONCE = 12
+    }
+}

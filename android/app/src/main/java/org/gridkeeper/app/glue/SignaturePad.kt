@@ -1,0 +1,91 @@
+package org.gridkeeper.app.glue
+
+import android.graphics.Bitmap
+import android.graphics.Paint
+import androidx.compose.foundation.Canvas
+import androidx.compose.foundation.border
+import androidx.compose.foundation.gestures.detectDragGestures
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.aspectRatio
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.mutableStateListOf
+import androidx.compose.runtime.snapshots.SnapshotStateList
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.geometry.Offset
+import androidx.compose.ui.graphics.Path
+import androidx.compose.ui.graphics.drawscope.Stroke
+import androidx.compose.ui.input.pointer.pointerInput
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.unit.dp
+import java.io.ByteArrayOutputStream
+
+/** The strokes of one signature, in the pad's pixels; [toPng] draws them for the record. */
+class SignatureStrokes {
+    val strokes: SnapshotStateList<SnapshotStateList<Offset>> = mutableStateListOf()
+    var width = 0
+    var height = 0
+
+    val isEmpty: Boolean get() = strokes.none { it.size > 1 }
+
+    fun clear() = strokes.clear()
+
+    /** Black ink on white, the form a printed agreement shows. */
+    fun toPng(): ByteArray {
+        val bitmap = Bitmap.createBitmap(width.coerceAtLeast(1), height.coerceAtLeast(1), Bitmap.Config.ARGB_8888)
+        val canvas = android.graphics.Canvas(bitmap)
+        canvas.drawColor(android.graphics.Color.WHITE)
+        val paint = Paint().apply {
+            color = android.graphics.Color.BLACK
+            strokeWidth = 6f
+            style = Paint.Style.STROKE
+            strokeCap = Paint.Cap.ROUND
+            strokeJoin = Paint.Join.ROUND
+            isAntiAlias = true
+        }
+        strokes.forEach { stroke ->
+            val path = android.graphics.Path()
+            stroke.forEachIndexed { i, p -> if (i == 0) path.moveTo(p.x, p.y) else path.lineTo(p.x, p.y) }
+            canvas.drawPath(path, paint)
+        }
+        return ByteArrayOutputStream().use { out ->
+            bitmap.compress(Bitmap.CompressFormat.PNG, 100, out)
+            bitmap.recycle()
+            out.toByteArray()
+        }
+    }
+}
+
+@Composable
+fun SignaturePad(strokes: SignatureStrokes, description: String, modifier: Modifier = Modifier) {
+    val ink = MaterialTheme.colorScheme.onSurface
+    Canvas(
+        modifier
+            .fillMaxWidth()
+            .aspectRatio(2f)
+            .border(1.dp, MaterialTheme.colorScheme.outline)
+            .semantics { contentDescription = description }
+            .pointerInput(strokes) {
+                detectDragGestures(
+                    onDragStart = { start -> strokes.strokes.add(mutableStateListOf(start)) },
+                    onDrag = { change, _ ->
+                        change.consume()
+                        strokes.strokes.lastOrNull()?.add(change.position)
+                    },
+                )
+            },
+    ) {
+        strokes.width = size.width.toInt()
+        strokes.height = size.height.toInt()
+        strokes.strokes.forEach { stroke ->
+            if (stroke.size > 1) {
+                val path = Path().apply {
+                    moveTo(stroke[0].x, stroke[0].y)
+                    stroke.drop(1).forEach { lineTo(it.x, it.y) }
+                }
+                drawPath(path, ink, style = Stroke(width = 6f))
+            }
+        }
+    }
+}

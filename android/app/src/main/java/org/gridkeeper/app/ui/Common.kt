@@ -1,0 +1,129 @@
+package org.gridkeeper.app.ui
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.semantics.LiveRegionMode
+import androidx.compose.ui.semantics.error
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.liveRegion
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.input.KeyboardType
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.lifecycle.viewModelScope
+import androidx.lifecycle.viewmodel.compose.viewModel
+import androidx.lifecycle.viewmodel.initializer
+import androidx.lifecycle.viewmodel.viewModelFactory
+import kotlinx.coroutines.launch
+import org.gridkeeper.app.shared.StateHolder
+
+/**
+ * Keeps a screen's state holder across rotation and sends its events on the ViewModel's
+ * scope, so a save that is under way finishes even if the worker leaves the screen.
+ */
+class HolderVm<S, E, F>(val holder: StateHolder<S, E, F>) : ViewModel() {
+    fun send(event: E) {
+        viewModelScope.launch { holder.send(event) }
+    }
+}
+
+@Composable
+fun <S, E, F> rememberHolder(key: String, make: () -> StateHolder<S, E, F>): HolderVm<S, E, F> =
+    viewModel(key = key, factory = viewModelFactory { initializer { HolderVm(make()) } })
+
+/** The holder's state for composition, and its effects handed to [onEffect] once each. */
+@Composable
+fun <S, E, F> HolderVm<S, E, F>.collect(onEffect: (F) -> Unit = {}): S {
+    val state by holder.state.collectAsStateWithLifecycle()
+    LaunchedEffect(holder) { holder.effects.collect { onEffect(it) } }
+    return state
+}
+
+/** A text input with its label and, beneath it, the message core gave for this field. */
+@Composable
+fun FieldInput(
+    label: String,
+    value: String,
+    error: String?,
+    onChange: (String) -> Unit,
+    modifier: Modifier = Modifier,
+    keyboard: KeyboardType = KeyboardType.Text,
+    singleLine: Boolean = true,
+) {
+    OutlinedTextField(
+        value = value,
+        onValueChange = onChange,
+        label = { Text(label) },
+        isError = error != null,
+        supportingText = if (error != null) { { Text(error) } } else null,
+        singleLine = singleLine,
+        minLines = if (singleLine) 1 else 3,
+        keyboardOptions = KeyboardOptions(keyboardType = keyboard),
+        modifier = modifier
+            .fillMaxWidth()
+            .semantics { if (error != null) this.error(error) },
+    )
+}
+
+@Composable
+fun SectionTitle(text: String) {
+    Text(
+        text,
+        style = MaterialTheme.typography.titleMedium,
+        modifier = Modifier
+            .padding(top = 16.dp, bottom = 4.dp)
+            .semantics { heading() },
+    )
+}
+
+/** A message TalkBack reads out when it appears (a refused save, a failed sync). */
+@Composable
+fun Banner(text: String?) {
+    if (text == null) return
+    Surface(color = MaterialTheme.colorScheme.errorContainer, modifier = Modifier.fillMaxWidth()) {
+        Text(
+            text,
+            color = MaterialTheme.colorScheme.onErrorContainer,
+            modifier = Modifier
+                .padding(12.dp)
+                .semantics { liveRegion = LiveRegionMode.Polite },
+        )
+    }
+}
+
+/** Choices as a wrapping row of buttons; the chosen one is marked for TalkBack and by colour. */
+@Composable
+fun <T> Choices(options: List<Pair<T, String>>, chosen: T?, onChoose: (T) -> Unit) {
+    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+        options.chunked(3).forEach { row ->
+            Row(horizontalArrangement = Arrangement.spacedBy(4.dp), verticalAlignment = Alignment.CenterVertically) {
+                row.forEach { (value, label) ->
+                    val selected = value == chosen
+                    androidx.compose.material3.FilterChip(
+                        selected = selected,
+                        onClick = { onChoose(value) },
+                        label = { Text(label) },
+                    )
+                }
+            }
+        }
+    }
+}
+
+@Composable
+fun LinkButton(text: String, onClick: () -> Unit) = TextButton(onClick = onClick) { Text(text) }

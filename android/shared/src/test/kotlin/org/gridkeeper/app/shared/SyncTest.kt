@@ -1,0 +1,51 @@
+package org.gridkeeper.app.shared.test
+
+import org.gridkeeper.*
+import org.gridkeeper.app.shared.*
+import org.gridkeeper.app.shared.screens.*
+import org.gridkeeper.test.Relay
+import org.junit.Assert.*
+import org.junit.Test
+
+class SyncTest {
+    @Test
+    fun pendingChangesGoOutAndTheStatusSaysSoInPlainWords() = phone("sync") { p ->
+        p.store.enroll(Relay.url, Relay.code("钱进"))
+        val hid = p.store.createHousehold(GRID, household("吴阿姨", "8", "1", "101"))
+        val h = SyncHolder(p.repos)
+        val before = h.run(SyncEvent.Refresh)
+        assertTrue(before.enrolled)
+        assertTrue(before.pending > 0)
+        assertEquals("待上传 ${before.pending} 项", before.pendingText)
+        assertEquals("从未同步", before.lastSyncText)
+        val after = h.run(SyncEvent.SyncNow)
+        assertFalse(after.running)
+        assertEquals(0L, after.pending)
+        assertEquals("全部已上传", after.pendingText)
+        assertTrue(after.lastSyncText, after.lastSyncText.startsWith("上次同步："))
+        assertNull(after.error)
+        assertTrue(h.pollEffect() is SyncEffect.Finished)
+        // A second phone of the grid receives the household.
+        phone("sync-b") { b ->
+            b.store.enroll(Relay.url, Relay.code("郑华"))
+            assertTrue(SyncRunner(b.repos).run(CancelToken()) is SyncOutcome.Done)
+            assertEquals("吴阿姨", b.store.getHousehold(hid).data.members[0].name)
+        }
+    }
+
+    @Test
+    fun aPhoneNotEnrolledIsToldWhatToDoAndTheWorkerDoesNotRetry() = phone("sync-none") { p ->
+        val s = SyncHolder(p.repos).run(SyncEvent.SyncNow)
+        assertEquals("本机还未注册，请先用主管给的注册码注册", s.error)
+        val outcome = SyncRunner(p.repos).run(CancelToken()) as SyncOutcome.Failed
+        assertFalse(outcome.retryable)
+    }
+
+    @Test
+    fun anUnreachableServerIsANetworkFailureToRetry() = phone("sync-down") { p ->
+        val e = assertThrows(GridkeeperException::class.java) { p.store.enroll("http://127.0.0.1:9", "x") }
+        assertTrue(e is GridkeeperException.Network)
+        assertEquals(Strings.get("error.network", Lang.EN), Messages.plainWords(e, Lang.EN))
+        assertTrue(Messages.plainWords(e, Lang.ZH).isNotBlank())
+    }
+}
