@@ -128,6 +128,14 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/devices/{id}/revoke",
             post(http::admin::revoke_device),
         )
+        .route(
+            "/v1/admin/templates",
+            get(http::admin::templates).post(http::admin::upload_template),
+        )
+        .route(
+            "/v1/admin/templates/{id}/{version}/publish",
+            post(http::admin::publish_template),
+        )
         .route("/v1/reports", get(http::reports::index))
         .route("/v1/reports/{name}", get(http::reports::report))
         .route(

@@ -380,6 +380,7 @@ fn pull_request(grids: &[&str]) -> SyncRequest {
             })
             .collect(),
         limit: None,
+        templates_seq: None,
     }
 }
 

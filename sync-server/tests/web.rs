@@ -85,6 +85,47 @@ impl Browser {
         resp
     }
 
+    /// A multipart/form-data post, as a browser sends a form with a file input.
+    async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: &[u8],
+    ) -> reqwest::Response {
+        let boundary = "----gk-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&resp);
+        resp
+    }
+
     async fn login(&mut self, name: &str, pw: &str) -> reqwest::Response {
         let form = self.get("/login").await.text().await.unwrap();
         let token = hidden(&form, "csrf");
@@ -406,4 +447,155 @@ async fn authorization_matrix() {
     assert_eq!(c2.get("/r/cases?node=c2").await.status(), 200);
     assert_eq!(c2.get("/r/cases?node=c1").await.status(), 403);
     eprintln!("authorization matrix: {checked} page/export × role checks");
+}
+
+/// A checklist form with one row the importer cannot use (a `date`, survey row 4).
+fn checklist_form() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("survey").unwrap();
+    let rows: &[&[&str]] = &[
+        &["type", "name", "label", "hazard_category", "severity"],
+        &["pass_fail_na", "extinguisher", "灭火器完好", "fire", "high"],
+        &["pass_fail_na", "hose", "燃气软管未老化", "gas", "critical"],
+        &["date", "checked_on", "检查日期"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Uploading an XLSForm on the admin page, reading its import report, publishing it: CSRF
+/// and the administrator role checked on both forms, the page behind a session.
+#[tokio::test]
+async fn checklist_templates_from_the_admin_page() {
+    let (street, _, _) = street().await;
+    let mut sup = Browser::new(street.base());
+    sup.login("super-c1", PW).await;
+    let mut root = Browser::new(street.base());
+    root.login("root", PW).await;
+    let mut anon = Browser::new(street.base());
+    let sup_token = sup.csrf().await;
+    let root_token = root.csrf().await;
+    let form = checklist_form();
+    let fields =
+        |token: &'static str| vec![("id", "shop_check"), ("version", "1"), ("csrf", token)];
+    let leak = |t: &str| -> &'static str { Box::leak(t.to_string().into_boxed_str()) };
+
+    let admin = root.get("/admin").await.text().await.unwrap();
+    assert!(admin.contains("id=\"template-upload\"") && admin.contains("multipart/form-data"));
+    assert_eq!(
+        anon.post_file("/admin/templates", &fields("x"), &form)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        sup.post_file("/admin/templates", &fields(leak(&sup_token)), &form)
+            .await
+            .status(),
+        403,
+        "supervisor"
+    );
+    assert_eq!(
+        root.post_file("/admin/templates", &fields("forged"), &form)
+            .await
+            .status(),
+        403,
+        "forged token"
+    );
+    assert_eq!(
+        root.post_file(
+            "/admin/templates",
+            &[("id", "shop_check"), ("version", "1")],
+            &form
+        )
+        .await
+        .status(),
+        403,
+        "no token"
+    );
+    assert!(
+        gridkeeper_server::templates::list(street.relay.storage.as_ref())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Bad bytes: a 400 page naming the problem.
+    let bad = root
+        .post_file("/admin/templates", &fields(leak(&root_token)), b"garbage")
+        .await;
+    assert_eq!(bad.status(), 400);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("not a readable spreadsheet")
+    );
+
+    let ok = root
+        .post_file("/admin/templates", &fields(leak(&root_token)), &form)
+        .await;
+    assert_eq!(ok.status(), 200);
+    let html = ok.text().await.unwrap();
+    assert!(html.contains("id=\"issues\""), "{html}");
+    assert!(
+        html.contains("<td>survey</td><td class=\"num\">4</td><td>type</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("灭火器完好") && html.contains("id=\"publish\""),
+        "{html}"
+    );
+    assert!(html.contains("草稿"));
+
+    let view = "/admin/templates/shop_check/1";
+    assert_eq!(anon.get(view).await.status(), 303);
+    assert_eq!(sup.get(view).await.status(), 403);
+    assert_eq!(root.get(view).await.status(), 200);
+    assert_eq!(
+        root.get("/admin/templates/shop_check/2").await.status(),
+        404
+    );
+    let publish = "/admin/templates/shop_check/1/publish";
+    assert_eq!(anon.post(publish, &[]).await.status(), 303);
+    assert_eq!(
+        sup.post(publish, &[("csrf", &sup_token)]).await.status(),
+        403
+    );
+    assert_eq!(
+        root.post(publish, &[("csrf", "forged")]).await.status(),
+        403
+    );
+    assert_eq!(root.post(publish, &[]).await.status(), 403);
+    let stored = gridkeeper_server::templates::list(street.relay.storage.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored[0].status,
+        gridkeeper_server::templates::Status::Draft
+    );
+    let done = root.post(publish, &[("csrf", &root_token)]).await;
+    assert_eq!(done.status(), 200);
+    let html = done.text().await.unwrap();
+    assert!(
+        html.contains("已发布") && !html.contains("id=\"publish\""),
+        "{html}"
+    );
+    // Frozen: publishing again or uploading the same version is refused.
+    assert_eq!(
+        root.post(publish, &[("csrf", &root_token)]).await.status(),
+        409
+    );
+    assert_eq!(
+        root.post_file("/admin/templates", &fields(leak(&root_token)), &form)
+            .await
+            .status(),
+        409
+    );
+    let admin = root.get("/admin").await.text().await.unwrap();
+    assert!(admin.contains("href=\"/admin/templates/shop_check/1\""));
 }
