@@ -360,3 +360,19 @@ pub async fn published_after(
         })
         .collect()
 }
+
+/// The checklist an inspection names: a built-in one, or a version published here. Drafts
+/// are not looked up — no phone received them.
+pub async fn definition(
+    storage: &dyn Storage,
+    id: &str,
+    version: u32,
+) -> Result<Option<ChecklistTemplate>, StorageError> {
+    if let Some(t) = checklist::builtin_template(id).filter(|t| t.version == version) {
+        return Ok(Some(t));
+    }
+    Ok(find(storage, id, version)
+        .await?
+        .filter(|t| t.status == Status::Published)
+        .map(|t| t.definition))
+}
