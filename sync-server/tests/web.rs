@@ -8,6 +8,7 @@ mod http_support;
 
 use gridkeeper_core::{Kind, RecordId};
 use gridkeeper_server::admin;
+use gridkeeper_server::web::cookies::CookieSecurity;
 use gridkeeper_server::web::password;
 use http_support::Street;
 use reqwest::redirect::Policy;
@@ -598,4 +599,132 @@ async fn checklist_templates_from_the_admin_page() {
     );
     let admin = root.get("/admin").await.text().await.unwrap();
     assert!(admin.contains("href=\"/admin/templates/shop_check/1\""));
+}
+
+async fn login_cookie(base: &str, headers: &[(&str, &str)]) -> String {
+    let mut req = reqwest::Client::new().get(format!("{base}/login"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().await.unwrap();
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("gk_login="))
+        .unwrap()
+}
+
+async fn relay_with(cookies: CookieSecurity) -> String {
+    let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+    let storage: std::sync::Arc<dyn gridkeeper_server::storage::Storage> = std::sync::Arc::new(
+        gridkeeper_server::storage::sqlite::SqliteStorage::open(&dir.path().join("r.db")).unwrap(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = gridkeeper_server::app::AppState::new(
+        storage,
+        gridkeeper_server::app::Limits::default(),
+        gridkeeper_server::rate_limit::RateLimit {
+            burst: 100.0,
+            per_second: 100.0,
+        },
+    )
+    .with_cookies(cookies);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, gridkeeper_server::app::router(state)).await;
+    });
+    format!("http://{addr}")
+}
+
+/// `Secure` on cookies: always when told, never when told, and by default (a loopback
+/// listener behind a proxy) when the proxy says the browser used HTTPS.
+#[tokio::test]
+async fn cookies_are_secure_over_https() {
+    let auto = |a: &str| CookieSecurity::choose("auto", a.parse().unwrap());
+    assert_eq!(auto("0.0.0.0:8080"), Some(CookieSecurity::Always));
+    assert_eq!(auto("192.168.1.5:80"), Some(CookieSecurity::Always));
+    assert_eq!(
+        auto("127.0.0.1:8080"),
+        Some(CookieSecurity::WhenForwardedHttps)
+    );
+    assert_eq!(auto("[::1]:8080"), Some(CookieSecurity::WhenForwardedHttps));
+    let any: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    assert_eq!(
+        CookieSecurity::choose("on", any),
+        Some(CookieSecurity::Always)
+    );
+    assert_eq!(
+        CookieSecurity::choose("off", any),
+        Some(CookieSecurity::Never)
+    );
+    assert_eq!(CookieSecurity::choose("yes", any), None);
+
+    let (street, _, _) = street().await;
+    let plain = login_cookie(street.base(), &[]).await;
+    assert!(!plain.contains("Secure"), "{plain}");
+    for header in [
+        ("x-forwarded-proto", "https"),
+        ("forwarded", "for=192.0.2.60;proto=https;by=203.0.113.43"),
+    ] {
+        let c = login_cookie(street.base(), &[header]).await;
+        assert!(c.ends_with("; Secure") && c.contains("HttpOnly"), "{c}");
+    }
+    assert!(
+        !login_cookie(street.base(), &[("x-forwarded-proto", "http")])
+            .await
+            .contains("Secure")
+    );
+    // The session cookie of a sign-in through an HTTPS proxy.
+    let http = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let form = http
+        .get(format!("{}/login", street.base()))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let login = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .next()
+        .unwrap();
+    let token = hidden(&form.text().await.unwrap(), "csrf");
+    let r = http
+        .post(format!("{}/login", street.base()))
+        .header("x-forwarded-proto", "https")
+        .header("cookie", login)
+        .form(&[
+            ("name", "super-c1"),
+            ("password", PW),
+            ("csrf", &token),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let session = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("gk_session="))
+        .unwrap();
+    for flag in ["HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(session.contains(flag), "{session}");
+    }
+
+    let always = relay_with(CookieSecurity::Always).await;
+    assert!(login_cookie(&always, &[]).await.ends_with("; Secure"));
+    let never = relay_with(CookieSecurity::Never).await;
+    assert!(
+        !login_cookie(&never, &[("x-forwarded-proto", "https")])
+            .await
+            .contains("Secure")
+    );
 }

@@ -3,6 +3,7 @@
 
 pub mod admin_pages;
 pub mod charts;
+pub mod cookies;
 pub mod csrf;
 pub mod frame;
 pub mod login;
