@@ -450,6 +450,20 @@ async fn authorization_matrix() {
     eprintln!("authorization matrix: {checked} page/export × role checks");
 }
 
+/// The street with a signed-in supervisor of c1, a signed-in administrator, a stranger,
+/// and the two sessions' form tokens.
+async fn signed_in() -> (Street, Browser, Browser, Browser, String, String) {
+    let (street, _, _) = street().await;
+    let mut sup = Browser::new(street.base());
+    sup.login("super-c1", PW).await;
+    let mut root = Browser::new(street.base());
+    root.login("root", PW).await;
+    let anon = Browser::new(street.base());
+    let sup_token = sup.csrf().await;
+    let root_token = root.csrf().await;
+    (street, sup, root, anon, sup_token, root_token)
+}
+
 /// A checklist form with one row the importer cannot use (a `date`, survey row 4).
 fn checklist_form() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -473,14 +487,7 @@ fn checklist_form() -> Vec<u8> {
 /// and the administrator role checked on both forms, the page behind a session.
 #[tokio::test]
 async fn checklist_templates_from_the_admin_page() {
-    let (street, _, _) = street().await;
-    let mut sup = Browser::new(street.base());
-    sup.login("super-c1", PW).await;
-    let mut root = Browser::new(street.base());
-    root.login("root", PW).await;
-    let mut anon = Browser::new(street.base());
-    let sup_token = sup.csrf().await;
-    let root_token = root.csrf().await;
+    let (street, mut sup, mut root, mut anon, sup_token, root_token) = signed_in().await;
     let form = checklist_form();
     let fields =
         |token: &'static str| vec![("id", "shop_check"), ("version", "1"), ("csrf", token)];
@@ -727,4 +734,71 @@ async fn cookies_are_secure_over_https() {
             .await
             .contains("Secure")
     );
+}
+
+/// Editing a user's scope on the admin page: administrators only, with the form token,
+/// refusing nodes outside the tree; the new reach applies from the next request.
+#[tokio::test]
+async fn admin_edits_a_users_scope() {
+    let (street, mut sup, mut root, mut anon, sup_token, root_token) = signed_in().await;
+    let admin_html = root.get("/admin").await.text().await.unwrap();
+    assert!(admin_html.contains("action=\"/admin/scope\""));
+    let scope_of = |name: &'static str| {
+        let s = street.relay.storage.clone();
+        async move { admin::find_user(&s, name).await.unwrap().scope }
+    };
+
+    let form = |token: &str, scope: &str| {
+        vec![
+            ("csrf".to_string(), token.to_string()),
+            ("user".to_string(), "super-c1".to_string()),
+            ("scope".to_string(), scope.to_string()),
+        ]
+    };
+    let post = |b: &mut Browser, f: Vec<(String, String)>| {
+        let pairs: Vec<(String, String)> = f;
+        let base = b.base.clone();
+        let cookie = b.cookie_header();
+        let http = b.http.clone();
+        async move {
+            http.post(format!("{base}/admin/scope"))
+                .header("cookie", cookie)
+                .form(&pairs)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(post(&mut anon, form("", "c2")).await, 303);
+    assert_eq!(
+        post(&mut sup, form(&sup_token, "s1")).await,
+        403,
+        "a supervisor widening its own scope"
+    );
+    assert_eq!(post(&mut root, form("forged", "c2")).await, 403);
+    assert_eq!(post(&mut root, form("", "c2")).await, 403);
+    assert_eq!(
+        post(&mut root, form(&root_token, "c2,nowhere")).await,
+        400,
+        "unknown node"
+    );
+    assert_eq!(
+        post(&mut root, form(&root_token, " ")).await,
+        400,
+        "empty scope"
+    );
+    assert_eq!(scope_of("super-c1").await, ["c1"], "nothing refused took");
+    assert_eq!(sup.get("/r/cases?node=c2").await.status(), 403);
+
+    assert_eq!(post(&mut root, form(&root_token, "c2，g1 c2")).await, 200);
+    assert_eq!(scope_of("super-c1").await, ["c2", "g1"]);
+    // The same session reaches the new scope at once, and no longer the old.
+    assert_eq!(sup.get("/r/cases?node=c2").await.status(), 200);
+    assert_eq!(sup.get("/r/cases?node=g1").await.status(), 200);
+    assert_eq!(sup.get("/r/cases?node=c1").await.status(), 403);
+    // Unknown user: 404.
+    let mut nobody = form(&root_token, "c2");
+    nobody[1].1 = "nobody".into();
+    assert_eq!(post(&mut root, nobody).await, 404);
 }

@@ -211,6 +211,15 @@ pub struct UserForm {
 }
 
 #[derive(Debug, Deserialize)]
+pub struct ScopeForm {
+    #[serde(default)]
+    csrf: String,
+    user: String,
+    #[serde(default)]
+    scope: String,
+}
+
+#[derive(Debug, Deserialize)]
 pub struct PasswdForm {
     #[serde(default)]
     csrf: String,
@@ -266,13 +275,7 @@ pub async fn admin_add_user(
             s.zh,
         );
     };
-    let scope: Vec<String> = f
-        .scope
-        .split([',', '，', ' '])
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(String::from)
-        .collect();
+    let scope = admin::parse_scope(&f.scope);
     match admin::add_user(&state.storage, f.name.trim(), role, &scope).await {
         Ok(u) => {
             let notice = if s.zh {
@@ -326,5 +329,26 @@ pub async fn admin_passwd(
             admin_page(&state, &s, notice).await
         }
         Err(e) => error_page(e.into(), s.zh),
+    }
+}
+
+pub async fn admin_scope(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<ScopeForm>,
+) -> Response {
+    if let Some(r) = admin_form(&s, &f.csrf) {
+        return r;
+    }
+    match admin::set_scope(&state.storage, &f.user, &admin::parse_scope(&f.scope)).await {
+        Ok(u) => {
+            let notice = if s.zh {
+                format!("已将 {} 的范围改为 {}", u.name, u.scope.join("，"))
+            } else {
+                format!("Scope of {} is now {}", u.name, u.scope.join(", "))
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e, s.zh),
     }
 }

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/grids", post(admin_pages::admin_add_grid))
         .route("/admin/users", post(admin_pages::admin_add_user))
         .route("/admin/passwd", post(admin_pages::admin_passwd))
+        .route("/admin/scope", post(admin_pages::admin_scope))
         .route("/admin/templates", post(template_pages::upload))
         .route("/admin/templates/{id}/{version}", get(template_pages::show))
         .route(
