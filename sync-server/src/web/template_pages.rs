@@ -16,6 +16,7 @@ use super::session::Session;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::templates::{self, Status, TemplateVersion};
+use gridkeeper_core::checklist::ItemType;
 
 pub(crate) struct ItemV {
     pub(crate) id: String,
@@ -52,6 +53,18 @@ fn snake(v: impl serde::Serialize) -> String {
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default()
+}
+
+fn item_type_word(t: ItemType, zh: bool) -> &'static str {
+    let (c, e) = match t {
+        ItemType::PassFailNa => ("合格/不合格/不适用", "pass / fail / n.a."),
+        ItemType::Number => ("数值", "number"),
+        ItemType::Text => ("文字", "text"),
+        ItemType::SingleChoice => ("单选", "single choice"),
+        ItemType::MultiChoice => ("多选", "multiple choice"),
+        ItemType::Photo => ("照片", "photo"),
+    };
+    if zh { c } else { e }
 }
 
 pub(crate) fn status_word(status: Status, zh: bool) -> &'static str {
@@ -139,7 +152,7 @@ async fn template_page(
                         } else {
                             i.label_en.clone().unwrap_or_else(|| i.label.clone())
                         },
-                        item_type: snake(i.item_type),
+                        item_type: item_type_word(i.item_type, zh).to_string(),
                         required: i.required,
                         category: i
                             .hazard_category
