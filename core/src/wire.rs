@@ -83,6 +83,11 @@ pub struct SyncRequest {
     /// Most changes (or snapshots) the client wants per grid in this response.
     #[serde(default)]
     pub limit: Option<u32>,
+    /// The highest checklist-template publish position this device holds (0 for none).
+    /// Absent from older clients, which are then sent no templates: their replies refuse
+    /// unknown fields, so a server must not add `templates` to a reply they cannot read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates_seq: Option<u64>,
 }
 
 /// One record's changes, with the kind and grid the record was created with.
@@ -110,6 +115,29 @@ pub struct SyncResponse {
     pub results: Vec<ChangeResult>,
     /// One entry per pulled grid, in request order.
     pub grids: Vec<GridFeed>,
+    /// Checklist templates published after the request's `templates_seq`, in publish order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<WireTemplate>,
+    /// Whether more published templates wait beyond the last one sent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub templates_more: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A published checklist template version. `definition` is the template as JSON text
+/// (`checklist::ChecklistTemplate`), kept as text so a device can refuse one it cannot read
+/// without refusing the whole reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireTemplate {
+    /// Its position in the server's publish sequence.
+    pub seq: u64,
+    pub id: String,
+    pub version: u32,
+    pub definition: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,6 +306,7 @@ mod tests {
                 cursor: "0".into(),
             }],
             limit: Some(10),
+            templates_seq: Some(3),
         };
         let body = encode(&req);
         assert_eq!(decode::<SyncRequest>(&body, 1 << 20), Ok(req));

@@ -957,3 +957,87 @@ fn answers_read_from_json() {
     let odd: Result<Answer, _> = serde_json::from_value(json!({ "value": "pass", "extra": 1 }));
     assert!(odd.is_err());
 }
+
+// ---------------------------------------------------------------------------------------
+// Templates delivered by a sync reply
+
+fn wire_template(seq: u64, t: &ChecklistTemplate) -> gridkeeper_core::wire::WireTemplate {
+    gridkeeper_core::wire::WireTemplate {
+        seq,
+        id: t.id.clone(),
+        version: t.version,
+        definition: serde_json::to_string(t).unwrap_or_else(|e| panic!("{e}")),
+    }
+}
+
+#[test]
+fn delivered_templates_install_once_and_unusable_ones_are_skipped_not_stuck() {
+    let dir = tempdir();
+    let mut store = gridkeeper_core::Store::init(dir.path().join("d.db"), Some("w"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.templates_seq().unwrap_or_else(|e| panic!("{e}")), 0);
+    let fire = gridkeeper_core::checklist::builtin_template("fire_safety")
+        .unwrap_or_else(|| panic!("built-in"));
+    // A local copy of (street_check, 1) with other content than the server's.
+    let mut local = fire.clone();
+    local.id = "street_check".into();
+    store
+        .install_template(&local)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut server = local.clone();
+    server.title = "街道自定义".into();
+    let unreadable = gridkeeper_core::wire::WireTemplate {
+        seq: 4,
+        id: "future".into(),
+        version: 1,
+        definition:
+            r#"{"id": "future", "version": 1, "title": "x", "sections": [], "new_field": 1}"#.into(),
+    };
+    let delivered = [
+        wire_template(2, &fire),
+        wire_template(3, &server),
+        unreadable,
+    ];
+    let out = store
+        .install_delivered_templates(&delivered)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // fire_safety v1 was not installed before: it is now.
+    assert_eq!(out.installed, [("fire_safety".to_string(), 1)]);
+    let refused: Vec<(&str, &str)> = out
+        .refused
+        .iter()
+        .map(|(id, _, why)| (id.as_str(), why.as_str()))
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].0 == "future" && refused[0].1.contains("cannot read"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].0 == "street_check" && refused[1].1.contains("different content"),
+        "{refused:?}"
+    );
+    // The local copy stays; the position moves past everything delivered, so the device is
+    // not asked to take the same refused versions on every sync.
+    assert_eq!(
+        store.template("street_check", 1).map(|t| t.title.clone()),
+        Some(local.title.clone())
+    );
+    assert_eq!(store.templates_seq().unwrap_or_else(|e| panic!("{e}")), 4);
+    // Delivered again (a reply replayed after a crash): harmless.
+    let again = store
+        .install_delivered_templates(&delivered[..1])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.installed.is_empty());
+    assert_eq!(
+        store.templates_seq().unwrap_or_else(|e| panic!("{e}")),
+        4,
+        "never goes back"
+    );
+    // And it survives reopening.
+    drop(store);
+    let store =
+        gridkeeper_core::Store::open(dir.path().join("d.db")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(store.template("fire_safety", 1).is_some());
+    assert_eq!(store.templates_seq().unwrap_or_else(|e| panic!("{e}")), 4);
+}

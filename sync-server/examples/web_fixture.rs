@@ -190,6 +190,25 @@ async fn main() {
         .unwrap();
     sync(&http, &base, &mut a).await;
     sync(&http, &base, &mut b).await;
+    // An XLSForm for the browser to upload on the administration page: two items and one
+    // row (a `date`, survey row 4) the importer cannot use.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("survey").unwrap();
+    let rows: [&[&str]; 4] = [
+        &["type", "name", "label", "hazard_category"],
+        &["pass_fail_na", "exits", "安全出口畅通", "evacuation"],
+        &["pass_fail_na", "hose", "燃气软管未老化", "gas"],
+        &["date", "checked_on", "检查日期"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    let form = dir.path().join("shop_check.xlsx");
+    book.save(&form).unwrap();
+    println!("XLSFORM {}", form.display());
     println!("READY {base}");
     let _ = server.await;
 }

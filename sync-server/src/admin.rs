@@ -88,6 +88,55 @@ pub async fn add_user(
     Ok(user)
 }
 
+/// Parses a scope as an administrator types it: node ids separated by commas (either width)
+/// or spaces.
+pub fn parse_scope(text: &str) -> Vec<String> {
+    text.split([',', '，', ' '])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Replaces a user's scope. Every node must be in the tree, and workers and supervisors keep
+/// at least one; the new reach applies from the user's next request (reach is read per
+/// request, never cached).
+pub async fn set_scope(
+    storage: &Arc<dyn Storage>,
+    user: &str,
+    scope: &[String],
+) -> Result<User, ApiError> {
+    let mut user = find_user(storage, user).await?;
+    let tree = Tree::new(&storage.grids().await?);
+    if let Some(unknown) = scope.iter().find(|s| !tree.contains(s)) {
+        return Err(ApiError::bad_request(
+            "unknown_grid",
+            format!("scope names {unknown}, which is not in the grid tree"),
+        ));
+    }
+    if user.role != Role::Admin && scope.is_empty() {
+        return Err(ApiError::bad_request(
+            "empty_scope",
+            "workers and supervisors need a scope: at least one grid, community or street",
+        ));
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for s in scope {
+        if !unique.contains(s) {
+            unique.push(s.clone());
+        }
+    }
+    // The `users` table is the same on both databases, so one shared statement serves both.
+    storage
+        .report_write(&[crate::reports::sql::Stmt::new(
+            "UPDATE users SET scope = $1 WHERE id = $2",
+            vec![unique.join(",").into(), user.id.as_str().into()],
+        )])
+        .await?;
+    user.scope = unique;
+    Ok(user)
+}
+
 pub async fn find_user(storage: &Arc<dyn Storage>, name_or_id: &str) -> Result<User, ApiError> {
     storage
         .users()

@@ -52,6 +52,8 @@ pub struct AppState {
     pub rate_limit: Arc<Limiter>,
     pub limits: Limits,
     pub tree: Arc<TreeCache>,
+    /// When session and form cookies carry `Secure` (see `web::cookies`).
+    pub cookies: crate::web::cookies::CookieSecurity,
 }
 
 /// The grid tree, read from the database at most every few seconds: every request resolves
@@ -96,7 +98,13 @@ impl AppState {
             rate_limit: Arc::new(Limiter::new(rate)),
             limits,
             tree: Arc::new(TreeCache::default()),
+            cookies: crate::web::cookies::CookieSecurity::default(),
         }
+    }
+
+    pub fn with_cookies(mut self, cookies: crate::web::cookies::CookieSecurity) -> AppState {
+        self.cookies = cookies;
+        self
     }
 }
 
@@ -128,6 +136,14 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/devices/{id}/revoke",
             post(http::admin::revoke_device),
         )
+        .route(
+            "/v1/admin/templates",
+            get(http::admin::templates).post(http::admin::upload_template),
+        )
+        .route(
+            "/v1/admin/templates/{id}/{version}/publish",
+            post(http::admin::publish_template),
+        )
         .route("/v1/reports", get(http::reports::index))
         .route("/v1/reports/{name}", get(http::reports::report))
         .route(
@@ -141,6 +157,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(http::ops::method_not_allowed)
         // Bodies are read by each handler with its own cap, so axum's blanket limit is off.
         .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::cookies::secure,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }

@@ -30,6 +30,11 @@ struct Cli {
     /// Requests a device may make at once.
     #[arg(long, default_value_t = 60.0, global = true)]
     burst: f64,
+    /// When browser cookies are marked Secure: `on` (always), `off` (plain HTTP on a LAN),
+    /// `auto` (always, unless listening on loopback — then when the reverse proxy in front
+    /// sends `X-Forwarded-Proto: https`).
+    #[arg(long, default_value = "auto", global = true, value_parser = ["auto", "on", "off"])]
+    secure_cookies: String,
     /// On an empty server, seed a demo street through simulated phones after starting.
     #[arg(long, global = true)]
     demo: bool,
@@ -171,7 +176,10 @@ async fn run(cli: Cli) -> Result<(), String> {
     });
     let what = match cli.command {
         None | Some(Command::Serve) => {
-            return server::serve(storage, cli.listen, rate, demo).await;
+            let cookies =
+                crate::web::cookies::CookieSecurity::choose(&cli.secure_cookies, cli.listen)
+                    .ok_or("--secure-cookies is auto, on or off")?;
+            return server::serve(storage, cli.listen, rate, cookies, demo).await;
         }
         Some(Command::Admin { what }) => what,
     };

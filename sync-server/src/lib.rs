@@ -14,4 +14,5 @@ pub mod rate_limit;
 pub mod reports;
 pub mod server;
 pub mod storage;
+pub mod templates;
 pub mod web;

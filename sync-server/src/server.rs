@@ -44,6 +44,7 @@ pub async fn serve(
     storage: Arc<dyn Storage>,
     listen: SocketAddr,
     rate: RateLimit,
+    cookies: crate::web::cookies::CookieSecurity,
     demo: Option<crate::demo::DemoOptions>,
 ) -> Result<(), String> {
     if let Some(token) = crate::admin::first_start(&storage)
@@ -67,7 +68,7 @@ pub async fn serve(
     if let Some(opts) = demo {
         start_demo(&storage, local, opts).await?;
     }
-    let app = app::router(AppState::new(storage, Limits::default(), rate));
+    let app = app::router(AppState::new(storage, Limits::default(), rate).with_cookies(cookies));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

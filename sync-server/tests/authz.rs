@@ -63,6 +63,7 @@ struct Stored {
     docs: Vec<(String, Option<DocState>)>,
     /// Hash, (media type, bytes) when held, grids it is tied to.
     blobs: Vec<StoredBlob>,
+    templates: Vec<gridkeeper_server::templates::TemplateVersion>,
 }
 
 struct Reply {
@@ -284,6 +285,9 @@ impl World {
             heads,
             docs,
             blobs,
+            templates: gridkeeper_server::templates::list(s.as_ref())
+                .await
+                .unwrap(),
         }
     }
 
@@ -380,6 +384,7 @@ fn pull_request(grids: &[&str]) -> SyncRequest {
             })
             .collect(),
         limit: None,
+        templates_seq: None,
     }
 }
 
@@ -1197,7 +1202,50 @@ async fn admin_api_matrix() {
             200,
         ),
         ("revoke device", Method::POST, revoke.clone(), None, 204),
+        (
+            "list templates",
+            Method::GET,
+            "/v1/admin/templates".into(),
+            None,
+            200,
+        ),
+        (
+            // Authorization comes before the body is read: JSON is no workbook, so even the
+            // administrator is refused — with 400, never storing anything.
+            "upload template",
+            Method::POST,
+            "/v1/admin/templates?id=matrix_check&version=2".into(),
+            Some(json!({"not": "a workbook"})),
+            400,
+        ),
+        (
+            "publish template",
+            Method::POST,
+            "/v1/admin/templates/matrix_check/1/publish".into(),
+            None,
+            200,
+        ),
     ];
+    // A draft to publish.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("survey").unwrap();
+    for (c, (head, cell)) in [("type", "pass_fail_na"), ("name", "q1"), ("label", "问题")]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *head).unwrap();
+        sheet.write_string(1, c as u16, *cell).unwrap();
+    }
+    gridkeeper_server::templates::import(
+        w.relay().storage.as_ref(),
+        "seed",
+        "matrix_check",
+        1,
+        &book.save_to_buffer().unwrap(),
+    )
+    .await
+    .unwrap();
     let others = [
         (Who::WorkerA, 403, "forbidden"),
         (Who::WorkerB, 403, "forbidden"),
@@ -1242,6 +1290,9 @@ async fn admin_api_matrix() {
             "add grid" => assert_eq!(j["parent"], "c2", "{case}: {j}"),
             "list users" => assert_eq!(j.as_array().map(Vec::len), Some(4), "{case}: {j}"),
             "add user" => assert_eq!(j["scope"], json!(["g2"]), "{case}: {j}"),
+            "list templates" => assert_eq!(j[0]["status"], "draft", "{case}: {j}"),
+            "upload template" => assert_eq!(j["error"]["code"], "invalid_xlsform", "{case}: {j}"),
+            "publish template" => assert_eq!(j["status"], "published", "{case}: {j}"),
             "issue enrolment code" => {
                 let c = j["code"].as_str().unwrap_or_default();
                 assert_eq!(c.len(), 14, "{case}: {j}");

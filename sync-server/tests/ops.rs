@@ -31,6 +31,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/admin/enroll-codes", &["post"]),
     ("/v1/admin/devices", &["get"]),
     ("/v1/admin/devices/{id}/revoke", &["post"]),
+    ("/v1/admin/templates", &["get", "post"]),
+    ("/v1/admin/templates/{id}/{version}/publish", &["post"]),
     ("/v1/reports", &["get"]),
     ("/v1/reports/{name}", &["get"]),
     ("/v1/reports/{name}/export", &["get"]),
@@ -390,10 +392,17 @@ async fn openapi_describes_every_route_and_error_code() {
     assert!(desc.contains("gzip") && desc.contains("CBOR"), "{desc}");
     let schemas = &doc["components"]["schemas"];
     for (name, fields) in [
-        ("SyncRequest", &["v", "push", "pull", "limit"][..]),
+        (
+            "SyncRequest",
+            &["v", "push", "pull", "limit", "templates_seq"][..],
+        ),
         ("DocPush", &["record_id", "kind", "grid", "changes"]),
         ("PullCursor", &["grid", "cursor"]),
-        ("SyncResponse", &["v", "results", "grids"]),
+        (
+            "SyncResponse",
+            &["v", "results", "grids", "templates", "templates_more"],
+        ),
+        ("WireTemplate", &["seq", "id", "version", "definition"]),
         ("ChangeResult", &["record_id", "hash", "rejected"]),
         ("Rejection", &["code", "message"]),
         (

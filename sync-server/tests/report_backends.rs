@@ -136,3 +136,102 @@ async fn rows_follow_pushes_and_reports_read_them(b: &Backend) {
         .unwrap();
     assert_eq!(workers.lists["devices"].len(), 2);
 }
+
+conformance!(failed_items_by_category_on_builtin_and_published_templates);
+
+fn inspection(
+    grid: &str,
+    template: &str,
+    version: u32,
+    at: &str,
+    answers: serde_json::Value,
+) -> Vec<gridkeeper_server::reports::sql::Stmt> {
+    gridkeeper_server::reports::rows::statements(&gridkeeper_server::materialize::DocState {
+        record_id: gridkeeper_core::RecordId::new().to_string(),
+        grid: grid.into(),
+        kind: "inspection".into(),
+        archived: false,
+        schema_version: 1,
+        created_at: at.into(),
+        saved: vec![],
+        heads: vec![],
+        data: Some(json!({"template_id": template, "template_version": version,
+            "subject": {"kind": "place", "id": gridkeeper_core::RecordId::new().to_string()},
+            "inspected_at": at, "inspector": "w", "status": "completed", "completed_at": at, "answers": answers})),
+        flagged: None,
+        seq: 0,
+    })
+}
+
+/// An XLSForm with two pass/fail items: `door` (fire) and `cable` (no category → other).
+fn street_form() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("survey").unwrap();
+    for (r, row) in [
+        ["type", "name", "label", "hazard_category"],
+        ["pass_fail_na", "door", "防火门常闭", "fire"],
+        ["pass_fail_na", "cable", "线缆整齐", ""],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+async fn failed_items_by_category_on_builtin_and_published_templates(b: &Backend) {
+    use gridkeeper_server::templates;
+    let s = b.storage.as_ref();
+    let h = tree(s).await;
+    let at = (Utc::now() - Duration::days(3))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    // Built-in fire_safety v1 (hand-computed from core/templates/fire_safety.json):
+    // ext_present fail (fire); ext_in_date hidden unless ext_present = pass; wiring fail
+    // (electric); corridor_width 2.0 ≥ 1.1 passes → grid-1: fire 1, electric 1.
+    s.report_write(&inspection("grid-1", "fire_safety", 1, &at, json!({"ext_present": "fail", "ext_in_date": "fail", "wiring": "fail", "corridor_width": 2.0}))).await.unwrap();
+    // A street template, as a draft: not known to reports until published.
+    templates::import(s, "u", "street_check", 1, &street_form())
+        .await
+        .unwrap();
+    s.report_write(&inspection(
+        "grid-2",
+        "street_check",
+        1,
+        &at,
+        json!({"door": "fail", "cable": "fail"}),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        figure(s, &h, "inspections", "c1", "unknown_template").await,
+        1
+    );
+    assert_eq!(figure(s, &h, "inspections", "c1", "failed_items").await, 2);
+    templates::publish(s, "u", "street_check", 1).await.unwrap();
+    // Published: door (fire) and cable (other) → c1: fire 2, electric 1, other 1.
+    for (key, want) in [
+        ("failed_items", 4),
+        ("failed.fire", 2),
+        ("failed.electric", 1),
+        ("failed.other", 1),
+        ("unknown_template", 0),
+    ] {
+        assert_eq!(
+            figure(s, &h, "inspections", "c1", key).await,
+            want,
+            "{} {key}",
+            b.name
+        );
+    }
+    assert_eq!(
+        figure(s, &h, "inspections", "grid-2", "failed.other").await,
+        1
+    );
+}

@@ -219,8 +219,69 @@ async fn fixture() -> Fixture {
     c.sync(&street.relay).await;
 
     // Inspections: P2 (rental, every 30 d) completed 10 d ago → done; P1 (shop) never;
-    // P3 (rental, g3) completed 45 d ago → not done.
-    for (grid, place, at) in [("g1", p2, ago(10)), ("g3", p3, ago(45))] {
+    // P3 (rental, g3) completed 45 d ago → not done. Answers on the built-in 消防安全
+    // checklist (fire_safety v1), failed items worked out by hand from its JSON:
+    // P2: ext_present fail (fire); ext_count 1 is below its min 2 but shown only when
+    // ext_present = pass, so not failed; exits_clear fail and corridor_width 0.9 < 1.1
+    // (evacuation ×2); three_in_one fail and three_in_one_separated fail, shown because
+    // three_in_one = fail (occupancy ×2); wiring pass. → c1: 5 failed: fire 1, evacuation 2,
+    // occupancy 2. P3 (45 d ago, outside the 30-day period): smoke_alarm fail, not counted.
+    // X (g3, 5 d ago, a place not in the fixture, 燃气用电 gas_electric_safety v1):
+    // uses_gas yes, hose_metal fail (gas), hose_age 5 > max 2 shown because hose_metal =
+    // fail (gas), sockets_overload fail (electric) → g3: gas 2, electric 1.
+    // D (g1, draft, every item failed): drafts are not counted.
+    // U (g1, a template the server never published): counted as unknown_template, no items.
+    let fire = |extra: Value| {
+        let mut a = json!({"ext_present": "fail", "ext_count": 1, "exits_clear": "fail", "corridor_width": 0.9,
+                            "three_in_one": "fail", "three_in_one_separated": "fail", "wiring": "pass"});
+        if let (Some(a), Some(e)) = (a.as_object_mut(), extra.as_object()) {
+            a.extend(e.clone());
+        }
+        a
+    };
+    let x = RecordId::new().to_string();
+    for (grid, place, at, template, status, answers) in [
+        (
+            "g1",
+            p2.to_string(),
+            ago(10),
+            "fire_safety",
+            "completed",
+            fire(json!({})),
+        ),
+        (
+            "g3",
+            p3.to_string(),
+            ago(45),
+            "fire_safety",
+            "completed",
+            json!({"smoke_alarm": "fail"}),
+        ),
+        (
+            "g3",
+            x,
+            ago(5),
+            "gas_electric_safety",
+            "completed",
+            json!({"uses_gas": "yes", "hose_metal": "fail", "hose_age": 5, "sockets_overload": "fail", "rcd": "pass"}),
+        ),
+        (
+            "g1",
+            p1.to_string(),
+            ago(2),
+            "fire_safety",
+            "draft",
+            fire(json!({"smoke_alarm": "fail"})),
+        ),
+        (
+            "g1",
+            RecordId::new().to_string(),
+            ago(2),
+            "street_custom",
+            "completed",
+            json!({"q1": "fail"}),
+        ),
+    ] {
         let state = DocState {
             record_id: RecordId::new().to_string(),
             grid: grid.into(),
@@ -231,8 +292,8 @@ async fn fixture() -> Fixture {
             saved: vec![],
             heads: vec![],
             data: Some(
-                json!({"template_id": "fire", "template_version": 1, "subject": {"kind": "place", "id": place.to_string()},
-                               "inspected_at": at, "inspector": "worker", "status": "completed", "completed_at": at}),
+                json!({"template_id": template, "template_version": 1, "subject": {"kind": "place", "id": place},
+                       "inspected_at": at, "inspector": "worker", "status": status, "completed_at": at, "answers": answers}),
             ),
             flagged: None,
             seq: 0,
@@ -375,7 +436,11 @@ async fn report_figures_match_the_hand_computed_fixture() {
     assert_eq!((count(&i, "due"), count(&i, "done")), (2, 1));
     assert_eq!(count(&i, "done.rental"), 1);
     assert_eq!(count(&i, "due.shop"), 1);
-    assert_eq!(count(&i, "inspections"), 1);
+    assert_eq!(
+        count(&i, "inspections"),
+        2,
+        "P2 and U; the draft is not counted"
+    );
     assert_eq!(
         count(&i, "hazards_found"),
         2,
@@ -385,8 +450,46 @@ async fn report_figures_match_the_hand_computed_fixture() {
     assert_eq!(count(&i, "hazards_overdue"), 1);
     assert_eq!(i["total"]["rates"]["avg_days_to_rectify"], 5.0);
     assert_eq!(count(&i, "hazard.fire"), 1);
+    // Failed items by category (hand-computed above); drafts and unknown templates aside.
+    for (k, want) in [
+        ("failed_items", 5),
+        ("failed.fire", 1),
+        ("failed.evacuation", 2),
+        ("failed.occupancy", 2),
+        ("failed.gas", 0),
+        ("unknown_template", 1),
+    ] {
+        assert_eq!(count(&i, k), want, "c1 {k}");
+    }
     let is = f.report(&admin, "inspections", "s1").await;
     assert_eq!((count(&is, "due"), count(&is, "done")), (3, 1));
+    for (k, want) in [
+        ("failed_items", 8),
+        ("failed.fire", 1),
+        ("failed.gas", 2),
+        ("failed.electric", 1),
+    ] {
+        assert_eq!(count(&is, k), want, "s1 {k}");
+    }
+    assert_eq!(
+        is["lists"]["failed_by_category"],
+        json!([
+            {"category": "electric", "count": 1},
+            {"category": "evacuation", "count": 2},
+            {"category": "fire", "count": 1},
+            {"category": "gas", "count": 2},
+            {"category": "occupancy", "count": 2}
+        ])
+    );
+    // Done vs due by place type at the street: shops 0 of 1, rentals 1 of 2.
+    for (k, want) in [
+        ("due.shop", 1),
+        ("done.shop", 0),
+        ("due.rental", 2),
+        ("done.rental", 1),
+    ] {
+        assert_eq!(count(&is, k), want, "s1 {k}");
+    }
 
     // Cases.
     let c = f.report(&sup, "cases", "c1").await;

@@ -8,6 +8,7 @@ mod http_support;
 
 use gridkeeper_core::{Kind, RecordId};
 use gridkeeper_server::admin;
+use gridkeeper_server::web::cookies::CookieSecurity;
 use gridkeeper_server::web::password;
 use http_support::Street;
 use reqwest::redirect::Policy;
@@ -78,6 +79,47 @@ impl Browser {
             .post(format!("{}{path}", self.base))
             .header("cookie", self.cookie_header())
             .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&resp);
+        resp
+    }
+
+    /// A multipart/form-data post, as a browser sends a form with a file input.
+    async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: &[u8],
+    ) -> reqwest::Response {
+        let boundary = "----gk-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
             .send()
             .await
             .unwrap();
@@ -406,4 +448,357 @@ async fn authorization_matrix() {
     assert_eq!(c2.get("/r/cases?node=c2").await.status(), 200);
     assert_eq!(c2.get("/r/cases?node=c1").await.status(), 403);
     eprintln!("authorization matrix: {checked} page/export × role checks");
+}
+
+/// The street with a signed-in supervisor of c1, a signed-in administrator, a stranger,
+/// and the two sessions' form tokens.
+async fn signed_in() -> (Street, Browser, Browser, Browser, String, String) {
+    let (street, _, _) = street().await;
+    let mut sup = Browser::new(street.base());
+    sup.login("super-c1", PW).await;
+    let mut root = Browser::new(street.base());
+    root.login("root", PW).await;
+    let anon = Browser::new(street.base());
+    let sup_token = sup.csrf().await;
+    let root_token = root.csrf().await;
+    (street, sup, root, anon, sup_token, root_token)
+}
+
+/// A checklist form with one row the importer cannot use (a `date`, survey row 4).
+fn checklist_form() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("survey").unwrap();
+    let rows: &[&[&str]] = &[
+        &["type", "name", "label", "hazard_category", "severity"],
+        &["pass_fail_na", "extinguisher", "灭火器完好", "fire", "high"],
+        &["pass_fail_na", "hose", "燃气软管未老化", "gas", "critical"],
+        &["date", "checked_on", "检查日期"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Uploading an XLSForm on the admin page, reading its import report, publishing it: CSRF
+/// and the administrator role checked on both forms, the page behind a session.
+#[tokio::test]
+async fn checklist_templates_from_the_admin_page() {
+    let (street, mut sup, mut root, mut anon, sup_token, root_token) = signed_in().await;
+    let form = checklist_form();
+    let fields =
+        |token: &'static str| vec![("id", "shop_check"), ("version", "1"), ("csrf", token)];
+    let leak = |t: &str| -> &'static str { Box::leak(t.to_string().into_boxed_str()) };
+
+    let admin = root.get("/admin").await.text().await.unwrap();
+    assert!(admin.contains("id=\"template-upload\"") && admin.contains("multipart/form-data"));
+    assert_eq!(
+        anon.post_file("/admin/templates", &fields("x"), &form)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        sup.post_file("/admin/templates", &fields(leak(&sup_token)), &form)
+            .await
+            .status(),
+        403,
+        "supervisor"
+    );
+    assert_eq!(
+        root.post_file("/admin/templates", &fields("forged"), &form)
+            .await
+            .status(),
+        403,
+        "forged token"
+    );
+    assert_eq!(
+        root.post_file(
+            "/admin/templates",
+            &[("id", "shop_check"), ("version", "1")],
+            &form
+        )
+        .await
+        .status(),
+        403,
+        "no token"
+    );
+    assert!(
+        gridkeeper_server::templates::list(street.relay.storage.as_ref())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Bad bytes: a 400 page naming the problem.
+    let bad = root
+        .post_file("/admin/templates", &fields(leak(&root_token)), b"garbage")
+        .await;
+    assert_eq!(bad.status(), 400);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("not a readable spreadsheet")
+    );
+
+    let ok = root
+        .post_file("/admin/templates", &fields(leak(&root_token)), &form)
+        .await;
+    assert_eq!(ok.status(), 200);
+    let html = ok.text().await.unwrap();
+    assert!(html.contains("id=\"issues\""), "{html}");
+    assert!(
+        html.contains("<td>survey</td><td class=\"num\">4</td><td>type</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("灭火器完好") && html.contains("id=\"publish\""),
+        "{html}"
+    );
+    assert!(html.contains("草稿"));
+
+    let view = "/admin/templates/shop_check/1";
+    assert_eq!(anon.get(view).await.status(), 303);
+    assert_eq!(sup.get(view).await.status(), 403);
+    assert_eq!(root.get(view).await.status(), 200);
+    assert_eq!(
+        root.get("/admin/templates/shop_check/2").await.status(),
+        404
+    );
+    let publish = "/admin/templates/shop_check/1/publish";
+    assert_eq!(anon.post(publish, &[]).await.status(), 303);
+    assert_eq!(
+        sup.post(publish, &[("csrf", &sup_token)]).await.status(),
+        403
+    );
+    assert_eq!(
+        root.post(publish, &[("csrf", "forged")]).await.status(),
+        403
+    );
+    assert_eq!(root.post(publish, &[]).await.status(), 403);
+    let stored = gridkeeper_server::templates::list(street.relay.storage.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored[0].status,
+        gridkeeper_server::templates::Status::Draft
+    );
+    let done = root.post(publish, &[("csrf", &root_token)]).await;
+    assert_eq!(done.status(), 200);
+    let html = done.text().await.unwrap();
+    assert!(
+        html.contains("已发布") && !html.contains("id=\"publish\""),
+        "{html}"
+    );
+    // Frozen: publishing again or uploading the same version is refused.
+    assert_eq!(
+        root.post(publish, &[("csrf", &root_token)]).await.status(),
+        409
+    );
+    assert_eq!(
+        root.post_file("/admin/templates", &fields(leak(&root_token)), &form)
+            .await
+            .status(),
+        409
+    );
+    let admin = root.get("/admin").await.text().await.unwrap();
+    assert!(admin.contains("href=\"/admin/templates/shop_check/1\""));
+}
+
+async fn login_cookie(base: &str, headers: &[(&str, &str)]) -> String {
+    let mut req = reqwest::Client::new().get(format!("{base}/login"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().await.unwrap();
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("gk_login="))
+        .unwrap()
+}
+
+async fn relay_with(cookies: CookieSecurity) -> String {
+    let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+    let storage: std::sync::Arc<dyn gridkeeper_server::storage::Storage> = std::sync::Arc::new(
+        gridkeeper_server::storage::sqlite::SqliteStorage::open(&dir.path().join("r.db")).unwrap(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = gridkeeper_server::app::AppState::new(
+        storage,
+        gridkeeper_server::app::Limits::default(),
+        gridkeeper_server::rate_limit::RateLimit {
+            burst: 100.0,
+            per_second: 100.0,
+        },
+    )
+    .with_cookies(cookies);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, gridkeeper_server::app::router(state)).await;
+    });
+    format!("http://{addr}")
+}
+
+/// `Secure` on cookies: always when told, never when told, and by default (a loopback
+/// listener behind a proxy) when the proxy says the browser used HTTPS.
+#[tokio::test]
+async fn cookies_are_secure_over_https() {
+    let auto = |a: &str| CookieSecurity::choose("auto", a.parse().unwrap());
+    assert_eq!(auto("0.0.0.0:8080"), Some(CookieSecurity::Always));
+    assert_eq!(auto("192.168.1.5:80"), Some(CookieSecurity::Always));
+    assert_eq!(
+        auto("127.0.0.1:8080"),
+        Some(CookieSecurity::WhenForwardedHttps)
+    );
+    assert_eq!(auto("[::1]:8080"), Some(CookieSecurity::WhenForwardedHttps));
+    let any: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    assert_eq!(
+        CookieSecurity::choose("on", any),
+        Some(CookieSecurity::Always)
+    );
+    assert_eq!(
+        CookieSecurity::choose("off", any),
+        Some(CookieSecurity::Never)
+    );
+    assert_eq!(CookieSecurity::choose("yes", any), None);
+
+    let (street, _, _) = street().await;
+    let plain = login_cookie(street.base(), &[]).await;
+    assert!(!plain.contains("Secure"), "{plain}");
+    for header in [
+        ("x-forwarded-proto", "https"),
+        ("forwarded", "for=192.0.2.60;proto=https;by=203.0.113.43"),
+    ] {
+        let c = login_cookie(street.base(), &[header]).await;
+        assert!(c.ends_with("; Secure") && c.contains("HttpOnly"), "{c}");
+    }
+    assert!(
+        !login_cookie(street.base(), &[("x-forwarded-proto", "http")])
+            .await
+            .contains("Secure")
+    );
+    // The session cookie of a sign-in through an HTTPS proxy.
+    let http = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let form = http
+        .get(format!("{}/login", street.base()))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let login = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .next()
+        .unwrap();
+    let token = hidden(&form.text().await.unwrap(), "csrf");
+    let r = http
+        .post(format!("{}/login", street.base()))
+        .header("x-forwarded-proto", "https")
+        .header("cookie", login)
+        .form(&[
+            ("name", "super-c1"),
+            ("password", PW),
+            ("csrf", &token),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let session = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("gk_session="))
+        .unwrap();
+    for flag in ["HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(session.contains(flag), "{session}");
+    }
+
+    let always = relay_with(CookieSecurity::Always).await;
+    assert!(login_cookie(&always, &[]).await.ends_with("; Secure"));
+    let never = relay_with(CookieSecurity::Never).await;
+    assert!(
+        !login_cookie(&never, &[("x-forwarded-proto", "https")])
+            .await
+            .contains("Secure")
+    );
+}
+
+/// Editing a user's scope on the admin page: administrators only, with the form token,
+/// refusing nodes outside the tree; the new reach applies from the next request.
+#[tokio::test]
+async fn admin_edits_a_users_scope() {
+    let (street, mut sup, mut root, mut anon, sup_token, root_token) = signed_in().await;
+    let admin_html = root.get("/admin").await.text().await.unwrap();
+    assert!(admin_html.contains("action=\"/admin/scope\""));
+    let scope_of = |name: &'static str| {
+        let s = street.relay.storage.clone();
+        async move { admin::find_user(&s, name).await.unwrap().scope }
+    };
+
+    let form = |token: &str, scope: &str| {
+        vec![
+            ("csrf".to_string(), token.to_string()),
+            ("user".to_string(), "super-c1".to_string()),
+            ("scope".to_string(), scope.to_string()),
+        ]
+    };
+    let post = |b: &mut Browser, f: Vec<(String, String)>| {
+        let pairs: Vec<(String, String)> = f;
+        let base = b.base.clone();
+        let cookie = b.cookie_header();
+        let http = b.http.clone();
+        async move {
+            http.post(format!("{base}/admin/scope"))
+                .header("cookie", cookie)
+                .form(&pairs)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(post(&mut anon, form("", "c2")).await, 303);
+    assert_eq!(
+        post(&mut sup, form(&sup_token, "s1")).await,
+        403,
+        "a supervisor widening its own scope"
+    );
+    assert_eq!(post(&mut root, form("forged", "c2")).await, 403);
+    assert_eq!(post(&mut root, form("", "c2")).await, 403);
+    assert_eq!(
+        post(&mut root, form(&root_token, "c2,nowhere")).await,
+        400,
+        "unknown node"
+    );
+    assert_eq!(
+        post(&mut root, form(&root_token, " ")).await,
+        400,
+        "empty scope"
+    );
+    assert_eq!(scope_of("super-c1").await, ["c1"], "nothing refused took");
+    assert_eq!(sup.get("/r/cases?node=c2").await.status(), 403);
+
+    assert_eq!(post(&mut root, form(&root_token, "c2，g1 c2")).await, 200);
+    assert_eq!(scope_of("super-c1").await, ["c2", "g1"]);
+    // The same session reaches the new scope at once, and no longer the old.
+    assert_eq!(sup.get("/r/cases?node=c2").await.status(), 200);
+    assert_eq!(sup.get("/r/cases?node=g1").await.status(), 200);
+    assert_eq!(sup.get("/r/cases?node=c1").await.status(), 403);
+    // Unknown user: 404.
+    let mut nobody = form(&root_token, "c2");
+    nobody[1].1 = "nobody".into();
+    assert_eq!(post(&mut root, nobody).await, 404);
 }

@@ -38,6 +38,7 @@ pub use list::CaseRow;
 pub use outbox::TRANSIENT_REFUSAL;
 pub use search::SearchHit;
 pub use sync_step::RoundReport;
+pub use templates::DeliveredTemplates;
 
 /// How hard each commit pushes to disk. `Full` survives power loss (a phone whose battery
 /// dies mid-visit); `Normal` survives a killed process but may lose the last commits on

@@ -36,6 +36,10 @@ pub struct RoundReport {
     pub more: bool,
     /// During a bootstrap: how many records each grid holds, for progress.
     pub totals: BTreeMap<String, u64>,
+    /// Checklist templates the server published that were installed in this round.
+    pub templates_installed: Vec<(String, u32)>,
+    /// Published templates this device could not take, with the reason.
+    pub templates_refused: Vec<(String, u32, String)>,
 }
 
 impl Store {
@@ -77,6 +81,7 @@ impl Store {
             push,
             pull,
             limit: None,
+            templates_seq: Some(self.templates_seq()?),
         })
     }
 
@@ -90,6 +95,13 @@ impl Store {
             )));
         }
         let mut report = RoundReport::default();
+        // Templates first: an inspection in this reply may name a version published with it.
+        if !resp.templates.is_empty() {
+            let delivered = self.install_delivered_templates(&resp.templates)?;
+            report.templates_installed = delivered.installed;
+            report.templates_refused = delivered.refused;
+        }
+        report.more |= resp.templates_more;
         let mut set = ChangeSet::default();
         let mut snapshots = Vec::new();
         for feed in &resp.grids {

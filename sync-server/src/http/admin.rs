@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::body;
 use crate::storage::{Device, Grid, Role, User};
+use crate::templates::{self, TemplateVersion};
 
 const SMALL: usize = 16 << 10;
 
@@ -118,4 +119,55 @@ pub async fn revoke_device(
     caller.require_admin()?;
     admin::revoke_device(&state.storage, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TemplateKey {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+/// Every stored checklist template version, drafts and published.
+pub async fn templates(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<TemplateVersion>>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(templates::list(state.storage.as_ref()).await?))
+}
+
+/// Uploads an XLSForm workbook (the raw body) as a draft of `?id=&version=`; the reply
+/// carries the template as imported and the rows that could not be used.
+pub async fn upload_template(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(key): Query<TemplateKey>,
+    raw: Body,
+) -> Result<(StatusCode, Json<TemplateVersion>), ApiError> {
+    caller.require_admin()?;
+    let (id, version) = templates::parse_key(&key.id, &key.version)?;
+    let bytes = body::read_limited(raw, templates::MAX_XLSFORM_BYTES).await?;
+    let stored = templates::import(
+        state.storage.as_ref(),
+        &caller.user.id,
+        &id,
+        version,
+        &bytes,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+pub async fn publish_template(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Json<TemplateVersion>, ApiError> {
+    caller.require_admin()?;
+    let (id, version) = templates::parse_key(&id, &version)?;
+    Ok(Json(
+        templates::publish(state.storage.as_ref(), &caller.user.id, &id, version).await?,
+    ))
 }

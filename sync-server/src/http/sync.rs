@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use gridkeeper_core::Kind;
 use gridkeeper_core::wire::{
     self, ChangeResult, Cursor, DocChanges, GridFeed, SyncRequest, SyncResponse, WireError,
-    WireSnapshot,
+    WireSnapshot, WireTemplate,
 };
 
 use crate::admin::now;
@@ -25,6 +25,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::body;
 use crate::materialize::{DocState, PreparedChange, PreparedDoc, rejection};
+use crate::templates;
 
 pub async fn sync(
     mut caller: Caller,
@@ -98,16 +99,45 @@ pub async fn sync(
     for (grid, cursor, head) in pulls {
         grids.push(pull(&state, &grid, cursor, head, &mut budget, &actor).await?);
     }
+    let (templates, templates_more) = match req.templates_seq {
+        Some(after) => published_templates(&state, after).await?,
+        None => (Vec::new(), false),
+    };
     let response = SyncResponse {
         v: wire::VERSION,
         results,
         grids,
+        templates,
+        templates_more,
     };
     Ok((
         [(header::CONTENT_TYPE, wire::CONTENT_TYPE)],
         wire::encode(&response),
     )
         .into_response())
+}
+
+/// Published checklist templates the device has not seen, one page of them. Templates hold
+/// no personal data and apply street-wide, so every syncing device receives all of them.
+async fn published_templates(
+    state: &AppState,
+    after: u64,
+) -> Result<(Vec<WireTemplate>, bool), ApiError> {
+    let mut rows =
+        crate::templates::published_after(state.storage.as_ref(), after, templates::PAGE + 1)
+            .await?;
+    let more = rows.len() > templates::PAGE;
+    rows.truncate(templates::PAGE);
+    let sent = rows
+        .into_iter()
+        .map(|(seq, id, version, definition)| WireTemplate {
+            seq,
+            id,
+            version,
+            definition,
+        })
+        .collect();
+    Ok((sent, more))
 }
 
 /// Stores what may be stored and answers every pushed change, in request order. Records

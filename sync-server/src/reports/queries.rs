@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
+use gridkeeper_core::checklist::{Answers, ChecklistTemplate, failed_items};
 use gridkeeper_core::policy::Policies;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
@@ -512,6 +513,45 @@ async fn inspections(
             }
         }
     }
+    // Failed checklist items by the item's hazard category, judged by core's rules against
+    // the template each inspection names.
+    let mut known: HashMap<(String, u32), Option<ChecklistTemplate>> = HashMap::new();
+    let mut failed_by: BTreeMap<String, i64> = BTreeMap::new();
+    for r in q
+        .rows(
+            |w| format!("SELECT grid, template_id, template_version, answers FROM r_inspection_answers WHERE inspected_at >= $1 AND inspected_at < $2 AND {w}"),
+            vec![scope.period.start().into(), scope.period.end().into()],
+            "grid",
+        )
+        .await?
+    {
+        let key = (g(&r, 1).to_string(), u32::try_from(n(&r, 2)).unwrap_or(0));
+        if !known.contains_key(&key) {
+            let t = crate::templates::definition(q.storage, &key.0, key.1).await?;
+            known.insert(key.clone(), t);
+        }
+        let c = entry(&mut per, g(&r, 0));
+        let (Some(Some(template)), Ok(answers)) =
+            (known.get(&key), serde_json::from_str::<Answers>(g(&r, 3)))
+        else {
+            // A checklist this server never published (imported on a phone only).
+            add(c, "unknown_template", 1);
+            continue;
+        };
+        for item in failed_items(template, &answers) {
+            let category = item.hazard_category.as_deref().unwrap_or("other");
+            add(c, "failed_items", 1);
+            add(c, format!("failed.{category}"), 1);
+            *failed_by.entry(category.to_string()).or_default() += 1;
+        }
+    }
+    lists.insert(
+        "failed_by_category".into(),
+        failed_by
+            .into_iter()
+            .map(|(k, v)| json!({"category": k, "count": v}))
+            .collect(),
+    );
     lists.insert(
         "hazards_by_category".into(),
         by_sub

@@ -6,6 +6,7 @@ use chrono::Utc;
 use gridkeeper_core::kinds::case::Case;
 use gridkeeper_core::kinds::case_flow::{CaseAction, CaseState};
 use gridkeeper_core::kinds::common::enum_name;
+use gridkeeper_core::kinds::inspection::InspectionStatus;
 use gridkeeper_core::kinds::{Activity, Household, Inspection, Mediation, Place, Visit};
 use serde::de::DeserializeOwned;
 
@@ -18,7 +19,10 @@ fn tables(kind: &str) -> &'static [(&'static str, &'static str)] {
         "household" => &[("r_households", "record_id"), ("r_members", "household_id")],
         "visit" => &[("r_visits", "record_id")],
         "place" => &[("r_places", "record_id")],
-        "inspection" => &[("r_inspections", "record_id")],
+        "inspection" => &[
+            ("r_inspections", "record_id"),
+            ("r_inspection_answers", "record_id"),
+        ],
         "case" => &[("r_cases", "record_id")],
         "mediation" => &[("r_mediations", "record_id")],
         "activity" => &[("r_activities", "record_id")],
@@ -96,6 +100,17 @@ pub fn statements(state: &DocState) -> Vec<Stmt> {
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     vec![id(), grid(), i.subject.kind.as_str().into(), (&i.subject.id).into(), (&i.inspected_at).into(), (&i.inspector).into(), enum_name(&i.status).into()],
                 ));
+                // A completed inspection's answers, for "failed items by category": which
+                // items failed is core's rule over the template (pass/fail, number bounds,
+                // relevance), applied at query time where the template can be looked up.
+                if i.status == InspectionStatus::Completed
+                    && let Ok(answers) = serde_json::to_string(&i.answers)
+                {
+                    out.push(Stmt::new(
+                        "INSERT INTO r_inspection_answers (record_id, grid, template_id, template_version, inspected_at, answers) VALUES ($1, $2, $3, $4, $5, $6)",
+                        vec![id(), grid(), (&i.template_id).into(), i64::from(i.template_version).into(), (&i.inspected_at).into(), answers.into()],
+                    ));
+                }
             }
         }
         "case" => {

@@ -57,6 +57,15 @@ CREATE TABLE IF NOT EXISTS r_inspections (
     status TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS r_inspections_grid ON r_inspections (grid, inspected_at);
+CREATE TABLE IF NOT EXISTS r_inspection_answers (
+    record_id TEXT PRIMARY KEY,
+    grid TEXT NOT NULL,
+    template_id TEXT NOT NULL,
+    template_version BIGINT NOT NULL,
+    inspected_at TEXT NOT NULL,
+    answers TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS r_inspection_answers_grid ON r_inspection_answers (grid, inspected_at);
 CREATE TABLE IF NOT EXISTS r_cases (
     record_id TEXT PRIMARY KEY,
     grid TEXT NOT NULL,

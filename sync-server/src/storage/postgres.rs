@@ -154,6 +154,7 @@ impl PostgresStorage {
         tx.batch_execute(SCHEMA).await?;
         tx.batch_execute(crate::reports::schema::DDL).await?; // reports (issue #8)
         tx.batch_execute(crate::reports::schema::WEB_DDL).await?;
+        tx.batch_execute(crate::templates::DDL).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -102,6 +102,7 @@ impl SqliteStorage {
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(crate::reports::schema::DDL)?; // reports (issue #8)
         writer.execute_batch(crate::reports::schema::WEB_DDL)?;
+        writer.execute_batch(crate::templates::DDL)?;
         Ok(SqliteStorage {
             writer: Writer::start(writer),
             readers: Readers::open(path, READERS)?,

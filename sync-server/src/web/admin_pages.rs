@@ -32,6 +32,8 @@ struct AdminPage {
     users: Vec<(String, String, String)>,
     devices: Vec<(String, String, String, bool)>,
     audit: Vec<Vec<String>>,
+    /// (id, version, title, status, link)
+    templates: Vec<(String, u32, String, String, String)>,
 }
 
 async fn admin_page(state: &AppState, s: &Session, notice: String) -> Response {
@@ -44,9 +46,10 @@ async fn admin_page(state: &AppState, s: &Session, notice: String) -> Response {
         let users = state.storage.users().await?;
         let devices = state.storage.devices().await?;
         let audit = audit::recent(state.storage.as_ref(), 50).await?;
-        Ok::<_, crate::storage::StorageError>((grids, users, devices, audit))
+        let templates = crate::templates::list(state.storage.as_ref()).await?;
+        Ok::<_, crate::storage::StorageError>((grids, users, devices, audit, templates))
     };
-    let (grids, users, devices, audit) = match load.await {
+    let (grids, users, devices, audit, templates) = match load.await {
         Ok(x) => x,
         Err(e) => return error_page(e.into(), zh),
     };
@@ -110,6 +113,18 @@ async fn admin_page(state: &AppState, s: &Session, notice: String) -> Response {
                         },
                     })
                     .collect()
+            })
+            .collect(),
+        templates: templates
+            .iter()
+            .map(|t| {
+                (
+                    t.id.clone(),
+                    t.version,
+                    t.title.clone(),
+                    super::template_pages::status_word(t.status, zh).to_string(),
+                    format!("/admin/templates/{}/{}", t.id, t.version),
+                )
             })
             .collect(),
     };
@@ -196,6 +211,15 @@ pub struct UserForm {
 }
 
 #[derive(Debug, Deserialize)]
+pub struct ScopeForm {
+    #[serde(default)]
+    csrf: String,
+    user: String,
+    #[serde(default)]
+    scope: String,
+}
+
+#[derive(Debug, Deserialize)]
 pub struct PasswdForm {
     #[serde(default)]
     csrf: String,
@@ -204,7 +228,7 @@ pub struct PasswdForm {
 }
 
 /// The checks every administrator form passes first: its CSRF token, then the role.
-fn admin_form(s: &Session, token: &str) -> Option<Response> {
+pub(crate) fn admin_form(s: &Session, token: &str) -> Option<Response> {
     if !csrf::same(token, &s.csrf) {
         return Some(error_page(ApiError::forbidden("bad form token"), s.zh));
     }
@@ -251,13 +275,7 @@ pub async fn admin_add_user(
             s.zh,
         );
     };
-    let scope: Vec<String> = f
-        .scope
-        .split([',', '，', ' '])
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(String::from)
-        .collect();
+    let scope = admin::parse_scope(&f.scope);
     match admin::add_user(&state.storage, f.name.trim(), role, &scope).await {
         Ok(u) => {
             let notice = if s.zh {
@@ -311,5 +329,26 @@ pub async fn admin_passwd(
             admin_page(&state, &s, notice).await
         }
         Err(e) => error_page(e.into(), s.zh),
+    }
+}
+
+pub async fn admin_scope(
+    State(state): State<AppState>,
+    s: Session,
+    Form(f): Form<ScopeForm>,
+) -> Response {
+    if let Some(r) = admin_form(&s, &f.csrf) {
+        return r;
+    }
+    match admin::set_scope(&state.storage, &f.user, &admin::parse_scope(&f.scope)).await {
+        Ok(u) => {
+            let notice = if s.zh {
+                format!("已将 {} 的范围改为 {}", u.name, u.scope.join("，"))
+            } else {
+                format!("Scope of {} is now {}", u.name, u.scope.join(", "))
+            };
+            admin_page(&state, &s, notice).await
+        }
+        Err(e) => error_page(e, s.zh),
     }
 }

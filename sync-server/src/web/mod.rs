@@ -3,12 +3,14 @@
 
 pub mod admin_pages;
 pub mod charts;
+pub mod cookies;
 pub mod csrf;
 pub mod frame;
 pub mod login;
 pub mod pages;
 pub mod password;
 pub mod session;
+pub mod template_pages;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -36,4 +38,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/grids", post(admin_pages::admin_add_grid))
         .route("/admin/users", post(admin_pages::admin_add_user))
         .route("/admin/passwd", post(admin_pages::admin_passwd))
+        .route("/admin/scope", post(admin_pages::admin_scope))
+        .route("/admin/templates", post(template_pages::upload))
+        .route("/admin/templates/{id}/{version}", get(template_pages::show))
+        .route(
+            "/admin/templates/{id}/{version}/publish",
+            post(template_pages::publish),
+        )
 }

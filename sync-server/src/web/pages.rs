@@ -292,10 +292,18 @@ fn report_charts(r: &Report, zh: bool) -> Vec<String> {
                 &points,
             )]
         }
-        "inspections" => vec![charts::bars(
-            &t("隐患·类别", "Hazards by category"),
-            &pick("hazard."),
-        )],
+        "inspections" => vec![
+            charts::bars(&t("应巡查·场所类型", "Due by place type"), &pick("due.")),
+            charts::bars(
+                &t("按期巡查·场所类型", "Done by place type"),
+                &pick("done."),
+            ),
+            charts::bars(
+                &t("不合格项·类别", "Failed items by category"),
+                &pick("failed."),
+            ),
+            charts::bars(&t("隐患·类别", "Hazards by category"), &pick("hazard.")),
+        ],
         "cases" => vec![
             charts::bars(&t("事件·状态", "Cases by state"), &pick("state.")),
             charts::bars(&t("事件·类别", "Cases by category"), &pick("category.")),
@@ -349,6 +357,12 @@ pub async fn report(
                     "最久未办结事件"
                 } else {
                     "Oldest open cases"
+                }
+                .into(),
+                "failed_by_category" => if zh {
+                    "不合格项类别"
+                } else {
+                    "Failed items by category"
                 }
                 .into(),
                 "hazards_by_category" => if zh {

@@ -125,6 +125,25 @@ async function download(page, selector) {
     await shot(page, '10-admin');
   });
 
+  await check('administrator uploads an XLSForm, reads the import report, publishes it', async () => {
+    await page.goto(`${base}/admin`);
+    const form = page.locator('#template-upload');
+    await form.locator('input[name=id]').fill('shop_check');
+    await form.locator('input[name=version]').fill('1');
+    await form.locator('input[name=file]').setInputFiles(process.env.GK_XLSFORM);
+    await Promise.all([page.waitForURL(/\/admin\/templates$/), form.locator('button').click()]);
+    const issues = await page.locator('#issues').innerText();
+    assert(issues.includes('survey') && issues.includes('4') && issues.includes('type'), `import report: ${issues}`);
+    const items = await page.locator('table.items').innerText();
+    assert(items.includes('安全出口畅通') && items.includes('疏散通道') && items.includes('燃气'), `items in words: ${items}`);
+    await shot(page, '11-template-draft');
+    await Promise.all([page.waitForURL(/\/publish$/), page.click('#publish')]);
+    assert((await page.locator('#template-status').innerText()).includes('已发布'), 'published');
+    assert(await page.locator('#publish').count() === 0, 'no publish button once frozen');
+    await page.goto(`${base}/admin`);
+    assert((await page.locator('#templates').innerText()).includes('shop_check'), 'listed');
+  });
+
   await check('sign out', async () => {
     await Promise.all([page.waitForURL(/\/login/), page.click('#logout')]);
     const resp = await page.goto(`${base}/r/population?node=s1`);
