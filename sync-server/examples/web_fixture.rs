@@ -1,78 +1,21 @@
-//! A relay with a small street for the browser test (`scripts/test-browser`): grids s1 → c1
-//! (g1, g2), c2 (g3); supervisor `super-c1`, administrator `root` (password from
-//! GK_FIXTURE_PASSWORD); records pushed by real phones (core stores) over HTTP. Prints
-//! `READY <base url>` and serves until killed.
+//! A relay with a small street for the browser test (`scripts/test-browser`): the HTTP
+//! tests' street (grids s1 → c1 (g1, g2), c2 (g3); supervisor `super-c1`, administrator
+//! `root`, both with the password from GK_FIXTURE_PASSWORD), and records pushed by real
+//! phones (core stores) over HTTP. Prints `READY <base url>` and serves until killed.
 //!
 //!   cargo run -p gridkeeper-server --example web_fixture -- [PORT]
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
+#[path = "../tests/http_support/mod.rs"]
+mod http_support;
 
 use chrono::{Duration, Utc};
-use gridkeeper_core::wire;
-use gridkeeper_core::{Kind, Store};
+use gridkeeper_core::Kind;
 use gridkeeper_server::admin;
-use gridkeeper_server::app::{self, AppState, Limits};
+use gridkeeper_server::app::Limits;
 use gridkeeper_server::rate_limit::RateLimit;
-use gridkeeper_server::storage::sqlite::SqliteStorage;
-use gridkeeper_server::storage::{Role, Storage};
-use serde_json::{Value, json};
-
-struct Phone {
-    store: Store,
-    token: String,
-    grids: Vec<String>,
-    _dir: tempfile::TempDir,
-}
-
-async fn enroll(http: &reqwest::Client, base: &str, s: &Arc<dyn Storage>, user: &str) -> Phone {
-    let (code, _) = admin::issue_enroll_code(s, user, 1).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::init(dir.path().join("phone.db"), Some(user)).unwrap();
-    let body: Value = http
-        .post(format!("{base}/v1/enroll"))
-        .json(&json!({"code": code, "actor": store.actor_hex()}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    Phone {
-        store,
-        token: body["token"].as_str().unwrap().to_string(),
-        grids: body["grids"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|g| g.as_str().map(String::from))
-            .collect(),
-        _dir: dir,
-    }
-}
-
-async fn sync(http: &reqwest::Client, base: &str, p: &mut Phone) {
-    for _ in 0..100 {
-        let req = p.store.sync_request(&p.grids, 1000).unwrap();
-        let bytes = http
-            .post(format!("{base}/v1/sync"))
-            .header("content-type", wire::CONTENT_TYPE)
-            .bearer_auth(&p.token)
-            .body(wire::encode(&req))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let resp = wire::decode(&bytes, 1 << 30).unwrap();
-        let report = p.store.apply_sync_response(&resp).unwrap();
-        if !report.more && p.store.outbox_len().unwrap() == 0 {
-            return;
-        }
-    }
-}
+use serde_json::json;
 
 fn ago(days: i64) -> String {
     (Utc::now() - Duration::days(days))
@@ -88,61 +31,26 @@ async fn main() {
         .unwrap_or(0);
     let password =
         std::env::var("GK_FIXTURE_PASSWORD").unwrap_or_else(|_| "browser-test-password".into());
-    let dir = tempfile::tempdir().unwrap();
-    let storage: Arc<dyn Storage> =
-        Arc::new(SqliteStorage::open(&dir.path().join("relay.db")).unwrap());
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = app::router(AppState::new(
-        storage.clone(),
+    let relay = http_support::start_on(
+        port,
         Limits::default(),
         RateLimit {
             burst: 10_000.0,
             per_second: 10_000.0,
         },
-    ));
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-
-    let s = &storage;
-    admin::add_grid(s, "s1", "幸福街道", None).await.unwrap();
-    admin::add_grid(s, "c1", "幸福社区", Some("s1"))
-        .await
-        .unwrap();
-    admin::add_grid(s, "c2", "和平社区", Some("s1"))
-        .await
-        .unwrap();
-    admin::add_grid(s, "g1", "第一网格", Some("c1"))
-        .await
-        .unwrap();
-    admin::add_grid(s, "g2", "第二网格", Some("c1"))
-        .await
-        .unwrap();
-    admin::add_grid(s, "g3", "第三网格", Some("c2"))
-        .await
-        .unwrap();
-    admin::add_user(s, "worker-a", Role::Worker, &["g1".into()])
-        .await
-        .unwrap();
-    admin::add_user(s, "worker-b", Role::Worker, &["g3".into()])
-        .await
-        .unwrap();
-    for (name, role, scope) in [
-        ("super-c1", Role::Supervisor, vec!["c1".to_string()]),
-        ("root", Role::Admin, vec![]),
-    ] {
-        let u = admin::add_user(s, name, role, &scope).await.unwrap();
+    )
+    .await;
+    let street = relay.street().await;
+    let s = &street.relay.storage;
+    for name in ["super-c1", "root"] {
+        let u = admin::find_user(s, name).await.unwrap();
         gridkeeper_server::web::password::set(s.as_ref(), &u.id, &password, &admin::now())
             .await
             .unwrap();
     }
 
-    let http = reqwest::Client::new();
-    let mut a = enroll(&http, &base, s, "worker-a").await;
-    let mut b = enroll(&http, &base, s, "worker-b").await;
+    let mut a = street.enroll("worker-a").await;
+    let mut b = street.enroll("worker-b").await;
     let names = ["张大爷", "李阿姨", "王小明", "赵六", "钱七", "孙八"];
     for (i, name) in names.iter().enumerate() {
         let tags: Vec<&str> = if i % 2 == 0 {
@@ -188,8 +96,8 @@ async fn main() {
     b.store
         .create_json(Kind::Household, "g3", json!({"address": {"community": "和平社区", "building": "9", "room": "901"}, "members": [{"name": "周九"}]}))
         .unwrap();
-    sync(&http, &base, &mut a).await;
-    sync(&http, &base, &mut b).await;
+    a.sync(&street.relay).await;
+    b.sync(&street.relay).await;
     // An XLSForm for the browser to upload on the administration page: two items and one
     // row (a `date`, survey row 4) the importer cannot use.
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -206,9 +114,9 @@ async fn main() {
             sheet.write_string(r as u32, c as u16, *cell).unwrap();
         }
     }
-    let form = dir.path().join("shop_check.xlsx");
+    let form = street.relay.dir.path().join("shop_check.xlsx");
     book.save(&form).unwrap();
     println!("XLSFORM {}", form.display());
-    println!("READY {base}");
-    let _ = server.await;
+    println!("READY {}", street.base());
+    std::future::pending::<()>().await;
 }

@@ -227,9 +227,16 @@ pub fn table_json(t: &Table) -> Json_ {
 
 /// What an export holds, before it is written out.
 #[derive(Debug)]
-pub struct Exported {
-    pub what: String,
-    pub table: Table,
+struct Exported {
+    what: String,
+    table: Table,
+}
+
+/// The two things a reader can export: a report's figures or a list's rows.
+#[derive(Debug, Clone, Copy)]
+pub enum ExportOf {
+    Report,
+    List,
 }
 
 pub async fn export_report(
@@ -239,8 +246,7 @@ pub async fn export_report(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let r = reader(state.storage.as_ref(), caller.user).await?;
-    let exported = build_report_export(&state, &r, &name, &q).await?;
-    deliver(&state, &r, &q, exported).await
+    export(&state, &r, ExportOf::Report, &name, &q).await
 }
 
 pub async fn export_list(
@@ -250,48 +256,58 @@ pub async fn export_list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let r = reader(state.storage.as_ref(), caller.user).await?;
-    let exported = build_list_export(&state, &r, &name, &q).await?;
-    deliver(&state, &r, &q, exported).await
+    export(&state, &r, ExportOf::List, &name, &q).await
 }
 
-pub async fn build_report_export(
+/// Builds the export, writes the file, records it in the audit log and sends it; the API and
+/// the supervisor pages both come through here, so they cannot drift apart.
+pub async fn export(
     state: &AppState,
     r: &Reader,
+    of: ExportOf,
+    name: &str,
+    q: &HashMap<String, String>,
+) -> Result<Response, ApiError> {
+    let exported = build_export(state, r, of, name, q).await?;
+    deliver(state, r, q, exported).await
+}
+
+async fn build_export(
+    state: &AppState,
+    r: &Reader,
+    of: ExportOf,
     name: &str,
     q: &HashMap<String, String>,
 ) -> Result<Exported, ApiError> {
     let scope = scope_of(r, q)?;
-    let report = queries::run(state.storage.as_ref(), &scope, name, &options_of(q))
+    let table = match of {
+        ExportOf::Report => {
+            let report = queries::run(state.storage.as_ref(), &scope, name, &options_of(q))
+                .await?
+                .ok_or_else(|| ApiError::not_found("no such report"))?;
+            export::report_table(&report, zh(q))
+        }
+        ExportOf::List => lists::list(
+            state.storage.as_ref(),
+            &scope,
+            name,
+            &filter_of(q),
+            r.full_access(),
+            zh(q),
+            None,
+        )
         .await?
-        .ok_or_else(|| ApiError::not_found("no such report"))?;
-    Ok(Exported {
-        what: format!("report:{name}"),
-        table: export::report_table(&report, zh(q)),
-    })
+        .ok_or_else(|| ApiError::not_found("no such list"))?,
+    };
+    let what = match of {
+        ExportOf::Report => format!("report:{name}"),
+        ExportOf::List => format!("list:{name}"),
+    };
+    Ok(Exported { what, table })
 }
 
-pub async fn build_list_export(
-    state: &AppState,
-    r: &Reader,
-    name: &str,
-    q: &HashMap<String, String>,
-) -> Result<Exported, ApiError> {
-    let scope = scope_of(r, q)?;
-    let table = lists::list(
-        state.storage.as_ref(),
-        &scope,
-        name,
-        &filter_of(q),
-        r.full_access(),
-        zh(q),
-        None,
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("no such list"))?;
-    Ok(Exported {
-        what: format!("list:{name}"),
-        table,
-    })
+fn export_failed(what: &'static str) -> ApiError {
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", what)
 }
 
 fn safe_name(s: &str) -> String {
@@ -307,7 +323,7 @@ fn safe_name(s: &str) -> String {
 }
 
 /// Writes the file, records the export in the audit log, and sends it.
-pub async fn deliver(
+async fn deliver(
     state: &AppState,
     r: &Reader,
     q: &HashMap<String, String>,
@@ -324,20 +340,9 @@ pub async fn deliver(
             let sheet = sheet.clone();
             let bytes = tokio::task::spawn_blocking(move || export::to_xlsx(&table, &sheet))
                 .await
-                .map_err(|_| {
-                    ApiError::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "export_failed",
-                        "the spreadsheet could not be written",
-                    )
-                })?
-                .map_err(|_| {
-                    ApiError::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "export_failed",
-                        "the spreadsheet could not be written",
-                    )
-                })?;
+                .ok()
+                .and_then(Result::ok)
+                .ok_or_else(|| export_failed("the spreadsheet could not be written"))?;
             (
                 bytes,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -389,11 +394,5 @@ pub async fn deliver(
         )
         .header(header::CACHE_CONTROL, "no-store")
         .body(Body::from(bytes))
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "export_failed",
-                "the export could not be sent",
-            )
-        })
+        .map_err(|_| export_failed("the export could not be sent"))
 }

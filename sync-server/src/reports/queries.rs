@@ -188,32 +188,57 @@ fn entry<'a>(per: &'a mut PerGrid, grid: &str) -> &'a mut Counts {
     per.entry(grid.to_string()).or_default()
 }
 
+/// Adds, per grid, the rows of `table` counted by one of its columns: as `{prefix}.{value}`,
+/// and summed under `total` when given.
+async fn count_by(
+    q: &Q<'_>,
+    per: &mut PerGrid,
+    table: &str,
+    column: &str,
+    total: Option<&str>,
+    prefix: &str,
+) -> Result<(), StorageError> {
+    for r in q
+        .rows(
+            |w| {
+                format!(
+                    "SELECT grid, {column}, count(*) FROM {table} WHERE {w} GROUP BY grid, {column}"
+                )
+            },
+            vec![],
+            "grid",
+        )
+        .await?
+    {
+        let c = entry(per, g(&r, 0));
+        if let Some(total) = total {
+            add(c, total, n(&r, 2));
+        }
+        add(c, format!("{prefix}.{}", g(&r, 1)), n(&r, 2));
+    }
+    Ok(())
+}
+
 async fn population(q: &Q<'_>) -> Result<PerGrid, StorageError> {
     let mut per = PerGrid::new();
-    for r in q
-        .rows(
-            |w| format!("SELECT grid, housing_type, count(*) FROM r_households WHERE {w} GROUP BY grid, housing_type"),
-            vec![],
-            "grid",
-        )
-        .await?
-    {
-        let c = entry(&mut per, g(&r, 0));
-        add(c, "households", n(&r, 2));
-        add(c, format!("housing.{}", g(&r, 1)), n(&r, 2));
-    }
-    for r in q
-        .rows(
-            |w| format!("SELECT grid, registration, count(*) FROM r_members WHERE {w} GROUP BY grid, registration"),
-            vec![],
-            "grid",
-        )
-        .await?
-    {
-        let c = entry(&mut per, g(&r, 0));
-        add(c, "people", n(&r, 2));
-        add(c, format!("registration.{}", g(&r, 1)), n(&r, 2));
-    }
+    count_by(
+        q,
+        &mut per,
+        "r_households",
+        "housing_type",
+        Some("households"),
+        "housing",
+    )
+    .await?;
+    count_by(
+        q,
+        &mut per,
+        "r_members",
+        "registration",
+        Some("people"),
+        "registration",
+    )
+    .await?;
     for r in q
         .rows(
             |w| format!("SELECT grid, tags FROM r_members WHERE {w} AND tags <> ''"),
@@ -228,16 +253,7 @@ async fn population(q: &Q<'_>) -> Result<PerGrid, StorageError> {
             add(c, format!("tag.{t}"), 1);
         }
     }
-    for r in q
-        .rows(
-            |w| format!("SELECT grid, place_type, count(*) FROM r_places WHERE {w} GROUP BY grid, place_type"),
-            vec![],
-            "grid",
-        )
-        .await?
-    {
-        add(entry(&mut per, g(&r, 0)), format!("places.{}", g(&r, 1)), n(&r, 2));
-    }
+    count_by(q, &mut per, "r_places", "place_type", None, "places").await?;
     Ok(per)
 }
 

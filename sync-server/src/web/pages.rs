@@ -17,7 +17,7 @@ use super::charts;
 use super::session::{Session, urlencode};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::http::reports::{build_list_export, build_report_export, deliver, scope_of};
+use crate::http::reports::{ExportOf, export, scope_of};
 use crate::reports::export::Cell;
 use crate::reports::labels::{figure, word};
 use crate::reports::queries::{self, Options, Report};
@@ -645,14 +645,7 @@ pub async fn export_report(
     Path(name): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let mut q = q;
-    q.entry("lang".into())
-        .or_insert_with(|| if s.zh { "zh" } else { "en" }.into());
-    let result = match build_report_export(&state, &s.reader, &name, &q).await {
-        Ok(e) => deliver(&state, &s.reader, &q, e).await,
-        Err(e) => Err(e),
-    };
-    result.unwrap_or_else(|e| error_page(e, s.zh))
+    export_from_page(&state, &s, ExportOf::Report, &name, q).await
 }
 
 pub async fn export_list(
@@ -661,12 +654,20 @@ pub async fn export_list(
     Path(name): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let mut q = q;
+    export_from_page(&state, &s, ExportOf::List, &name, q).await
+}
+
+/// A page's export speaks the page's language unless the link says otherwise.
+async fn export_from_page(
+    state: &AppState,
+    s: &Session,
+    of: ExportOf,
+    name: &str,
+    mut q: HashMap<String, String>,
+) -> Response {
     q.entry("lang".into())
         .or_insert_with(|| if s.zh { "zh" } else { "en" }.into());
-    let result = match build_list_export(&state, &s.reader, &name, &q).await {
-        Ok(e) => deliver(&state, &s.reader, &q, e).await,
-        Err(e) => Err(e),
-    };
-    result.unwrap_or_else(|e| error_page(e, s.zh))
+    export(state, &s.reader, of, name, &q)
+        .await
+        .unwrap_or_else(|e| error_page(e, s.zh))
 }

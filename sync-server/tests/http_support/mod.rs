@@ -34,10 +34,17 @@ pub async fn start() -> Relay {
 }
 
 pub async fn start_with(limits: Limits, rate: RateLimit) -> Relay {
+    start_on(0, limits, rate).await
+}
+
+/// A relay on a chosen loopback port (0: any free one).
+pub async fn start_on(port: u16, limits: Limits, rate: RateLimit) -> Relay {
     let dir = tempfile::tempdir().unwrap();
     let storage: Arc<dyn Storage> =
         Arc::new(SqliteStorage::open(&dir.path().join("relay.db")).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
     let addr = listener.local_addr().unwrap();
     let router = app::router(AppState::new(storage.clone(), limits, rate));
     tokio::spawn(async move {
