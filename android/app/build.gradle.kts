@@ -26,7 +26,8 @@ val cargoNdk by tasks.registering(Exec::class) {
         "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
         "--platform", "24",
         "-o", jniLibsDir.get().asFile.path,
-        "build", "--release", "--locked", "-p", "gridkeeper-ffi", "--lib",
+        // The workspace's `mobile` profile: size-optimised, fat LTO, stripped (Cargo.toml).
+        "build", "--profile", "mobile", "--locked", "-p", "gridkeeper-ffi", "--lib",
     )
 }
 
