@@ -44,7 +44,7 @@ extension CaseState: NamedCase {
 }
 
 extension CaseAction: NamedCase {
-    public static let allCases: [CaseAction] = [.report, .accept, .start, .resolve, .verify, .close, .return, .escalate, .comment]
+    public static let allCases: [CaseAction] = [.report, .accept, .start, .resolve, .verify, .close, .`return`, .escalate, .comment]
 }
 
 extension CaseCategory: NamedCase {

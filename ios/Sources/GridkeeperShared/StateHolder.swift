@@ -41,8 +41,12 @@ open class StateHolder<S, E, F>: ObservableObject {
         fatalError("a state holder handles its events")
     }
 
-    public func update(_ change: (S) -> S) {
-        state = change(state)
+    /// Kotlin's `update { it.copy(x = …) }` is `update { $0.x = … }` here; the state is a
+    /// value, so the screen sees one change per call.
+    public func update(_ change: (inout S) -> Void) {
+        var next = state
+        change(&next)
+        state = next
     }
 
     public func emit(_ effect: F) {
@@ -56,6 +60,7 @@ open class StateHolder<S, E, F>: ObservableObject {
     }
 
     /// Runs a blocking store call off the main thread and resumes here with its result.
+    @discardableResult
     public func io<T>(_ block: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
