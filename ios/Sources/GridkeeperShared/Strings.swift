@@ -5,9 +5,10 @@ import Foundation
 public enum Lang: Sendable {
     case zh, en
 
-    /// English only when the phone's first preferred language is English.
-    public static var device: Lang {
-        (Locale.preferredLanguages.first ?? "zh").hasPrefix("en") ? .en : .zh
+    /// The language of a localisation the app ships (`zh-Hans`, `en`): English for `en…`,
+    /// Chinese for everything else.
+    public static func of(localization: String?) -> Lang {
+        (localization ?? "zh").hasPrefix("en") ? .en : .zh
     }
 }
 

@@ -28,7 +28,7 @@ final class BindingsTests: XCTestCase {
         let hid = try p.store.createHousehold(grid: GRID, data: household("张三", "1", "1", "101", phone: "13812345678"))
         _ = try p.store.createHousehold(grid: GRID, data: household("李四", "1", "2", "201"))
         XCTAssertEqual(try p.store.listHouseholds(grid: GRID, search: "zs").map(\.id), [hid])
-        XCTAssertEqual(try p.store.search(query: "张三", kind: .household, grid: nil, limit: 10).map(\.id), [hid])
+        XCTAssertEqual(try p.store.search(query: "zs", kind: nil, grid: nil, limit: 10).map(\.id), [hid])
         XCTAssertEqual(maskPhone(value: "13812345678"), "138****5678")
     }
 
