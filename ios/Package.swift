@@ -1,8 +1,8 @@
 // swift-tools-version:5.9
 // The Swift side of Gridkeeper: the generated bindings over the Rust library, and the app's
 // shared layer (view models, repositories, drafts, strings) that the SwiftUI app in App/
-// renders. `scripts/build-ios-xcframework` must run first: it produces the XCFramework this
-// package links and copies the generated Swift into Sources/Gridkeeper/.
+// renders. `scripts/build-ios-xcframework` must run first: it builds the XCFramework into
+// Frameworks/ and copies the generated Swift into Sources/Gridkeeper/ (both gitignored).
 import PackageDescription
 
 let package = Package(
@@ -16,12 +16,13 @@ let package = Package(
     targets: [
         // The static library for iOS devices, the arm64 simulator and arm64 macOS, with the
         // uniffi C header and module map (module GridkeeperFFI).
-        .binaryTarget(name: "GridkeeperFFI", path: "../bindings/generated/GridkeeperFFI.xcframework"),
+        .binaryTarget(name: "GridkeeperFFI", path: "Frameworks/GridkeeperFFI.xcframework"),
         // Gridkeeper.swift as uniffi-bindgen-swift wrote it; never edited by hand.
         .target(
             name: "Gridkeeper",
             dependencies: ["GridkeeperFFI"],
             path: "Sources/Gridkeeper",
+            exclude: ["README.md"],
             linkerSettings: [
                 // What the Rust static library calls into: reqwest's proxy lookup
                 // (SystemConfiguration, CoreFoundation) and the OS random source / keychain

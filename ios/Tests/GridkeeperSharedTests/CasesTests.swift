@@ -1,7 +1,7 @@
 // Kotlin twin: android/shared/src/test/kotlin/org/gridkeeper/app/shared/CasesTest.kt
 import Foundation
 import Gridkeeper
-@testable import GridkeeperShared
+import GridkeeperShared
 import XCTest
 
 final class CasesTests: XCTestCase {

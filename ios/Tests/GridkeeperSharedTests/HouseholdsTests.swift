@@ -2,7 +2,7 @@
 // (HouseholdsTest, HouseholdDetailTest, HouseholdEditTest).
 import Foundation
 import Gridkeeper
-@testable import GridkeeperShared
+import GridkeeperShared
 import XCTest
 
 final class HouseholdsTests: XCTestCase {

@@ -2,7 +2,7 @@
 // relay, key, store and ID-number helpers of bindings/tests/kotlin/GridStoreTest.kt.
 import Foundation
 import Gridkeeper
-@testable import GridkeeperShared
+import GridkeeperShared
 import XCTest
 
 let GRID = "g1"
