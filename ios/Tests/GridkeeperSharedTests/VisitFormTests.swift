@@ -18,7 +18,8 @@ final class VisitFormTests: XCTestCase {
                           .photo(bytes: png, mediaType: "image/png"),
                           .location(lat: 39.9087, lon: 116.3975, accuracyM: 12.0))
         XCTAssertEqual(s.membersSeen, [memberId])
-        XCTAssertEqual(s.members, [MemberChoice(id: memberId, name: "陈奶奶")])
+        XCTAssertEqual(s.members.map(\.id), [memberId])
+        XCTAssertEqual(s.members.map(\.name), ["陈奶奶"])
         XCTAssertEqual(s.photos.count, 1)
         await run(h, .save)
         guard case let .saved(visitId, caseId)? = h.pollEffect() else { return XCTFail("not saved") }

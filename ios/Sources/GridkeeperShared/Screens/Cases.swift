@@ -182,7 +182,7 @@ public final class CaseDetailHolder: StateHolder<CaseDetailState, CaseDetailEven
     private func load() async {
         do {
             let id = caseId
-            let (c, actions) = try await io { () -> (CaseRecord, [CaseAction]) in
+            let (c, actions) = try await io { () throws -> (CaseRecord, [CaseAction]) in
                 let c = try self.repos.cases.get(id)
                 return (c, try self.repos.cases.legalActions(c.state))
             }

@@ -82,7 +82,7 @@ public final class HouseholdDetailHolder: StateHolder<HouseholdDetailState, Hous
     private func load() async {
         do {
             let id = householdId
-            let (r, visits, conflicts) = try await io { () -> (HouseholdRecord, [VisitSummary], Int) in
+            let (r, visits, conflicts) = try await io { () throws -> (HouseholdRecord, [VisitSummary], Int) in
                 let r = try self.repos.households.get(id)
                 return (r, try self.repos.visits.of(id, r.grid), try self.repos.conflicts.of(id).count)
             }
