@@ -20,13 +20,14 @@ open class StateHolder<S, E, F>: ObservableObject {
         state = initial
     }
 
-    /// Queues an event behind those sent before it.
+    /// Queues an event behind those sent before it. The task holds the holder until the
+    /// event is handled, so a save under way finishes even if the screen has gone.
     @discardableResult
     public func post(_ event: E) -> Task<Void, Never> {
         let previous = tail
-        let task = Task { @MainActor [weak self] in
+        let task = Task { @MainActor in
             await previous?.value
-            await self?.handle(event)
+            await self.handle(event)
         }
         tail = task
         return task

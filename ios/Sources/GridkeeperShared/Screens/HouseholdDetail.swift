@@ -65,7 +65,7 @@ public final class HouseholdDetailHolder: StateHolder<HouseholdDetailState, Hous
         case .load:
             await load()
         case let .reveal(memberId):
-            if revealed.contains(memberId) { revealed.remove(memberId) } else { revealed.insert(memberId) }
+            if revealed.contains(memberId) { _ = revealed.remove(memberId) } else { _ = revealed.insert(memberId) }
             if let r = record {
                 let lines = members(r)
                 update { $0.members = lines }

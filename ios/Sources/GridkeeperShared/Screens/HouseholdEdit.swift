@@ -104,7 +104,7 @@ public final class HouseholdEditHolder: StateHolder<HouseholdEditState, Househol
             editMember(member, "registration") { $0.registration = registration }
         case let .toggleTag(member, tag):
             editMember(member, "tags") { m in
-                if m.tags.contains(tag) { m.tags.remove(tag) } else { m.tags.insert(tag) }
+                if m.tags.contains(tag) { _ = m.tags.remove(tag) } else { _ = m.tags.insert(tag) }
             }
         case .addMember:
             edit("members") { var f = $0; f.members.append(MemberForm()); return f }

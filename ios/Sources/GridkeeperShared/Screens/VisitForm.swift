@@ -73,7 +73,7 @@ public final class VisitFormHolder: StateHolder<VisitFormState, VisitFormEvent, 
             edit("purpose") { $0.purpose = purpose }
         case let .toggleMember(id):
             edit("members_seen") { s in
-                if s.membersSeen.contains(id) { s.membersSeen.remove(id) } else { s.membersSeen.insert(id) }
+                if s.membersSeen.contains(id) { _ = s.membersSeen.remove(id) } else { _ = s.membersSeen.insert(id) }
             }
         case let .findings(text):
             edit("findings") { $0.findings = text }
