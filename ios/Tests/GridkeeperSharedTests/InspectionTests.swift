@@ -30,7 +30,8 @@ final class InspectionTests: XCTestCase {
         let present = await run(h, .answerText(itemId: "ext_present", text: "pass"))
         XCTAssertTrue(present.items.contains { $0.id == "ext_count" })
         // Numeric bounds: fewer than 2 extinguishers is a failed reading.
-        let low = try XCTUnwrap(await run(h, .answerNumber(itemId: "ext_count", number: 1)).items.first { $0.id == "ext_count" })
+        let lowRun = await run(h, .answerNumber(itemId: "ext_count", number: 1))
+        let low = try XCTUnwrap(lowRun.items.first { $0.id == "ext_count" })
         XCTAssertTrue(low.failed)
         XCTAssertEqual(low.problem, "不合格：请上报隐患或填写说明")
         let enough = await run(h, .answerNumber(itemId: "ext_count", number: 3))

@@ -89,7 +89,7 @@ public final class ConflictsHolder: StateHolder<ConflictsState, ConflictsEvent, 
     }
 
     /// A JSON scalar as a person reads it: `"13812345678"` → 13812345678.
-    public static func display(_ json: String) -> String {
+    nonisolated public static func display(_ json: String) -> String {
         let t = json.trimmingCharacters(in: .whitespacesAndNewlines)
         if t.count >= 2, t.hasPrefix("\""), t.hasSuffix("\"") {
             return String(t.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")

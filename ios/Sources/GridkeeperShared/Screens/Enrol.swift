@@ -74,7 +74,7 @@ public final class EnrolHolder: StateHolder<EnrolState, EnrolEvent, EnrolEffect>
         }
     }
 
-    public static func parseQr(_ text: String) -> (server: String, code: String)? {
+    nonisolated public static func parseQr(_ text: String) -> (server: String, code: String)? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let prefix = "gridkeeper:enrol?"
         guard trimmed.hasPrefix(prefix) else { return nil }

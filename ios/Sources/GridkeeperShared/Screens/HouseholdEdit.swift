@@ -194,7 +194,7 @@ public final class HouseholdEditHolder: StateHolder<HouseholdEditState, Househol
     }
 
     /// `members[12].id_number` → (12, "id_number").
-    static func memberPath(_ path: String) -> (Int, String)? {
+    nonisolated static func memberPath(_ path: String) -> (Int, String)? {
         guard path.hasPrefix("members["), let close = path.firstIndex(of: "]") else { return nil }
         let number = path[path.index(path.startIndex, offsetBy: 8)..<close]
         let rest = path[path.index(after: close)...]
@@ -202,7 +202,7 @@ public final class HouseholdEditHolder: StateHolder<HouseholdEditState, Househol
         return (index, String(rest.dropFirst()))
     }
 
-    public static func setField(_ form: HouseholdForm, _ path: String, _ value: String) -> HouseholdForm {
+    nonisolated public static func setField(_ form: HouseholdForm, _ path: String, _ value: String) -> HouseholdForm {
         var form = form
         if let member = memberPath(path) {
             let (index, field) = member
@@ -234,7 +234,7 @@ public final class HouseholdEditHolder: StateHolder<HouseholdEditState, Househol
         return form
     }
 
-    public static func toDraft(_ form: HouseholdForm) -> [String: String] {
+    nonisolated public static func toDraft(_ form: HouseholdForm) -> [String: String] {
         var d: [String: String] = [
             "address.compound": form.compound,
             "address.building": form.building,
@@ -258,7 +258,7 @@ public final class HouseholdEditHolder: StateHolder<HouseholdEditState, Househol
         return d
     }
 
-    public static func fromDraft(_ draft: [String: String]) -> HouseholdForm {
+    nonisolated public static func fromDraft(_ draft: [String: String]) -> HouseholdForm {
         let count = Int(draft["member_count"] ?? "") ?? 0
         let start = HouseholdForm(members: Array(repeating: MemberForm(), count: count))
         // Member rows first (they size the list), then the rest; the count key is not a field.
@@ -269,7 +269,7 @@ public final class HouseholdEditHolder: StateHolder<HouseholdEditState, Househol
         return ordered.reduce(start) { f, kv in setField(f, kv.key, kv.value) }
     }
 
-    public static func fromRecord(_ h: Household) -> HouseholdForm {
+    nonisolated public static func fromRecord(_ h: Household) -> HouseholdForm {
         var f = HouseholdForm()
         f.compound = h.address.compound
         f.building = h.address.building
@@ -287,7 +287,7 @@ public final class HouseholdEditHolder: StateHolder<HouseholdEditState, Househol
 
     /// The form as the record to save; fields the form does not show (derived or custom
     /// tags) are kept from the record as read, matched by member id.
-    public static func toHousehold(_ form: HouseholdForm, _ before: Household?) -> Household {
+    nonisolated public static func toHousehold(_ form: HouseholdForm, _ before: Household?) -> Household {
         func trim(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
         func orNil(_ s: String) -> String? { trim(s).isEmpty ? nil : trim(s) }
         var address = before?.address ?? Address()

@@ -111,13 +111,13 @@ public final class HouseholdsHolder: StateHolder<HouseholdsState, HouseholdsEven
                       tags: h.memberTags.map { Strings.label("tag", $0, lang) })
     }
 
-    private static func distinctSorted(_ values: [String]) -> [String] {
+    nonisolated private static func distinctSorted(_ values: [String]) -> [String] {
         var seen = Set<String>()
         return values.filter { !$0.isEmpty && seen.insert($0).inserted }.sorted(by: naturalOrder)
     }
 
     /// Building "10" after "9", as on the doors; names that are not numbers after numbers.
-    public static func naturalOrder(_ a: String, _ b: String) -> Bool {
+    nonisolated public static func naturalOrder(_ a: String, _ b: String) -> Bool {
         let x = Int(a) ?? Int.max
         let y = Int(b) ?? Int.max
         return x != y ? x < y : a < b

@@ -83,7 +83,7 @@ public final class MediationHolder: StateHolder<MediationState, MediationEvent, 
         super.init(MediationState())
     }
 
-    private static func newId() -> String { UUID().uuidString.lowercased() }
+    nonisolated private static func newId() -> String { UUID().uuidString.lowercased() }
 
     public override func handle(_ event: MediationEvent) async {
         switch event {
@@ -174,7 +174,7 @@ public final class MediationHolder: StateHolder<MediationState, MediationEvent, 
     }
 
     /// `parties[2].name` → ("parties", 2, "name").
-    static func indexed(_ path: String) -> (String, Int, String)? {
+    nonisolated static func indexed(_ path: String) -> (String, Int, String)? {
         for list in ["parties", "sessions"] where path.hasPrefix(list + "[") {
             guard let close = path.firstIndex(of: "]") else { return nil }
             let number = path[path.index(path.startIndex, offsetBy: list.count + 1)..<close]
@@ -185,7 +185,7 @@ public final class MediationHolder: StateHolder<MediationState, MediationEvent, 
         return nil
     }
 
-    public static func setField(_ s: MediationState, _ path: String, _ value: String) -> MediationState {
+    nonisolated public static func setField(_ s: MediationState, _ path: String, _ value: String) -> MediationState {
         var s = s
         if let hit = indexed(path) {
             let (list, i, field) = hit
@@ -221,7 +221,7 @@ public final class MediationHolder: StateHolder<MediationState, MediationEvent, 
         return s
     }
 
-    public static func toDraft(_ s: MediationState) -> [String: String] {
+    nonisolated public static func toDraft(_ s: MediationState) -> [String: String] {
         var d: [String: String] = [
             "opened_on": s.openedOn,
             "narrative": s.narrative,
@@ -244,11 +244,11 @@ public final class MediationHolder: StateHolder<MediationState, MediationEvent, 
         return d
     }
 
-    public static func fromDraft(_ d: [String: String]) -> MediationState {
+    nonisolated public static func fromDraft(_ d: [String: String]) -> MediationState {
         d.sorted { $0.key < $1.key }.reduce(MediationState()) { s, kv in setField(s, kv.key, kv.value) }
     }
 
-    public static func fromRecord(_ m: Mediation) -> MediationState {
+    nonisolated public static func fromRecord(_ m: Mediation) -> MediationState {
         var s = MediationState()
         s.disputeType = m.disputeType
         s.riskLevel = m.riskLevel
@@ -263,7 +263,7 @@ public final class MediationHolder: StateHolder<MediationState, MediationEvent, 
     }
 
     /// Fields the form does not show (a party's household link, follow-ups) are kept.
-    public static func toMediation(_ s: MediationState, _ before: Mediation?) -> Mediation {
+    nonisolated public static func toMediation(_ s: MediationState, _ before: Mediation?) -> Mediation {
         func trim(_ t: String) -> String { t.trimmingCharacters(in: .whitespacesAndNewlines) }
         let parties: [Party] = s.parties.map { p in
             var out = before?.parties.first { $0.id == p.id } ?? Party(name: "")

@@ -155,7 +155,7 @@ public final class VisitFormHolder: StateHolder<VisitFormState, VisitFormEvent, 
         }
     }
 
-    static func toDraft(_ s: VisitFormState) -> [String: String] {
+    nonisolated static func toDraft(_ s: VisitFormState) -> [String: String] {
         var d: [String: String] = [
             "purpose": s.purpose.name,
             "members_seen": s.membersSeen.sorted().joined(separator: ","),
@@ -171,7 +171,7 @@ public final class VisitFormHolder: StateHolder<VisitFormState, VisitFormEvent, 
         return d
     }
 
-    static func fromDraft(_ base: VisitFormState, _ d: [String: String]) -> VisitFormState {
+    nonisolated static func fromDraft(_ base: VisitFormState, _ d: [String: String]) -> VisitFormState {
         func list(_ key: String) -> [String] { (d[key] ?? "").split(separator: ",").map(String.init) }
         var s = base
         s.purpose = VisitPurpose.named(d["purpose"]) ?? base.purpose
