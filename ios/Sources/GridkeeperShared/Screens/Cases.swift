@@ -184,7 +184,8 @@ public final class CaseDetailHolder: StateHolder<CaseDetailState, CaseDetailEven
             let id = caseId
             let (c, actions) = try await io { () throws -> (CaseRecord, [CaseAction]) in
                 let c = try self.repos.cases.get(id)
-                return (c, try self.repos.cases.legalActions(c.state))
+                let actions = try self.repos.cases.legalActions(c.state)
+                return (c, actions)
             }
             let timeline = c.data.timeline.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
             let lang = self.lang

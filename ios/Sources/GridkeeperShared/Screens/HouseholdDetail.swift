@@ -84,7 +84,9 @@ public final class HouseholdDetailHolder: StateHolder<HouseholdDetailState, Hous
             let id = householdId
             let (r, visits, conflicts) = try await io { () throws -> (HouseholdRecord, [VisitSummary], Int) in
                 let r = try self.repos.households.get(id)
-                return (r, try self.repos.visits.of(id, r.grid), try self.repos.conflicts.of(id).count)
+                let visits = try self.repos.visits.of(id, r.grid)
+                let conflicts = try self.repos.conflicts.of(id).count
+                return (r, visits, conflicts)
             }
             record = r
             let a = r.data.address
