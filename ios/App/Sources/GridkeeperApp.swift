@@ -45,7 +45,7 @@ final class AppModel: ObservableObject {
     private(set) var repos: Repositories?
     private(set) var drafts: DraftStore?
     private let keys = KeychainKeys()
-    private var subscription: Subscription?
+    private var subscription: Gridkeeper.Subscription?
     private var opening: Task<Repositories?, Never>?
 
     /// Opens the store off the main thread (the first open creates the Keychain key and the

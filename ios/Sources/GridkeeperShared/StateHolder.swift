@@ -1,4 +1,5 @@
 // Kotlin twin: android/shared/src/main/kotlin/org/gridkeeper/app/shared/StateHolder.kt
+import Combine
 import Foundation
 
 /// One per screen: state as an immutable value, events in, one-shot effects out (navigate, a

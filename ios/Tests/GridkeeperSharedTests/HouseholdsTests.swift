@@ -62,7 +62,7 @@ final class HouseholdsTests: XCTestCase {
         let id = idNumber("110105", "19400301", 12)
         let hid = try p.store.createHousehold(grid: GRID, data: household("李奶奶", "3", "2", "501", .solitaryElderly,
                                                                         idNumber: id, phone: "13812345678"))
-        _ = try p.store.createVisit(grid: GRID, data: Visit(subject: Subject(kind: .household, id: hid), purpose: .specialGroupCare))
+        _ = try p.store.createVisit(grid: GRID, data: Visit(subject: Gridkeeper.Subject(kind: .household, id: hid), purpose: .specialGroupCare))
         let h = HouseholdDetailHolder(repos: p.repos, householdId: hid)
         let s = await run(h, .load)
         let m = try XCTUnwrap(s.members.first)

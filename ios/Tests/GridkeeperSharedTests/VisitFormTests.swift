@@ -11,7 +11,7 @@ final class VisitFormTests: XCTestCase {
         let hid = try p.store.createHousehold(grid: GRID, data: household("陈奶奶", "4", "1", "202", .emptyNestElderly))
         let memberId = try p.store.getHousehold(id: hid).data.members[0].id
         XCTAssertEqual(try p.store.agenda(grid: GRID).visits.count, 1)
-        let h = VisitFormHolder(repos: p.repos, drafts: p.drafts, grid: GRID, subject: Subject(kind: .household, id: hid), memberId: memberId)
+        let h = VisitFormHolder(repos: p.repos, drafts: p.drafts, grid: GRID, subject: Gridkeeper.Subject(kind: .household, id: hid), memberId: memberId)
         let s = await run(h, .load,
                           .purpose(.specialGroupCare),
                           .findings("身体尚好，叮嘱注意用电安全"),
@@ -36,7 +36,7 @@ final class VisitFormTests: XCTestCase {
     func testAVisitCanRaiseACaseAndACaseWithoutDescriptionIsRefused() async throws {
         let p = try Phone("visit-case")
         let hid = try p.store.createHousehold(grid: GRID, data: household("黄先生", "4", "1", "203"))
-        let h = VisitFormHolder(repos: p.repos, drafts: p.drafts, grid: GRID, subject: Subject(kind: .household, id: hid))
+        let h = VisitFormHolder(repos: p.repos, drafts: p.drafts, grid: GRID, subject: Gridkeeper.Subject(kind: .household, id: hid))
         let refused = await run(h, .load, .raiseCase(true), .caseCategoryChosen(.errand), .save)
         XCTAssertEqual(Array(refused.errors.keys), ["description"])
         XCTAssertEqual(refused.errors["description"], "描述：必须填写")

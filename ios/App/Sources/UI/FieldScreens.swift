@@ -13,7 +13,7 @@ struct VisitScreen: View {
 
     init(env: ScreenEnv, householdId: String, memberId: String?) {
         _vm = StateObject(wrappedValue: VisitFormHolder(repos: env.repos, drafts: env.drafts, grid: env.grid,
-                                                        subject: Subject(kind: .household, id: householdId),
+                                                        subject: Gridkeeper.Subject(kind: .household, id: householdId),
                                                         memberId: memberId, lang: env.lang))
         lang = env.lang
     }

@@ -181,7 +181,7 @@ public final class InspectionHolder: StateHolder<InspectionState, InspectionEven
         guard let place = placeId else { return }
         template = try await io { try self.repos.inspections.templates() }.first { $0.id == templateId && $0.version == version }
         let run = Inspection(templateId: templateId, templateVersion: version,
-                             subject: Subject(kind: .place, id: place), status: .draft)
+                             subject: Gridkeeper.Subject(kind: .place, id: place), status: .draft)
         let id = try await io { try self.repos.inspections.start(self.grid, run) }
         drafts.save(Self.draft, ["id": id])
         try await refresh(id)

@@ -49,12 +49,12 @@ public final class VisitFormHolder: StateHolder<VisitFormState, VisitFormEvent, 
     private let repos: Repositories
     private let drafts: DraftStore
     private let grid: String
-    private let subject: Subject
+    private let subject: Gridkeeper.Subject
     private let memberId: String?
     private let lang: Lang
     private let draftKey: String
 
-    public init(repos: Repositories, drafts: DraftStore, grid: String, subject: Subject, memberId: String? = nil, lang: Lang = .zh) {
+    public init(repos: Repositories, drafts: DraftStore, grid: String, subject: Gridkeeper.Subject, memberId: String? = nil, lang: Lang = .zh) {
         self.repos = repos
         self.drafts = drafts
         self.grid = grid
