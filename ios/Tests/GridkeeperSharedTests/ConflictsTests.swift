@@ -28,7 +28,7 @@ final class ConflictsTests: XCTestCase {
         _ = runB.run(CancelToken())
 
         let h = ConflictsHolder(repos: b.repos, recordId: hid)
-        let s = await run(h, .load)
+        let s = await sendAll(h, .load)
         XCTAssertEqual(s.conflicts.count, 1)
         let line = try XCTUnwrap(s.conflicts.first)
         XCTAssertEqual(line.field, "手机号")
@@ -36,7 +36,7 @@ final class ConflictsTests: XCTestCase {
         XCTAssertEqual(Set(line.choices.map(\.who)), ["冯刚", "陈静"])
         XCTAssertEqual(line.choices.filter(\.shownNow).count, 1)
         let mine = try XCTUnwrap(line.choices.first { $0.value == "13822222222" })
-        let after = await run(h, .pick(path: line.path, index: mine.index))
+        let after = await sendAll(h, .pick(path: line.path, index: mine.index))
         XCTAssertTrue(after.conflicts.isEmpty)
         XCTAssertEqual(h.pollEffect(), .allResolved)
         XCTAssertEqual(try b.store.getHousehold(id: hid).data.members[0].phone, "13822222222")

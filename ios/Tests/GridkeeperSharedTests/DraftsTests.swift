@@ -9,7 +9,7 @@ final class DraftsTests: XCTestCase {
     func testAFormTypedIntoSurvivesTheProcessBeingKilled() async throws {
         let p = try Phone("drafts")
         let first = HouseholdEditHolder(repos: p.repos, drafts: p.drafts, grid: GRID, householdId: nil)
-        await run(first, .load,
+        await sendAll(first, .load,
                   .field(path: "address.building", value: "7"),
                   .field(path: "address.room", value: "302"),
                   .field(path: "members[0].name", value: "陈秀英"),
@@ -18,7 +18,7 @@ final class DraftsTests: XCTestCase {
                   .field(path: "members[1].name", value: "陈小明"))
         // The process dies: nothing of `first` is used again; a new draft store reads the files.
         let second = HouseholdEditHolder(repos: p.repos, drafts: p.reopenedDrafts(), grid: GRID, householdId: nil)
-        let s = await run(second, .load)
+        let s = await sendAll(second, .load)
         XCTAssertTrue(s.restoredDraft)
         XCTAssertEqual(s.form.building, "7")
         XCTAssertEqual(s.form.room, "302")
@@ -45,11 +45,11 @@ final class DraftsTests: XCTestCase {
     func testASavedRecordClearsItsDraft() async throws {
         let p = try Phone("drafts-clear")
         let h = HouseholdEditHolder(repos: p.repos, drafts: p.drafts, grid: GRID, householdId: nil)
-        await run(h, .load, .field(path: "address.building", value: "1"), .field(path: "address.room", value: "101"),
+        await sendAll(h, .load, .field(path: "address.building", value: "1"), .field(path: "address.room", value: "101"),
                   .field(path: "members[0].name", value: "周平"), .save)
         guard case .saved? = h.pollEffect() else { return XCTFail("not saved") }
         XCTAssertNil(p.drafts.load("household:new"))
-        let again = await run(HouseholdEditHolder(repos: p.repos, drafts: p.drafts, grid: GRID, householdId: nil), .load)
+        let again = await sendAll(HouseholdEditHolder(repos: p.repos, drafts: p.drafts, grid: GRID, householdId: nil), .load)
         XCTAssertFalse(again.restoredDraft)
     }
 

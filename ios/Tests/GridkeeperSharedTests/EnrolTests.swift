@@ -11,7 +11,7 @@ final class EnrolTests: XCTestCase {
         let h = EnrolHolder(repos: p.repos)
         let url = try Relay.url
         let code = try Relay.code("赵敏")
-        let s = await run(h, .server(url), .code(code), .submit)
+        let s = await sendAll(h, .server(url), .code(code), .submit)
         XCTAssertEqual(s.enrolment?.grids, [GRID])
         XCTAssertNil(s.banner)
         XCTAssertEqual(h.pollEffect(), .enrolled(grids: [GRID]))
@@ -24,9 +24,9 @@ final class EnrolTests: XCTestCase {
         let server = try Relay.url.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let code = try Relay.code("孙丽")
         let qr = "gridkeeper:enrol?server=\(server)&code=\(code)"
-        let s = await run(EnrolHolder(repos: p.repos), .qrScanned(qr))
+        let s = await sendAll(EnrolHolder(repos: p.repos), .qrScanned(qr))
         XCTAssertEqual(s.enrolment?.grids, [GRID])
-        let bad = await run(EnrolHolder(repos: p.repos, lang: .zh), .qrScanned("https://example.com/"))
+        let bad = await sendAll(EnrolHolder(repos: p.repos, lang: .zh), .qrScanned("https://example.com/"))
         XCTAssertEqual(bad.banner, "二维码不是网格管家的注册码")
     }
 
@@ -34,11 +34,11 @@ final class EnrolTests: XCTestCase {
     func testEmptyInputsAndAWrongCodeAreExplainedInWords() async throws {
         let p = try Phone("enrol-bad")
         let h = EnrolHolder(repos: p.repos)
-        let empty = await run(h, .submit)
+        let empty = await sendAll(h, .submit)
         XCTAssertEqual(empty.errors["server"], "服务器地址：必须填写")
         XCTAssertEqual(empty.errors["code"], "注册码：必须填写")
         let url = try Relay.url
-        let wrong = await run(h, .server(url), .code("not-a-code"), .submit)
+        let wrong = await sendAll(h, .server(url), .code("not-a-code"), .submit)
         XCTAssertTrue(wrong.errors.isEmpty)
         XCTAssertNil(wrong.enrolment)
         XCTAssertFalse(wrong.busy)

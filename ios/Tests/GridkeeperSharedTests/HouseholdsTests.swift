@@ -20,11 +20,11 @@ final class HouseholdsTests: XCTestCase {
         let p = try Phone("hh-search")
         let ids = try seed(p)
         let h = HouseholdsHolder(repos: p.repos, grid: GRID)
-        let zs = await run(h, .query("zs"))
+        let zs = await sendAll(h, .query("zs"))
         XCTAssertEqual(zs.rows.map(\.id), [ids["张三"]!])
-        let ls = await run(h, .query("李四"))
+        let ls = await sendAll(h, .query("李四"))
         XCTAssertEqual(ls.rows.map(\.id), [ids["李四"]!])
-        let all = await run(h, .query(""))
+        let all = await sendAll(h, .query(""))
         XCTAssertEqual(all.rows.count, 4)
     }
 
@@ -32,7 +32,7 @@ final class HouseholdsTests: XCTestCase {
     func testATagFilterKeepsOnlyThatGroup() async throws {
         let p = try Phone("hh-tag")
         let ids = try seed(p)
-        let s = await run(HouseholdsHolder(repos: p.repos, grid: GRID), .load, .tag(.leftBehindChild))
+        let s = await sendAll(HouseholdsHolder(repos: p.repos, grid: GRID), .load, .tag(.leftBehindChild))
         XCTAssertEqual(s.rows.map(\.id), [ids["王五"]!])
         XCTAssertEqual(s.rows.first?.tags, ["留守儿童"])
     }
@@ -42,17 +42,17 @@ final class HouseholdsTests: XCTestCase {
         let p = try Phone("hh-browse")
         let ids = try seed(p)
         let h = HouseholdsHolder(repos: p.repos, grid: GRID)
-        let top = await run(h, .load)
+        let top = await sendAll(h, .load)
         XCTAssertEqual(top.groups, ["1", "2", "10"])
-        let building = await run(h, .browse("1"))
+        let building = await sendAll(h, .browse("1"))
         XCTAssertEqual(building.groups, ["1", "2"])
         XCTAssertEqual(Set(building.rows.map(\.id)), [ids["张三"]!, ids["李四"]!])
-        let unit = await run(h, .browse("2"))
+        let unit = await sendAll(h, .browse("2"))
         XCTAssertEqual(unit.rows.map(\.id), [ids["李四"]!])
         XCTAssertTrue(unit.groups.isEmpty)
-        let up = await run(h, .up)
+        let up = await sendAll(h, .up)
         XCTAssertEqual(up.groups, ["1", "2"])
-        await run(h, .open(ids["李四"]!))
+        await sendAll(h, .open(ids["李四"]!))
         XCTAssertEqual(h.pollEffect(), .openHousehold(id: ids["李四"]!))
     }
 
@@ -64,7 +64,7 @@ final class HouseholdsTests: XCTestCase {
                                                                         idNumber: id, phone: "13812345678"))
         _ = try p.store.createVisit(grid: GRID, data: Visit(subject: Gridkeeper.Subject(kind: .household, id: hid), purpose: .specialGroupCare))
         let h = HouseholdDetailHolder(repos: p.repos, householdId: hid)
-        let s = await run(h, .load)
+        let s = await sendAll(h, .load)
         let m = try XCTUnwrap(s.members.first)
         XCTAssertEqual(m.phone, "138****5678")
         XCTAssertEqual(m.idNumber, String(id.prefix(6)) + "********" + String(id.suffix(4)))
@@ -72,10 +72,10 @@ final class HouseholdsTests: XCTestCase {
         XCTAssertEqual(m.relation, "户主")
         XCTAssertEqual(s.address, "幸福里 3栋 2单元 501")
         XCTAssertEqual(s.visits.map(\.purpose), ["特殊群体关爱"])
-        let open = await run(h, .reveal(memberId: m.id)).members.first
+        let open = await sendAll(h, .reveal(memberId: m.id)).members.first
         XCTAssertEqual(open?.idNumber, id)
         XCTAssertEqual(open?.phone, "13812345678")
-        await run(h, .visit(memberId: m.id))
+        await sendAll(h, .visit(memberId: m.id))
         XCTAssertEqual(h.pollEffect(), .startVisit(householdId: hid, memberId: m.id))
     }
 
@@ -83,7 +83,7 @@ final class HouseholdsTests: XCTestCase {
     func testAWrongIdNumberIsShownBesideThatMembersInput() async throws {
         let p = try Phone("hh-edit")
         let h = HouseholdEditHolder(repos: p.repos, drafts: MemoryDraftStore(), grid: GRID, householdId: nil)
-        let s = await run(h, .load,
+        let s = await sendAll(h, .load,
                           .field(path: "address.building", value: "5"), .field(path: "address.room", value: "101"),
                           .field(path: "members[0].name", value: "张三"),
                           .addMember,
@@ -94,9 +94,9 @@ final class HouseholdsTests: XCTestCase {
         XCTAssertNil(h.pollEffect())
         XCTAssertTrue(try p.store.listHouseholds(grid: nil, search: nil).isEmpty)
         // Typing in the input clears its message; a valid number saves.
-        let fixed = await run(h, .field(path: "members[1].id_number", value: idNumber("110105", "19400301", 12)))
+        let fixed = await sendAll(h, .field(path: "members[1].id_number", value: idNumber("110105", "19400301", 12)))
         XCTAssertTrue(fixed.errors.isEmpty)
-        await run(h, .save)
+        await sendAll(h, .save)
         guard case let .saved(id)? = h.pollEffect() else { return XCTFail("not saved") }
         XCTAssertEqual(try p.store.getHousehold(id: id).data.members.map(\.name), ["张三", "张四"])
     }
@@ -105,7 +105,7 @@ final class HouseholdsTests: XCTestCase {
     func testMessagesNameTheFieldInEnglishToo() async throws {
         let p = try Phone("hh-edit-en")
         let h = HouseholdEditHolder(repos: p.repos, drafts: MemoryDraftStore(), grid: GRID, householdId: nil, lang: .en)
-        let s = await run(h, .load, .field(path: "address.building", value: "5"), .field(path: "address.room", value: "101"),
+        let s = await sendAll(h, .load, .field(path: "address.building", value: "5"), .field(path: "address.room", value: "101"),
                           .field(path: "members[0].name", value: "张三"), .field(path: "members[0].phone", value: "12345"), .save)
         XCTAssertEqual(Array(s.errors.keys), ["members[0].phone"])
         XCTAssertTrue(s.errors.values.first?.hasPrefix("Phone: ") ?? false, s.errors.values.first ?? "")
@@ -114,7 +114,7 @@ final class HouseholdsTests: XCTestCase {
     @MainActor
     func testAHouseholdWithoutAnAddressIsRefusedOnTheAddress() async throws {
         let p = try Phone("hh-edit-addr")
-        let s = await run(HouseholdEditHolder(repos: p.repos, drafts: MemoryDraftStore(), grid: GRID, householdId: nil),
+        let s = await sendAll(HouseholdEditHolder(repos: p.repos, drafts: MemoryDraftStore(), grid: GRID, householdId: nil),
                           .load, .field(path: "members[0].name", value: "张三"), .save)
         XCTAssertEqual(s.errors.count, 1)
         let (path, message) = try XCTUnwrap(s.errors.first)
@@ -128,10 +128,10 @@ final class HouseholdsTests: XCTestCase {
         let hid = try p.store.createHousehold(grid: GRID, data: household("李奶奶", "3", "2", "501",
                                                                         idNumber: idNumber("110105", "19400301", 12)))
         let h = HouseholdEditHolder(repos: p.repos, drafts: MemoryDraftStore(), grid: GRID, householdId: hid)
-        let s = await run(h, .load)
+        let s = await sendAll(h, .load)
         XCTAssertFalse(s.isNew)
         XCTAssertEqual(s.form.members.map(\.name), ["李奶奶"])
-        await run(h, .field(path: "members[0].phone", value: "13900001111"), .save)
+        await sendAll(h, .field(path: "members[0].phone", value: "13900001111"), .save)
         XCTAssertEqual(h.pollEffect(), .saved(id: hid))
         let m = try p.store.getHousehold(id: hid).data.members[0]
         XCTAssertEqual(m.phone, "13900001111")

@@ -9,7 +9,7 @@ final class MediationTests: XCTestCase {
     func testPartiesSessionsResultAndSignaturesAreSaved() async throws {
         let p = try Phone("mediation")
         let h = MediationHolder(repos: p.repos, drafts: p.drafts, grid: GRID, mediationId: nil)
-        let s = await run(h, .load,
+        let s = await sendAll(h, .load,
                           .disputeTypeChosen(.neighbour),
                           .field(path: "parties[0].name", value: "王建国"),
                           .addParty,
@@ -21,7 +21,7 @@ final class MediationTests: XCTestCase {
                           .save)
         XCTAssertEqual(s.errors, ["agreement_text": "协议内容：达成协议时必须填写协议内容"])
         let parties = s.parties.map(\.id)
-        await run(h, .field(path: "agreement_text", value: "王建国负责维修，费用各半"),
+        await sendAll(h, .field(path: "agreement_text", value: "王建国负责维修，费用各半"),
                   .sign(partyId: parties[0], png: png), .sign(partyId: parties[1], png: png), .save)
         guard case let .saved(id)? = h.pollEffect() else { return XCTFail("not saved") }
         let m = try p.store.getMediation(id: id).data
@@ -36,10 +36,10 @@ final class MediationTests: XCTestCase {
     func testAnUnsavedMediationSurvivesTheAppBeingKilled() async throws {
         let p = try Phone("mediation-draft")
         let first = MediationHolder(repos: p.repos, drafts: p.drafts, grid: GRID, mediationId: nil)
-        let typed = await run(first, .load, .field(path: "parties[0].name", value: "周强"),
+        let typed = await sendAll(first, .load, .field(path: "parties[0].name", value: "周强"),
                               .field(path: "narrative", value: "工资拖欠"), .disputeTypeChosen(.labour),
                               .sign(partyId: "x", png: png))
-        let s = await run(MediationHolder(repos: p.repos, drafts: p.reopenedDrafts(), grid: GRID, mediationId: nil), .load)
+        let s = await sendAll(MediationHolder(repos: p.repos, drafts: p.reopenedDrafts(), grid: GRID, mediationId: nil), .load)
         XCTAssertTrue(s.restoredDraft)
         XCTAssertEqual(s.parties, typed.parties)
         XCTAssertEqual(s.narrative, "工资拖欠")

@@ -168,7 +168,7 @@ final class Phone {
 /// Sends the events in order, each handled before the next, and returns the state after.
 @MainActor
 @discardableResult
-func run<S, E, F>(_ holder: StateHolder<S, E, F>, _ events: E...) async -> S {
+func sendAll<S, E, F>(_ holder: StateHolder<S, E, F>, _ events: E...) async -> S {
     for e in events { await holder.send(e) }
     return holder.state
 }

@@ -11,12 +11,12 @@ final class SyncTests: XCTestCase {
         _ = try p.store.enroll(server: try Relay.url, code: try Relay.code("钱进"))
         let hid = try p.store.createHousehold(grid: GRID, data: household("吴阿姨", "8", "1", "101"))
         let h = SyncHolder(repos: p.repos)
-        let before = await run(h, .refresh)
+        let before = await sendAll(h, .refresh)
         XCTAssertTrue(before.enrolled)
         XCTAssertGreaterThan(before.pending, 0)
         XCTAssertEqual(before.pendingText, "待上传 \(before.pending) 项")
         XCTAssertEqual(before.lastSyncText, "从未同步")
-        let after = await run(h, .syncNow)
+        let after = await sendAll(h, .syncNow)
         XCTAssertFalse(after.running)
         XCTAssertEqual(after.pending, 0)
         XCTAssertEqual(after.pendingText, "全部已上传")
@@ -33,7 +33,7 @@ final class SyncTests: XCTestCase {
     @MainActor
     func testAPhoneNotEnrolledIsToldWhatToDoAndTheTaskDoesNotRetry() async throws {
         let p = try Phone("sync-none")
-        let s = await run(SyncHolder(repos: p.repos), .syncNow)
+        let s = await sendAll(SyncHolder(repos: p.repos), .syncNow)
         XCTAssertEqual(s.error, "本机还未注册，请先用主管给的注册码注册")
         guard case let .failed(_, retryable) = SyncRunner(repos: p.repos).run(CancelToken()) else { return XCTFail("synced") }
         XCTAssertFalse(retryable)

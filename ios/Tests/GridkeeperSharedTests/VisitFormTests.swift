@@ -12,7 +12,7 @@ final class VisitFormTests: XCTestCase {
         let memberId = try p.store.getHousehold(id: hid).data.members[0].id
         XCTAssertEqual(try p.store.agenda(grid: GRID).visits.count, 1)
         let h = VisitFormHolder(repos: p.repos, drafts: p.drafts, grid: GRID, subject: Gridkeeper.Subject(kind: .household, id: hid), memberId: memberId)
-        let s = await run(h, .load,
+        let s = await sendAll(h, .load,
                           .purpose(.specialGroupCare),
                           .findings("身体尚好，叮嘱注意用电安全"),
                           .photo(bytes: png, mediaType: "image/png"),
@@ -21,7 +21,7 @@ final class VisitFormTests: XCTestCase {
         XCTAssertEqual(s.members.map(\.id), [memberId])
         XCTAssertEqual(s.members.map(\.name), ["陈奶奶"])
         XCTAssertEqual(s.photos.count, 1)
-        await run(h, .save)
+        await sendAll(h, .save)
         guard case let .saved(visitId, caseId)? = h.pollEffect() else { return XCTFail("not saved") }
         XCTAssertNil(caseId)
         let visit = try p.store.getVisit(id: visitId).data
@@ -37,10 +37,10 @@ final class VisitFormTests: XCTestCase {
         let p = try Phone("visit-case")
         let hid = try p.store.createHousehold(grid: GRID, data: household("黄先生", "4", "1", "203"))
         let h = VisitFormHolder(repos: p.repos, drafts: p.drafts, grid: GRID, subject: Gridkeeper.Subject(kind: .household, id: hid))
-        let refused = await run(h, .load, .raiseCase(true), .caseCategoryChosen(.errand), .save)
+        let refused = await sendAll(h, .load, .raiseCase(true), .caseCategoryChosen(.errand), .save)
         XCTAssertEqual(Array(refused.errors.keys), ["description"])
         XCTAssertEqual(refused.errors["description"], "描述：必须填写")
-        await run(h, .caseDescription("帮办老年证"), .save)
+        await sendAll(h, .caseDescription("帮办老年证"), .save)
         guard case let .saved(visitId, raisedId)? = h.pollEffect(), let caseId = raisedId else { return XCTFail("not saved") }
         let raised = try p.store.getCase(id: caseId)
         XCTAssertEqual(raised.data.category, .errand)

@@ -114,19 +114,20 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             return
         }
         let pending = Int64(status.pendingChanges) + Int64(status.pendingUploads)
-        let error: String?
+        let message: String?
         if !status.enrolled {
-            error = Strings.get("sync.not_enrolled", lang)
+            message = Strings.get("sync.not_enrolled", lang)
         } else if let failure {
-            error = Messages.plainWords(failure, lang)
+            message = Messages.plainWords(failure, lang)
         } else if let code = status.lastErrorCode, Self.lastErrorAfterSuccess(status) {
-            if lang == .zh, let message = status.lastErrorMessage, !message.trimmingCharacters(in: .whitespaces).isEmpty {
-                error = message
+            if lang == .zh, let relayWords = status.lastErrorMessage, !relayWords.trimmingCharacters(in: .whitespaces).isEmpty {
+                // The relay's message is already written for the worker in Chinese.
+                message = relayWords
             } else {
-                error = Strings.get(Self.transientCodes.contains(code) ? "error.network" : "error.not_allowed", lang)
+                message = Strings.get(Self.transientCodes.contains(code) ? "error.network" : "error.not_allowed", lang)
             }
         } else {
-            error = nil
+            message = nil
         }
         let pendingText = pending == 0 ? Strings.get("sync.all_sent", lang) : Strings.format("sync.pending", lang, Int(pending))
         let lastSyncText = status.lastSuccessAt.map { Strings.format("sync.last", lang, Times.local($0)) } ?? Strings.get("sync.never", lang)
@@ -136,7 +137,7 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             $0.pending = pending
             $0.pendingText = pendingText
             $0.lastSyncText = lastSyncText
-            $0.error = error
+            $0.error = message
             $0.progress = nil
         }
     }
