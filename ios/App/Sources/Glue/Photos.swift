@@ -31,6 +31,10 @@ struct PhotoButtons: View {
     @State private var picked: PhotosPickerItem?
     @State private var showCamera = false
 
+    init(onPhoto: @escaping (Data) -> Void) {
+        self.onPhoto = onPhoto
+    }
+
     var body: some View {
         HStack(spacing: 8) {
             if UIImagePickerController.isSourceTypeAvailable(.camera) {

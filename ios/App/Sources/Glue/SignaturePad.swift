@@ -13,6 +13,11 @@ struct SignaturePad: View {
     @State private var current: [CGPoint] = []
     @State private var size: CGSize = .zero
 
+    init(onDone: @escaping (Data) -> Void, onCancel: @escaping () -> Void) {
+        self.onDone = onDone
+        self.onCancel = onCancel
+    }
+
     var body: some View {
         VStack(spacing: 12) {
             Text(L("signature_pad")).font(.headline)

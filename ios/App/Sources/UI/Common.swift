@@ -34,10 +34,22 @@ struct FieldInput: View {
     let error: String?
     var multiline = false
     var keyboard: UIKeyboardType = .default
-    let onChange: (String) -> Void
+    /// Each change as typed (a View's own `onChange` is a modifier, hence the name).
+    let send: (String) -> Void
 
     @State private var text = ""
     @FocusState private var focused: Bool
+
+    // Written out: private state would make the synthesized initializer file-private.
+    init(label: String, value: String, error: String?, multiline: Bool = false,
+         keyboard: UIKeyboardType = .default, send: @escaping (String) -> Void) {
+        self.label = label
+        self.value = value
+        self.error = error
+        self.multiline = multiline
+        self.keyboard = keyboard
+        self.send = send
+    }
 
     var body: some View {
         VStack(alignment: .leading, spacing: 2) {
@@ -59,7 +71,7 @@ struct FieldInput: View {
         }
         .onAppear { text = value }
         .onChange(of: text) { new in
-            if new != value { onChange(new) }
+            if new != value { send(new) }
         }
         .onChange(of: value) { new in
             if !focused && new != text { text = new }

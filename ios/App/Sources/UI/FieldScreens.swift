@@ -149,6 +149,11 @@ private struct ChecklistItemCard: View {
     @FocusState private var editing: Bool
     @FocusState private var editingNote: Bool
 
+    init(item: ItemView, send: @escaping (InspectionEvent) -> Void) {
+        self.item = item
+        self.send = send
+    }
+
     private var answerText: String? {
         if case let .text(t)? = item.answer { return t }
         return nil
