@@ -9,8 +9,10 @@ struct GridkeeperApp: App {
     @Environment(\.scenePhase) private var scenePhase
 
     init() {
-        // BGTaskScheduler wants its handlers before launch ends.
+        // BGTaskScheduler wants its handlers before launch ends; the periodic sync is asked
+        // for from the first launch, as Android schedules its periodic work in onCreate.
         BackgroundSync.register(model: AppModel.shared)
+        BackgroundSync.scheduleRefresh()
     }
 
     var body: some Scene {
