@@ -114,9 +114,8 @@ struct InspectionScreen: View {
                         }
                         ChecklistItemCard(item: item) { vm.post($0) }
                     }
+                    // Enabled once core's rules hold; a typed answer counts once its field is left.
                     Button {
-                        // Leaving the last input first sends its answer, which the rules then count.
-                        UIApplication.shared.sendAction(#selector(UIResponder.resignFirstResponder), to: nil, from: nil, for: nil)
                         vm.post(.complete)
                     } label: {
                         Text(L("complete")).frame(maxWidth: .infinity)
