@@ -129,6 +129,15 @@ struct InspectionScreen: View {
             .padding()
         }
         .navigationTitle(L("nav_inspection"))
+        // The decimal pad has no return key: 完成 above it leaves the field, which sends its answer.
+        .toolbar {
+            ToolbarItemGroup(placement: .keyboard) {
+                Spacer()
+                Button(L("done")) {
+                    UIApplication.shared.sendAction(#selector(UIResponder.resignFirstResponder), to: nil, from: nil, for: nil)
+                }
+            }
+        }
         .task(id: placeId) {
             await vm.send(.load)
             if let placeId { await vm.send(.pickPlace(placeId)) }
