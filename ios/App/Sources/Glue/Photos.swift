@@ -1,0 +1,96 @@
+// Android twin: android/app/src/main/java/org/gridkeeper/app/glue/Photos.kt
+import PhotosUI
+import SwiftUI
+import UIKit
+
+/// A photo from the camera or the library, handed on as JPEG bytes no larger than needed:
+/// an older phone should not hold a 12-megapixel photo in memory, nor sync one over a weak
+/// connection.
+enum PhotoBytes {
+    static let maxEdge: CGFloat = 1600
+
+    static func jpeg(_ image: UIImage) -> Data? {
+        let longest = max(image.size.width, image.size.height)
+        let scale = longest > maxEdge ? maxEdge / longest : 1
+        let size = CGSize(width: (image.size.width * scale).rounded(), height: (image.size.height * scale).rounded())
+        let format = UIGraphicsImageRendererFormat.default()
+        format.scale = 1
+        // Drawing also applies the photo's orientation, so the JPEG is upright without EXIF.
+        let resized = UIGraphicsImageRenderer(size: size, format: format).image { _ in
+            image.draw(in: CGRect(origin: .zero, size: size))
+        }
+        return resized.jpegData(compressionQuality: 0.8)
+    }
+}
+
+/// Camera and library buttons side by side, for any form that takes photos. The library
+/// goes through PhotosPicker, which needs no photo-library permission.
+@MainActor
+struct PhotoButtons: View {
+    let onPhoto: (Data) -> Void
+    @State private var picked: PhotosPickerItem?
+    @State private var showCamera = false
+
+    init(onPhoto: @escaping (Data) -> Void) {
+        self.onPhoto = onPhoto
+    }
+
+    var body: some View {
+        HStack(spacing: 8) {
+            if UIImagePickerController.isSourceTypeAvailable(.camera) {
+                Button(L("take_photo")) { showCamera = true }.buttonStyle(.bordered)
+            }
+            PhotosPicker(selection: $picked, matching: .images) {
+                Text(L("pick_photo"))
+            }
+            .buttonStyle(.bordered)
+        }
+        .fullScreenCover(isPresented: $showCamera) {
+            CameraPicker { image in
+                showCamera = false
+                if let image, let bytes = PhotoBytes.jpeg(image) { onPhoto(bytes) }
+            }
+            .ignoresSafeArea()
+        }
+        .onChange(of: picked) { item in
+            guard let item else { return }
+            picked = nil
+            Task {
+                guard let data = try? await item.loadTransferable(type: Data.self), let image = UIImage(data: data),
+                      let bytes = PhotoBytes.jpeg(image) else { return }
+                onPhoto(bytes)
+            }
+        }
+    }
+}
+
+/// UIImagePickerController as the camera: SwiftUI has no camera view of its own.
+@MainActor
+struct CameraPicker: UIViewControllerRepresentable {
+    let done: (UIImage?) -> Void
+
+    func makeUIViewController(context: Context) -> UIImagePickerController {
+        let picker = UIImagePickerController()
+        picker.sourceType = .camera
+        picker.delegate = context.coordinator
+        return picker
+    }
+
+    func updateUIViewController(_ controller: UIImagePickerController, context: Context) {}
+
+    func makeCoordinator() -> Coordinator { Coordinator(done: done) }
+
+    final class Coordinator: NSObject, UIImagePickerControllerDelegate, UINavigationControllerDelegate {
+        let done: (UIImage?) -> Void
+        init(done: @escaping (UIImage?) -> Void) { self.done = done }
+
+        func imagePickerController(_ picker: UIImagePickerController,
+                                   didFinishPickingMediaWithInfo info: [UIImagePickerController.InfoKey: Any]) {
+            done(info[.originalImage] as? UIImage)
+        }
+
+        func imagePickerControllerDidCancel(_ picker: UIImagePickerController) {
+            done(nil)
+        }
+    }
+}

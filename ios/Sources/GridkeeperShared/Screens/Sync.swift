@@ -1,0 +1,151 @@
+// Kotlin twin: android/shared/src/main/kotlin/org/gridkeeper/app/shared/screens/Sync.kt
+import Foundation
+import Gridkeeper
+
+/// What one sync attempt came to; the background task reschedules sooner only when
+/// `retryable`.
+public enum SyncOutcome {
+    case done(SyncSummary)
+    case failed(Error, retryable: Bool)
+}
+
+/// Hands each round's progress to a closure; the sync waits for it, so it must be short.
+final class ProgressRelay: SyncProgress, @unchecked Sendable {
+    private let onProgressBlock: @Sendable (SyncProgressInfo) -> Void
+    init(_ block: @escaping @Sendable (SyncProgressInfo) -> Void) { onProgressBlock = block }
+    func onProgress(progress: SyncProgressInfo) { onProgressBlock(progress) }
+}
+
+/// One sync, the same for the BGTaskScheduler task and the 立即同步 button. Blocks.
+public struct SyncRunner: Sendable {
+    private let repos: Repositories
+
+    public init(repos: Repositories) { self.repos = repos }
+
+    public func run(_ cancel: CancelToken, onProgress: @escaping @Sendable (SyncProgressInfo) -> Void = { _ in }) -> SyncOutcome {
+        do {
+            return .done(try repos.sync.sync(ProgressRelay(onProgress), cancel))
+        } catch {
+            // A network failure passes; a refusal (not enrolled, revoked) waits for a person.
+            return .failed(error, retryable: Messages.isNetwork(error))
+        }
+    }
+}
+
+public struct SyncState: Equatable {
+    public var enrolled = false
+    public var running = false
+    /// 待上传 3 项 / 全部已上传.
+    public var pendingText = ""
+    public var pending: Int64 = 0
+    /// 上次同步：2026-11-29 14:30 / 从未同步.
+    public var lastSyncText = ""
+    /// The last failure in plain words; nil when the last attempt worked.
+    public var error: String?
+    public var progress: SyncProgressInfo?
+    public init() {}
+}
+
+public enum SyncEvent {
+    case refresh
+    case syncNow
+    case cancel
+}
+
+public enum SyncEffect: Equatable {
+    case finished(changedRecords: [String])
+}
+
+/// The sync status line every screen shows, and sync on demand.
+public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
+    private static let transientCodes: Set<String> = ["network", "protocol"]
+    private let repos: Repositories
+    private let lang: Lang
+    private let runner: SyncRunner
+    private var cancel: CancelToken?
+
+    public init(repos: Repositories, lang: Lang = .zh) {
+        self.repos = repos
+        self.lang = lang
+        runner = SyncRunner(repos: repos)
+        super.init(SyncState())
+    }
+
+    /// Cancel does not queue behind a running sync: it runs at once on the main actor, which
+    /// the running sync does not hold while it waits for the store.
+    public func cancelNow() {
+        cancel?.cancel()
+    }
+
+    public override func handle(_ event: SyncEvent) async {
+        switch event {
+        case .refresh:
+            await refresh(nil)
+        case .cancel:
+            cancelNow()
+        case .syncNow:
+            let token = CancelToken()
+            cancel = token
+            let running = Strings.get("sync.running", lang)
+            update { $0.running = true; $0.error = nil; $0.pendingText = running }
+            let runner = self.runner
+            let outcome = (try? await io {
+                runner.run(token) { p in
+                    Task { @MainActor [weak self] in self?.update { $0.progress = p } }
+                }
+            }) ?? .failed(GridkeeperError.Cancelled, retryable: false)
+            cancel = nil
+            switch outcome {
+            case let .done(summary):
+                await refresh(nil)
+                emit(.finished(changedRecords: summary.changedRecords))
+            case let .failed(error, _):
+                await refresh(error)
+            }
+        }
+    }
+
+    private func refresh(_ failure: Error?) async {
+        let status: SyncStatus
+        do {
+            status = try await io { try self.repos.sync.status() }
+        } catch {
+            update { $0.running = false; $0.error = Messages.plainWords(error, lang) }
+            return
+        }
+        let pending = Int64(status.pendingChanges) + Int64(status.pendingUploads)
+        let message: String?
+        if !status.enrolled {
+            message = Strings.get("sync.not_enrolled", lang)
+        } else if let failure {
+            message = Messages.plainWords(failure, lang)
+        } else if let code = status.lastErrorCode, Self.lastErrorAfterSuccess(status) {
+            if lang == .zh, let relayWords = status.lastErrorMessage, !relayWords.trimmingCharacters(in: .whitespaces).isEmpty {
+                // The relay's message is already written for the worker in Chinese.
+                message = relayWords
+            } else {
+                message = Strings.get(Self.transientCodes.contains(code) ? "error.network" : "error.not_allowed", lang)
+            }
+        } else {
+            message = nil
+        }
+        let pendingText = pending == 0 ? Strings.get("sync.all_sent", lang) : Strings.format("sync.pending", lang, Int(pending))
+        let lastSyncText = status.lastSuccessAt.map { Strings.format("sync.last", lang, Times.local($0)) } ?? Strings.get("sync.never", lang)
+        update {
+            $0.enrolled = status.enrolled
+            $0.running = false
+            $0.pending = pending
+            $0.pendingText = pendingText
+            $0.lastSyncText = lastSyncText
+            $0.error = message
+            $0.progress = nil
+        }
+    }
+
+    /// An error recorded before the last success is history, not the current state.
+    private static func lastErrorAfterSuccess(_ s: SyncStatus) -> Bool {
+        guard let success = s.lastSuccessAt else { return true }
+        guard let attempt = s.lastAttemptAt else { return false }
+        return attempt > success
+    }
+}
