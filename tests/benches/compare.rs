@@ -189,10 +189,15 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
     }
 }
 
-fn perdoc_server(docs: Option<&Path>) -> (Kill, u16) {
+fn perdoc_server(dir: &Path, docs: Option<&Path>) -> (Kill, u16) {
     let port = free_port();
+    let store = dir.join(format!(
+        "perdoc-server-{}.db",
+        uuid::Uuid::now_v7().simple()
+    ));
     let mut server = Command::new(PERDOC)
         .args(["serve", &port.to_string()])
+        .arg(store)
         .args(docs)
         .stdout(Stdio::piped())
         .spawn()
@@ -202,7 +207,7 @@ fn perdoc_server(docs: Option<&Path>) -> (Kill, u16) {
 }
 
 fn perdoc(dir: &Path, docs: &Path, count: usize) -> (Run, PathBuf) {
-    let (server, port) = perdoc_server(Some(docs));
+    let (server, port) = perdoc_server(dir, Some(docs));
     let pid = server.0.id();
     reset_peak(pid);
     let store = dir.join(format!("perdoc-{}.db", uuid::Uuid::now_v7().simple()));
@@ -714,7 +719,7 @@ fn main() {
     for run in 0..RUNS {
         let store = dir.join(format!("perdoc-pull-{run}.db"));
         std::fs::copy(&held, &store).unwrap();
-        let (server, port) = perdoc_server(Some(&edited_file));
+        let (server, port) = perdoc_server(dir, Some(&edited_file));
         let pid = server.0.id();
         reset_peak(pid);
         let r = perdoc_client(&[
@@ -783,7 +788,7 @@ fn main() {
     let mut push_ms = Vec::new();
     let mut push = Value::Null;
     for _ in 0..RUNS {
-        let (server, port) = perdoc_server(None);
+        let (server, port) = perdoc_server(dir, None);
         push = perdoc_client(&[
             "push",
             &format!("http://127.0.0.1:{port}"),
@@ -795,7 +800,7 @@ fn main() {
     let am_changes = push["changes"].as_f64().unwrap();
     let ms = median(push_ms);
     println!(
-        "  per-document sync sessions (its server keeps documents in memory, writes nothing): {grid0} documents, {am_changes} changes in {ms:.0} ms = {:.0} changes/s, {:.0} documents/s ({} requests)",
+        "  per-document sync sessions (its server saves each changed document to SQLite): {grid0} documents, {am_changes} changes in {ms:.0} ms = {:.0} changes/s, {:.0} documents/s ({} requests)",
         am_changes / ms * 1e3,
         grid0 as f64 / ms * 1e3,
         push["requests"]
@@ -820,7 +825,7 @@ fn main() {
 
     // Many devices at once, per-document baseline (ours: the relay bench).
     if crowd > 0 {
-        let (server, port) = perdoc_server(None);
+        let (server, port) = perdoc_server(dir, None);
         let pid = server.0.id();
         let r = perdoc_client(&[
             "crowd",

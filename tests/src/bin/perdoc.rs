@@ -2,9 +2,12 @@
 //! sync session — `generate_sync_message` / `receive_sync_message` until both sides are quiet
 //! — per document per peer, over HTTP on loopback.
 //!
-//!   perdoc serve PORT [DOCS_FILE]      hold the documents (length-prefixed saved bytes), named
+//!   perdoc serve PORT STORE [DOCS_FILE] hold the documents (length-prefixed saved bytes), named
 //!                                      by their index in DOCS_FILE; a name the server does not
-//!                                      know starts as an empty document
+//!                                      know starts as an empty document. A document a request
+//!                                      changed is saved into SQLite (STORE: WAL,
+//!                                      synchronous=NORMAL, one transaction per request) before
+//!                                      the reply, as a server that keeps what it acknowledges
 //!   perdoc fetch URL STORE_FILE N      a fresh peer syncs documents 0..N, 8 at a time, keeps
 //!                                      them in SQLite
 //!   perdoc pull URL STORE_FILE         a peer that holds documents (a `fetch` store) loads them
@@ -46,7 +49,12 @@ fn read_docs(path: &str) -> Vec<Vec<u8>> {
 }
 
 type Session = Arc<Mutex<(AutoCommit, HashMap<String, State>)>>;
-type Sessions = Arc<Mutex<HashMap<String, Session>>>;
+
+#[derive(Clone)]
+struct Server {
+    docs: Arc<Mutex<HashMap<String, Session>>>,
+    store: Arc<Mutex<rusqlite::Connection>>,
+}
 
 #[derive(serde::Deserialize)]
 struct Peer {
@@ -54,15 +62,16 @@ struct Peer {
 }
 
 async fn sync(
-    AxState(docs): AxState<Sessions>,
+    AxState(server): AxState<Server>,
     Path(id): Path<String>,
     Query(p): Query<Peer>,
     body: Bytes,
 ) -> impl IntoResponse {
-    let slot = docs
+    let slot = server
+        .docs
         .lock()
         .unwrap()
-        .entry(id)
+        .entry(id.clone())
         .or_insert_with(|| Arc::new(Mutex::new((AutoCommit::new(), HashMap::new()))))
         .clone();
     let mut guard = slot.lock().unwrap();
@@ -70,7 +79,19 @@ async fn sync(
     let state = states.entry(p.peer).or_default();
     if !body.is_empty() {
         let msg = Message::decode(&body).unwrap();
+        let before = doc.get_heads();
         doc.sync().receive_sync_message(state, msg).unwrap();
+        if doc.get_heads() != before {
+            server
+                .store
+                .lock()
+                .unwrap()
+                .execute(
+                    "INSERT OR REPLACE INTO docs (id, doc) VALUES (?1, ?2)",
+                    rusqlite::params![id, doc.save()],
+                )
+                .unwrap();
+        }
     }
     match doc.sync().generate_sync_message(state) {
         Some(m) => (StatusCode::OK, m.encode()),
@@ -78,7 +99,11 @@ async fn sync(
     }
 }
 
-fn serve(port: u16, docs_file: Option<&str>) {
+fn serve(port: u16, store: &str, docs_file: Option<&str>) {
+    let store = rusqlite::Connection::open(store).unwrap();
+    store
+        .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, doc BLOB NOT NULL)")
+        .unwrap();
     let docs: HashMap<String, Session> = docs_file
         .map(read_docs)
         .unwrap_or_default()
@@ -89,12 +114,15 @@ fn serve(port: u16, docs_file: Option<&str>) {
             (i.to_string(), Arc::new(Mutex::new((doc, HashMap::new()))))
         })
         .collect();
-    let docs: Sessions = Arc::new(Mutex::new(docs));
+    let server = Server {
+        docs: Arc::new(Mutex::new(docs)),
+        store: Arc::new(Mutex::new(store)),
+    };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async move {
         let app = axum::Router::new()
             .route("/sync/{id}", axum::routing::post(sync))
-            .with_state(docs);
+            .with_state(server);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .unwrap();
@@ -439,15 +467,15 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let a = |i: usize| args[i].as_str();
     match (args.get(1).map(String::as_str), args.len()) {
-        (Some("serve"), 3) => serve(a(2).parse().unwrap(), None),
-        (Some("serve"), 4) => serve(a(2).parse().unwrap(), Some(a(3))),
+        (Some("serve"), 4) => serve(a(2).parse().unwrap(), a(3), None),
+        (Some("serve"), 5) => serve(a(2).parse().unwrap(), a(3), Some(a(4))),
         (Some("fetch"), 5) => fetch(a(2), a(3), a(4).parse().unwrap()),
         (Some("pull"), 4) => pull(a(2), a(3)),
         (Some("push"), 4) => push(a(2), a(3)),
         (Some("crowd"), 5) => crowd(a(2), a(3).parse().unwrap(), a(4)),
         _ => {
             eprintln!(
-                "usage: perdoc serve PORT [DOCS_FILE] | fetch URL STORE_FILE COUNT | pull URL STORE_FILE | push URL DOCS_FILE | crowd URL DEVICES DOCS_FILE"
+                "usage: perdoc serve PORT STORE [DOCS_FILE] | fetch URL STORE_FILE COUNT | pull URL STORE_FILE | push URL DOCS_FILE | crowd URL DEVICES DOCS_FILE"
             );
             return ExitCode::from(2);
         }
