@@ -52,7 +52,18 @@ struct Run {
     /// Ours only: time on the network (request, server, reply decode) and applying replies.
     network_ms: f64,
     apply_ms: f64,
+    /// Ours, bootstrap only: within `apply_ms`, storing the snapshots — checking fields,
+    /// inserting documents, projection rows, search rows, commit (`SyncSummary::ingest_times`).
+    phases: [f64; 5],
 }
+
+const PHASES: [&str; 5] = [
+    "checking fields",
+    "documents",
+    "projection rows",
+    "search rows",
+    "commit",
+];
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -70,6 +81,7 @@ fn med(runs: &[Run]) -> Run {
         msgs_down: median(runs.iter().map(|r| r.msgs_down).collect()),
         network_ms: median(runs.iter().map(|r| r.network_ms).collect()),
         apply_ms: median(runs.iter().map(|r| r.apply_ms).collect()),
+        phases: std::array::from_fn(|i| median(runs.iter().map(|r| r.phases[i]).collect())),
     }
 }
 
@@ -186,6 +198,14 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
         msgs_down: f64::NAN,
         network_ms: r["network_ms"].as_f64().unwrap(),
         apply_ms: r["apply_ms"].as_f64().unwrap(),
+        phases: [
+            "check_ms",
+            "documents_ms",
+            "projection_ms",
+            "search_ms",
+            "commit_ms",
+        ]
+        .map(|k| r[k].as_f64().unwrap_or(f64::NAN)),
     }
 }
 
@@ -624,6 +644,17 @@ fn main() {
             our.network_ms,
             our.apply_ms,
             our.ms - our.network_ms - our.apply_ms
+        );
+        let stored: f64 = our.phases.iter().sum();
+        println!(
+            "    applying: {}, the rest (reading replies into snapshots, cursors) {:.0} ms",
+            PHASES
+                .iter()
+                .zip(our.phases)
+                .map(|(n, ms)| format!("{n} {ms:.0} ms"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            our.apply_ms - stored
         );
         show("per-document sync sessions", &per, &our);
         let with_amrepo =
