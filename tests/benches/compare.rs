@@ -9,6 +9,11 @@
 //!   4. the floor: the same document bytes inserted into SQLite in one transaction, and copied
 //!      over a loopback socket.
 //!
+//! Then, on one grid: incremental sync of 20 households edited on another device into a device
+//! that holds the grid; server ingest of the grid's whole history; and (per-document baseline
+//! only) `GK_PERF_CROWD` devices (default 1,000) syncing at once. Peak RSS of each server is its
+//! VmHWM, reset (`/proc/PID/clear_refs`) just before the measured step.
+//!
 //! Data: `comparison_grid` — 400 households per grid with six months of history, edited on two
 //! devices. `GK_PERF_GRIDS` (default 20) sets the street's size; automerge-repo runs on one grid,
 //! and on the street too with `GK_PERF_AMREPO_STREET=1` (minutes).
@@ -19,10 +24,12 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Instant;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use gridkeeper_core::Store;
+use gridkeeper_core::kinds::Household;
 use gridkeeper_core::sync::SyncOptions;
+use gridkeeper_core::{Kind, Store};
 use gridkeeper_tests::relay::{Backend, Relay};
 use serde_json::Value;
 
@@ -37,10 +44,26 @@ struct Run {
     bytes: f64,
     trips: f64,
     rss_mb: f64,
+    /// The server's peak RSS during the step (VmHWM, reset just before it).
+    server_rss_mb: f64,
+    /// automerge-repo only: WebSocket messages each way (device's view).
+    msgs_up: f64,
+    msgs_down: f64,
     /// Ours only: time on the network (request, server, reply decode) and applying replies.
     network_ms: f64,
     apply_ms: f64,
+    /// Ours, bootstrap only: within `apply_ms`, storing the snapshots — checking fields,
+    /// inserting documents, projection rows, search rows, commit (`SyncSummary::ingest_times`).
+    phases: [f64; 5],
 }
+
+const PHASES: [&str; 5] = [
+    "checking fields",
+    "documents",
+    "projection rows",
+    "search rows",
+    "commit",
+];
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -53,8 +76,12 @@ fn med(runs: &[Run]) -> Run {
         bytes: median(runs.iter().map(|r| r.bytes).collect()),
         trips: median(runs.iter().map(|r| r.trips).collect()),
         rss_mb: median(runs.iter().map(|r| r.rss_mb).collect()),
+        server_rss_mb: median(runs.iter().map(|r| r.server_rss_mb).collect()),
+        msgs_up: median(runs.iter().map(|r| r.msgs_up).collect()),
+        msgs_down: median(runs.iter().map(|r| r.msgs_down).collect()),
         network_ms: median(runs.iter().map(|r| r.network_ms).collect()),
         apply_ms: median(runs.iter().map(|r| r.apply_ms).collect()),
+        phases: std::array::from_fn(|i| median(runs.iter().map(|r| r.phases[i]).collect())),
     }
 }
 
@@ -76,6 +103,53 @@ fn wait_line(child: &mut Child, want: &str) {
         }
     }
     std::thread::spawn(move || for _ in lines {});
+}
+
+/// A child's stdout, read on a thread, so a step can wait for a line with a deadline.
+struct Lines(mpsc::Receiver<String>);
+
+impl Lines {
+    fn of(child: &mut Child) -> Lines {
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Lines(rx)
+    }
+
+    /// The first line starting with `want`, or `None` at the deadline or if the process ended.
+    fn until(&self, want: &str, within: Duration) -> Option<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let line = self.0.recv_timeout(left).ok()?;
+            if line.starts_with(want) {
+                return Some(line);
+            }
+        }
+    }
+}
+
+/// Resets a process's peak RSS (VmHWM) to its current RSS.
+fn reset_peak(pid: u32) {
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+}
+
+/// A process's peak RSS (VmHWM) in MB; NaN where unavailable.
+fn peak_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
 fn free_port() -> u16 {
@@ -101,6 +175,8 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
     let code = relay.admin(&["enroll-code", user]).unwrap();
     s.enroll(&relay.url(), &code).unwrap();
     drop(s);
+    let pid = relay.pid().unwrap();
+    reset_peak(pid);
     let out = Command::new(PHONE)
         .arg(&path)
         .arg("--report")
@@ -117,21 +193,43 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
         bytes: r["bytes_down"].as_f64().unwrap() + r["bytes_up"].as_f64().unwrap(),
         trips: r["rounds"].as_f64().unwrap(),
         rss_mb: r["peak_rss_kib"].as_f64().unwrap() / 1024.0,
+        server_rss_mb: peak_mb(pid),
+        msgs_up: f64::NAN,
+        msgs_down: f64::NAN,
         network_ms: r["network_ms"].as_f64().unwrap(),
         apply_ms: r["apply_ms"].as_f64().unwrap(),
+        phases: [
+            "check_ms",
+            "documents_ms",
+            "projection_ms",
+            "search_ms",
+            "commit_ms",
+        ]
+        .map(|k| r[k].as_f64().unwrap_or(f64::NAN)),
     }
 }
 
-fn perdoc(dir: &Path, docs: &Path, count: usize) -> Run {
+fn perdoc_server(dir: &Path, docs: Option<&Path>) -> (Kill, u16) {
     let port = free_port();
+    let store = dir.join(format!(
+        "perdoc-server-{}.db",
+        uuid::Uuid::now_v7().simple()
+    ));
     let mut server = Command::new(PERDOC)
         .args(["serve", &port.to_string()])
-        .arg(docs)
+        .arg(store)
+        .args(docs)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     wait_line(&mut server, "ready");
-    let _server = Kill(server);
+    (Kill(server), port)
+}
+
+fn perdoc(dir: &Path, docs: &Path, count: usize) -> (Run, PathBuf) {
+    let (server, port) = perdoc_server(dir, Some(docs));
+    let pid = server.0.id();
+    reset_peak(pid);
     let store = dir.join(format!("perdoc-{}.db", uuid::Uuid::now_v7().simple()));
     let out = Command::new(PERDOC)
         .args(["fetch", &format!("http://127.0.0.1:{port}")])
@@ -145,19 +243,38 @@ fn perdoc(dir: &Path, docs: &Path, count: usize) -> Run {
         String::from_utf8_lossy(&out.stderr)
     );
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    Run {
+    let run = Run {
         ms: r["elapsed_ms"].as_f64().unwrap(),
         bytes: r["bytes"].as_f64().unwrap(),
         trips: r["requests"].as_f64().unwrap(),
         rss_mb: r["peak_rss_kib"].as_f64().unwrap() / 1024.0,
+        server_rss_mb: peak_mb(pid),
+        msgs_up: f64::NAN,
+        msgs_down: f64::NAN,
         ..Run::default()
-    }
+    };
+    (run, store)
 }
 
-/// automerge-repo's server and a fresh client peer; `None` when Node or the packages are missing.
-fn amrepo(dir: &Path, docs: &Path) -> Option<Run> {
-    let perf = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("perf");
-    if !perf.join("node_modules/@automerge/automerge-repo").exists() {
+/// A perdoc client mode's JSON line.
+fn perdoc_client(args: &[&str]) -> Value {
+    let out = Command::new(PERDOC).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn perf_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("perf")
+}
+
+/// Installs automerge-repo's packages when missing; false when that fails (no Node or npm).
+fn npm_ready() -> bool {
+    let perf = perf_dir();
+    if !perf.join("node_modules/@automerge/automerge").exists() {
         let ok = Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--silent"])
             .current_dir(&perf)
@@ -165,42 +282,128 @@ fn amrepo(dir: &Path, docs: &Path) -> Option<Run> {
             .is_ok_and(|s| s.success());
         if !ok {
             println!("  automerge-repo: npm install failed; skipped");
-            return None;
+            return false;
         }
     }
+    true
+}
+
+/// automerge-repo's server (`server.mjs`), its stdin and stdout.
+struct AmServer {
+    child: Kill,
+    lines: Lines,
+    port: u16,
+    urls: PathBuf,
+}
+
+fn am_server(dir: &Path, docs: &Path, ingest: bool) -> Option<AmServer> {
     let port = free_port();
     let id = uuid::Uuid::now_v7().simple().to_string();
     let urls = dir.join(format!("urls-{id}.txt"));
-    let mut server = Command::new("node")
-        .arg(perf.join("server.mjs"))
+    let mut child = Command::new("node")
+        .arg(perf_dir().join("server.mjs"))
         .arg(port.to_string())
         .arg(dir.join(format!("amsrv-{id}")))
         .arg(docs)
         .arg(&urls)
+        .args(ingest.then_some("--ingest"))
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .ok()?;
-    wait_line(&mut server, "ready");
-    let _server = Kill(server);
+    let lines = Lines::of(&mut child);
+    let child = Kill(child);
+    lines.until("ready", Duration::from_secs(1800))?;
+    Some(AmServer {
+        child,
+        lines,
+        port,
+        urls,
+    })
+}
+
+/// Runs `client.mjs` with `args` after the port, storage and URL file; its JSON line.
+fn am_client(server: &AmServer, storage: &Path, args: &[&Path]) -> Option<Value> {
     let out = Command::new("node")
-        .arg(perf.join("client.mjs"))
-        .arg(port.to_string())
-        .arg(dir.join(format!("amcli-{id}")))
-        .arg(&urls)
+        .arg(perf_dir().join("client.mjs"))
+        .arg(server.port.to_string())
+        .arg(storage)
+        .arg(&server.urls)
+        .args(args)
         .output()
         .ok()?;
-    let r: Value = serde_json::from_slice(&out.stdout).ok()?;
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+fn am_run(r: &Value, server_rss_mb: f64) -> Option<Run> {
+    Some(Run {
+        ms: r["ms"].as_f64()?,
+        bytes: r["bytes_up"].as_f64()? + r["bytes_down"].as_f64()?,
+        trips: f64::NAN,
+        rss_mb: r["peak_rss_kib"].as_f64()? / 1024.0,
+        server_rss_mb,
+        msgs_up: r["msgs_up"].as_f64()?,
+        msgs_down: r["msgs_down"].as_f64()?,
+        ..Run::default()
+    })
+}
+
+/// automerge-repo's server and a fresh client peer; `None` when Node or the packages are missing.
+fn amrepo(dir: &Path, docs: &Path) -> Option<Run> {
+    let server = am_server(dir, docs, false)?;
+    let pid = server.child.0.id();
+    reset_peak(pid);
+    let storage = dir.join(format!("amcli-{}", uuid::Uuid::now_v7().simple()));
+    let r = am_client(&server, &storage, &[])?;
     assert_eq!(
         r["ready"], r["docs"],
         "automerge-repo left documents unready"
     );
-    Some(Run {
-        ms: r["ms"].as_f64()?,
-        bytes: f64::NAN,
-        trips: f64::NAN,
-        rss_mb: r["peak_rss_kib"].as_f64()? / 1024.0,
-        ..Run::default()
-    })
+    am_run(&r, peak_mb(pid))
+}
+
+/// automerge-repo, incremental: a peer bootstraps the grid (untimed) and exits; the server
+/// merges the edited documents (as if another device had sent them); the peer starts again,
+/// loads its documents from its storage (reported apart) and connects; timed from connecting
+/// until the edited documents reach the server's heads. Returns the run and the load time.
+fn amrepo_incremental(dir: &Path, docs: &Path, update: &Path) -> Option<(Run, f64)> {
+    let mut server = am_server(dir, docs, false)?;
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let storage = dir.join(format!("amcli-{id}"));
+    am_client(&server, &storage, &[])?;
+    let heads = dir.join(format!("heads-{id}.json"));
+    let stdin = server.child.0.stdin.as_mut()?;
+    writeln!(stdin, "update {} {}", update.display(), heads.display()).ok()?;
+    stdin.flush().ok()?;
+    server.lines.until("updated", Duration::from_secs(120))?;
+    let pid = server.child.0.id();
+    reset_peak(pid);
+    let r = am_client(&server, &storage, &[Path::new("--wait"), &heads])?;
+    Some((am_run(&r, peak_mb(pid))?, r["load_ms"].as_f64()?))
+}
+
+/// automerge-repo, ingest: an empty server; a peer that holds the documents connects and
+/// shares them all; the server's own time from the connection until it holds every document
+/// at its full heads, flushed to its storage.
+fn amrepo_ingest(dir: &Path, docs: &Path) -> Option<(f64, f64)> {
+    let server = am_server(dir, docs, true)?;
+    let pid = server.child.0.id();
+    reset_peak(pid);
+    let storage = dir.join(format!("ampush-{}", uuid::Uuid::now_v7().simple()));
+    let client = Command::new("node")
+        .arg(perf_dir().join("client.mjs"))
+        .arg(server.port.to_string())
+        .arg(&storage)
+        .arg(&server.urls)
+        .arg("--push")
+        .arg(docs)
+        .stdout(Stdio::null())
+        .spawn()
+        .ok()?;
+    let _client = Kill(client);
+    let line = server.lines.until("ingested", Duration::from_secs(1800))?;
+    let ms = line.strip_prefix("ingested ")?.trim().parse().ok()?;
+    Some((ms, peak_mb(pid)))
 }
 
 /// The floor: the documents' bytes into SQLite in one transaction; and over a loopback socket.
@@ -248,22 +451,75 @@ fn floor(dir: &Path, docs: &[Vec<u8>]) -> (f64, f64) {
     (sqlite_ms, started.elapsed().as_secs_f64() * 1e3)
 }
 
+/// Ours, ingest: a fresh relay; grid 0's first device pushes its whole queue (in-process sync).
+/// Returns the change count and the run (`trips` holds the change count; `network_ms` the time
+/// on the network and the relay, `apply_ms` the rest of the device's side).
+fn our_ingest(dir: &Path, run: usize) -> (usize, Run) {
+    let relay = Relay::start(
+        RELAY,
+        Backend::Sqlite(dir.join(format!("ingest-relay-{run}"))),
+    )
+    .unwrap();
+    relay
+        .admin(&["grid", "add", "g00", "--name", "第0网格"])
+        .unwrap();
+    relay
+        .admin(&["user", "add", "w0", "--role", "worker", "--scope", "g00"])
+        .unwrap();
+    let devices = dir.join(format!("ingest-{run}"));
+    std::fs::create_dir_all(&devices).unwrap();
+    let (mut a, _b) = gridkeeper_tests::street::comparison_grid(&devices, "g00", 0).unwrap();
+    let code = relay.admin(&["enroll-code", "w0"]).unwrap();
+    a.enroll(&relay.url(), &code).unwrap();
+    let changes = a.outbox_len().unwrap();
+    let pid = relay.pid().unwrap();
+    reset_peak(pid);
+    let t = Instant::now();
+    let s = a.sync(&SyncOptions::default(), &mut |_| {}).unwrap();
+    let ms = t.elapsed().as_secs_f64() * 1e3;
+    assert_eq!(a.outbox_len().unwrap(), 0, "{s:?}");
+    let network_ms = s.network_time.as_secs_f64() * 1e3;
+    (
+        changes,
+        Run {
+            ms,
+            trips: changes as f64,
+            server_rss_mb: peak_mb(pid),
+            network_ms,
+            apply_ms: ms - network_ms,
+            ..Run::default()
+        },
+    )
+}
+
 fn show(name: &str, r: &Run, base: &Run) {
     let bytes = if r.bytes.is_nan() {
         "—".to_string()
+    } else if r.bytes < 100e3 {
+        format!("{:.1} KB", r.bytes / 1e3)
     } else {
         format!("{:.1} MB", r.bytes / 1e6)
     };
-    let trips = if r.trips.is_nan() {
+    let trips = if !r.msgs_up.is_nan() {
+        format!("{:.0}↑/{:.0}↓ msgs", r.msgs_up, r.msgs_down)
+    } else if r.trips.is_nan() {
         "—".to_string()
     } else {
-        format!("{:.0}", r.trips)
+        format!("{:.0} trips", r.trips)
+    };
+    let mb = |v: f64| {
+        if v.is_nan() || v == 0.0 {
+            "—".to_string()
+        } else {
+            format!("{v:.1} MB")
+        }
     };
     println!(
-        "  {name:<28} {:>9.0} ms  ×{:<6.1} {bytes:>9}  {trips:>7} trips  {:>6.1} MB RSS",
+        "  {name:<28} {:>9.1} ms  ×{:<6.1} {bytes:>9}  {trips:>18}  peak RSS: device {:>8}, server {:>8}",
         r.ms,
         r.ms / base.ms,
-        r.rss_mb
+        mb(r.rss_mb),
+        mb(r.server_rss_mb)
     );
 }
 
@@ -275,6 +531,10 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
+    let crowd: usize = std::env::var("GK_PERF_CROWD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let relay = Relay::start(RELAY, Backend::Sqlite(dir.join("relay"))).unwrap();
@@ -295,6 +555,8 @@ fn main() {
 
     let started = Instant::now();
     let opts = SyncOptions::default();
+    // Grid 0's two devices stay for the incremental step.
+    let mut devices0 = None;
     for g in 0..grids {
         let grid = format!("g{g:02}");
         relay
@@ -327,6 +589,9 @@ fn main() {
         }
         a.sync(&opts, &mut |_| {}).unwrap();
         b.sync(&opts, &mut |_| {}).unwrap();
+        if g == 0 {
+            devices0 = Some((a, b));
+        }
     }
     let mut street: Vec<Vec<u8>> = Vec::new();
     let mut grid0 = 0;
@@ -347,7 +612,9 @@ fn main() {
     let street_file = dir.join("street.bin");
     docs_file(&grid_file, &street[..grid0]);
     docs_file(&street_file, &street);
+    let npm = npm_ready();
 
+    let mut perdoc_grid_store = None;
     for (scope, user, file, count) in [
         ("one grid", "w0", &grid_file, grid0),
         ("the street", "sup", &street_file, street.len()),
@@ -358,9 +625,11 @@ fn main() {
         let our = med(&(0..RUNS)
             .map(|_| ours(&relay, dir, user, scope))
             .collect::<Vec<_>>());
-        let per = med(&(0..RUNS)
-            .map(|_| perdoc(dir, file, count))
-            .collect::<Vec<_>>());
+        let per_runs: Vec<(Run, PathBuf)> = (0..RUNS).map(|_| perdoc(dir, file, count)).collect();
+        if count == grid0 && perdoc_grid_store.is_none() {
+            perdoc_grid_store = Some(per_runs[0].1.clone());
+        }
+        let per = med(&per_runs.into_iter().map(|r| r.0).collect::<Vec<_>>());
         let docs = if count == grid0 {
             &street[..grid0]
         } else {
@@ -376,13 +645,29 @@ fn main() {
             our.apply_ms,
             our.ms - our.network_ms - our.apply_ms
         );
+        let stored: f64 = our.phases.iter().sum();
+        println!(
+            "    applying: {}, the rest (reading replies into snapshots, cursors) {:.0} ms",
+            PHASES
+                .iter()
+                .zip(our.phases)
+                .map(|(n, ms)| format!("{n} {ms:.0} ms"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            our.apply_ms - stored
+        );
         show("per-document sync sessions", &per, &our);
         let with_amrepo =
             count == grid0 || std::env::var("GK_PERF_AMREPO_STREET").is_ok_and(|v| v == "1");
-        if with_amrepo {
-            match amrepo(dir, file) {
-                Some(r) => show("automerge-repo 2.5.6", &r, &our),
-                None => println!("  automerge-repo: not run (no Node/npm packages)"),
+        if !npm {
+            println!("  automerge-repo: not run (no Node/npm packages)");
+        } else if with_amrepo {
+            let runs: Vec<Run> = (0..RUNS).filter_map(|_| amrepo(dir, file)).collect();
+            if runs.is_empty() {
+                println!("  automerge-repo: failed to run");
+            } else {
+                let name = format!("automerge-repo 2.5.6 ({} runs)", runs.len());
+                show(&name, &med(&runs), &our);
             }
         } else {
             println!(
@@ -393,5 +678,210 @@ fn main() {
             "  floor: SQLite insert of the bytes {sqlite_floor:.0} ms, loopback copy {socket_floor:.0} ms; ours = ×{:.1} the SQLite floor",
             our.ms / sqlite_floor
         );
+    }
+
+    // Incremental: the first device of grid 0 edits 20 households and syncs; the second
+    // device, which holds the grid, pulls them. The alternatives get the edits of the first
+    // run: their servers hold the edited documents, their devices the grid as it was.
+    println!(
+        "\nincremental: 20 households edited on another device, pulled by a device that holds the grid (medians of {RUNS})"
+    );
+    let (mut a, mut b) = devices0.unwrap();
+    let households = a.record_ids(Some(Kind::Household)).unwrap();
+    let sync_opts = SyncOptions {
+        timeout: Duration::from_secs(60),
+        ..Default::default()
+    };
+    let mut our_runs = Vec::new();
+    let mut edited = Vec::new();
+    for run in 0..RUNS {
+        for (k, id) in households.iter().skip(run * 20).take(20).enumerate() {
+            a.update::<Household>(*id, |h| h.notes = format!("复访 {run}-{k}"))
+                .unwrap();
+        }
+        a.sync(&sync_opts, &mut |_| {}).unwrap();
+        if run == 0 {
+            edited = relay
+                .documents("g00")
+                .unwrap()
+                .into_values()
+                .map(|d| d.saved)
+                .collect();
+        }
+        let pid = relay.pid().unwrap();
+        reset_peak(pid);
+        let t = Instant::now();
+        let s = b.sync(&sync_opts, &mut |_| {}).unwrap();
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(s.pulled, 20, "{s:?}");
+        our_runs.push(Run {
+            ms,
+            bytes: (s.bytes_up + s.bytes_down) as f64,
+            trips: s.rounds as f64,
+            server_rss_mb: peak_mb(pid),
+            msgs_up: f64::NAN,
+            msgs_down: f64::NAN,
+            ..Run::default()
+        });
+    }
+    let our = med(&our_runs);
+    show("ours (/v1/sync)", &our, &our);
+    assert_eq!(edited.len(), grid0);
+    let heads = |b: &[u8]| automerge::AutoCommit::load(b).unwrap().get_heads();
+    let changed: Vec<usize> = (0..grid0)
+        .filter(|&i| heads(&edited[i]) != heads(&street[i]))
+        .collect();
+    assert_eq!(changed.len(), 20);
+    let edited_file = dir.join("grid-edited.bin");
+    docs_file(&edited_file, &edited);
+    let update_file = dir.join("grid-update.bin");
+    {
+        let mut out = Vec::new();
+        for &i in &changed {
+            out.extend_from_slice(&(i as u32).to_le_bytes());
+            out.extend_from_slice(&(edited[i].len() as u32).to_le_bytes());
+            out.extend_from_slice(&edited[i]);
+        }
+        std::fs::write(&update_file, out).unwrap();
+    }
+    let held = perdoc_grid_store.unwrap();
+    let mut per_runs = Vec::new();
+    let mut per_load = Vec::new();
+    for run in 0..RUNS {
+        let store = dir.join(format!("perdoc-pull-{run}.db"));
+        std::fs::copy(&held, &store).unwrap();
+        let (server, port) = perdoc_server(dir, Some(&edited_file));
+        let pid = server.0.id();
+        reset_peak(pid);
+        let r = perdoc_client(&[
+            "pull",
+            &format!("http://127.0.0.1:{port}"),
+            store.to_str().unwrap(),
+        ]);
+        assert_eq!(r["changed"].as_u64(), Some(changed.len() as u64), "{r}");
+        per_load.push(r["load_ms"].as_f64().unwrap());
+        per_runs.push(Run {
+            ms: r["elapsed_ms"].as_f64().unwrap(),
+            bytes: r["bytes"].as_f64().unwrap(),
+            trips: r["requests"].as_f64().unwrap(),
+            rss_mb: r["peak_rss_kib"].as_f64().unwrap() / 1024.0,
+            server_rss_mb: peak_mb(pid),
+            msgs_up: f64::NAN,
+            msgs_down: f64::NAN,
+            ..Run::default()
+        });
+    }
+    show("per-document sync sessions", &med(&per_runs), &our);
+    println!(
+        "    (a session for each of the {grid0} documents it holds, {} of them changed; loading them from its SQLite first, not timed: {:.0} ms)",
+        changed.len(),
+        median(per_load)
+    );
+    if npm {
+        let runs: Vec<(Run, f64)> = (0..RUNS)
+            .filter_map(|_| amrepo_incremental(dir, &grid_file, &update_file))
+            .collect();
+        if runs.is_empty() {
+            println!("  automerge-repo: failed to run");
+        } else {
+            let load = median(runs.iter().map(|r| r.1).collect());
+            let runs: Vec<Run> = runs.into_iter().map(|r| r.0).collect();
+            show(
+                &format!("automerge-repo 2.5.6 ({} runs)", runs.len()),
+                &med(&runs),
+                &our,
+            );
+            println!(
+                "    (timed from connecting; loading its {grid0} documents from its storage first, not timed: {load:.0} ms)"
+            );
+        }
+    }
+
+    // Server ingest of grid 0's history.
+    println!("\ningest: one device sends grid 0's history to an empty server (medians of {RUNS})");
+    let mut ingest = Vec::new();
+    for run in 0..RUNS {
+        let (changes, r) = our_ingest(dir, run);
+        ingest.push(r);
+        println!(
+            "    ours, run {run}: {changes} changes in {:.0} ms (network and server {:.0} ms, the device's own work {:.0} ms)",
+            ingest[run].ms, ingest[run].network_ms, ingest[run].apply_ms
+        );
+    }
+    let our = med(&ingest);
+    println!(
+        "  ours (/v1/sync; the first device of grid 0 pushes its queue, {:.0} changes): {:.0} ms = {:.0} changes/s; relay peak RSS {:.1} MB",
+        our.trips,
+        our.ms,
+        our.trips / our.ms * 1e3,
+        our.server_rss_mb
+    );
+    let mut push_ms = Vec::new();
+    let mut push = Value::Null;
+    for _ in 0..RUNS {
+        let (server, port) = perdoc_server(dir, None);
+        push = perdoc_client(&[
+            "push",
+            &format!("http://127.0.0.1:{port}"),
+            grid_file.to_str().unwrap(),
+        ]);
+        drop(server);
+        push_ms.push(push["elapsed_ms"].as_f64().unwrap());
+    }
+    let am_changes = push["changes"].as_f64().unwrap();
+    let ms = median(push_ms);
+    println!(
+        "  per-document sync sessions (its server saves each changed document to SQLite): {grid0} documents, {am_changes} changes in {ms:.0} ms = {:.0} changes/s, {:.0} documents/s ({} requests)",
+        am_changes / ms * 1e3,
+        grid0 as f64 / ms * 1e3,
+        push["requests"]
+    );
+    if npm {
+        let runs: Vec<(f64, f64)> = (0..RUNS)
+            .filter_map(|_| amrepo_ingest(dir, &grid_file))
+            .collect();
+        if runs.is_empty() {
+            println!("  automerge-repo: failed to run");
+        } else {
+            let ms = median(runs.iter().map(|r| r.0).collect());
+            println!(
+                "  automerge-repo 2.5.6 ({} runs): {ms:.0} ms = {:.0} changes/s, {:.0} documents/s; server peak RSS {:.1} MB",
+                runs.len(),
+                am_changes / ms * 1e3,
+                grid0 as f64 / ms * 1e3,
+                median(runs.iter().map(|r| r.1).collect())
+            );
+        }
+    }
+
+    // Many devices at once, per-document baseline (ours: the relay bench).
+    if crowd > 0 {
+        let (server, port) = perdoc_server(dir, None);
+        let pid = server.0.id();
+        let r = perdoc_client(&[
+            "crowd",
+            &format!("http://127.0.0.1:{port}"),
+            &crowd.to_string(),
+            grid_file.to_str().unwrap(),
+        ]);
+        println!("\n{crowd} devices at once, per-document sync sessions (one run):");
+        for (round, what) in [
+            "round 0: new connections, 3 new documents each",
+            "round 1: warm connections, 1 new document + 3 held, one session each",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let x = &r["rounds"][round];
+            println!(
+                "  {what}: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms, all done in {:.0} ms ({} requests)",
+                x["p50_ms"].as_f64().unwrap(),
+                x["p99_ms"].as_f64().unwrap(),
+                x["max_ms"].as_f64().unwrap(),
+                x["wall_ms"].as_f64().unwrap(),
+                x["requests"]
+            );
+        }
+        println!("  server peak RSS {:.1} MB", peak_mb(pid));
     }
 }

@@ -8,6 +8,8 @@
 //! Trust, but keep it checkable: the projections come from the sender's `data`, and
 //! `Store::rebuild` recomputes them from the documents; a test compares the two.
 
+use std::time::{Duration, Instant};
+
 use automerge::{AutoCommit, Change};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -59,6 +61,33 @@ pub struct IngestReport {
     pub stored: usize,
     /// Records merged with a copy this device already had (the slow path).
     pub merged: usize,
+    /// Where the page's time went.
+    pub times: IngestTimes,
+}
+
+/// Where a bootstrap page's time went, for benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestTimes {
+    /// Checking each snapshot: its id and kind, and its fields read as the kind's struct.
+    pub check: Duration,
+    /// Inserting the documents (and merging any this device already held).
+    pub documents: Duration,
+    /// The kind's projection rows (households, members, places, …).
+    pub projection: Duration,
+    /// The search rows: full text, pinyin keys, name pieces (and attachment references).
+    pub search: Duration,
+    /// Committing the transaction.
+    pub commit: Duration,
+}
+
+impl IngestTimes {
+    pub fn add(&mut self, other: &IngestTimes) {
+        self.check += other.check;
+        self.documents += other.documents;
+        self.projection += other.projection;
+        self.search += other.search;
+        self.commit += other.commit;
+    }
 }
 
 impl Store {
@@ -88,6 +117,7 @@ impl Store {
     /// is merged through the document. Malformed snapshots reject the page before anything
     /// is written.
     pub fn ingest_snapshots(&mut self, page: &[Snapshot]) -> Result<IngestReport> {
+        let checking = Instant::now();
         let mut checked = Vec::with_capacity(page.len());
         for snap in page {
             let bad = |why: &str| {
@@ -115,10 +145,13 @@ impl Store {
                 .map_err(|_| bad("fields do not match the kind"))?;
             checked.push((env, data, snap));
         }
+        let check = checking.elapsed();
         let actor = self.actor.clone();
-        self.write(|tx| {
+        let writing = Instant::now();
+        let mut report = self.write(|tx| {
             let mut report = IngestReport::default();
             for (env, data, snap) in checked {
+                let inserting = Instant::now();
                 let key = env.id.to_string();
                 let held: bool = tx
                     .prepare_cached("SELECT EXISTS (SELECT 1 FROM records WHERE id = ?1) OR EXISTS (SELECT 1 FROM pending_changes WHERE record_id = ?1)")?
@@ -129,17 +162,29 @@ impl Store {
                     let changes: Vec<Change> = doc.clone().get_changes(&[]);
                     super::exchange_ops::apply_record(tx, &actor, env.id, changes, &mut Default::default())?;
                     report.merged += 1;
+                    report.times.documents += inserting.elapsed();
                     continue;
                 }
                 tx.prepare_cached(
                     "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads, tail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
                 )?
                 .execute(params![key, env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, snap.saved, snap.heads.join(",")])?;
-                projection::insert_new(tx, &env, data)?;
+                report.times.documents += inserting.elapsed();
+                let projecting = Instant::now();
+                let search_before = report.times.search;
+                projection::insert_new(tx, &env, data, &mut report.times.search)?;
+                report.times.projection +=
+                    projecting.elapsed() - (report.times.search - search_before);
                 report.stored += 1;
             }
             Ok(report)
-        })
+        })?;
+        let t = &mut report.times;
+        t.check = check;
+        t.commit = writing
+            .elapsed()
+            .saturating_sub(t.documents + t.projection + t.search);
+        Ok(report)
     }
 
     /// The heads stored for a record, if any (what a resumed bootstrap compares against).

@@ -31,7 +31,7 @@ pub use agenda::{Agenda, CaseDue, InspectionDue, MediationDue, VisitDue};
 pub use blobs::{
     BlobInfo, BlobLimits, BlobRef, BlobState, DEFAULT_MAX_BLOB_BYTES, blob_hash, is_blob_hash,
 };
-pub use bootstrap::{IngestReport, Snapshot};
+pub use bootstrap::{IngestReport, IngestTimes, Snapshot};
 pub use encryption::StoreKey;
 pub use exchange_ops::ApplyReport;
 pub use list::CaseRow;

@@ -1,6 +1,8 @@
 //! Projection rows: plain tables that lists and search query. Derived data — [`Store::rebuild`]
 //! recomputes all of them from the documents, and tests compare the two.
 
+use std::time::{Duration, Instant};
+
 use rusqlite::{Transaction, params};
 use serde_json::Value as Json;
 
@@ -15,17 +17,30 @@ const SEARCH_TABLES: [&str; 3] = ["search_text", "search_keys", "search_grams"];
 /// Replaces a record's projection rows with those computed from `data`, which the caller
 /// has already validated (and upgraded) for the record's kind.
 pub(super) fn replace(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Result<()> {
-    write(tx, env, data, true)
+    let mut search_time = Duration::ZERO;
+    write(tx, env, data, true, &mut search_time)
 }
 
 /// Writes the projection rows of a record that has none yet (a bootstrap storing records it
 /// did not hold): the same rows as [`replace`], without first deleting rows that cannot
-/// exist (seven statements per record that find nothing).
-pub(super) fn insert_new(tx: &Transaction<'_>, env: &Envelope, data: Json) -> Result<()> {
-    write(tx, env, data, false)
+/// exist (seven statements per record that find nothing). Adds the time spent on the search
+/// rows (and attachment references) to `search_time`.
+pub(super) fn insert_new(
+    tx: &Transaction<'_>,
+    env: &Envelope,
+    data: Json,
+    search_time: &mut Duration,
+) -> Result<()> {
+    write(tx, env, data, false, search_time)
 }
 
-fn write(tx: &Transaction<'_>, env: &Envelope, data: Json, clear: bool) -> Result<()> {
+fn write(
+    tx: &Transaction<'_>,
+    env: &Envelope,
+    data: Json,
+    clear: bool,
+    search_time: &mut Duration,
+) -> Result<()> {
     let id = env.id.to_string();
     let rec: i64 = tx
         .prepare_cached("SELECT rowid FROM records WHERE id = ?1")?
@@ -44,6 +59,7 @@ fn write(tx: &Transaction<'_>, env: &Envelope, data: Json, clear: bool) -> Resul
     }
 
     let entry = env.kind.ops().project(env, data, tx)?;
+    let searching = Instant::now();
     let title = match (entry.names.first(), entry.other.first()) {
         (Some(name), Some(address)) if env.kind == crate::Kind::Household => {
             format!("{name} · {address}")
@@ -94,6 +110,7 @@ fn write(tx: &Transaction<'_>, env: &Envelope, data: Json, clear: bool) -> Resul
             }
         }
     }
+    *search_time += searching.elapsed();
     Ok(())
 }
 

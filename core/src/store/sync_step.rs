@@ -40,6 +40,8 @@ pub struct RoundReport {
     pub templates_installed: Vec<(String, u32)>,
     /// Published templates this device could not take, with the reason.
     pub templates_refused: Vec<(String, u32, String)>,
+    /// Where storing the snapshots' time went.
+    pub ingest_times: super::bootstrap::IngestTimes,
 }
 
 impl Store {
@@ -155,6 +157,7 @@ impl Store {
         if !snapshots.is_empty() {
             let ingested = self.ingest_snapshots(&snapshots)?;
             report.snapshots = ingested.stored + ingested.merged;
+            report.ingest_times = ingested.times;
             report
                 .changed_records
                 .extend(snapshots.iter().map(|s| s.record_id.clone()));

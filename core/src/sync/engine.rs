@@ -83,6 +83,8 @@ pub struct SyncSummary {
     /// reply), and applying replies to the store (documents, projections, SQLite).
     pub network_time: Duration,
     pub apply_time: Duration,
+    /// Within `apply_time`: where storing bootstrap snapshots went.
+    pub ingest_times: crate::store::IngestTimes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,6 +238,7 @@ impl Store {
             let applying = std::time::Instant::now();
             let report = self.apply_sync_response(&reply)?;
             summary.apply_time += applying.elapsed();
+            summary.ingest_times.add(&report.ingest_times);
 
             summary.rounds += 1;
             summary.pushed += report.acknowledged as u64;

@@ -55,6 +55,11 @@ fn main() -> ExitCode {
                     "bytes_up": s.bytes_up,
                     "network_ms": s.network_time.as_secs_f64() * 1e3,
                     "apply_ms": s.apply_time.as_secs_f64() * 1e3,
+                    "check_ms": s.ingest_times.check.as_secs_f64() * 1e3,
+                    "documents_ms": s.ingest_times.documents.as_secs_f64() * 1e3,
+                    "projection_ms": s.ingest_times.projection.as_secs_f64() * 1e3,
+                    "search_ms": s.ingest_times.search.as_secs_f64() * 1e3,
+                    "commit_ms": s.ingest_times.commit.as_secs_f64() * 1e3,
                 })
             );
             ExitCode::SUCCESS
