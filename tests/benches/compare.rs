@@ -16,7 +16,9 @@
 //!
 //! Data: `comparison_grid` — 400 households per grid with six months of history, edited on two
 //! devices. `GK_PERF_GRIDS` (default 20) sets the street's size; automerge-repo runs on one grid,
-//! and on the street too with `GK_PERF_AMREPO_STREET=1` (minutes).
+//! and on the street too with `GK_PERF_AMREPO_STREET=1` (minutes). `GK_PERF_PROFILE=DIR`
+//! records the relay with `perf` during our ingest runs (`DIR/relay-ingest-N.data`), for
+//! `perf report -i … --no-children --sort dso,symbol`.
 //! `cargo bench -p gridkeeper-tests --bench compare`; results in BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -474,9 +476,13 @@ fn our_ingest(dir: &Path, run: usize) -> (usize, Run) {
     let changes = a.outbox_len().unwrap();
     let pid = relay.pid().unwrap();
     reset_peak(pid);
+    let profile = std::env::var("GK_PERF_PROFILE")
+        .ok()
+        .map(|d| Profiler::attach(pid, &Path::new(&d).join(format!("relay-ingest-{run}.data"))));
     let t = Instant::now();
     let s = a.sync(&SyncOptions::default(), &mut |_| {}).unwrap();
     let ms = t.elapsed().as_secs_f64() * 1e3;
+    drop(profile);
     assert_eq!(a.outbox_len().unwrap(), 0, "{s:?}");
     let network_ms = s.network_time.as_secs_f64() * 1e3;
     (
@@ -490,6 +496,38 @@ fn our_ingest(dir: &Path, run: usize) -> (usize, Run) {
             ..Run::default()
         },
     )
+}
+
+/// `perf record` attached to a process for as long as this lives; stopped with SIGINT so it
+/// writes its file. Profiling changes the timing: figures from a profiled run are not quoted.
+struct Profiler(Child);
+
+impl Profiler {
+    fn attach(pid: u32, out: &Path) -> Profiler {
+        if let Some(dir) = out.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        let child = Command::new("perf")
+            .args(["record", "-F", "2999", "--call-graph", "dwarf,32768", "-o"])
+            .arg(out)
+            .args(["-p", &pid.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("GK_PERF_PROFILE needs `perf` on PATH");
+        // perf needs a moment to attach before the measured step starts.
+        std::thread::sleep(Duration::from_millis(500));
+        Profiler(child)
+    }
+}
+
+impl Drop for Profiler {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
 }
 
 fn show(name: &str, r: &Run, base: &Run) {
