@@ -156,10 +156,12 @@ fn bootstrap(c: &mut Criterion, path: &Path) {
                 let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
                 let store = Store::init(dir.path().join("fresh.db"), None)
                     .unwrap_or_else(|e| panic!("{e}"));
-                (dir, store)
+                // The pages are handed over, as a sync reply's are; copying them is setup.
+                let pages: Vec<Vec<_>> = snapshots.chunks(1000).map(<[_]>::to_vec).collect();
+                (dir, store, pages)
             },
-            |(dir, mut store)| {
-                for page in snapshots.chunks(1000) {
+            |(dir, mut store, pages)| {
+                for page in pages {
                     black_box(
                         store
                             .ingest_snapshots(page)

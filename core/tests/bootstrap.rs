@@ -59,7 +59,9 @@ fn a_fresh_device_bootstraps_from_snapshots_to_the_same_state() {
     let page: Vec<Snapshot> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
 
     let mut b = store(&dir, "worker-b");
-    let report = b.ingest_snapshots(&page).unwrap_or_else(|e| panic!("{e}"));
+    let report = b
+        .ingest_snapshots(page.clone())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((report.stored, report.merged), (snapshots.len(), 0));
     assert_eq!(
         b.export_json().unwrap_or_default(),
@@ -85,7 +87,7 @@ fn a_fresh_device_bootstraps_from_snapshots_to_the_same_state() {
     );
 
     // Ingesting the same page again (a resumed bootstrap) changes nothing.
-    let again = b.ingest_snapshots(&page).unwrap_or_else(|e| panic!("{e}"));
+    let again = b.ingest_snapshots(page).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.stored, 0);
     assert_eq!(
         b.export_json().unwrap_or_default(),
@@ -107,7 +109,7 @@ fn a_snapshot_of_a_record_edited_here_is_merged_not_overwritten() {
         .unwrap_or_else(|e| panic!("{e}"));
     let snapshots = a.snapshots().unwrap_or_else(|e| panic!("{e}"));
     let report = b
-        .ingest_snapshots(&snapshots)
+        .ingest_snapshots(snapshots)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.stored, 0);
     let h = b
@@ -128,13 +130,13 @@ fn a_malformed_page_is_rejected_whole() {
     page[3].data = json!({"name": 42});
     let mut b = store(&dir, "worker-b");
     assert!(matches!(
-        b.ingest_snapshots(&page),
+        b.ingest_snapshots(page.clone()),
         Err(Error::BadChanges(_))
     ));
     assert!(b.record_ids(None).unwrap_or_default().is_empty());
     page[3].kind = "castle".into();
     assert!(matches!(
-        b.ingest_snapshots(&page),
+        b.ingest_snapshots(page.clone()),
         Err(Error::BadChanges(_))
     ));
 }

@@ -17,8 +17,8 @@
 //! Data: `comparison_grid` — 400 households per grid with six months of history, edited on two
 //! devices. `GK_PERF_GRIDS` (default 20) sets the street's size; automerge-repo runs on one grid,
 //! and on the street too with `GK_PERF_AMREPO_STREET=1` (minutes). `GK_PERF_PROFILE=DIR`
-//! records the relay with `perf` during our ingest runs (`DIR/relay-ingest-N.data`), for
-//! `perf report -i … --no-children --sort dso,symbol`.
+//! records the relay with `perf` during our ingest runs (`DIR/relay-ingest-N.data`) and each
+//! bootstrapping phone (`DIR/phone-TAG.data`), for `perf report -i … --children`.
 //! `cargo bench -p gridkeeper-tests --bench compare`; results in BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -179,11 +179,19 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
     drop(s);
     let pid = relay.pid().unwrap();
     reset_peak(pid);
-    let out = Command::new(PHONE)
-        .arg(&path)
-        .arg("--report")
-        .output()
-        .unwrap();
+    // With GK_PERF_PROFILE the phone runs under `perf record` (its figures are then not quoted).
+    let mut phone = match std::env::var("GK_PERF_PROFILE") {
+        Ok(d) => {
+            let mut c = Command::new("perf");
+            c.args(["record", "-F", "2999", "--call-graph", "dwarf,32768", "-o"])
+                .arg(Path::new(&d).join(format!("phone-{tag}.data")))
+                .arg("--")
+                .arg(PHONE);
+            c
+        }
+        Err(_) => Command::new(PHONE),
+    };
+    let out = phone.arg(&path).arg("--report").output().unwrap();
     assert!(
         out.status.success(),
         "{}",

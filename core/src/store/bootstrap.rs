@@ -116,41 +116,50 @@ impl Store {
     /// does not hold is stored as sent; one it already holds (or holds changes waiting for)
     /// is merged through the document. Malformed snapshots reject the page before anything
     /// is written.
-    pub fn ingest_snapshots(&mut self, page: &[Snapshot]) -> Result<IngestReport> {
+    pub fn ingest_snapshots(&mut self, page: Vec<Snapshot>) -> Result<IngestReport> {
         let checking = Instant::now();
         let mut checked = Vec::with_capacity(page.len());
+        // Taken by value: a page is thousands of records, and its documents and fields move
+        // into the store instead of being copied.
         for snap in page {
-            let bad = |why: &str| {
-                Error::BadChanges(format!("snapshot of record {}: {why}", snap.record_id))
-            };
-            let id: RecordId = snap
-                .record_id
-                .parse()
-                .map_err(|_| bad("id is not a UUID"))?;
-            let kind: Kind = snap.kind.parse().map_err(|_| bad("unknown kind"))?;
-            if snap.saved.is_empty() || snap.heads.is_empty() {
+            let Snapshot {
+                record_id,
+                kind,
+                grid,
+                archived,
+                schema_version,
+                created_at,
+                saved,
+                heads,
+                data,
+            } = snap;
+            let bad =
+                |why: &str| Error::BadChanges(format!("snapshot of record {record_id}: {why}"));
+            let id: RecordId = record_id.parse().map_err(|_| bad("id is not a UUID"))?;
+            let kind: Kind = kind.parse().map_err(|_| bad("unknown kind"))?;
+            if saved.is_empty() || heads.is_empty() {
                 return Err(bad("no document"));
             }
             let env = Envelope {
                 id,
                 kind,
-                grid: snap.grid.clone(),
-                schema_version: snap.schema_version,
-                archived: snap.archived,
-                created_at: snap.created_at.clone(),
+                grid,
+                schema_version,
+                archived,
+                created_at,
             };
             let data = kind
                 .ops()
-                .load(&env, snap.data.clone())
+                .load(&env, data)
                 .map_err(|_| bad("fields do not match the kind"))?;
-            checked.push((env, data, snap));
+            checked.push((env, data, saved, heads));
         }
         let check = checking.elapsed();
         let actor = self.actor.clone();
         let writing = Instant::now();
         let mut report = self.write(|tx| {
             let mut report = IngestReport::default();
-            for (env, data, snap) in checked {
+            for (env, data, saved, heads) in checked {
                 let inserting = Instant::now();
                 let key = env.id.to_string();
                 let held: bool = tx
@@ -158,7 +167,7 @@ impl Store {
                     .query_row([&key], |r| r.get(0))?;
                 if held {
                     // Merge through the document, like any other incoming changes.
-                    let doc = AutoCommit::load(&snap.saved).map_err(|e| Error::BadChanges(format!("snapshot of record {key}: {e}")))?;
+                    let doc = AutoCommit::load(&saved).map_err(|e| Error::BadChanges(format!("snapshot of record {key}: {e}")))?;
                     let changes: Vec<Change> = doc.clone().get_changes(&[]);
                     super::exchange_ops::apply_record(tx, &actor, env.id, changes, &mut Default::default())?;
                     report.merged += 1;
@@ -168,7 +177,7 @@ impl Store {
                 tx.prepare_cached(
                     "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads, tail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
                 )?
-                .execute(params![key, env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, snap.saved, snap.heads.join(",")])?;
+                .execute(params![key, env.kind.as_str(), env.grid, env.archived, env.schema_version as i64, saved, heads.join(",")])?;
                 report.times.documents += inserting.elapsed();
                 let projecting = Instant::now();
                 let search_before = report.times.search;

@@ -89,6 +89,12 @@ impl Store {
 
     /// Takes in a response to a request built by [`Store::sync_request`].
     pub fn apply_sync_response(&mut self, resp: &SyncResponse) -> Result<RoundReport> {
+        self.take_sync_response(resp.clone())
+    }
+
+    /// [`Store::apply_sync_response`] for a reply the caller no longer needs: its documents
+    /// and fields move into the store instead of being copied (a bootstrap page is megabytes).
+    pub fn take_sync_response(&mut self, resp: SyncResponse) -> Result<RoundReport> {
         if resp.v != wire::VERSION {
             return Err(Error::BadChanges(format!(
                 "the server speaks sync protocol {}, this build {}",
@@ -106,29 +112,30 @@ impl Store {
         report.more |= resp.templates_more;
         let mut set = ChangeSet::default();
         let mut snapshots = Vec::new();
-        for feed in &resp.grids {
+        let mut cursors = Vec::with_capacity(resp.grids.len());
+        for feed in resp.grids {
             report.more |= feed.more;
             if let Some(total) = feed.total {
                 report.totals.insert(feed.grid.clone(), total);
             }
-            for doc in &feed.changes {
+            for doc in feed.changes {
                 set.records.push(RecordChanges {
-                    record_id: doc.record_id.clone(),
-                    changes: doc.changes.iter().map(|c| c.0.clone()).collect(),
+                    record_id: doc.record_id,
+                    changes: doc.changes.into_iter().map(|c| c.0).collect(),
                 });
             }
-            for snap in &feed.snapshots {
-                match &snap.data {
+            for snap in feed.snapshots {
+                match snap.data {
                     Some(data) => snapshots.push(Snapshot {
-                        record_id: snap.record_id.clone(),
-                        kind: snap.kind.clone(),
-                        grid: snap.grid.clone(),
+                        record_id: snap.record_id,
+                        kind: snap.kind,
+                        grid: snap.grid,
                         archived: snap.archived,
                         schema_version: snap.schema_version,
-                        created_at: snap.created_at.clone(),
-                        saved: snap.saved.0.clone(),
-                        heads: snap.heads.clone(),
-                        data: data.clone(),
+                        created_at: snap.created_at,
+                        saved: snap.saved.0,
+                        heads: snap.heads,
+                        data,
                     }),
                     // The server could not read it as its kind: merge it through the
                     // document, where this device's own checks apply.
@@ -137,7 +144,7 @@ impl Store {
                             Error::BadChanges(format!("snapshot of record {}: {e}", snap.record_id))
                         })?;
                         set.records.push(RecordChanges {
-                            record_id: snap.record_id.clone(),
+                            record_id: snap.record_id,
                             changes: doc
                                 .clone()
                                 .get_changes(&[])
@@ -148,6 +155,7 @@ impl Store {
                     }
                 }
             }
+            cursors.push((feed.grid, feed.cursor));
         }
         if !set.records.is_empty() {
             let applied = self.apply_changes(&set)?;
@@ -155,12 +163,11 @@ impl Store {
             report.changed_records = applied.changed_records;
         }
         if !snapshots.is_empty() {
-            let ingested = self.ingest_snapshots(&snapshots)?;
+            let ids: Vec<String> = snapshots.iter().map(|s| s.record_id.clone()).collect();
+            let ingested = self.ingest_snapshots(snapshots)?;
             report.snapshots = ingested.stored + ingested.merged;
             report.ingest_times = ingested.times;
-            report
-                .changed_records
-                .extend(snapshots.iter().map(|s| s.record_id.clone()));
+            report.changed_records.extend(ids);
         }
         let accepted: Vec<String> = resp
             .results
@@ -180,8 +187,8 @@ impl Store {
             .collect();
         self.set_aside_refused(&refused)?;
         report.rejected = refused.into_iter().map(|(h, c, _)| (h, c)).collect();
-        for feed in &resp.grids {
-            self.set_cursor(&feed.grid, &feed.cursor)?;
+        for (grid, cursor) in &cursors {
+            self.set_cursor(grid, cursor)?;
         }
         Ok(report)
     }

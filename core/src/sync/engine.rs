@@ -236,7 +236,7 @@ impl Store {
             let (reply, down) = with_retries(opts, || transport.sync(&token, &req))?;
             summary.network_time += sent.elapsed();
             let applying = std::time::Instant::now();
-            let report = self.apply_sync_response(&reply)?;
+            let report = self.take_sync_response(reply)?;
             summary.apply_time += applying.elapsed();
             summary.ingest_times.add(&report.ingest_times);
 
