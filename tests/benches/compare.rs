@@ -183,7 +183,8 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
     let mut phone = match std::env::var("GK_PERF_PROFILE") {
         Ok(d) => {
             let mut c = Command::new("perf");
-            c.args(["record", "-F", "2999", "--call-graph", "dwarf,32768", "-o"])
+            c.args(PERF_RECORD)
+                .arg("-o")
                 .arg(Path::new(&d).join(format!("phone-{tag}.data")))
                 .arg("--")
                 .arg(PHONE);
@@ -253,17 +254,7 @@ fn perdoc(dir: &Path, docs: &Path, count: usize) -> (Run, PathBuf) {
         String::from_utf8_lossy(&out.stderr)
     );
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let run = Run {
-        ms: r["elapsed_ms"].as_f64().unwrap(),
-        bytes: r["bytes"].as_f64().unwrap(),
-        trips: r["requests"].as_f64().unwrap(),
-        rss_mb: r["peak_rss_kib"].as_f64().unwrap() / 1024.0,
-        server_rss_mb: peak_mb(pid),
-        msgs_up: f64::NAN,
-        msgs_down: f64::NAN,
-        ..Run::default()
-    };
-    (run, store)
+    (perdoc_run(&r, pid), store)
 }
 
 /// A perdoc client mode's JSON line.
@@ -506,6 +497,24 @@ fn our_ingest(dir: &Path, run: usize) -> (usize, Run) {
     )
 }
 
+/// How `GK_PERF_PROFILE` records: DWARF call stacks, since the bench profile keeps no frame
+/// pointers.
+const PERF_RECORD: [&str; 4] = ["record", "-F", "2999", "--call-graph=dwarf,32768"];
+
+/// A run of `perdoc` from its one-line JSON report, with the server's peak from `/proc`.
+fn perdoc_run(r: &Value, server_pid: u32) -> Run {
+    Run {
+        ms: r["elapsed_ms"].as_f64().unwrap(),
+        bytes: r["bytes"].as_f64().unwrap(),
+        trips: r["requests"].as_f64().unwrap(),
+        rss_mb: r["peak_rss_kib"].as_f64().unwrap() / 1024.0,
+        server_rss_mb: peak_mb(server_pid),
+        msgs_up: f64::NAN,
+        msgs_down: f64::NAN,
+        ..Run::default()
+    }
+}
+
 /// `perf record` attached to a process for as long as this lives; stopped with SIGINT so it
 /// writes its file. Profiling changes the timing: figures from a profiled run are not quoted.
 struct Profiler(Child);
@@ -516,7 +525,8 @@ impl Profiler {
             std::fs::create_dir_all(dir).unwrap();
         }
         let child = Command::new("perf")
-            .args(["record", "-F", "2999", "--call-graph", "dwarf,32768", "-o"])
+            .args(PERF_RECORD)
+            .arg("-o")
             .arg(out)
             .args(["-p", &pid.to_string()])
             .stdout(Stdio::null())
@@ -806,16 +816,7 @@ fn main() {
         ]);
         assert_eq!(r["changed"].as_u64(), Some(changed.len() as u64), "{r}");
         per_load.push(r["load_ms"].as_f64().unwrap());
-        per_runs.push(Run {
-            ms: r["elapsed_ms"].as_f64().unwrap(),
-            bytes: r["bytes"].as_f64().unwrap(),
-            trips: r["requests"].as_f64().unwrap(),
-            rss_mb: r["peak_rss_kib"].as_f64().unwrap() / 1024.0,
-            server_rss_mb: peak_mb(pid),
-            msgs_up: f64::NAN,
-            msgs_down: f64::NAN,
-            ..Run::default()
-        });
+        per_runs.push(perdoc_run(&r, pid));
     }
     show("per-document sync sessions", &med(&per_runs), &our);
     println!(

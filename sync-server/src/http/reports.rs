@@ -280,30 +280,31 @@ async fn build_export(
     q: &HashMap<String, String>,
 ) -> Result<Exported, ApiError> {
     let scope = scope_of(r, q)?;
-    let table = match of {
+    Ok(match of {
         ExportOf::Report => {
             let report = queries::run(state.storage.as_ref(), &scope, name, &options_of(q))
                 .await?
                 .ok_or_else(|| ApiError::not_found("no such report"))?;
-            export::report_table(&report, zh(q))
+            Exported {
+                what: format!("report:{name}"),
+                table: export::report_table(&report, zh(q)),
+            }
         }
-        ExportOf::List => lists::list(
-            state.storage.as_ref(),
-            &scope,
-            name,
-            &filter_of(q),
-            r.full_access(),
-            zh(q),
-            None,
-        )
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such list"))?,
-    };
-    let what = match of {
-        ExportOf::Report => format!("report:{name}"),
-        ExportOf::List => format!("list:{name}"),
-    };
-    Ok(Exported { what, table })
+        ExportOf::List => Exported {
+            what: format!("list:{name}"),
+            table: lists::list(
+                state.storage.as_ref(),
+                &scope,
+                name,
+                &filter_of(q),
+                r.full_access(),
+                zh(q),
+                None,
+            )
+            .await?
+            .ok_or_else(|| ApiError::not_found("no such list"))?,
+        },
+    })
 }
 
 fn export_failed(what: &'static str) -> ApiError {

@@ -158,6 +158,21 @@ impl Wire {
     }
 }
 
+/// Prints a mode's one-line JSON report: the common figures and the mode's own `extra`.
+fn report(started: Instant, wire: &Wire, extra: serde_json::Value) {
+    let (requests, bytes) = wire.json();
+    let mut out = serde_json::json!({
+        "elapsed_ms": started.elapsed().as_secs_f64() * 1e3,
+        "requests": requests,
+        "bytes": bytes,
+        "peak_rss_kib": peak_rss_kib(),
+    });
+    if let (Some(out), serde_json::Value::Object(extra)) = (out.as_object_mut(), extra) {
+        out.extend(extra);
+    }
+    println!("{out}");
+}
+
 /// One sync session for one document, until both sides have nothing more to say.
 fn session(
     http: &reqwest::blocking::Client,
@@ -285,17 +300,7 @@ fn fetch(url: &str, store: &str, count: usize) {
         saved.lock().unwrap().push((id, doc.save()));
     });
     keep(&mut open_store(store), saved.into_inner().unwrap());
-    let (requests, bytes) = wire.json();
-    println!(
-        "{}",
-        serde_json::json!({
-            "elapsed_ms": started.elapsed().as_secs_f64() * 1e3,
-            "requests": requests,
-            "bytes": bytes,
-            "docs": count,
-            "peak_rss_kib": peak_rss_kib(),
-        })
-    );
+    report(started, &wire, serde_json::json!({ "docs": count }));
 }
 
 fn pull(url: &str, store: &str) {
@@ -331,18 +336,10 @@ fn pull(url: &str, store: &str) {
     let changed = changed.into_inner().unwrap();
     let count = changed.len();
     keep(&mut conn, changed);
-    let (requests, bytes) = wire.json();
-    println!(
-        "{}",
-        serde_json::json!({
-            "elapsed_ms": started.elapsed().as_secs_f64() * 1e3,
-            "load_ms": load_ms,
-            "requests": requests,
-            "bytes": bytes,
-            "docs": held.len(),
-            "changed": count,
-            "peak_rss_kib": peak_rss_kib(),
-        })
+    report(
+        started,
+        &wire,
+        serde_json::json!({ "load_ms": load_ms, "docs": held.len(), "changed": count }),
     );
 }
 
@@ -372,17 +369,10 @@ fn push(url: &str, docs_file: &str) {
             &wire,
         );
     });
-    let (requests, bytes) = wire.json();
-    println!(
-        "{}",
-        serde_json::json!({
-            "elapsed_ms": started.elapsed().as_secs_f64() * 1e3,
-            "requests": requests,
-            "bytes": bytes,
-            "docs": docs.len(),
-            "changes": changes,
-            "peak_rss_kib": peak_rss_kib(),
-        })
+    report(
+        started,
+        &wire,
+        serde_json::json!({ "docs": docs.len(), "changes": changes }),
     );
 }
 
