@@ -182,6 +182,7 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
     // With GK_PERF_PROFILE the phone runs under `perf record` (its figures are then not quoted).
     let mut phone = match std::env::var("GK_PERF_PROFILE") {
         Ok(d) => {
+            std::fs::create_dir_all(&d).unwrap();
             let mut c = Command::new("perf");
             c.args(PERF_RECORD)
                 .arg("-o")
