@@ -195,6 +195,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     "last_error": sync.last_error_message,
                     "pending_changes": sync.pending_changes,
                     "pending_uploads": sync.pending_uploads,
+                    "refused_changes": sync.refused_changes,
+                    "refused": sync.refused.iter().map(|r| json!({
+                        "record_id": r.record_id,
+                        "kind": r.kind,
+                        "changes": r.changes,
+                        "code": r.code,
+                        "reason": r.reason_zh,
+                        "refused_at": r.refused_at,
+                    })).collect::<Vec<_>>(),
                 },
             }))?;
         }

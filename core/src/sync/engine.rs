@@ -112,6 +112,8 @@ pub struct SyncStatus {
     pub pending_uploads: u64,
     /// Local changes the server refused for good, kept aside for a person to look at.
     pub refused_changes: u64,
+    /// The same per record, with the reason in the worker's words.
+    pub refused: Vec<crate::store::RefusedRecord>,
 }
 
 const K_SERVER: &str = "sync_server";
@@ -123,6 +125,8 @@ const K_OK: &str = "sync_last_success";
 const K_ATTEMPT: &str = "sync_last_attempt";
 const K_ERR_CODE: &str = "sync_last_error_code";
 const K_ERR_TEXT: &str = "sync_last_error";
+/// The last sync's error code when it finished but the server refused some edits.
+pub const CHANGES_REFUSED: &str = "changes_refused";
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -188,6 +192,7 @@ impl Store {
             pending_changes: self.outbox_len()? as u64,
             pending_uploads: self.blobs_to_upload(usize::MAX >> 1)?.len() as u64,
             refused_changes: self.refused_changes()?.len() as u64,
+            refused: self.refused_records()?,
         })
     }
 
@@ -202,9 +207,27 @@ impl Store {
         let at = now();
         self.set_meta(K_ATTEMPT, &at)?;
         match &outcome {
-            Ok(_) => {
+            Ok(summary) => {
                 self.set_meta(K_OK, &at)?;
-                self.clear_meta(&[K_ERR_CODE, K_ERR_TEXT])?;
+                // A round that went through but left edits behind is not a clean success:
+                // the worker must see that something did not reach the server.
+                let set_aside = summary
+                    .rejected
+                    .iter()
+                    .filter(|(_, code)| code != crate::store::TRANSIENT_REFUSAL)
+                    .count();
+                let waiting = self.refused_changes()?.len();
+                if set_aside > 0 && waiting > 0 {
+                    self.set_meta(K_ERR_CODE, CHANGES_REFUSED)?;
+                    self.set_meta(
+                        K_ERR_TEXT,
+                        &format!(
+                            "有 {waiting} 条修改服务器没有收下，仍保存在手机上。请在同步页面查看原因。"
+                        ),
+                    )?;
+                } else {
+                    self.clear_meta(&[K_ERR_CODE, K_ERR_TEXT])?;
+                }
             }
             Err(e) => {
                 self.set_meta(K_ERR_CODE, e.code())?;

@@ -11,5 +11,5 @@ mod engine;
 mod error;
 mod transport;
 
-pub use engine::{Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary};
+pub use engine::{CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary};
 pub use error::SyncError;
