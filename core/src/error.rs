@@ -63,6 +63,10 @@ pub enum Error {
     /// An encrypted store was asked of a build without SQLCipher (core's `sqlcipher` feature).
     #[error("this build cannot encrypt stores (built without SQLCipher)")]
     EncryptionUnavailable,
+    /// A change from elsewhere repeats a sequence number of this store's own actor: the
+    /// store is a copy of another; it must take a fresh actor before merging.
+    #[error("record {id}: a change from elsewhere reuses this store's actor; the store is a copy")]
+    ActorReused { id: String },
     #[error("malformed change data: {0}")]
     BadChanges(String),
     #[error("document of record {id} is damaged: {reason}")]

@@ -88,6 +88,15 @@ pub struct SyncRequest {
     /// unknown fields, so a server must not add `templates` to a reply they cannot read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates_seq: Option<u64>,
+    /// The Automerge actor (hex) this store writes under now. A store that may be a copy of
+    /// another takes a fresh actor; the server registers it for the sending device on first
+    /// sight. Absent: the actor the device enrolled with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// How many changes this store has written under `actor`. Sent so the server can answer
+    /// with `held`; absent from older clients, which are then sent no `held`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<u64>,
 }
 
 /// One record's changes, with the kind and grid the record was created with.
@@ -121,6 +130,10 @@ pub struct SyncResponse {
     /// Whether more published templates wait beyond the last one sent.
     #[serde(default, skip_serializing_if = "is_false")]
     pub templates_more: bool,
+    /// How many changes under the request's actor the server holds, after this push. More
+    /// than the request's `written` means another copy of the store wrote under that actor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<u64>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -307,6 +320,8 @@ mod tests {
             }],
             limit: Some(10),
             templates_seq: Some(3),
+            actor: Some("00ff".into()),
+            written: Some(4),
         };
         let body = encode(&req);
         assert_eq!(decode::<SyncRequest>(&body, 1 << 20), Ok(req));

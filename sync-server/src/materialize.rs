@@ -3,7 +3,7 @@
 //! Backends fetch the record and the hashes they already hold, call [`plan`], and write what
 //! it returns in the same transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use automerge::{AutoCommit, Change};
 use gridkeeper_core::Kind;
@@ -31,6 +31,8 @@ pub struct PreparedDoc {
 }
 
 pub type Outcome = ChangeResult;
+
+pub use gridkeeper_core::store::REUSED_SEQ;
 
 /// The stored record a push is applied to.
 #[derive(Debug, Clone)]
@@ -146,10 +148,15 @@ pub fn plan(
 
     if !fresh.is_empty() {
         match apply(doc, existing, &fresh) {
-            Ok((state, applied)) => {
+            Ok((state, applied, reused)) => {
                 for &i in &fresh {
                     let c = &doc.changes[i];
-                    if applied.contains(&i) {
+                    if reused.contains(&i) {
+                        decided[i] = Some(Some(rejection(
+                            REUSED_SEQ,
+                            "another change of this record already carries this actor and sequence number: the phone's store is a copy (restored from a backup?); it re-issues the edit under a fresh actor",
+                        )));
+                    } else if applied.contains(&i) {
                         decided[i] = Some(None);
                         plan.store.push(NewChange {
                             hash: c.hash.clone(),
@@ -189,12 +196,13 @@ fn outcome(doc: &PreparedDoc, hash: &str, rejected: Option<Rejection>) -> Outcom
     }
 }
 
-/// Applies the fresh changes; returns the new state and which of them took.
+/// Applies the fresh changes; returns the new state, which of them took, and which repeat an
+/// (actor, seq) the record already holds with other content.
 fn apply(
     doc: &PreparedDoc,
     existing: Option<&Existing>,
     fresh: &[usize],
-) -> Result<(Option<DocState>, Vec<usize>), Rejection> {
+) -> Result<(Option<DocState>, Vec<usize>, Vec<usize>), Rejection> {
     let mut am = match existing {
         Some(e) => AutoCommit::load(&e.saved).map_err(|_| {
             rejection(
@@ -204,8 +212,10 @@ fn apply(
         })?,
         None => AutoCommit::new(),
     };
+    let reused = reused_seqs(&mut am, doc, fresh);
     let changes: Vec<Change> = fresh
         .iter()
+        .filter(|i| !reused.contains(i))
         .map(|&i| doc.changes[i].change.clone())
         .collect();
     am.apply_changes(changes)
@@ -219,7 +229,7 @@ fn apply(
         })
         .collect();
     if applied.is_empty() {
-        return Ok((None, applied));
+        return Ok((None, applied, reused));
     }
     let env = record::read_envelope(&am)
         .ok_or_else(|| rejection("bad_envelope", "the record has no id, kind and grid"))?;
@@ -241,7 +251,32 @@ fn apply(
         flagged,
         seq: 0,
     };
-    Ok((Some(state), applied))
+    Ok((Some(state), applied, reused))
+}
+
+/// Fresh changes whose (actor, seq) the document already holds under another hash. Automerge
+/// refuses such a change, and with it every other change of the batch; named apart, the
+/// rest of the push still lands and the phone learns it must re-issue just these.
+fn reused_seqs(am: &mut AutoCommit, doc: &PreparedDoc, fresh: &[usize]) -> Vec<usize> {
+    let actors: HashSet<&str> = fresh
+        .iter()
+        .map(|&i| doc.changes[i].actor.as_str())
+        .collect();
+    let held: HashMap<(String, u64), automerge::ChangeHash> = am
+        .get_changes(&[])
+        .iter()
+        .filter(|c| actors.contains(c.actor_id().to_hex_string().as_str()))
+        .map(|c| ((c.actor_id().to_hex_string(), c.seq()), c.hash()))
+        .collect();
+    fresh
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let c = &doc.changes[i];
+            held.get(&(c.actor.clone(), c.change.seq()))
+                .is_some_and(|h| *h != c.change.hash())
+        })
+        .collect()
 }
 
 fn check_envelope(doc: &PreparedDoc, env: &Envelope) -> Result<(), Rejection> {

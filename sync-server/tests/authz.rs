@@ -385,6 +385,8 @@ fn pull_request(grids: &[&str]) -> SyncRequest {
             .collect(),
         limit: None,
         templates_seq: None,
+        actor: None,
+        written: None,
     }
 }
 

@@ -46,6 +46,41 @@ impl Phone {
         }
     }
 
+    /// Closes the store, as the app does when it goes away; the next use reopens it.
+    pub fn close(&mut self) {
+        self.store = None;
+    }
+
+    /// Copies the store file to `to` with the phone closed (a backup, a migration tool).
+    pub fn copy_store(&mut self, to: &Path) -> std::io::Result<()> {
+        self.close();
+        std::fs::copy(&self.path, to).map(|_| ())
+    }
+
+    /// Puts a copy back over the store file, in place (the file keeps its inode, as when a
+    /// backup tool writes into the existing file).
+    pub fn restore_store(&mut self, from: &Path) -> std::io::Result<()> {
+        self.close();
+        for suffix in ["-wal", "-shm"] {
+            let side = PathBuf::from(format!("{}{suffix}", self.path.display()));
+            if side.exists() {
+                std::fs::remove_file(side)?;
+            }
+        }
+        std::fs::copy(from, &self.path).map(|_| ())
+    }
+
+    /// A second phone holding a copy of this one's store, token and all.
+    pub fn clone_onto(&mut self, dir: &Path, name: &str) -> std::io::Result<Phone> {
+        let path = dir.join(format!("{name}.db"));
+        self.copy_store(&path)?;
+        Ok(Phone {
+            name: name.to_string(),
+            path,
+            store: None,
+        })
+    }
+
     /// Enrols against `server`, then points the phone at `sync_url` (a proxy, say) for syncs.
     pub fn enroll(&mut self, server: &str, code: &str, sync_url: &str) -> Result<(), SyncError> {
         self.store().enroll(server, code)?;

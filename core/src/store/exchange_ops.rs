@@ -8,6 +8,7 @@ use automerge::{AutoCommit, Change, ChangeHash};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
+use super::incarnation::{self, Actors};
 use super::records::save_doc;
 use crate::error::{Error, Result};
 use crate::exchange::{ChangeSet, RecordChanges};
@@ -94,11 +95,11 @@ impl Store {
             }
             parsed.push((id, changes));
         }
-        let actor = self.actor.clone();
+        let actors = self.actors();
         self.write(|tx| {
             let mut report = ApplyReport::default();
             for (id, changes) in parsed {
-                apply_record(tx, &actor, id, changes, &mut report)?;
+                apply_record(tx, &actors, id, changes, &mut report)?;
             }
             Ok(report)
         })
@@ -107,7 +108,7 @@ impl Store {
 
 pub(super) fn apply_record(
     tx: &Transaction<'_>,
-    actor: &automerge::ActorId,
+    actors: &Actors,
     id: RecordId,
     incoming: Vec<Change>,
     report: &mut ApplyReport,
@@ -124,7 +125,7 @@ pub(super) fn apply_record(
         })?,
         None => AutoCommit::new(),
     }
-    .with_actor(actor.clone());
+    .with_actor(actors.current.clone());
     let before = doc.get_heads();
 
     let mut waiting: Vec<Change> = {
@@ -143,6 +144,17 @@ pub(super) fn apply_record(
     }
     if candidates.is_empty() {
         return Ok(());
+    }
+    // A copy of this store wrote under one of our former actors: our change of that
+    // (actor, seq) is written again under the current actor, so theirs can land.
+    let mut rebuilt = false;
+    let colliding = incarnation::collisions(&mut doc, &candidates, actors, &key)?;
+    if !colliding.is_empty()
+        && let Some(env) = record::read_envelope(&doc)
+    {
+        let (fresh, _) = incarnation::reissue_in(tx, &actors.current, &env, &mut doc, &colliding)?;
+        doc = fresh.with_actor(actors.current.clone());
+        rebuilt = true;
     }
     doc.apply_changes(candidates.clone())
         .map_err(|e| Error::BadChanges(format!("record {key}: {e}")))?;
@@ -165,7 +177,7 @@ pub(super) fn apply_record(
             report.waiting += 1;
         }
     }
-    if !applied_any || doc.get_heads() == before {
+    if !rebuilt && (!applied_any || doc.get_heads() == before) {
         return Ok(());
     }
     let env = record::read_envelope(&doc)

@@ -11,6 +11,7 @@ mod bootstrap;
 mod duties;
 mod encryption;
 mod exchange_ops;
+mod incarnation;
 mod list;
 mod outbox;
 mod projection;
@@ -35,11 +36,12 @@ pub use blobs::{
 pub use bootstrap::{IngestReport, IngestTimes, Snapshot};
 pub use encryption::StoreKey;
 pub use exchange_ops::ApplyReport;
+pub use incarnation::Reason as IncarnationReason;
 pub use list::CaseRow;
 pub use outbox::TRANSIENT_REFUSAL;
 pub use refusals::{RefusedRecord, reason_words};
 pub use search::SearchHit;
-pub use sync_step::RoundReport;
+pub use sync_step::{REUSED_SEQ, RoundReport};
 pub use templates::DeliveredTemplates;
 
 /// How hard each commit pushes to disk. `Full` survives power loss (a phone whose battery
@@ -56,6 +58,8 @@ pub enum Durability {
 pub struct Store {
     conn: Connection,
     actor: ActorId,
+    /// Actors this store wrote under before `actor` (see `incarnation`).
+    former: Vec<ActorId>,
     user: Option<String>,
     /// Installed checklist templates, read once and refreshed when one is installed.
     templates: std::sync::Arc<crate::checklist::Templates>,
@@ -71,16 +75,16 @@ impl Store {
     }
 
     fn init_with_key(path: &Path, key: Option<&StoreKey>, user: Option<&str>) -> Result<Store> {
-        let conn = connect(path, Durability::default(), true, key)?;
-        let existing = read_meta(&conn, "actor")?;
-        let actor_hex = match existing {
-            Some(hex) => hex,
-            None => {
-                let hex = ActorId::random().to_hex_string();
-                conn.execute("INSERT INTO meta (key, value) VALUES ('actor', ?1)", [&hex])?;
-                hex
-            }
-        };
+        let mut conn = connect(path, Durability::default(), true, key)?;
+        if read_meta(&conn, "actor")?.is_none() {
+            let hex = ActorId::random().to_hex_string();
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('actor', ?1), ('actor_written', '0')",
+                [&hex],
+            )?;
+        }
+        incarnation::check_on_open(&mut conn, path)?;
+        let actor_hex = read_meta(&conn, "actor")?.ok_or(Error::NotInitialised)?;
         if let Some(user) = user {
             conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('user', ?1)",
@@ -105,7 +109,11 @@ impl Store {
         if !path.exists() {
             return Err(Error::NotInitialised);
         }
-        let conn = connect(path, durability, false, key)?;
+        let mut conn = connect(path, durability, false, key)?;
+        if read_meta(&conn, "actor")?.is_none() {
+            return Err(Error::NotInitialised);
+        }
+        incarnation::check_on_open(&mut conn, path)?;
         let actor_hex = read_meta(&conn, "actor")?.ok_or(Error::NotInitialised)?;
         let mut store = Store::from_parts(conn, &actor_hex)?;
         store.finish_open()?;
@@ -120,9 +128,11 @@ impl Store {
         let user = read_meta(&conn, "user")?;
         let templates = std::sync::Arc::new(templates::read_all(&conn)?);
         let policies = read_policies(&conn)?;
+        let former = incarnation::read_former(&conn)?;
         Ok(Store {
             conn,
             actor: ActorId::from(bytes),
+            former,
             user,
             templates,
             policies,

@@ -33,6 +33,21 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The actor of a change waiting in the outbox (or set aside), if it is there.
+    pub(super) fn outbox_actor(&self, hash: &str) -> Option<automerge::ActorId> {
+        let bytes: Vec<u8> = self
+            .conn
+            .query_row(
+                "SELECT bytes FROM outbox WHERE hash = ?1 UNION ALL SELECT bytes FROM refused_changes WHERE hash = ?1 LIMIT 1",
+                [hash],
+                |r| r.get(0),
+            )
+            .ok()?;
+        automerge::Change::from_bytes(bytes)
+            .ok()
+            .map(|c| c.actor_id().clone())
+    }
+
     pub fn outbox_len(&self) -> Result<usize> {
         let n: i64 = self
             .conn

@@ -410,6 +410,7 @@ fn persist_local(
         ])?;
         appended.extend_from_slice(change.raw_bytes());
     }
+    super::incarnation::add_written(tx, changes.len())?;
     let added = changes.len() as i64;
     let bytes = match stored {
         None => Some((appended, added)),

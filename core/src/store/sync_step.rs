@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use automerge::AutoCommit;
 
+use super::IncarnationReason;
 use super::Store;
 use super::bootstrap::Snapshot;
 use crate::error::{Error, Result};
@@ -42,7 +43,16 @@ pub struct RoundReport {
     pub templates_refused: Vec<(String, u32, String)>,
     /// Where storing the snapshots' time went.
     pub ingest_times: super::bootstrap::IngestTimes,
+    /// Whether this store took a fresh actor in this round (it is a copy of another).
+    pub new_actor: bool,
+    /// Local changes written again under the fresh actor because they repeated a sequence
+    /// number the server already held from another copy.
+    pub reissued: usize,
 }
+
+/// The refusal of a change whose (actor, seq) the server already holds with other content:
+/// this store is a copy of another, and the change is re-issued under a fresh actor.
+pub const REUSED_SEQ: &str = "reused_seq";
 
 impl Store {
     /// A request pushing up to `max_changes` of the outbox and pulling `grids` from their
@@ -84,6 +94,8 @@ impl Store {
             pull,
             limit: None,
             templates_seq: Some(self.templates_seq()?),
+            actor: Some(self.actor_hex()),
+            written: Some(self.written_under_actor()?),
         })
     }
 
@@ -103,6 +115,46 @@ impl Store {
             )));
         }
         let mut report = RoundReport::default();
+        // Another copy of this store has written under our actor (the server holds more of
+        // its changes than we ever wrote), or a change of ours repeated a sequence number:
+        // from now on we write under a fresh actor. This reply's feed left out that actor's
+        // changes as "our own", so the cursors stay where they were and the next round pulls
+        // the other copy's work under the fresh actor's view.
+        let written = self.written_under_actor()?;
+        let reused_current = resp.results.iter().any(|r| {
+            r.rejected
+                .as_ref()
+                .is_some_and(|why| why.code == REUSED_SEQ)
+                && self.outbox_actor(&r.hash).is_some_and(|a| a == self.actor)
+        });
+        let behind = resp.held.is_some_and(|held| held > written);
+        if behind || reused_current {
+            self.new_incarnation(if reused_current {
+                IncarnationReason::ReusedSeq
+            } else {
+                IncarnationReason::BehindServer
+            })?;
+            report.new_actor = true;
+        }
+        // Re-issue before merging: the other copy's change of the same (actor, seq) may be in
+        // this very reply, and a document cannot hold both.
+        let mut reused: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in &resp.results {
+            if r.rejected
+                .as_ref()
+                .is_some_and(|why| why.code == REUSED_SEQ)
+            {
+                reused
+                    .entry(r.record_id.clone())
+                    .or_default()
+                    .push(r.hash.clone());
+            }
+        }
+        for (record, hashes) in &reused {
+            if let Ok(id) = record.parse() {
+                report.reissued += self.reissue_changes(id, hashes)?;
+            }
+        }
         // Templates first: an inspection in this reply may name a version published with it.
         if !resp.templates.is_empty() {
             let delivered = self.install_delivered_templates(&resp.templates)?;
@@ -158,16 +210,35 @@ impl Store {
             cursors.push((feed.grid, feed.cursor));
         }
         if !set.records.is_empty() {
-            let applied = self.apply_changes(&set)?;
+            let applied = match self.apply_changes(&set) {
+                // A copy wrote under our current actor and it shows only now: take a fresh
+                // actor, then our colliding changes can be re-issued under it.
+                Err(Error::ActorReused { .. }) => {
+                    self.new_incarnation(IncarnationReason::ReusedSeq)?;
+                    report.new_actor = true;
+                    self.apply_changes(&set)?
+                }
+                other => other?,
+            };
             report.applied = applied.applied;
             report.changed_records = applied.changed_records;
         }
         if !snapshots.is_empty() {
             let ids: Vec<String> = snapshots.iter().map(|s| s.record_id.clone()).collect();
-            let ingested = self.ingest_snapshots(snapshots)?;
-            report.snapshots = ingested.stored + ingested.merged;
-            report.ingest_times = ingested.times;
-            report.changed_records.extend(ids);
+            match self.ingest_snapshots(snapshots) {
+                Ok(ingested) => {
+                    report.snapshots = ingested.stored + ingested.merged;
+                    report.ingest_times = ingested.times;
+                    report.changed_records.extend(ids);
+                }
+                // Nothing of the page was stored; with a fresh actor and the cursors left
+                // where they were, the next round fetches it again and merges it.
+                Err(Error::ActorReused { .. }) => {
+                    self.new_incarnation(IncarnationReason::ReusedSeq)?;
+                    report.new_actor = true;
+                }
+                Err(e) => return Err(e),
+            }
         }
         let accepted: Vec<String> = resp
             .results
@@ -182,13 +253,19 @@ impl Store {
             .filter_map(|r| {
                 r.rejected
                     .as_ref()
+                    .filter(|why| why.code != REUSED_SEQ)
                     .map(|why| (r.hash.clone(), why.code.clone(), why.message.clone()))
             })
             .collect();
         self.set_aside_refused(&refused)?;
         report.rejected = refused.into_iter().map(|(h, c, _)| (h, c)).collect();
-        for (grid, cursor) in &cursors {
-            self.set_cursor(grid, cursor)?;
+        if report.new_actor {
+            // Another round, from the old cursors, under the fresh actor.
+            report.more = true;
+        } else {
+            for (grid, cursor) in &cursors {
+                self.set_cursor(grid, cursor)?;
+            }
         }
         Ok(report)
     }

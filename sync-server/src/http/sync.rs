@@ -33,7 +33,7 @@ pub async fn sync(
     headers: HeaderMap,
     raw: Body,
 ) -> Result<Response, ApiError> {
-    let actor = match (&caller.device.actor, caller.user.role) {
+    let enrolled = match (&caller.device.actor, caller.user.role) {
         (Some(actor), crate::storage::Role::Worker | crate::storage::Role::Supervisor) => {
             actor.clone()
         }
@@ -73,7 +73,9 @@ pub async fn sync(
     if beyond {
         caller.refresh_reach(&state).await?;
     }
-    let docs = prepare_push(&caller, &actor, &state, &req)?;
+    let (actor, actors, register) =
+        device_actors(&state, &caller, &enrolled, req.actor.as_deref()).await?;
+    let docs = prepare_push(&caller, &actors, &state, &req)?;
     let pulls = prepare_pull(&caller, &state, &req).await?;
     let limit = match req.limit {
         None => state.limits.page,
@@ -86,6 +88,10 @@ pub async fn sync(
         }
     };
 
+    // Only a request that passed every check may leave a trace, the new actor included.
+    if register {
+        register_actor(&state, &caller, &actor).await?;
+    }
     let results = push(&state, &caller, docs).await?;
     count_results(&state, &results);
 
@@ -103,12 +109,18 @@ pub async fn sync(
         Some(after) => published_templates(&state, after).await?,
         None => (Vec::new(), false),
     };
+    // Counted after the push: a copy of the store that pushed just now is seen at once.
+    let held = match req.written {
+        Some(_) => Some(state.storage.held_changes(&actor).await?),
+        None => None,
+    };
     let response = SyncResponse {
         v: wire::VERSION,
         results,
         grids,
         templates,
         templates_more,
+        held,
     };
     Ok((
         [(header::CONTENT_TYPE, wire::CONTENT_TYPE)],
@@ -187,9 +199,68 @@ async fn push(
     Ok(results)
 }
 
+/// Most actors one device may take: a store takes a fresh one each time it is restored or
+/// copied, which happens a few times in a phone's life, not hundreds.
+const MAX_DEVICE_ACTORS: usize = 256;
+
+/// The actor the store writes under now, every actor the device's changes may carry (the
+/// one it enrolled with and those its store took since), and whether the current one is new
+/// and must be registered once the request has passed its checks.
+async fn device_actors(
+    state: &AppState,
+    caller: &Caller,
+    enrolled: &str,
+    current: Option<&str>,
+) -> Result<(String, Vec<String>, bool), ApiError> {
+    let Some(current) = current.filter(|a| *a != enrolled) else {
+        return Ok((enrolled.to_string(), vec![enrolled.to_string()], false));
+    };
+    let well_formed = (2..=64).contains(&current.len())
+        && current.len() % 2 == 0
+        && current
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !well_formed {
+        return Err(ApiError::bad_request(
+            "invalid_actor",
+            "actor must be an Automerge actor id in lower-case hex",
+        ));
+    }
+    let mut actors = vec![enrolled.to_string()];
+    actors.extend(state.storage.device_actors(&caller.device.id).await?);
+    let register = !actors.iter().any(|a| a == current);
+    if register {
+        if actors.len() > MAX_DEVICE_ACTORS {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "too_many_actors",
+                "this device has taken too many actors; enrol it again",
+            ));
+        }
+        actors.push(current.to_string());
+    }
+    Ok((current.to_string(), actors, register))
+}
+
+async fn register_actor(state: &AppState, caller: &Caller, actor: &str) -> Result<(), ApiError> {
+    match state
+        .storage
+        .add_device_actor(&caller.device.id, actor, &now())
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(crate::storage::StorageError::Exists(_)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "actor_taken",
+            "another device already writes under this actor",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn prepare_push(
     caller: &Caller,
-    actor: &str,
+    actors: &[String],
     state: &AppState,
     req: &SyncRequest,
 ) -> Result<Vec<PreparedDoc>, ApiError> {
@@ -256,7 +327,7 @@ fn prepare_push(
             })?;
             let change_actor = change.actor_id().to_hex_string();
             let refused = out_of_reach.clone().or_else(|| {
-                (change_actor != actor).then(|| {
+                (!actors.contains(&change_actor)).then(|| {
                     rejection(
                         "actor_mismatch",
                         "the change was made by another device; each device pushes only its own changes",

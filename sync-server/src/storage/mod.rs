@@ -174,6 +174,13 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// Revokes a device; `false` if there is no such device.
     async fn revoke_device(&self, device_id: &str, now: &str) -> Result<bool>;
     async fn touch_device(&self, device_id: &str, now: &str) -> Result<()>;
+    /// Actors a device took after the one it enrolled with (a restored or copied store
+    /// writes under a fresh actor; see core's `store::incarnation`).
+    async fn device_actors(&self, device_id: &str) -> Result<Vec<String>>;
+    /// Registers a further actor for a device; `Exists` if any device already has it.
+    async fn add_device_actor(&self, device_id: &str, actor: &str, now: &str) -> Result<()>;
+    /// How many changes under `actor` the server holds.
+    async fn held_changes(&self, actor: &str) -> Result<u64>;
 
     /// Applies pushed changes, all records in one transaction: per change, accepted (new or
     /// already held) or rejected with a reason. `device_id` is recorded beside each change.

@@ -49,6 +49,12 @@ CREATE TABLE IF NOT EXISTS devices (
     last_seen TEXT COLLATE "C",
     revoked_at TEXT COLLATE "C"
 );
+CREATE TABLE IF NOT EXISTS device_actors (
+    actor TEXT COLLATE "C" PRIMARY KEY,
+    device_id TEXT COLLATE "C" NOT NULL REFERENCES devices (id),
+    added_at TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX IF NOT EXISTS device_actors_by_device ON device_actors (device_id);
 CREATE TABLE IF NOT EXISTS grid_heads (
     grid TEXT COLLATE "C" PRIMARY KEY,
     head BIGINT NOT NULL
@@ -78,6 +84,7 @@ CREATE TABLE IF NOT EXISTS documents (
     flagged TEXT,
     seq BIGINT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS changes_by_actor ON changes (actor);
 CREATE INDEX IF NOT EXISTS documents_by_grid ON documents (grid, record_id);
 CREATE INDEX IF NOT EXISTS documents_by_kind ON documents (kind, grid);
 CREATE TABLE IF NOT EXISTS blobs (
@@ -555,6 +562,44 @@ impl Storage for PostgresStorage {
             )
             .await?;
         Ok(n > 0)
+    }
+
+    async fn device_actors(&self, device_id: &str) -> Result<Vec<String>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT actor FROM device_actors WHERE device_id = $1 ORDER BY added_at, actor",
+                &[&device_id],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<std::result::Result<_, _>>()?)
+    }
+
+    async fn add_device_actor(&self, device_id: &str, actor: &str, now: &str) -> Result<()> {
+        let client = self.client().await?;
+        let n = client
+            .execute(
+                "INSERT INTO device_actors (actor, device_id, added_at)
+                 SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM devices WHERE actor = $1)
+                 ON CONFLICT DO NOTHING",
+                &[&actor, &device_id, &now],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StorageError::Exists("a device with this actor".into()));
+        }
+        Ok(())
+    }
+
+    async fn held_changes(&self, actor: &str) -> Result<u64> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT count(*) FROM changes WHERE actor = $1", &[&actor])
+            .await?;
+        Ok(to_u64(row.try_get(0)?))
     }
 
     async fn touch_device(&self, device_id: &str, now: &str) -> Result<()> {

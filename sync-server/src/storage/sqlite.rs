@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS devices (
     last_seen TEXT,
     revoked_at TEXT
 );
+CREATE TABLE IF NOT EXISTS device_actors (
+    actor TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices (id),
+    added_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS device_actors_by_device ON device_actors (device_id);
 CREATE TABLE IF NOT EXISTS grid_heads (
     grid TEXT PRIMARY KEY,
     head INTEGER NOT NULL
@@ -72,6 +78,7 @@ CREATE TABLE IF NOT EXISTS documents (
     flagged TEXT,
     seq INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS changes_by_actor ON changes (actor);
 CREATE INDEX IF NOT EXISTS documents_by_grid ON documents (grid, record_id);
 CREATE INDEX IF NOT EXISTS documents_by_kind ON documents (kind, grid);
 CREATE TABLE IF NOT EXISTS blobs (
@@ -411,6 +418,49 @@ impl Storage for SqliteStorage {
                 params![id, now],
             )?;
             Ok(exists)
+        })
+        .await
+    }
+
+    async fn device_actors(&self, device_id: &str) -> Result<Vec<String>> {
+        let id = device_id.to_string();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT actor FROM device_actors WHERE device_id = ?1 ORDER BY added_at, actor",
+            )?;
+            let rows = stmt.query_map([&id], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn add_device_actor(&self, device_id: &str, actor: &str, now: &str) -> Result<()> {
+        let (id, actor, now) = (device_id.to_string(), actor.to_string(), now.to_string());
+        self.write(move |tx| {
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM devices WHERE actor = ?1) OR EXISTS (SELECT 1 FROM device_actors WHERE actor = ?1)",
+                [&actor],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(StorageError::Exists("a device with this actor".into()));
+            }
+            tx.execute(
+                "INSERT INTO device_actors (actor, device_id, added_at) VALUES (?1, ?2, ?3)",
+                params![actor, id, now],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn held_changes(&self, actor: &str) -> Result<u64> {
+        let actor = actor.to_string();
+        self.read(move |c| {
+            let n: i64 = c
+                .prepare_cached("SELECT count(*) FROM changes WHERE actor = ?1")?
+                .query_row([&actor], |r| r.get(0))?;
+            Ok(n as u64)
         })
         .await
     }
