@@ -394,13 +394,28 @@ async fn openapi_describes_every_route_and_error_code() {
     for (name, fields) in [
         (
             "SyncRequest",
-            &["v", "push", "pull", "limit", "templates_seq"][..],
+            &[
+                "v",
+                "push",
+                "pull",
+                "limit",
+                "templates_seq",
+                "actor",
+                "written",
+            ][..],
         ),
         ("DocPush", &["record_id", "kind", "grid", "changes"]),
         ("PullCursor", &["grid", "cursor"]),
         (
             "SyncResponse",
-            &["v", "results", "grids", "templates", "templates_more"],
+            &[
+                "v",
+                "results",
+                "grids",
+                "templates",
+                "templates_more",
+                "held",
+            ],
         ),
         ("WireTemplate", &["seq", "id", "version", "definition"]),
         ("ChangeResult", &["record_id", "hash", "rejected"]),
@@ -443,7 +458,9 @@ async fn openapi_describes_every_route_and_error_code() {
     {
         let c = c.as_str().unwrap();
         assert!(
-            materialize.contains(&format!("\"{c}\"")) || src("src/http/sync.rs").contains(c),
+            materialize.contains(&format!("\"{c}\""))
+                || src("src/http/sync.rs").contains(c)
+                || c == gridkeeper_core::store::REUSED_SEQ,
             "rejection code {c}"
         );
     }

@@ -2,7 +2,7 @@
 //! record kind while "offline" and sync at random times through a proxy that drops
 //! connections before and after the server acts, cuts responses short and delivers requests
 //! twice; the relay is killed with SIGKILL (sometimes mid-sync) and restarted; phones are
-//! killed mid-sync. Then, faults off, every phone syncs until quiet, and every phone's export
+//! killed mid-sync, and have their store put back from an earlier copy (a backup restored). Then, faults off, every phone syncs until quiet, and every phone's export
 //! equals every other's and the server's materialized records.
 //!
 //! Seeded: `GK_CHAOS_SEED=N` replays a run (the seed is printed). Network and kill timing can
@@ -52,7 +52,8 @@ fn chaos(backend: Backend, seed: u64) {
     }
     proxy.set_faults(Faults::rough());
 
-    let (mut restarts, mut phone_kills, mut syncs_failed) = (0, 0, 0);
+    let (mut restarts, mut phone_kills, mut syncs_failed, mut restores) = (0, 0, 0, 0);
+    let mut copies: Vec<Option<std::path::PathBuf>> = vec![None; n];
     for step in 0..STEPS {
         let i = rng.random_range(0..n);
         match rng.random_range(0..100) {
@@ -62,7 +63,7 @@ fn chaos(backend: Backend, seed: u64) {
                     syncs_failed += 1;
                 }
             }
-            91..=94 => {
+            91..=93 => {
                 // The relay dies while a phone is part-way through a sync.
                 let delay = Duration::from_millis(rng.random_range(0..40));
                 let path = phones[i].path.clone();
@@ -79,12 +80,26 @@ fn chaos(backend: Backend, seed: u64) {
                 }
                 restarts += 1;
             }
-            _ => {
+            94..=96 => {
                 let after = Duration::from_millis(rng.random_range(1..60));
                 if phones[i].kill_mid_sync(PHONE, after) {
                     phone_kills += 1;
                 }
             }
+            // A backup taken now, or an earlier one put back over the store in place. Work
+            // done since the copy and never synced is gone with the overwritten file, as on
+            // a real phone; everything else must come back and nothing may fork.
+            _ => match copies[i].take() {
+                Some(copy) if rng.random_bool(0.6) => {
+                    phones[i].restore_store(&copy).unwrap();
+                    restores += 1;
+                }
+                _ => {
+                    let copy = dir.path().join(format!("backup-{i}.db"));
+                    phones[i].copy_store(&copy).unwrap();
+                    copies[i] = Some(copy);
+                }
+            },
         }
     }
 
@@ -100,11 +115,16 @@ fn chaos(backend: Backend, seed: u64) {
                 p.name,
                 s.rejected
             );
+            assert!(
+                p.store().refused_changes().unwrap().is_empty(),
+                "{} has changes set aside (seed {seed})",
+                p.name
+            );
         }
     }
     let stats = proxy.stats();
     println!(
-        "{n} phones, {STEPS} steps: relay restarts {restarts}, phones killed mid-sync {phone_kills}, syncs failed {syncs_failed}; proxy {stats:?}"
+        "{n} phones, {STEPS} steps: relay restarts {restarts}, phones killed mid-sync {phone_kills}, stores restored from a copy {restores}, syncs failed {syncs_failed}; proxy {stats:?}"
     );
 
     let first = phones[0].store().export_json().unwrap();
