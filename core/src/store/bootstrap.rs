@@ -155,7 +155,8 @@ impl Store {
             checked.push((env, data, saved, heads));
         }
         let check = checking.elapsed();
-        let actors = self.actors();
+        let mut actors = self.actors();
+        actors.from_server = true;
         let writing = Instant::now();
         let mut report = self.write(|tx| {
             let mut report = IngestReport::default();
@@ -169,7 +170,7 @@ impl Store {
                     // Merge through the document, like any other incoming changes.
                     let doc = AutoCommit::load(&saved).map_err(|e| Error::BadChanges(format!("snapshot of record {key}: {e}")))?;
                     let changes: Vec<Change> = doc.clone().get_changes(&[]);
-                    super::exchange_ops::apply_record(tx, &actors, env.id, changes, &mut Default::default())?;
+                    super::exchange_ops::apply_record(tx, &actors, env.id, &changes, &mut Default::default())?;
                     report.merged += 1;
                     report.times.documents += inserting.elapsed();
                     continue;

@@ -80,37 +80,73 @@ impl Store {
     /// Merges changes from elsewhere, all in one transaction: malformed input is rejected
     /// whole, before anything is written.
     pub fn apply_changes(&mut self, set: &ChangeSet) -> Result<ApplyReport> {
-        // Parse everything first: a bad byte anywhere means nothing is stored.
-        let mut parsed: Vec<(RecordId, Vec<Change>)> = Vec::with_capacity(set.records.len());
-        for rec in &set.records {
-            let id: RecordId = rec
-                .record_id
-                .parse()
-                .map_err(|_| Error::BadChanges("a record id is not a UUID".into()))?;
-            let mut changes = Vec::with_capacity(rec.changes.len());
-            for (i, bytes) in rec.changes.iter().enumerate() {
-                let change = Change::from_bytes(bytes.clone())
-                    .map_err(|e| Error::BadChanges(format!("record {id}, change {i}: {e}")))?;
-                changes.push(change);
+        let parsed = parse(set)?;
+        self.apply_parsed_or_move_on(&parsed, false)
+    }
+
+    /// [`Store::apply_changes`] for changes the server sent.
+    pub(super) fn apply_server_changes(&mut self, set: &ChangeSet) -> Result<ApplyReport> {
+        let parsed = parse(set)?;
+        self.apply_parsed_or_move_on(&parsed, true)
+    }
+
+    fn apply_parsed_or_move_on(
+        &mut self,
+        parsed: &[(RecordId, Vec<Change>)],
+        from_server: bool,
+    ) -> Result<ApplyReport> {
+        match self.apply_parsed(parsed, from_server) {
+            // A copy of this store wrote under its current actor: take a fresh actor, and
+            // the colliding local changes are re-issued under it as the batch goes again.
+            Err(Error::ActorReused { .. }) => {
+                self.new_incarnation(super::IncarnationReason::ReusedSeq)?;
+                self.apply_parsed(parsed, from_server)
             }
-            parsed.push((id, changes));
+            other => other,
         }
-        let actors = self.actors();
+    }
+
+    fn apply_parsed(
+        &mut self,
+        parsed: &[(RecordId, Vec<Change>)],
+        from_server: bool,
+    ) -> Result<ApplyReport> {
+        let mut actors = self.actors();
+        actors.from_server = from_server;
         self.write(|tx| {
             let mut report = ApplyReport::default();
             for (id, changes) in parsed {
-                apply_record(tx, &actors, id, changes, &mut report)?;
+                apply_record(tx, &actors, *id, changes, &mut report)?;
             }
             Ok(report)
         })
     }
 }
 
+/// Parses everything first: a bad byte anywhere means nothing is stored.
+fn parse(set: &ChangeSet) -> Result<Vec<(RecordId, Vec<Change>)>> {
+    let mut parsed: Vec<(RecordId, Vec<Change>)> = Vec::with_capacity(set.records.len());
+    for rec in &set.records {
+        let id: RecordId = rec
+            .record_id
+            .parse()
+            .map_err(|_| Error::BadChanges("a record id is not a UUID".into()))?;
+        let mut changes = Vec::with_capacity(rec.changes.len());
+        for (i, bytes) in rec.changes.iter().enumerate() {
+            let change = Change::from_bytes(bytes.clone())
+                .map_err(|e| Error::BadChanges(format!("record {id}, change {i}: {e}")))?;
+            changes.push(change);
+        }
+        parsed.push((id, changes));
+    }
+    Ok(parsed)
+}
+
 pub(super) fn apply_record(
     tx: &Transaction<'_>,
     actors: &Actors,
     id: RecordId,
-    incoming: Vec<Change>,
+    incoming: &[Change],
     report: &mut ApplyReport,
 ) -> Result<()> {
     let key = id.to_string();
@@ -137,7 +173,7 @@ pub(super) fn apply_record(
     };
     let mut seen = HashSet::new();
     let mut candidates: Vec<Change> = Vec::new();
-    for c in incoming.into_iter().chain(waiting.drain(..)) {
+    for c in incoming.iter().cloned().chain(waiting.drain(..)) {
         if seen.insert(c.hash()) && doc.get_change_by_hash(&c.hash()).is_none() {
             candidates.push(c);
         }
@@ -149,12 +185,19 @@ pub(super) fn apply_record(
     // (actor, seq) is written again under the current actor, so theirs can land.
     let mut rebuilt = false;
     let colliding = incarnation::collisions(&mut doc, &candidates, actors, &key)?;
-    if !colliding.is_empty()
+    if !colliding.skip.is_empty() {
+        candidates.retain(|c| !colliding.skip.contains(&c.hash()));
+    }
+    if !colliding.reissue.is_empty()
         && let Some(env) = record::read_envelope(&doc)
     {
-        let (fresh, _) = incarnation::reissue_in(tx, &actors.current, &env, &mut doc, &colliding)?;
+        let (fresh, _) =
+            incarnation::reissue_in(tx, &actors.current, &env, &mut doc, &colliding.reissue)?;
         doc = fresh.with_actor(actors.current.clone());
         rebuilt = true;
+    }
+    if candidates.is_empty() && !rebuilt {
+        return Ok(());
     }
     doc.apply_changes(candidates.clone())
         .map_err(|e| Error::BadChanges(format!("record {key}: {e}")))?;

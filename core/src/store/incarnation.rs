@@ -71,6 +71,9 @@ impl Reason {
 pub(super) struct Actors {
     pub current: ActorId,
     pub former: Vec<ActorId>,
+    /// Whether incoming changes come from the server, whose copy of a colliding pair is the
+    /// one every phone holds (it refuses the other), rather than from a change file.
+    pub from_server: bool,
 }
 
 impl Actors {
@@ -83,6 +86,7 @@ pub(super) fn read_former(conn: &Connection) -> Result<Vec<ActorId>> {
     let text = super::read_meta(conn, K_FORMER)?.unwrap_or_default();
     Ok(text
         .split(',')
+        .filter(|h| !h.is_empty())
         .filter_map(|h| hex::decode(h).ok())
         .map(ActorId::from)
         .collect())
@@ -215,6 +219,7 @@ impl Store {
         Actors {
             current: self.actor.clone(),
             former: self.former.clone(),
+            from_server: false,
         }
     }
 
@@ -248,21 +253,34 @@ impl Store {
     }
 }
 
-/// Finds incoming changes that carry one of our (actor, seq) pairs with other content.
-/// Returns the local changes they collide with, or `Error::ActorReused` when the actor is
-/// the current one (the store must take a fresh actor before it can re-issue).
+/// What to do about incoming changes that carry one of our (actor, seq) pairs with other
+/// content: the local changes to drop and re-issue, and the incoming ones to leave out.
+#[derive(Debug, Default)]
+pub(super) struct Collisions {
+    pub reissue: HashSet<ChangeHash>,
+    pub skip: HashSet<ChangeHash>,
+}
+
+/// Decides collisions between incoming changes and what the document holds. From the server,
+/// the incoming change always wins: the server holds it and refuses the other, so every
+/// phone ends with the same one. From a change file (copies that met without a server) the
+/// lower hash wins, on every store alike. A local edit of ours that loses is re-issued, not
+/// lost; its author re-issues any other loser on its own device.
+/// `Error::ActorReused` when the actor is the current one: the store must take a fresh
+/// actor before it can re-issue.
 pub(super) fn collisions(
     doc: &mut AutoCommit,
     incoming: &[Change],
     actors: &Actors,
     record: &str,
-) -> Result<HashSet<ChangeHash>> {
+) -> Result<Collisions> {
+    let mut out = Collisions::default();
     let ours: Vec<&Change> = incoming
         .iter()
         .filter(|c| actors.is_ours(c.actor_id()))
         .collect();
     if ours.is_empty() {
-        return Ok(HashSet::new());
+        return Ok(out);
     }
     let held: HashMap<(ActorId, u64), ChangeHash> = doc
         .get_changes(&[])
@@ -270,24 +288,30 @@ pub(super) fn collisions(
         .filter(|c| actors.is_ours(c.actor_id()))
         .map(|c| ((c.actor_id().clone(), c.seq()), c.hash()))
         .collect();
-    let mut found = HashSet::new();
     for c in ours {
-        if let Some(local) = held.get(&(c.actor_id().clone(), c.seq()))
-            && *local != c.hash()
-        {
+        let Some(local) = held.get(&(c.actor_id().clone(), c.seq())) else {
+            continue;
+        };
+        if *local == c.hash() {
+            continue;
+        }
+        if actors.from_server || c.hash() < *local {
             if c.actor_id() == &actors.current {
                 return Err(Error::ActorReused {
                     id: record.to_string(),
                 });
             }
-            found.insert(*local);
+            out.reissue.insert(*local);
+        } else {
+            out.skip.insert(c.hash());
         }
     }
-    Ok(found)
+    Ok(out)
 }
 
-/// Rebuilds `doc` without `seeds` and the changes built on them, each written again under
-/// `actor`; moves the outbox and set-aside rows along. Returns the rebuilt document (not
+/// Rebuilds `doc` without `seeds` and the changes built on them; those of them that are this
+/// store's own and not yet taken by the server are written again under `actor`, and the
+/// outbox and set-aside rows move along. Returns the rebuilt document (not
 /// yet saved) and how many changes were written anew.
 pub(super) fn reissue_in(
     tx: &Transaction<'_>,
@@ -354,21 +378,45 @@ pub(super) fn reissue_in(
         }
     }
 
+    // Only this store's own edits that the server has not taken are written again; any other
+    // change dropped here lost a collision that its author settles on its own device.
+    let mut unacked = tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE hash = ?1) OR EXISTS (SELECT 1 FROM refused_changes WHERE hash = ?1)",
+    )?;
+    let mut own: HashSet<ChangeHash> = HashSet::new();
+    for c in &order {
+        if unacked.query_row([c.hash().to_string()], |r| r.get::<_, bool>(0))? {
+            own.insert(c.hash());
+        }
+    }
     let text_fields = env.kind.ops().text_fields();
     let mut mapped: HashMap<ChangeHash, Vec<ChangeHash>> = HashMap::new();
     let mut fresh: Vec<Change> = Vec::new();
     for original in order {
         let mut deps: Vec<ChangeHash> = Vec::new();
+        if !own.contains(&original.hash()) {
+            for d in original.deps() {
+                match mapped.get(d) {
+                    Some(now) => deps.extend(now.iter().copied()),
+                    None => deps.push(*d),
+                }
+            }
+            mapped.insert(original.hash(), deps);
+            continue;
+        }
         for d in original.deps() {
             match mapped.get(d) {
                 Some(now) => deps.extend(now.iter().copied()),
                 None => deps.push(*d),
             }
         }
-        // One actor's changes form a chain: each must follow the actor's previous one.
-        if let Some(last) = fresh.last() {
-            deps.push(last.hash());
-        }
+        // One actor's changes form a chain: each must follow the actor's previous one in
+        // this document, whether written now or before.
+        let previous = match fresh.last() {
+            Some(last) => Some(last.hash()),
+            None => latest_by(&mut rebuilt, actor),
+        };
+        deps.extend(previous);
         deps.sort();
         deps.dedup();
         let mut target = doc.fork_at(&[original.hash()]).map_err(damaged)?;
@@ -416,6 +464,15 @@ pub(super) fn reissue_in(
     }
     add_written(tx, fresh.len())?;
     Ok((rebuilt, fresh.len()))
+}
+
+/// The hash of `actor`'s latest change in `doc`, if it has one.
+fn latest_by(doc: &mut AutoCommit, actor: &ActorId) -> Option<ChangeHash> {
+    doc.get_changes(&[])
+        .iter()
+        .filter(|c| c.actor_id() == actor)
+        .max_by_key(|c| c.seq())
+        .map(Change::hash)
 }
 
 /// Makes `base` show what `target` shows: the record's fields and its archived flag,

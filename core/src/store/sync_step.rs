@@ -115,6 +115,7 @@ impl Store {
             )));
         }
         let mut report = RoundReport::default();
+        let actor_at_start = self.actor.clone();
         // Another copy of this store has written under our actor (the server holds more of
         // its changes than we ever wrote), or a change of ours repeated a sequence number:
         // from now on we write under a fresh actor. This reply's feed left out that actor's
@@ -210,16 +211,9 @@ impl Store {
             cursors.push((feed.grid, feed.cursor));
         }
         if !set.records.is_empty() {
-            let applied = match self.apply_changes(&set) {
-                // A copy wrote under our current actor and it shows only now: take a fresh
-                // actor, then our colliding changes can be re-issued under it.
-                Err(Error::ActorReused { .. }) => {
-                    self.new_incarnation(IncarnationReason::ReusedSeq)?;
-                    report.new_actor = true;
-                    self.apply_changes(&set)?
-                }
-                other => other?,
-            };
+            // A copy that wrote under our current actor may show only here; applying takes a
+            // fresh actor then (see `apply_changes`), which the check below notices.
+            let applied = self.apply_server_changes(&set)?;
             report.applied = applied.applied;
             report.changed_records = applied.changed_records;
         }
@@ -259,6 +253,7 @@ impl Store {
             .collect();
         self.set_aside_refused(&refused)?;
         report.rejected = refused.into_iter().map(|(h, c, _)| (h, c)).collect();
+        report.new_actor |= self.actor != actor_at_start;
         if report.new_actor {
             // Another round, from the old cursors, under the fresh actor.
             report.more = true;
