@@ -181,6 +181,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let sync = store.sync_status()?;
             output::json(&json!({
                 "actor": store.actor_hex(),
+                "former_actors": store.former_actors(),
                 "user": store.user(),
                 "default_grid": store.meta("default_grid")?,
                 "records": store.record_ids(None)?.len(),

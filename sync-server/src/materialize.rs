@@ -148,7 +148,11 @@ pub fn plan(
 
     if !fresh.is_empty() {
         match apply(doc, existing, &fresh) {
-            Ok((state, applied, reused)) => {
+            Ok(Applied {
+                state,
+                took: applied,
+                reused,
+            }) => {
                 for &i in &fresh {
                     let c = &doc.changes[i];
                     if reused.contains(&i) {
@@ -196,13 +200,22 @@ fn outcome(doc: &PreparedDoc, hash: &str, rejected: Option<Rejection>) -> Outcom
     }
 }
 
-/// Applies the fresh changes; returns the new state, which of them took, and which repeat an
-/// (actor, seq) the record already holds with other content.
+/// What applying a push's fresh changes did.
+struct Applied {
+    /// The record's new state, when any change took.
+    state: Option<DocState>,
+    /// Fresh changes (by index) now in the document.
+    took: Vec<usize>,
+    /// Fresh changes that repeat an (actor, seq) the record holds with other content.
+    reused: Vec<usize>,
+}
+
+/// Applies the fresh changes.
 fn apply(
     doc: &PreparedDoc,
     existing: Option<&Existing>,
     fresh: &[usize],
-) -> Result<(Option<DocState>, Vec<usize>, Vec<usize>), Rejection> {
+) -> Result<Applied, Rejection> {
     let mut am = match existing {
         Some(e) => AutoCommit::load(&e.saved).map_err(|_| {
             rejection(
@@ -229,7 +242,11 @@ fn apply(
         })
         .collect();
     if applied.is_empty() {
-        return Ok((None, applied, reused));
+        return Ok(Applied {
+            state: None,
+            took: applied,
+            reused,
+        });
     }
     let env = record::read_envelope(&am)
         .ok_or_else(|| rejection("bad_envelope", "the record has no id, kind and grid"))?;
@@ -251,7 +268,11 @@ fn apply(
         flagged,
         seq: 0,
     };
-    Ok((Some(state), applied, reused))
+    Ok(Applied {
+        state: Some(state),
+        took: applied,
+        reused,
+    })
 }
 
 /// Fresh changes whose (actor, seq) the document already holds under another hash. Automerge

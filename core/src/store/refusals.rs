@@ -58,6 +58,10 @@ pub fn reason_words(code: &str) -> (&'static str, &'static str) {
             "这条记录属于别的网格，服务器没有收下这次修改。修改仍保存在手机上，请联系主管调整网格。",
             "This record belongs to another grid, so the server did not take the edit. It is kept on this phone; ask your supervisor about the grid.",
         ),
+        "out_of_scope" => (
+            "这条记录所在的网格不在你的负责范围内，服务器没有收下。修改仍保存在手机上，请联系主管调整负责范围。",
+            "This record's grid is outside your area, so the server did not take the edit. It is kept on this phone; ask your supervisor about your area.",
+        ),
         "kind_mismatch" | "wrong_record" | "bad_envelope" => (
             "这次修改与服务器上的记录对不上，服务器没有收下。修改仍保存在手机上，请联系技术支持。",
             "This edit does not match the server's copy of the record and was not taken. It is kept on this phone; contact support.",
