@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use automerge::AutoCommit;
+use rusqlite::OptionalExtension;
 
 use super::IncarnationReason;
 use super::Store;
@@ -67,8 +68,16 @@ impl Store {
             let at = match index.get(&entry.record_id) {
                 Some(&at) => at,
                 None => {
-                    let (kind, grid): (String, String) =
-                        kind_grid.query_row([&entry.record_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    // A change kept from a damaged store whose record could not be read: it
+                    // goes once the record is back from the server (see `recovery`).
+                    let Some((kind, grid)) = kind_grid
+                        .query_row([&entry.record_id], |r| {
+                            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                        })
+                        .optional()?
+                    else {
+                        continue;
+                    };
                     push.push(DocPush {
                         record_id: entry.record_id.clone(),
                         kind,
