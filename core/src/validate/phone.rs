@@ -12,8 +12,9 @@
 
 use crate::error::Invalid;
 
-/// The dashes people group numbers with: ASCII, the hyphen and non-breaking hyphen, en and em
-/// dashes, and the full-width `－` (already folded to `-` by `compact_number`).
+/// What people group a number with besides spaces: dashes (ASCII, hyphen, non-breaking hyphen,
+/// figure, en and em dash; the full-width `－` is already `-` after `compact_number`), dots, and
+/// brackets around an area code or country code.
 fn is_separator(c: char) -> bool {
     matches!(
         c,
