@@ -237,6 +237,12 @@ impl GridStore {
         Ok(store.enroll(&server, &code)?.into())
     }
 
+    /// The grid a new record goes into when the screen does not ask: the grid chosen on this
+    /// device, else the only grid this phone is enrolled for; none with several in reach.
+    pub fn default_grid(&self) -> Result<Option<String>> {
+        self.with(|s| s.default_grid())
+    }
+
     pub fn sync_status(&self) -> Result<SyncStatus> {
         Ok(self.with(|s| s.sync_status())?.into())
     }

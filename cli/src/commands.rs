@@ -22,7 +22,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 .transpose()?;
             let mut store = Store::init(db, user.as_deref())?;
             if let Some(g) = grid {
-                store.set_meta("default_grid", &g)?;
+                store.set_meta(gridkeeper_core::sync::DEFAULT_GRID_KEY, &g)?;
             }
             output::line(store.actor_hex())?;
         }
@@ -183,7 +183,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 "actor": store.actor_hex(),
                 "former_actors": store.former_actors(),
                 "user": store.user(),
-                "default_grid": store.meta("default_grid")?,
+                "default_grid": store.default_grid()?,
                 "records": store.record_ids(None)?.len(),
                 "outbox": store.outbox_len()?,
                 "sync": {
@@ -286,15 +286,26 @@ fn templates(db: &Path, action: TemplateAction) -> Result<()> {
     Ok(())
 }
 
+/// The grid a new record goes into: the one given, else the store's default (the grid chosen
+/// with `gk init --grid`, or the only grid this phone is enrolled for).
 fn grid_for(store: &Store, grid: Option<String>) -> Result<String> {
-    match grid.or(store.meta("default_grid")?) {
-        Some(g) => Ok(g),
-        None => Err(Invalid::new(
-            "grid",
-            "is required: pass --grid or set one with `gk init --grid`",
-        )
-        .into()),
+    if let Some(g) = grid {
+        return Ok(g);
     }
+    if let Some(g) = store.default_grid()? {
+        return Ok(g);
+    }
+    // Grid ids are the office's codes, not anyone's personal data: naming them helps choose.
+    let reason = match store.grids_in_reach()?.as_slice() {
+        [] => "is required: pass --grid or set one with `gk init --grid`".to_string(),
+        several => format!(
+            "is required: this phone is enrolled for {} grids ({}) and none is chosen; \
+             pass --grid with one of them",
+            several.len(),
+            several.join(", ")
+        ),
+    };
+    Err(Invalid::new("grid", reason).into())
 }
 
 fn list(db: &Path, kind: Kind, filter: ListFilter) -> Result<()> {

@@ -130,3 +130,51 @@ fn merge_refuses_files_that_are_not_gridkeeper_changes() {
     assert_eq!(out.status.code(), Some(2), "a damaged change file");
     assert_eq!(json(&db, &["status"])["records"], 0);
 }
+
+/// A phone enrolled for one grid files records there without `--grid`; with several grids in
+/// reach and none chosen, `add` says so and names the grids, never the household.
+#[test]
+fn the_only_grid_in_reach_is_the_default() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    ok(&db, &["init"]);
+    // What enrolment writes: the grids in reach, comma-separated.
+    let enrol = |grids: &str| {
+        let mut store = gridkeeper_core::Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .set_meta("sync_grids", grids)
+            .unwrap_or_else(|e| panic!("{e}"));
+    };
+    enrol("grid-9");
+    let id = ok(&db, &["add", "household", "--json", &household(1)]);
+    assert_eq!(json(&db, &["get", &id])["grid"], "grid-9");
+    assert_eq!(json(&db, &["status"])["default_grid"], "grid-9");
+
+    enrol("grid-9,grid-10");
+    let out = gk(&db, &["add", "household", "--json", &household(2)]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("grid: is required: this phone is enrolled for 2 grids (grid-9, grid-10)")
+            && stderr.contains("pass --grid"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("赵2") && !stderr.contains("13900000002"),
+        "{stderr}"
+    );
+    assert_eq!(json(&db, &["status"])["default_grid"], Value::Null);
+    let id = ok(
+        &db,
+        &[
+            "add",
+            "household",
+            "--grid",
+            "grid-10",
+            "--json",
+            &household(2),
+        ],
+    );
+    assert_eq!(json(&db, &["get", &id])["grid"], "grid-10");
+    assert_eq!(json(&db, &["status"])["records"], 2);
+}

@@ -251,3 +251,203 @@ fn error_messages_carry_no_personal_data() {
         );
     }
 }
+
+/// What one row of the input-habits table must come to.
+enum Habit {
+    /// Accepted, and the value at this JSON pointer under `data` is stored.
+    Stored(&'static str, &'static str),
+    /// Refused at this field path with this rule.
+    Refused(&'static str, &'static str),
+}
+
+/// Item 5 of issue 16: how Chinese input methods, chat pastes and tired thumbs type numbers and
+/// names. Numbers are folded to the half-width, space-free, upper-case form that is stored;
+/// control characters in person fields are refused by field path, without the value.
+#[test]
+fn chinese_input_habits_are_normalized_before_validation() {
+    use Habit::{Refused, Stored};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "v");
+    let id = |v: &str| with_member(json!({"name": "陈二", "id_number": v}));
+    let phone = |v: &str| with_member(json!({"name": "陈二", "phone": v}));
+    let named = |v: &str| with_member(json!({"name": v}));
+    let place = |contact: &str, responsible: &str| json!({"name": "好运来超市", "address": {"text": "东街1号"}, "contact": contact, "responsible": responsible});
+    let mediation = |party: &str| json!({"dispute_type": "neighbour", "opened_on": "2026-11-01", "parties": [{"name": party}], "narrative": "漏水"});
+    const ID: &str = "/members/1/id_number";
+    const PHONE: &str = "/members/1/phone";
+    const NAME: &str = "/members/1/name";
+    const STORED_ID: &str = "11010519491231002X";
+    const CONTROL: &str = "must not contain control characters (NUL, tab, line break and the like)";
+    let rows: Vec<(&str, Kind, Value, Habit)> = vec![
+        (
+            "full-width ID",
+            Kind::Household,
+            id("１１０１０５１９４９１２３１００２Ｘ"),
+            Stored(ID, STORED_ID),
+        ),
+        (
+            "full-width lower-case x check digit",
+            Kind::Household,
+            id("１１０１０５１９４９１２３１００２ｘ"),
+            Stored(ID, STORED_ID),
+        ),
+        (
+            "full-width upper-case X after half-width digits",
+            Kind::Household,
+            id("11010519491231002Ｘ"),
+            Stored(ID, STORED_ID),
+        ),
+        (
+            "ideographic spaces around and inside an ID",
+            Kind::Household,
+            id("\u{3000}110105\u{3000}19491231\u{3000}002X\u{3000}"),
+            Stored(ID, STORED_ID),
+        ),
+        (
+            "NBSP in an ID",
+            Kind::Household,
+            id("\u{a0}110105 19491231\u{a0}002x"),
+            Stored(ID, STORED_ID),
+        ),
+        (
+            "tabs in an ID",
+            Kind::Household,
+            id("\t110105\t19491231\t002X\t"),
+            Stored(ID, STORED_ID),
+        ),
+        (
+            "17 full-width digits: the length counts characters",
+            Kind::Household,
+            id("１１０１０５１９４９１２３１００２"),
+            Refused(
+                "members[1].id_number",
+                "must be 18 characters (or a legacy 15-digit number), got 17",
+            ),
+        ),
+        (
+            "Chinese numerals are counted as characters (51 bytes)",
+            Kind::Household,
+            id("一一〇一〇五一九四九一二三一〇〇二"),
+            Refused(
+                "members[1].id_number",
+                "must be 18 characters (or a legacy 15-digit number), got 17",
+            ),
+        ),
+        (
+            "phone with hyphens",
+            Kind::Household,
+            phone("138-0013-8000"),
+            Stored(PHONE, "13800138000"),
+        ),
+        (
+            "phone with spaces",
+            Kind::Household,
+            phone("138 0013 8000"),
+            Stored(PHONE, "13800138000"),
+        ),
+        (
+            "full-width phone with ideographic spaces",
+            Kind::Household,
+            phone("１３８\u{3000}００１３\u{3000}８０００"),
+            Stored(PHONE, "13800138000"),
+        ),
+        (
+            "phone with NBSP and tabs",
+            Kind::Household,
+            phone("\u{a0}138\t0013\u{a0}8000\t"),
+            Stored(PHONE, "13800138000"),
+        ),
+        (
+            "phone with +86",
+            Kind::Household,
+            phone("+86 138-0013-8000"),
+            Stored(PHONE, "13800138000"),
+        ),
+        (
+            "phone with 0086",
+            Kind::Household,
+            phone("0086 13800138000"),
+            Stored(PHONE, "13800138000"),
+        ),
+        (
+            "full-width phone length counts digits",
+            Kind::Household,
+            phone("１３８００１３８００"),
+            Refused("members[1].phone", "a mobile number has 11 digits, got 10"),
+        ),
+        (
+            "landline with brackets and spaces",
+            Kind::Place,
+            place("（０２１）６３２１ １２３４", "王经理"),
+            Stored("/contact", "021-63211234"),
+        ),
+        (
+            "name trimmed of ideographic spaces and tabs",
+            Kind::Household,
+            named("\u{3000}陈二\t"),
+            Stored(NAME, "陈二"),
+        ),
+        (
+            "NUL in a member name",
+            Kind::Household,
+            named("陈\u{0}二"),
+            Refused("members[1].name", CONTROL),
+        ),
+        (
+            "escape sequence in a member name",
+            Kind::Household,
+            named("陈\u{1b}[2J二"),
+            Refused("members[1].name", CONTROL),
+        ),
+        (
+            "C1 control in a member name",
+            Kind::Household,
+            named("陈\u{85}二"),
+            Refused("members[1].name", CONTROL),
+        ),
+        (
+            "tab inside a member name",
+            Kind::Household,
+            named("陈\t二"),
+            Refused("members[1].name", CONTROL),
+        ),
+        (
+            "NUL in a party name",
+            Kind::Mediation,
+            mediation("甲\u{0}"),
+            Refused("parties[0].name", CONTROL),
+        ),
+        (
+            "control character in a place's responsible person",
+            Kind::Place,
+            place("13800138000", "王\u{7}经理"),
+            Refused("responsible", CONTROL),
+        ),
+    ];
+    for (what, kind, data, habit) in rows {
+        let result = s.create_json(kind, "g", data);
+        match habit {
+            Stored(pointer, value) => {
+                let id = result.unwrap_or_else(|e| panic!("{what}: {e}"));
+                let rec = s.get_json(id, true).unwrap_or_default();
+                assert_eq!(rec["data"].pointer(pointer), Some(&json!(value)), "{what}");
+            }
+            Refused(field, reason) => match result {
+                Err(Error::Invalid(inv)) => {
+                    assert_eq!(
+                        (inv.field.as_str(), inv.reason.as_str()),
+                        (field, reason),
+                        "{what}"
+                    );
+                    let message = Error::Invalid(inv).to_string();
+                    assert!(
+                        !message.contains(['陈', '甲', '１', '一'])
+                            && !message.chars().any(char::is_control),
+                        "{what}: the value is echoed in {message:?}"
+                    );
+                }
+                other => panic!("{what}: expected invalid {field}, got {other:?}"),
+            },
+        }
+    }
+}

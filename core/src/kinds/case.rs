@@ -174,6 +174,8 @@ impl Case {
             entry.id = new_item_id();
         }
         entry.at = instant(&format!("{field}.at"), &entry.at, ctx.now)?;
+        // Checked, not trimmed: a past entry is never rewritten.
+        validate::no_controls(&format!("{field}.by"), &entry.by)?;
         entry.note = validate::text(&format!("{field}.note"), &entry.note, 2000)?;
         entry.reason = validate::text(&format!("{field}.reason"), &entry.reason, 500)?;
         if entry.action == CaseAction::Return && entry.reason.is_empty() {

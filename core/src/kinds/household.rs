@@ -128,8 +128,7 @@ impl Member {
         if self.id.trim().is_empty() {
             self.id = new_item_id();
         }
-        self.name = validate::required(&format!("{field}.name"), &self.name)?;
-        self.name = validate::text(&format!("{field}.name"), &self.name, 50)?;
+        self.name = validate::name(&format!("{field}.name"), &self.name, 50)?;
         self.legacy_id_number = false;
         if let Some(raw) = self.id_number.take().filter(|s| !s.trim().is_empty()) {
             let parsed = id_number::parse(&format!("{field}.id_number"), &raw, today)?;

@@ -98,7 +98,7 @@ impl RecordKind for Inspection {
         if self.inspector.trim().is_empty() {
             self.inspector = ctx.user.clone().unwrap_or_default();
         }
-        self.inspector = validate::text("inspector", &self.inspector, 50)?;
+        self.inspector = validate::person("inspector", &self.inspector, 50)?;
         blob_hashes("photos", &mut self.photos)?;
         let template = self.template(ctx)?.clone();
         for (item_id, answer) in &self.answers {

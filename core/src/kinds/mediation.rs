@@ -163,7 +163,8 @@ impl RecordKind for Mediation {
             if p.id.trim().is_empty() {
                 p.id = new_item_id();
             }
-            p.name = validate::required(&format!("{f}.name"), &p.name)?;
+            // A party may be a company or a residents' committee: room for its full name.
+            p.name = validate::name(&format!("{f}.name"), &p.name, 100)?;
             if let Some(raw) = p.phone.take().filter(|s| !s.trim().is_empty()) {
                 p.phone = Some(phone::contact(&format!("{f}.phone"), &raw)?);
             }
@@ -182,6 +183,9 @@ impl RecordKind for Mediation {
             }
             s.date = date(&format!("sessions[{i}].date"), &s.date)?;
             s.outcome = validate::text(&format!("sessions[{i}].outcome"), &s.outcome, 4000)?;
+            for (j, who) in s.participants.iter().enumerate() {
+                validate::no_controls(&format!("sessions[{i}].participants[{j}]"), who)?;
+            }
         }
         let party_ids: Vec<&str> = self.parties.iter().map(|p| p.id.as_str()).collect();
         for (i, s) in self.signatures.iter_mut().enumerate() {

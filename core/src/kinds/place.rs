@@ -48,7 +48,7 @@ impl RecordKind for Place {
         self.name = validate::required("name", &self.name)?;
         self.name = validate::text("name", &self.name, 100)?;
         self.address.prepare("address")?;
-        self.responsible = validate::text("responsible", &self.responsible, 50)?;
+        self.responsible = validate::person("responsible", &self.responsible, 50)?;
         if let Some(raw) = self.contact.take().filter(|s| !s.trim().is_empty()) {
             self.contact = Some(phone::contact("contact", &raw)?);
         }

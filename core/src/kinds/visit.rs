@@ -58,7 +58,7 @@ impl RecordKind for Visit {
         if self.worker.trim().is_empty() {
             self.worker = ctx.user.clone().unwrap_or_default();
         }
-        self.worker = validate::text("worker", &self.worker, 50)?;
+        self.worker = validate::person("worker", &self.worker, 50)?;
         self.findings = validate::text("findings", &self.findings, 4000)?;
         if let Some(p) = &self.location {
             p.prepare("location")?;

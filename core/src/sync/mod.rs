@@ -7,9 +7,11 @@
 //! before the next request is built, so an interruption at any byte — process killed,
 //! connection dropped, response cut short — loses nothing, and the next sync finishes the job.
 
+mod defaults;
 mod engine;
 mod error;
 mod transport;
 
+pub use defaults::DEFAULT_GRID_KEY;
 pub use engine::{CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary};
 pub use error::SyncError;

@@ -43,18 +43,25 @@ pub fn check_char(first17: &[u8]) -> Option<char> {
 
 /// Parses and checks an ID number; `field` is the path used in the error.
 /// `today` bounds the birth date so a number cannot claim a birth in the future.
+///
+/// The number is first folded the way a worker typed it: full-width digits and `Ｘ`/`ｘ` from a
+/// Chinese input method become ASCII, every space (ASCII, tab, NBSP, the ideographic space
+/// U+3000) is dropped — a card is often read out and typed in groups — and the check character
+/// is upper-cased. That folded form is what `normalized` holds and what gets stored.
 pub fn parse(field: &str, raw: &str, today: NaiveDate) -> Result<IdNumber, Invalid> {
-    let value = raw.trim().to_ascii_uppercase();
-    let bytes = value.as_bytes();
-    match bytes.len() {
+    let value = super::compact_number(raw).to_ascii_uppercase();
+    // Characters, not bytes: a worker counts what they see on the card.
+    match value.chars().count() {
         18 => {
-            if !bytes[..17].iter().all(u8::is_ascii_digit) {
+            let bytes = value.as_bytes();
+            if !value.chars().take(17).all(|c| c.is_ascii_digit()) {
                 return Err(Invalid::new(
                     field,
                     "the first 17 characters must be digits",
                 ));
             }
-            let last = char::from(bytes[17]);
+            // The first 17 are ASCII, so the last character starts at byte 17.
+            let last = value[17..].chars().next().unwrap_or_default();
             if !(last.is_ascii_digit() || last == 'X') {
                 return Err(Invalid::new(
                     field,
@@ -75,12 +82,13 @@ pub fn parse(field: &str, raw: &str, today: NaiveDate) -> Result<IdNumber, Inval
             })
         }
         15 => {
-            if !bytes.iter().all(u8::is_ascii_digit) {
+            if !value.chars().all(|c| c.is_ascii_digit()) {
                 return Err(Invalid::new(
                     field,
                     "a 15-digit ID number must be all digits",
                 ));
             }
+            let bytes = value.as_bytes();
             check_region(field, bytes)?;
             let year = format!("19{}", &value[6..8]);
             let birth_date = birth(field, &year, &value[8..10], &value[10..12], today)?;
@@ -166,5 +174,33 @@ mod tests {
         );
         assert_eq!(id.gender, Gender::Female);
         assert!(!id.legacy);
+    }
+
+    #[test]
+    fn full_width_and_spaced_numbers_are_folded_before_checking() {
+        let typed = "\u{3000}１１０１０５ １９４９１２３１\u{a0}００２ｘ\t";
+        let id = parse("id_number", typed, today()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(id.normalized, "11010519491231002X");
+        // 17 full-width digits are 51 bytes: the message counts the 17 characters.
+        let short = "１".repeat(17);
+        let err = parse("id_number", &short, today()).err();
+        assert_eq!(
+            err.map(|e| e.reason),
+            Some("must be 18 characters (or a legacy 15-digit number), got 17".to_string())
+        );
+    }
+
+    #[test]
+    fn eighteen_characters_that_are_not_ascii_are_refused_by_rule() {
+        let err = parse("id_number", "一二三四五六七八九十一二三四五六七八", today()).err();
+        assert_eq!(
+            err.map(|e| e.reason),
+            Some("the first 17 characters must be digits".to_string())
+        );
+        let err = parse("id_number", "11010519491231002甲", today()).err();
+        assert_eq!(
+            err.map(|e| e.reason),
+            Some("the last character must be a digit or X".to_string())
+        );
     }
 }
