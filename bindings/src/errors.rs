@@ -45,8 +45,11 @@ pub enum GridkeeperError {
     /// The sync was cancelled through its `CancelToken`.
     #[error("cancelled")]
     Cancelled,
-    /// The store file or the device's storage failed (full disk, a damaged document, a store
-    /// from a newer app version).
+    /// The phone's storage is full: nothing was written, and everything saved before is
+    /// intact. `user_message` tells the worker to free space; syncing also frees it.
+    #[error("the phone's storage is full")]
+    StorageFull { user_message: String },
+    /// The store file failed (a damaged document, a store from a newer app version).
     #[error("storage: {detail}")]
     Storage { detail: String },
 }
@@ -71,6 +74,9 @@ impl From<CoreError> for GridkeeperError {
                 path,
             },
             CoreError::WrongKey => GridkeeperError::WrongKey,
+            CoreError::StorageFull => GridkeeperError::StorageFull {
+                user_message: SyncError::Store(CoreError::StorageFull).user_message_zh(),
+            },
             other => GridkeeperError::Storage {
                 detail: other.to_string(),
             },

@@ -71,10 +71,36 @@ pub enum Error {
     BadChanges(String),
     #[error("document of record {id} is damaged: {reason}")]
     Document { id: String, reason: String },
+    /// The phone's storage is full: the write was not made, and nothing written before it
+    /// was touched. Freeing space (or syncing, which empties the outbox) lets work go on.
+    #[error("the phone's storage is full; nothing was written")]
+    StorageFull,
     #[error("storage: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(rusqlite::Error),
     #[error("i/o: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => {
+                Error::StorageFull
+            }
+            _ => Error::Storage(e),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                Error::StorageFull
+            }
+            _ => Error::Io(e),
+        }
+    }
 }
 
 impl From<Invalid> for Error {

@@ -126,6 +126,14 @@ impl Store {
             conn.pragma_update(Some("encrypted"), "user_version", version)?;
             conn.execute("DETACH DATABASE encrypted", [])?;
         }
+        // The encrypted file is this store rewritten, not a copy of it: it keeps the actor,
+        // so it takes on its own file identity before the first open would call it a copy.
+        // The rename below keeps that identity.
+        {
+            let mut conn = Connection::open(&tmp)?;
+            apply_key(&conn, key)?;
+            super::incarnation::adopt_file(&mut conn, &tmp)?;
+        }
         Store::open_encrypted(&tmp, key)?
             .integrity_check()
             .and_then(|ok| {

@@ -119,6 +119,17 @@ pub(super) fn check_on_open(conn: &mut Connection, path: &std::path::Path) -> Re
     Ok(())
 }
 
+/// Records `path` as the store's own file, for a file the store itself rewrote (encryption
+/// in place): the same store under a new inode, not a copy that needs a fresh actor.
+pub(super) fn adopt_file(conn: &mut Connection, path: &std::path::Path) -> Result<()> {
+    if let Some(here) = file_identity(path) {
+        let tx = conn.transaction()?;
+        set(&tx, K_FILE, &here)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
 /// Changes of `actor_hex` the store holds: for a store from before incarnations, everything
 /// it wrote under its one actor. Read once, at the first open that needs it.
 fn count_written(tx: &Transaction<'_>, actor_hex: &str) -> Result<u64> {

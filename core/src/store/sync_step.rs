@@ -219,30 +219,20 @@ impl Store {
             }
             cursors.push((feed.grid, feed.cursor));
         }
-        if !set.records.is_empty() {
-            // A copy that wrote under our current actor may show only here; applying takes a
-            // fresh actor then (see `apply_changes`), which the check below notices.
-            let applied = self.apply_server_changes(&set)?;
-            report.applied = applied.applied;
-            report.changed_records = applied.changed_records;
+        // With the phone's storage full, what others sent cannot be stored — but what the
+        // server acknowledged can still leave the outbox, which frees space; the cursors stay,
+        // so the next round fetches the rest again.
+        let taken = self.take_records(set, snapshots, &mut report);
+        if matches!(taken, Err(Error::StorageFull)) {
+            let accepted: Vec<String> = resp
+                .results
+                .iter()
+                .filter(|r| r.rejected.is_none())
+                .map(|r| r.hash.clone())
+                .collect();
+            self.acknowledge(&accepted)?;
         }
-        if !snapshots.is_empty() {
-            let ids: Vec<String> = snapshots.iter().map(|s| s.record_id.clone()).collect();
-            match self.ingest_snapshots(snapshots) {
-                Ok(ingested) => {
-                    report.snapshots = ingested.stored + ingested.merged;
-                    report.ingest_times = ingested.times;
-                    report.changed_records.extend(ids);
-                }
-                // Nothing of the page was stored; with a fresh actor and the cursors left
-                // where they were, the next round fetches it again and merges it.
-                Err(Error::ActorReused { .. }) => {
-                    self.new_incarnation(IncarnationReason::ReusedSeq)?;
-                    report.new_actor = true;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        taken?;
         let accepted: Vec<String> = resp
             .results
             .iter()
@@ -272,5 +262,39 @@ impl Store {
             }
         }
         Ok(report)
+    }
+
+    /// Stores what a reply brought: others' changes, then bootstrap snapshots.
+    fn take_records(
+        &mut self,
+        set: ChangeSet,
+        snapshots: Vec<Snapshot>,
+        report: &mut RoundReport,
+    ) -> Result<()> {
+        if !set.records.is_empty() {
+            // A copy that wrote under our current actor may show only here; applying takes a
+            // fresh actor then (see `apply_changes`), which the check below notices.
+            let applied = self.apply_server_changes(&set)?;
+            report.applied = applied.applied;
+            report.changed_records = applied.changed_records;
+        }
+        if !snapshots.is_empty() {
+            let ids: Vec<String> = snapshots.iter().map(|s| s.record_id.clone()).collect();
+            match self.ingest_snapshots(snapshots) {
+                Ok(ingested) => {
+                    report.snapshots = ingested.stored + ingested.merged;
+                    report.ingest_times = ingested.times;
+                    report.changed_records.extend(ids);
+                }
+                // Nothing of the page was stored; with a fresh actor and the cursors left
+                // where they were, the next round fetches it again and merges it.
+                Err(Error::ActorReused { .. }) => {
+                    self.new_incarnation(IncarnationReason::ReusedSeq)?;
+                    report.new_actor = true;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 }

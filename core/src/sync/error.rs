@@ -37,6 +37,7 @@ impl SyncError {
             SyncError::Refused { code, .. } => code,
             SyncError::Protocol(_) => "protocol",
             SyncError::Cancelled => "cancelled",
+            SyncError::Store(Error::StorageFull) => "storage_full",
             SyncError::Store(_) => "storage",
         }
     }
@@ -61,6 +62,9 @@ impl SyncError {
             }
             SyncError::Protocol(_) => "服务器的回复无法读取，请稍后再试或升级应用。".into(),
             SyncError::Cancelled => "同步已取消。".into(),
+            SyncError::Store(Error::StorageFull) => {
+                "手机存储空间已满，新的记录暂时存不进去。已保存的记录都还在；请删除不用的照片或应用腾出空间，有网时同步也会释放空间。".into()
+            }
             SyncError::Store(_) => "手机存储出错，请联系技术支持。".into(),
         }
     }
@@ -73,6 +77,7 @@ impl SyncError {
             SyncError::Refused { .. } => "The server refused this sync; contact your supervisor. Your work is still on the phone.".into(),
             SyncError::Protocol(_) => "The server's reply could not be read; try again later or update the app.".into(),
             SyncError::Cancelled => "Sync was cancelled.".into(),
+            SyncError::Store(Error::StorageFull) => "The phone's storage is full, so new work cannot be saved for now. Everything saved is still there; free some space (old photos, unused apps). Syncing also frees space.".into(),
             SyncError::Store(_) => "The phone's storage failed; contact support.".into(),
         }
     }

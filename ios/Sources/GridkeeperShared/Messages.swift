@@ -73,6 +73,8 @@ public enum Messages {
             return Strings.get("error.wrong_key", lang)
         case .Cancelled:
             return Strings.get("error.cancelled", lang)
+        case .StorageFull:
+            return Strings.get("error.storage_full", lang)
         case .Storage:
             return Strings.get("error.storage", lang)
         }

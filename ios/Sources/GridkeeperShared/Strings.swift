@@ -149,6 +149,7 @@ public enum Strings {
         "error.conflict": ("这处冲突已被处理，请刷新后再看", "This conflict was already settled; refresh and look again"),
         "error.wrong_key": ("无法打开本机数据（密钥不符）", "The phone's data cannot be opened (wrong key)"),
         "error.cancelled": ("已取消", "Cancelled"),
+        "error.storage_full": ("手机存储空间已满，新的记录暂时存不进去。已保存的记录都还在；请删除不用的照片或应用腾出空间", "The phone's storage is full, so new work cannot be saved for now. Everything saved is still there; free some space"),
         "error.storage": ("手机存储出错，请检查剩余空间后重试", "The phone's storage failed; check free space and try again"),
         "conflict.unknown_user": ("另一台设备", "Another device"),
         "enrol.qr_invalid": ("二维码不是网格管家的注册码", "This QR code is not a Gridkeeper enrolment code"),

@@ -69,6 +69,7 @@ object Messages {
         is GridkeeperException.Conflict -> Strings.get("error.conflict", lang)
         is GridkeeperException.WrongKey -> Strings.get("error.wrong_key", lang)
         is GridkeeperException.Cancelled -> Strings.get("error.cancelled", lang)
+        is GridkeeperException.StorageFull -> Strings.get("error.storage_full", lang)
         else -> Strings.get("error.storage", lang)
     }
 }
