@@ -119,6 +119,27 @@ pub struct Member {
     #[serde(default)]
     #[uniffi(default = [])]
     pub custom_tags: Vec<String>,
+    /// Set when the person no longer lives here (moved out, deceased): the member is kept,
+    /// marked, rather than removed, so nobody's edit of them is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub left: Option<Departure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
+pub struct Departure {
+    pub reason: LeftReason,
+    /// `YYYY-MM-DD`.
+    pub on: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftReason {
+    MovedOut,
+    Deceased,
+    Other,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]

@@ -148,6 +148,39 @@ pub struct SyncStatus {
     pub last_error_message: Option<String>,
     pub pending_changes: u64,
     pub pending_uploads: u64,
+    /// Edits the server refused for good: set aside, never silently dropped.
+    pub refused_changes: u64,
+    /// The refused edits per record, with what to do in the worker's words.
+    pub refused: Vec<RefusedRecord>,
+}
+
+/// A record some of whose edits the server refused for good.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RefusedRecord {
+    pub record_id: String,
+    /// `household`, …; empty when the record is no longer on the phone.
+    pub kind: String,
+    pub changes: u64,
+    /// The server's reason code of the latest refusal.
+    pub code: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+    /// RFC 3339, UTC.
+    pub refused_at: String,
+}
+
+impl From<gridkeeper_core::store::RefusedRecord> for RefusedRecord {
+    fn from(r: gridkeeper_core::store::RefusedRecord) -> Self {
+        RefusedRecord {
+            record_id: r.record_id,
+            kind: r.kind,
+            changes: r.changes,
+            code: r.code,
+            reason_zh: r.reason_zh,
+            reason_en: r.reason_en,
+            refused_at: r.refused_at,
+        }
+    }
 }
 
 impl From<core_sync::SyncStatus> for SyncStatus {
@@ -163,6 +196,8 @@ impl From<core_sync::SyncStatus> for SyncStatus {
             last_error_message: s.last_error_message,
             pending_changes: s.pending_changes,
             pending_uploads: s.pending_uploads,
+            refused_changes: s.refused_changes,
+            refused: s.refused.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -61,7 +61,8 @@ fn every_write_on_a_full_phone_is_refused_whole_and_typed() {
         ),
         (
             "update",
-            s.update::<Household>(ids[0], |h| h.notes = big.clone()).map(|_| ()),
+            s.update::<Household>(ids[0], |h| h.notes = big.clone())
+                .map(|_| ()),
         ),
         (
             "patch",
@@ -80,11 +81,21 @@ fn every_write_on_a_full_phone_is_refused_whole_and_typed() {
     }
     assert_eq!(s.integrity_check().unwrap(), "ok");
     assert_eq!(s.export_json().unwrap(), before, "nothing half written");
-    assert_eq!(s.outbox_len().unwrap(), outbox, "no change queued for an edit not made");
-    assert!(s.blobs_to_upload(10).unwrap().is_empty(), "no photo half stored");
+    assert_eq!(
+        s.outbox_len().unwrap(),
+        outbox,
+        "no change queued for an edit not made"
+    );
+    assert!(
+        s.blobs_to_upload(10).unwrap().is_empty(),
+        "no photo half stored"
+    );
 
     // Space again: the same edit goes through.
     room(&s);
-    assert!(s.update::<Household>(ids[0], |h| h.notes = big.clone()).unwrap());
+    assert!(
+        s.update::<Household>(ids[0], |h| h.notes = big.clone())
+            .unwrap()
+    );
     assert_eq!(s.outbox_len().unwrap(), outbox + 1);
 }

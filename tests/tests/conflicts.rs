@@ -105,4 +105,82 @@ fn run(backend: Backend) {
         phones[0].store().get::<Household>(id).unwrap().data.members[0].phone,
         chosen
     );
+
+    removed_while_edited(&relay, &mut phones, dir.path());
+}
+
+/// A member removed on one phone while the other edits her: after both sync, both phones show
+/// it with who removed and who edited (and her edited phone number); restoring her on one
+/// phone settles it on both, on the relay, and on a phone that joins later.
+fn removed_while_edited(relay: &Relay, phones: &mut [Phone], dir: &std::path::Path) {
+    let id = phones[0]
+        .store()
+        .create_json(
+            Kind::Household,
+            "g1",
+            json!({"address": {"building": "3", "room": "502"},
+                   "members": [{"name": "赵敏"}, {"name": "周芷若"}]}),
+        )
+        .unwrap();
+    phones[0].sync(1).unwrap();
+    phones[1].sync(1).unwrap();
+    let member = phones[1].store().get::<Household>(id).unwrap().data.members[1]
+        .id
+        .clone();
+    phones[0]
+        .store()
+        .update::<Household>(id, |h| h.members.retain(|m| m.id != member))
+        .unwrap();
+    phones[1]
+        .store()
+        .update::<Household>(id, |h| h.members[1].phone = Some("13912345678".into()))
+        .unwrap();
+    phones[0].sync(1).unwrap();
+    phones[1].sync(1).unwrap();
+    phones[0].sync(1).unwrap();
+
+    let path = format!("members[id={member}]");
+    for p in phones.iter_mut() {
+        let conflicts = p.store().conflicts(id).unwrap();
+        let c = conflicts
+            .iter()
+            .find(|c| c.path == path)
+            .unwrap_or_else(|| panic!("{}: {conflicts:?}", p.name));
+        assert_eq!(c.values[0].user.as_deref(), Some("王芳"), "who removed");
+        assert!(c.values[0].value.is_null());
+        assert_eq!(c.values[1].user.as_deref(), Some("李强"), "who edited");
+        assert_eq!(c.values[1].value["phone"], "13912345678");
+    }
+
+    phones[0].store().resolve_conflict(id, &path, 1).unwrap();
+    phones[0].sync(1).unwrap();
+    phones[1].sync(1).unwrap();
+    let code = relay.admin(&["enroll-code", "李强"]).unwrap();
+    let mut late = Phone::new(dir, "phone-late").unwrap();
+    late.enroll(&relay.url(), &code, &relay.url()).unwrap();
+    late.sync(1).unwrap();
+    for p in phones.iter_mut().chain([&mut late]) {
+        assert!(p.store().conflicts(id).unwrap().is_empty(), "{}", p.name);
+        let h = p.store().get::<Household>(id).unwrap();
+        let back = h.data.members.iter().find(|m| m.id == member);
+        assert_eq!(
+            back.and_then(|m| m.phone.as_deref()),
+            Some("13912345678"),
+            "{}: restored with her edited number",
+            p.name
+        );
+    }
+    let on_relay = relay.documents("g1").unwrap();
+    let doc = &on_relay[&id.to_string()];
+    assert_eq!(
+        doc.flagged, None,
+        "the settled marker is not a field the relay refuses"
+    );
+    assert_eq!(
+        doc.data.as_ref().unwrap()["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }

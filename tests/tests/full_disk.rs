@@ -80,7 +80,11 @@ fn a_full_phone_still_empties_its_outbox() {
     );
     assert_eq!(relay.documents("g1").unwrap().len(), 60);
     assert_eq!(full.store().integrity_check().unwrap(), "ok");
-    assert_eq!(full.store().record_ids(None).unwrap().len(), 30, "its own work intact");
+    assert_eq!(
+        full.store().record_ids(None).unwrap().len(),
+        30,
+        "its own work intact"
+    );
     let status = full.store().sync_status().unwrap();
     assert_eq!(status.last_error_code.as_deref(), Some("storage_full"));
     assert!(

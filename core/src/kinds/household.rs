@@ -107,6 +107,38 @@ pub struct Member {
     /// Free tags a community uses beyond the standard groups.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_tags: Vec<String>,
+    /// Set when the person no longer lives here. A household register keeps a departed
+    /// member with the reason and date (迁出 / 死亡) instead of striking them out, and so do
+    /// we: marking is an edit like any other, so a device editing the member meanwhile keeps
+    /// its edit, where a removal would swallow it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Departure>,
+}
+
+/// Why and when a member left the household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Departure {
+    pub reason: LeftReason,
+    /// `YYYY-MM-DD`, not in the future.
+    pub on: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftReason {
+    /// 迁出: moved away.
+    MovedOut,
+    /// 死亡.
+    Deceased,
+    Other,
+}
+
+impl Member {
+    /// Whether the person still lives in the household.
+    pub fn present(&self) -> bool {
+        self.left.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +183,18 @@ impl Member {
         if let Some(raw) = self.phone.take().filter(|s| !s.trim().is_empty()) {
             self.phone = Some(phone::mobile(&format!("{field}.phone"), &raw)?);
         }
+        if let Some(left) = &mut self.left {
+            let parsed = NaiveDate::parse_from_str(left.on.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|d| *d <= today)
+                .ok_or_else(|| {
+                    Invalid::new(
+                        format!("{field}.left.on"),
+                        "must be a date not in the future, as YYYY-MM-DD",
+                    )
+                })?;
+            left.on = parsed.format("%Y-%m-%d").to_string();
+        }
         self.tags.sort();
         self.tags.dedup();
         for (i, tag) in self.custom_tags.iter_mut().enumerate() {
@@ -184,7 +228,8 @@ impl RecordKind for Household {
                     "appears twice in this household",
                 ));
             }
-            if let Some(n) = &m.id_number
+            // Someone who moved out and back is registered again beside their departed entry.
+            if let Some(n) = m.id_number.as_ref().filter(|_| m.present())
                 && !id_numbers.insert(n.clone())
             {
                 return Err(Invalid::new(
@@ -209,16 +254,17 @@ impl RecordKind for Household {
         tx: &rusqlite::Transaction<'_>,
     ) -> rusqlite::Result<SearchEntry> {
         let id = env.id.to_string();
-        let head = self
-            .members
+        // Lists, search, the agenda and tags count the people who live here now; departed
+        // members stay in the record, shown as such.
+        let present: Vec<&Member> = self.members.iter().filter(|m| m.present()).collect();
+        let head = present
             .iter()
             .find(|m| m.relation == Relation::Head)
-            .or(self.members.first())
+            .or(present.first())
             .map(|m| m.name.clone())
             .unwrap_or_default();
         let member_tags: Vec<&str> = {
-            let mut t: Vec<&str> = self
-                .members
+            let mut t: Vec<&str> = present
                 .iter()
                 .flat_map(|m| m.tags.iter().map(|t| t.as_str()))
                 .collect();
@@ -243,7 +289,7 @@ impl RecordKind for Household {
             self.address.one_line(),
             serde_json::to_value(self.housing_type).ok().and_then(|v| v.as_str().map(String::from)),
             head,
-            self.members.len() as i64,
+            present.len() as i64,
             self.tags.join(","),
             member_tags.join(","),
         ])?;
@@ -253,7 +299,7 @@ impl RecordKind for Household {
         )?;
         let mut entry = SearchEntry::default();
         entry.other.push(self.address.one_line());
-        for (i, m) in self.members.iter().enumerate() {
+        for (i, m) in present.iter().enumerate() {
             let enum_str = |v: serde_json::Result<serde_json::Value>| {
                 v.ok().and_then(|v| v.as_str().map(String::from))
             };

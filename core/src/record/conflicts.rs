@@ -38,20 +38,34 @@ struct Found {
     raw: Vec<Value<'static>>,
 }
 
+/// Fields set concurrently, then list items removed (or moved) while someone edited them
+/// (see [`super::removals`]).
 pub fn list(doc: &mut AutoCommit) -> Vec<Conflict> {
-    find(doc).into_iter().map(|f| f.conflict).collect()
+    let mut out: Vec<Conflict> = find(doc).into_iter().map(|f| f.conflict).collect();
+    out.extend(super::removals::find(doc).into_iter().map(|l| l.conflict));
+    out
 }
 
-/// Writes the value at position `pick` of the conflict at `path` (as listed by [`list`]).
-pub fn resolve(doc: &mut AutoCommit, record: &str, path: &str, pick: usize) -> Result<()> {
+/// Settles the conflict at `path` (as listed by [`list`]) with the value at position `pick`.
+/// `text_paths` are the kind's narrative fields, for an item restored with its text.
+pub fn resolve(
+    doc: &mut AutoCommit,
+    record: &str,
+    path: &str,
+    pick: usize,
+    text_paths: &[&str],
+) -> Result<()> {
     let no_conflict = || Error::NoConflict {
         id: record.to_string(),
         path: path.to_string(),
     };
-    let found = find(doc)
-        .into_iter()
-        .find(|f| f.conflict.path == path)
-        .ok_or_else(no_conflict)?;
+    let Some(found) = find(doc).into_iter().find(|f| f.conflict.path == path) else {
+        let lost = super::removals::find(doc)
+            .into_iter()
+            .find(|l| l.conflict.path == path)
+            .ok_or_else(no_conflict)?;
+        return super::removals::resolve(doc, lost, record, pick, text_paths);
+    };
     let count = found.raw.len();
     let chosen = found.raw.get(pick).ok_or_else(|| {
         Error::Invalid(crate::error::Invalid::new(
@@ -84,6 +98,10 @@ fn find(doc: &mut AutoCommit) -> Vec<Found> {
             _ => continue,
         };
         for prop in props {
+            // Bookkeeping of settled removals, not a field anyone edits.
+            if path.is_empty() && prop == Prop::Map(super::removals::SETTLED.into()) {
+                continue;
+            }
             let child = child_path(&path, &prop);
             let all: Vec<(Value<'static>, ObjId)> = doc
                 .get_all(&obj, prop.clone())

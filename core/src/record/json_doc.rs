@@ -250,7 +250,7 @@ fn write_list(
     Ok(())
 }
 
-fn insert_item(
+pub(crate) fn insert_item(
     doc: &mut AutoCommit,
     list: &ObjId,
     index: usize,

@@ -15,6 +15,7 @@ pub mod context;
 pub mod history;
 pub mod json_doc;
 pub mod merge_patch;
+pub mod removals;
 
 use std::fmt::Debug;
 

@@ -280,7 +280,8 @@ impl Store {
     /// Settles the conflict at `path` with the value at position `pick` of its list.
     pub fn resolve_conflict(&mut self, id: RecordId, path: &str, pick: usize) -> Result<()> {
         let mut loaded = load(&self.conn, id, &self.actor)?;
-        conflicts::resolve(&mut loaded.doc, &id.to_string(), path, pick)?;
+        let text_fields = loaded.env.kind.ops().text_fields();
+        conflicts::resolve(&mut loaded.doc, &id.to_string(), path, pick, text_fields)?;
         self.commit_loaded(loaded, None)?;
         Ok(())
     }

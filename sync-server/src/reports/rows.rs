@@ -50,11 +50,14 @@ pub fn statements(state: &DocState) -> Vec<Stmt> {
     match state.kind.as_str() {
         "household" => {
             if let Some(h) = typed::<Household>(data) {
+                // Reports count the people who live here now; departed members stay in the
+                // record only.
+                let present: Vec<_> = h.members.iter().filter(|m| m.present()).collect();
                 out.push(Stmt::new(
                     "INSERT INTO r_households (record_id, grid, housing_type, members, address) VALUES ($1, $2, $3, $4, $5)",
-                    vec![id(), grid(), enum_name(&h.housing_type).into(), (h.members.len() as i64).into(), h.address.one_line().into()],
+                    vec![id(), grid(), enum_name(&h.housing_type).into(), (present.len() as i64).into(), h.address.one_line().into()],
                 ));
-                for m in &h.members {
+                for m in present {
                     let tags: Vec<&str> = m.tags.iter().map(|t| t.as_str()).collect();
                     out.push(Stmt::new(
                         "INSERT INTO r_members (household_id, member_id, grid, name, id_number, phone, gender, birth_date, relation, registration, tags)

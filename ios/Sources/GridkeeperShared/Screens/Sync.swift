@@ -43,7 +43,17 @@ public struct SyncState: Equatable {
     /// The last failure in plain words; nil when the last attempt worked.
     public var error: String?
     public var progress: SyncProgressInfo?
+    /// Edits the server refused for good, per record, with what to do: never hidden.
+    public var refused: [RefusedLine] = []
     public init() {}
+}
+
+/// One record whose edits the server refused; `text` says why and what to do.
+public struct RefusedLine: Equatable {
+    public let recordId: String
+    public let kind: String
+    public let changes: Int64
+    public let text: String
 }
 
 public enum SyncEvent {
@@ -130,6 +140,9 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             message = nil
         }
         let pendingText = pending == 0 ? Strings.get("sync.all_sent", lang) : Strings.format("sync.pending", lang, Int(pending))
+        let refused = status.refused.map { r in
+            RefusedLine(recordId: r.recordId, kind: r.kind, changes: Int64(r.changes), text: lang == .zh ? r.reasonZh : r.reasonEn)
+        }
         let lastSyncText = status.lastSuccessAt.map { Strings.format("sync.last", lang, Times.local($0)) } ?? Strings.get("sync.never", lang)
         update {
             $0.enrolled = status.enrolled
@@ -139,6 +152,7 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             $0.lastSyncText = lastSyncText
             $0.error = message
             $0.progress = nil
+            $0.refused = refused
         }
     }
 

@@ -34,6 +34,20 @@ class SyncTest {
     }
 
     @Test
+    fun anEditTheServerRefusedIsListedWithWhatToDo() = phone("sync-refused") { p ->
+        Relay.admin("grid", "add", "g-other", "--name", "别的网格")
+        p.store.enroll(Relay.url, Relay.code("孙丽"))
+        val stray = p.store.createHousehold("g-other", household("冯伯", "9", "1", "101"))
+        val s = SyncHolder(p.repos).run(SyncEvent.SyncNow)
+        assertEquals(0L, s.pending)
+        assertEquals(1, s.refused.size)
+        assertEquals(stray, s.refused[0].recordId)
+        assertEquals("household", s.refused[0].kind)
+        assertTrue(s.refused[0].text, s.refused[0].text.contains("仍保存在手机上"))
+        assertTrue(s.error, s.error!!.contains("没有收下"))
+    }
+
+    @Test
     fun aPhoneNotEnrolledIsToldWhatToDoAndTheWorkerDoesNotRetry() = phone("sync-none") { p ->
         val s = SyncHolder(p.repos).run(SyncEvent.SyncNow)
         assertEquals("本机还未注册，请先用主管给的注册码注册", s.error)

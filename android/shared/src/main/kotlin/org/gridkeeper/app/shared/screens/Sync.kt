@@ -33,7 +33,12 @@ data class SyncState(
     /** The last failure in plain words; null when the last attempt worked. */
     val error: String? = null,
     val progress: SyncProgressInfo? = null,
+    /** Edits the server refused for good, per record, with what to do: never hidden. */
+    val refused: List<RefusedLine> = emptyList(),
 )
+
+/** One record whose edits the server refused; [text] says why and what to do. */
+data class RefusedLine(val recordId: String, val kind: String, val changes: Long, val text: String)
 
 sealed interface SyncEvent {
     data object Refresh : SyncEvent
@@ -104,6 +109,9 @@ class SyncHolder(
                     ?: Strings.get("sync.never", lang),
                 error = error,
                 progress = null,
+                refused = status.refused.map { r ->
+                    RefusedLine(r.recordId, r.kind, r.changes.toLong(), if (lang == Lang.ZH) r.reasonZh else r.reasonEn)
+                },
             )
         }
     }
