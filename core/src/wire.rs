@@ -14,7 +14,14 @@ use serde_json::Value as Json;
 
 /// The media type of a sync body; the version is part of it and of the path (`/v1`).
 pub const CONTENT_TYPE: &str = "application/vnd.gridkeeper.sync.v1+cbor";
-pub const VERSION: u32 = 1;
+/// The protocol revision this build speaks. Revisions: 1, the first release; 2 adds the
+/// request's `actor` and `written` and the reply's `held` (store incarnations).
+pub const VERSION: u32 = 2;
+/// The oldest revision a relay of this build still serves. Phones update on their own
+/// schedule, so a relay keeps serving the previous release's phones; a reply only carries
+/// fields the request showed the phone can read (`templates` after `templates_seq`, `held`
+/// after `written`), because phones refuse unknown fields.
+pub const MIN_VERSION: u32 = 1;
 
 /// A grid's feed position. `Start` asks for a bootstrap; `Bootstrap` is a bootstrap under way
 /// (the feed position it will hand over to, and the last record sent); `Feed` is an ordinary
@@ -258,6 +265,16 @@ pub fn decode<T: DeserializeOwned>(body: &[u8], max_expanded: usize) -> Result<T
         return Err(WireError::TooLarge(max_expanded));
     }
     ciborium::from_reader(cbor.as_slice()).map_err(|e| WireError::Malformed(cbor_reason(&e)))
+}
+
+/// The `v` of a body that did not decode, when it has one: tells a request from a newer
+/// phone (fields this relay does not know yet) from a malformed one.
+pub fn peek_version(body: &[u8], max_expanded: usize) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Versioned {
+        v: u32,
+    }
+    decode::<Versioned>(body, max_expanded).ok().map(|p| p.v)
 }
 
 fn cbor_reason<E: std::fmt::Debug>(e: &ciborium::de::Error<E>) -> String {

@@ -551,8 +551,16 @@ async fn requests_with_bad_fields_are_refused_whole() {
 
     type Edit = Box<dyn Fn(&mut SyncRequest)>;
     let cases: Vec<(&str, Edit, &str)> = vec![
-        ("version 2", Box::new(|r| r.v = 2), "unsupported_version"),
-        ("version 0", Box::new(|r| r.v = 0), "unsupported_version"),
+        (
+            "a newer revision",
+            Box::new(|r| r.v = wire::VERSION + 1),
+            "update_server",
+        ),
+        (
+            "a revision no longer served",
+            Box::new(|r| r.v = wire::MIN_VERSION - 1),
+            "update_app",
+        ),
         (
             "cursor x",
             Box::new(|r| r.pull[0].cursor = "x".into()),

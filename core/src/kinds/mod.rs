@@ -20,6 +20,7 @@ use std::str::FromStr;
 use serde_json::Value as Json;
 
 use crate::error::{Invalid, Result};
+use crate::record::unknown::{self, Unknown};
 use crate::record::{self, Context, Envelope, RecordKind, SearchEntry};
 
 pub use activity::Activity;
@@ -106,8 +107,11 @@ pub trait KindOps: Send + Sync {
     fn text_fields(&self) -> &'static [&'static str];
     /// Validates and normalizes the kind's fields given as JSON.
     fn prepare(&self, data: Json, ctx: &Context) -> Result<Json>;
-    /// Upgrades (if needed) and checks fields read from a document.
+    /// Upgrades (if needed) and checks fields read from a document; fields from a newer
+    /// app are left out (the document keeps them).
     fn load(&self, env: &Envelope, data: Json) -> Result<Json>;
+    /// The fields of a document's data this version does not know, to put back on a write.
+    fn unknown(&self, data: Json) -> Unknown;
     fn mask(&self, data: Json) -> Result<Json>;
     /// Checks an edit against the value before it (append-only timelines).
     fn check_edit(&self, old: Json, new: Json, ctx: &Context) -> Result<()>;
@@ -148,11 +152,18 @@ impl<T: RecordKind> KindOps for Ops<T> {
         if env.schema_version < T::SCHEMA_VERSION {
             T::upgrade(env.schema_version, &mut data);
         }
-        let typed: T = record::from_json(data).map_err(|e| crate::Error::Document {
-            id: env.id.to_string(),
-            reason: e.to_string(),
-        })?;
+        let (typed, _): (T, _) =
+            unknown::read_lenient(data).map_err(|e| crate::Error::Document {
+                id: env.id.to_string(),
+                reason: e.to_string(),
+            })?;
         Ok(serde_json::to_value(&typed).unwrap_or_default())
+    }
+
+    fn unknown(&self, data: Json) -> Unknown {
+        unknown::read_lenient::<T>(data)
+            .map(|(_, u)| u)
+            .unwrap_or_default()
     }
 
     fn mask(&self, data: Json) -> Result<Json> {
@@ -178,10 +189,11 @@ impl<T: RecordKind> KindOps for Ops<T> {
         data: Json,
         tx: &rusqlite::Transaction<'_>,
     ) -> Result<SearchEntry> {
-        let typed: T = record::from_json(data).map_err(|e| crate::Error::Document {
-            id: env.id.to_string(),
-            reason: e.to_string(),
-        })?;
+        let (typed, _): (T, _) =
+            unknown::read_lenient(data).map_err(|e| crate::Error::Document {
+                id: env.id.to_string(),
+                reason: e.to_string(),
+            })?;
         Ok(typed.project(env, tx)?)
     }
 }

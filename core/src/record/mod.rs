@@ -16,6 +16,7 @@ pub mod history;
 pub mod json_doc;
 pub mod merge_patch;
 pub mod removals;
+pub mod unknown;
 
 use std::fmt::Debug;
 
@@ -248,8 +249,12 @@ pub fn hydrate<T: RecordKind>(doc: &AutoCommit, env: &Envelope) -> Result<T> {
     if env.schema_version < T::SCHEMA_VERSION {
         T::upgrade(env.schema_version, &mut data);
     }
-    from_json(data).map_err(|e| Error::Document {
-        id: env.id.to_string(),
-        reason: e.to_string(),
-    })
+    // Fields from a newer app are kept in the document; a write puts them back (see
+    // `unknown`), so reading may set them aside.
+    unknown::read_lenient(data)
+        .map(|(typed, _)| typed)
+        .map_err(|e| Error::Document {
+            id: env.id.to_string(),
+            reason: e.to_string(),
+        })
 }

@@ -230,7 +230,12 @@ pub(super) fn stage_data(loaded: &mut Loaded, data: Json, ctx: &record::Context)
         let old = ops.load(&loaded.env, record::read_data(&loaded.doc))?;
         ops.check_edit(old, data.clone(), ctx)?;
     }
-    let data = ops.prepare(data, ctx)?;
+    let mut data = ops.prepare(data, ctx)?;
+    // Fields a newer app wrote stay: the diff below would otherwise delete them.
+    let unknown = ops.unknown(record::read_data(&loaded.doc));
+    if !unknown.is_empty() {
+        unknown.restore(&mut data);
+    }
     let Json::Object(map) = &data else {
         return Err(Invalid::new("data", "must be an object").into());
     };

@@ -1,6 +1,7 @@
 //! What can go wrong in a sync, in words a grid worker understands (Chinese first), with a
 //! stable code for programs and for the apps' own translations.
 
+use super::transport::{UPDATE_APP, UPDATE_SERVER};
 use crate::error::Error;
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +58,12 @@ impl SyncError {
             SyncError::Unauthorized => {
                 "本机的同步权限已失效，请联系主管重新登记。记录仍保存在手机上。".into()
             }
+            SyncError::Refused { code, .. } if code == UPDATE_SERVER => {
+                "服务器的版本比应用旧，暂时无法同步：请联系管理员升级服务器。记录都还保存在手机上。".into()
+            }
+            SyncError::Refused { code, .. } if code == UPDATE_APP => {
+                "应用版本太旧，服务器已不再支持：请升级网格管家应用后再同步。记录都还保存在手机上。".into()
+            }
             SyncError::Refused { .. } => {
                 "服务器拒绝了这次同步，请联系主管。记录仍保存在手机上。".into()
             }
@@ -74,6 +81,8 @@ impl SyncError {
             SyncError::NotEnrolled => "This phone is not enrolled yet; ask your supervisor for a code.".into(),
             SyncError::Network(_) => "Cannot reach the server. Your work is saved on this phone and will be sent when a connection returns.".into(),
             SyncError::Unauthorized => "This phone may no longer sync; ask your supervisor to enrol it again. Your work is still on the phone.".into(),
+            SyncError::Refused { code, .. } if code == UPDATE_SERVER => "The server is older than this app and cannot sync with it: ask your administrator to update the server. Your work is still on the phone.".into(),
+            SyncError::Refused { code, .. } if code == UPDATE_APP => "This app is too old for the server: update Gridkeeper, then sync. Your work is still on the phone.".into(),
             SyncError::Refused { .. } => "The server refused this sync; contact your supervisor. Your work is still on the phone.".into(),
             SyncError::Protocol(_) => "The server's reply could not be read; try again later or update the app.".into(),
             SyncError::Cancelled => "Sync was cancelled.".into(),

@@ -15,3 +15,4 @@ mod transport;
 pub use defaults::DEFAULT_GRID_KEY;
 pub use engine::{CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary};
 pub use error::SyncError;
+pub use transport::{UPDATE_APP, UPDATE_SERVER};

@@ -144,12 +144,73 @@ fn refusal(status: reqwest::StatusCode, body: &[u8]) -> SyncError {
     }
     match parsed {
         Some(p) => SyncError::Refused {
-            code: p.error.code,
+            code: version_skew(&p.error.code, &p.error.message)
+                .unwrap_or(&p.error.code)
+                .to_string(),
             message: p.error.message,
         },
         None => SyncError::Refused {
             code: format!("http_{}", status.as_u16()),
             message: status.to_string(),
         },
+    }
+}
+
+/// Relays from before revision 2 name neither side: an older relay refuses our newer request
+/// as `unsupported_version`, or as a `malformed_body` naming a field it does not know yet.
+/// Either way the server needs updating, and retrying will not help.
+fn version_skew(code: &str, message: &str) -> Option<&'static str> {
+    match code {
+        "update_server" | "unsupported_version" => Some(UPDATE_SERVER),
+        "update_app" => Some(UPDATE_APP),
+        "malformed_body" if message.starts_with("unknown field") => Some(UPDATE_SERVER),
+        _ => None,
+    }
+}
+
+pub const UPDATE_SERVER: &str = "update_server";
+pub const UPDATE_APP: &str = "update_app";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(status: u16, code: &str, message: &str) -> SyncError {
+        let body = serde_json::json!({"error": {"code": code, "message": message}}).to_string();
+        refusal(
+            reqwest::StatusCode::from_u16(status).unwrap_or_default(),
+            body.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn an_older_relays_refusals_ask_for_a_server_update_and_are_not_retried() {
+        // What relays of revision 1 answer a revision-2 request: its strict decoder names the
+        // first field it does not know, or its version check refuses.
+        for (code, message) in [
+            (
+                "malformed_body",
+                "unknown field `actor`, expected one of `v`, `push`",
+            ),
+            (
+                "unsupported_version",
+                "this server speaks sync protocol version 1",
+            ),
+            (
+                "update_server",
+                "this server serves sync protocol revisions 1 to 2",
+            ),
+        ] {
+            let e = refused(400, code, message);
+            assert_eq!(e.code(), UPDATE_SERVER, "{code}");
+            assert!(!e.is_transient(), "{code}: a retry cannot help");
+            assert!(e.user_message_zh().contains("升级服务器"), "{code}");
+        }
+        let e = refused(400, "update_app", "revisions 2 to 3");
+        assert_eq!(e.code(), UPDATE_APP);
+        assert!(e.user_message_zh().contains("升级网格管家应用"));
+        // Any other malformed body stays what it was.
+        let e = refused(400, "malformed_body", "CBOR syntax error at byte 3");
+        assert_eq!(e.code(), "malformed_body");
     }
 }

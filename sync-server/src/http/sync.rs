@@ -60,13 +60,15 @@ pub async fn sync(
             WireError::TooLarge(_) => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string())
             }
-            WireError::Malformed(_) => ApiError::bad_request("malformed_body", e.to_string()),
+            WireError::Malformed(_) => {
+                match wire::peek_version(&bytes, state.limits.max_expanded) {
+                    Some(v) if v > wire::VERSION => version_refusal(v),
+                    _ => ApiError::bad_request("malformed_body", e.to_string()),
+                }
+            }
         })?;
-    if req.v != wire::VERSION {
-        return Err(ApiError::bad_request(
-            "unsupported_version",
-            format!("this server speaks sync protocol version {}", wire::VERSION),
-        ));
+    if !(wire::MIN_VERSION..=wire::VERSION).contains(&req.v) {
+        return Err(version_refusal(req.v));
     }
     let beyond = req.push.iter().any(|p| !caller.can_write(&p.grid))
         || req.pull.iter().any(|p| !caller.can_read(&p.grid));
@@ -115,7 +117,8 @@ pub async fn sync(
         None => None,
     };
     let response = SyncResponse {
-        v: wire::VERSION,
+        // The revision the phone spoke: an older phone refuses any other.
+        v: req.v,
         results,
         grids,
         templates,
@@ -553,5 +556,20 @@ fn count_results(state: &AppState, results: &[ChangeResult]) {
                 1,
             ),
         }
+    }
+}
+
+/// A phone on a protocol revision this relay does not serve: who must update, in the code
+/// (`update_server` or `update_app`), so the phone tells the right person and does not retry.
+fn version_refusal(v: u32) -> ApiError {
+    let served = format!(
+        "this server serves sync protocol revisions {} to {}; the phone sent {v}",
+        wire::MIN_VERSION,
+        wire::VERSION
+    );
+    if v > wire::VERSION {
+        ApiError::bad_request("update_server", served)
+    } else {
+        ApiError::bad_request("update_app", served)
     }
 }

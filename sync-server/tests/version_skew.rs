@@ -1,0 +1,172 @@
+//! Phones and relays of different releases. A relay serves every protocol revision from
+//! `MIN_VERSION` to `VERSION`, and answers an older phone only with what it can read; a
+//! request from a newer phone is refused as `update_server`, a too old one as `update_app`.
+//! A record carrying fields an app does not know yet (written by a newer app) is read, edited
+//! and passed on with those fields untouched.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod http_support;
+
+use automerge::{AutoCommit, ROOT, ReadDoc, transaction::Transactable};
+use gridkeeper_core::kinds::Household;
+use gridkeeper_core::wire::{self, Bytes, DocPush};
+use gridkeeper_core::{RecordId, Store};
+use http_support::{Device, code, post_sync, start};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_of_the_previous_revision_keeps_syncing() {
+    let street = start().await.street().await;
+    let mut a = street.enroll("worker-a").await;
+    a.add_household("g1", "101", "赵敏");
+    // What a phone of revision 1 sends: no actor, no written count, no templates position.
+    let mut req = a.request(&["g1"]);
+    req.v = 1;
+    req.actor = None;
+    req.written = None;
+    req.templates_seq = None;
+    let (status, resp, body) = post_sync(&street.relay, Some(&a.token), wire::encode(&req)).await;
+    assert_eq!(status, 200, "{body}");
+    let resp = resp.unwrap();
+    assert_eq!(resp.v, 1, "answered in the revision it spoke");
+    assert_eq!(resp.held, None, "no field a revision-1 phone would refuse");
+    assert!(resp.templates.is_empty() && !resp.templates_more);
+    assert!(resp.results.iter().all(|r| r.rejected.is_none()));
+    // The same phone, updated, goes on with the current revision: what it pushed under
+    // revision 1 is accepted again, not stored twice.
+    let (resp, _) = a.round(&street.relay).await;
+    assert_eq!(resp.v, wire::VERSION);
+    assert!(resp.results.iter().all(|r| r.rejected.is_none()));
+    assert_eq!(street.relay.storage.head("g1").await.unwrap(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_from_a_newer_phone_asks_for_a_newer_server() {
+    let street = start().await.street().await;
+    let a = street.enroll("worker-a").await;
+    // A newer revision with a field this relay has never heard of: the strict decoder fails,
+    // and the relay still tells who must update.
+    let mut value = serde_json::to_value(a.request(&["g1"])).unwrap();
+    value["v"] = (wire::VERSION + 1).into();
+    value["hint_from_the_future"] = true.into();
+    let (status, _, body) = post_sync(&street.relay, Some(&a.token), wire::encode(&value)).await;
+    assert_eq!(
+        (status, code(&body).as_str()),
+        (400, "update_server"),
+        "{body}"
+    );
+    // Garbage at the current revision is still just malformed.
+    value["v"] = wire::VERSION.into();
+    let (status, _, body) = post_sync(&street.relay, Some(&a.token), wire::encode(&value)).await;
+    assert_eq!(
+        (status, code(&body).as_str()),
+        (400, "malformed_body"),
+        "{body}"
+    );
+}
+
+fn raw_doc(store: &Store, id: RecordId) -> AutoCommit {
+    let bytes: Vec<u8> = store
+        .connection()
+        .query_row(
+            "SELECT doc FROM records WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    AutoCommit::load(&bytes).unwrap()
+}
+
+fn data_field(doc: &AutoCommit, path: &[&str]) -> Option<String> {
+    let mut obj = match doc.get(ROOT, "data").unwrap()? {
+        (automerge::Value::Object(_), id) => id,
+        _ => return None,
+    };
+    let (last, parents) = path.split_last()?;
+    for key in parents {
+        obj = match doc.get(&obj, *key).unwrap()? {
+            (automerge::Value::Object(_), id) => id,
+            _ => return None,
+        };
+    }
+    match doc.get(&obj, *last).unwrap()? {
+        (automerge::Value::Scalar(s), _) => s.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fields_from_a_newer_app_survive_an_older_apps_edit() {
+    let street = start().await.street().await;
+    let mut newer = street.enroll("worker-a").await;
+    let id = newer.add_household("g1", "102", "周芷若");
+    newer.sync(&street.relay).await;
+
+    // The newer app writes fields this build's kinds do not know, under its own actor.
+    let mut doc = raw_doc(&newer.store, id).with_actor(automerge::ActorId::from(
+        hex::decode(newer.store.actor_hex()).unwrap(),
+    ));
+    let (_, data) = doc.get(ROOT, "data").unwrap().unwrap();
+    doc.put(&data, "energy_label", "B").unwrap();
+    let (_, address) = doc.get(&data, "address").unwrap().unwrap();
+    doc.put(&address, "plot", "A-3").unwrap();
+    doc.commit();
+    let change = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
+    let mut req = newer.request(&["g1"]);
+    req.written = None;
+    req.push = vec![DocPush {
+        record_id: id.to_string(),
+        kind: "household".into(),
+        grid: "g1".into(),
+        changes: vec![Bytes(change)],
+    }];
+    let (status, resp, body) =
+        post_sync(&street.relay, Some(&newer.token), wire::encode(&req)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(resp.unwrap().results[0].rejected.is_none());
+
+    // An app of this build bootstraps the grid, reads the record and edits it.
+    let mut older: Device = street.enroll("worker-a").await;
+    older.sync(&street.relay).await;
+    let h = older.store.get::<Household>(id).unwrap();
+    assert_eq!(h.data.members[0].name, "周芷若");
+    older
+        .store
+        .update::<Household>(id, |h| h.notes = "老人独居，需每周走访".into())
+        .unwrap();
+    older
+        .store
+        .patch_json(id, &serde_json::json!({"housing_type": "rented"}))
+        .unwrap();
+    older.sync(&street.relay).await;
+    let mine = raw_doc(&older.store, id);
+    assert_eq!(data_field(&mine, &["energy_label"]).as_deref(), Some("B"));
+    assert_eq!(
+        data_field(&mine, &["address", "plot"]).as_deref(),
+        Some("A-3")
+    );
+
+    // A third phone receives both: the older app's edits and the newer app's fields.
+    let mut third = street.enroll("worker-a").await;
+    third.sync(&street.relay).await;
+    let doc = raw_doc(&third.store, id);
+    assert_eq!(data_field(&doc, &["energy_label"]).as_deref(), Some("B"));
+    assert_eq!(
+        data_field(&doc, &["address", "plot"]).as_deref(),
+        Some("A-3")
+    );
+    assert_eq!(
+        data_field(&doc, &["notes"]).as_deref(),
+        Some("老人独居，需每周走访")
+    );
+    assert_eq!(
+        data_field(&doc, &["housing_type"]).as_deref(),
+        Some("rented")
+    );
+    // A person's input with an unknown field is still refused by name.
+    let err = third
+        .store
+        .patch_json(id, &serde_json::json!({"energy_lable": "C"}))
+        .unwrap_err();
+    assert!(err.to_string().contains("energy_lable"), "{err}");
+}
