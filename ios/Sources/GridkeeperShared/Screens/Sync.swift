@@ -129,7 +129,9 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             message = Strings.get("sync.not_enrolled", lang)
         } else if let failure {
             message = Messages.plainWords(failure, lang)
-        } else if let code = status.lastErrorCode, Self.lastErrorAfterSuccess(status) {
+        } else if let code = status.lastErrorCode,
+                  // Edits set aside stay news until someone deals with them, success or not.
+                  Self.lastErrorAfterSuccess(status) || (code == "changes_refused" && status.refusedChanges > 0) {
             if lang == .zh, let relayWords = status.lastErrorMessage, !relayWords.trimmingCharacters(in: .whitespaces).isEmpty {
                 // The relay's message is already written for the worker in Chinese.
                 message = relayWords

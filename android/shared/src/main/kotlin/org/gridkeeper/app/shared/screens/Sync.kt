@@ -94,7 +94,9 @@ class SyncHolder(
         val error = when {
             !status.enrolled -> Strings.get("sync.not_enrolled", lang)
             failure != null -> Messages.plainWords(failure, lang)
-            status.lastErrorCode != null && status.lastErrorAfterSuccess() ->
+            // Edits set aside stay news until someone deals with them, success or not.
+            status.lastErrorCode != null && (status.lastErrorAfterSuccess() ||
+                (status.lastErrorCode == "changes_refused" && status.refusedChanges > 0uL)) ->
                 if (lang == Lang.ZH && !status.lastErrorMessage.isNullOrBlank()) status.lastErrorMessage
                 else Strings.get(if (status.lastErrorCode in transientCodes) "error.network" else "error.not_allowed", lang)
             else -> null

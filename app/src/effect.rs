@@ -1,0 +1,19 @@
+//! What a screen asks the shell to do. Each is data; the shell performs it and, where there
+//! is an answer, sends it back as the screen's event.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
+pub enum Effect {
+    /// Show a household's detail screen.
+    OpenHousehold { id: String },
+    /// Show the form for a new household.
+    NewHousehold,
+    /// Run a sync on a background thread, then send `SyncFinished` to the sync screen.
+    StartSync,
+    /// Stop the running sync between rounds (the bindings' `CancelToken`).
+    CancelSync,
+    /// Records changed (by a sync or a resolution): screens showing them reload.
+    RecordsChanged { ids: Vec<String> },
+}

@@ -1,0 +1,175 @@
+//! The app's two languages and every word its screens show. One table, so a test checks the
+//! words a worker reads; the shells keep only their chrome (titles, button captions).
+
+use gridkeeper_core::Error;
+use gridkeeper_core::sync::SyncError;
+use serde::Serialize;
+
+/// Chinese first; English second.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+const WORDS: &[(&str, &str, &str)] = &[
+    ("tag.solitary_elderly", "独居老人", "Solitary elderly"),
+    ("tag.empty_nest_elderly", "空巢老人", "Empty-nest elderly"),
+    ("tag.left_behind_child", "留守儿童", "Left-behind child"),
+    ("tag.disabled", "残疾人", "Disabled"),
+    ("tag.subsistence_allowance", "低保", "Subsistence allowance"),
+    ("tag.veteran", "退役军人", "Veteran"),
+    ("tag.key_person", "重点人员", "Key person"),
+    ("relation.head", "户主", "Head"),
+    ("relation.spouse", "配偶", "Spouse"),
+    ("relation.child", "子女", "Child"),
+    ("relation.parent", "父母", "Parent"),
+    ("relation.grandchild", "孙辈", "Grandchild"),
+    ("relation.grandparent", "祖辈", "Grandparent"),
+    ("relation.sibling", "兄弟姐妹", "Sibling"),
+    ("relation.tenant", "租户", "Tenant"),
+    ("relation.other", "其他", "Other"),
+    ("households.empty", "还没有住户", "No households yet"),
+    (
+        "households.none_found",
+        "没有找到匹配的住户",
+        "No household matches",
+    ),
+    ("households.building", "%s号楼", "Building %s"),
+    ("households.unit", "%s单元", "Unit %s"),
+    ("households.all", "全部住户", "All households"),
+    ("households.members", "%d 人", "%d people"),
+    ("sync.never", "从未同步", "Never synced"),
+    ("sync.pending", "待上传 %d 项", "%d changes to send"),
+    ("sync.all_sent", "全部已上传", "Everything is sent"),
+    ("sync.last", "上次同步：%s", "Last sync: %s"),
+    ("sync.running", "正在同步…", "Syncing…"),
+    (
+        "sync.not_enrolled",
+        "本机还未注册，请先用主管给的注册码注册",
+        "This phone is not enrolled yet: enrol with the code from your supervisor",
+    ),
+    (
+        "sync.refused_count",
+        "%d 项修改服务器没有收下，仍保存在手机上",
+        "%d changes were not accepted by the server; they are kept on this phone",
+    ),
+    ("conflict.unknown_user", "另一台设备", "Another device"),
+    ("conflict.removed", "已删除", "Removed"),
+    (
+        "conflict.removed_item",
+        "删除与修改冲突：%s",
+        "Removed while edited: %s",
+    ),
+    ("conflict.keep_removal", "保持删除", "Keep it removed"),
+    (
+        "conflict.restore",
+        "恢复为此人修改后的内容",
+        "Restore as this person left it",
+    ),
+    ("conflict.choose", "采用这个值", "Use this value"),
+    ("conflict.by", "%s · %s", "%s · %s"),
+    (
+        "conflict.none",
+        "没有需要处理的冲突",
+        "No conflicts to settle",
+    ),
+    ("field.members", "成员", "Members"),
+    ("field.phone", "手机号", "Phone"),
+    ("field.name", "姓名", "Name"),
+    ("field.id_number", "身份证号", "ID number"),
+    ("field.notes", "备注", "Notes"),
+    ("field.housing_type", "住房类型", "Housing type"),
+    ("field.relation", "与户主关系", "Relation to head"),
+    ("field.tags", "标签", "Tags"),
+    ("field.address", "住址", "Address"),
+    ("field.archived", "归档", "Archived"),
+    (
+        "error.not_found",
+        "找不到这条记录，可能已被归档",
+        "This record was not found; it may have been archived",
+    ),
+    (
+        "error.conflict",
+        "这处冲突已被处理，请刷新后再看",
+        "This conflict was already settled; refresh and look again",
+    ),
+    (
+        "error.storage_full",
+        "手机存储空间已满，新的记录暂时存不进去。已保存的记录都还在；请删除不用的照片或应用腾出空间",
+        "The phone's storage is full, so new work cannot be saved for now. Everything saved is still there; free some space",
+    ),
+    (
+        "error.storage",
+        "手机存储出错，请检查剩余空间后重试",
+        "The phone's storage failed; check free space and try again",
+    ),
+    (
+        "error.invalid",
+        "填写的内容有误：%s",
+        "Something entered is not valid: %s",
+    ),
+];
+
+/// The word for `key`; the key itself when the table lacks it, so a gap shows on screen and
+/// in tests rather than as an empty label.
+pub fn t(key: &str, lang: Lang) -> String {
+    match WORDS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, zh, en)) => match lang {
+            Lang::Zh => (*zh).to_string(),
+            Lang::En => (*en).to_string(),
+        },
+        None => key.to_string(),
+    }
+}
+
+/// `t` with its one `%s` or `%d` filled.
+pub fn t1(key: &str, lang: Lang, arg: impl std::fmt::Display) -> String {
+    let text = t(key, lang);
+    let arg = arg.to_string();
+    text.replacen("%s", &arg, 1).replacen("%d", &arg, 1)
+}
+
+/// `t` with two `%s` filled in order.
+pub fn t2(key: &str, lang: Lang, a: &str, b: &str) -> String {
+    t(key, lang).replacen("%s", a, 1).replacen("%s", b, 1)
+}
+
+/// A core error in words for the worker: what happened and that saved work is safe. Never
+/// the values involved (they may be personal data).
+pub fn error_words(e: &Error, lang: Lang) -> String {
+    match e {
+        Error::NotFound(_) => t("error.not_found", lang),
+        Error::NoConflict { .. } => t("error.conflict", lang),
+        Error::StorageFull => t("error.storage_full", lang),
+        Error::Invalid(i) => t1("error.invalid", lang, &i.field),
+        _ => t("error.storage", lang),
+    }
+}
+
+/// A sync failure in words, from core's own wording of it.
+pub fn sync_words(e: &SyncError, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => e.user_message_zh(),
+        Lang::En => e.user_message_en(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_has_both_languages_and_no_key_repeats() {
+        let mut seen = std::collections::HashSet::new();
+        for (key, zh, en) in WORDS {
+            assert!(seen.insert(*key), "{key} twice");
+            assert!(!zh.is_empty() && !en.is_empty(), "{key}");
+            assert_eq!(zh.matches('%').count(), en.matches('%').count(), "{key}");
+        }
+        assert_eq!(t1("sync.pending", Lang::Zh, 3), "待上传 3 项");
+        assert_eq!(t1("sync.pending", Lang::En, 3), "3 changes to send");
+        assert_eq!(t("no.such.key", Lang::Zh), "no.such.key");
+    }
+}

@@ -1,0 +1,165 @@
+//! The sync line every screen shows, and sync on demand. The sync itself runs where the shell
+//! runs background work (WorkManager, BGTask, a thread): the screen asks for it with
+//! `Effect::StartSync` and hears back through `Event::Finished`.
+
+use gridkeeper_core::Store;
+use gridkeeper_core::sync::{CHANGES_REFUSED, SyncError, SyncSummary};
+use serde::Serialize;
+
+use crate::effect::Effect;
+use crate::lang::{Lang, error_words, sync_words, t, t1};
+use crate::times;
+
+#[derive(Debug)]
+pub enum Event {
+    Refresh,
+    SyncNow,
+    Cancel,
+    /// The shell's answer to `StartSync`.
+    Finished(Box<Result<SyncSummary, SyncError>>),
+}
+
+/// One record with edits the server refused, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedLine {
+    pub record_id: String,
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct View {
+    pub enrolled: bool,
+    pub running: bool,
+    /// `待上传 3 项` / `全部已上传` / `正在同步…`.
+    pub pending_text: String,
+    pub pending: u64,
+    /// `上次同步：2026-11-29 14:30` / `从未同步`.
+    pub last_sync_text: String,
+    /// What went wrong last, in words; `None` when the last attempt worked.
+    pub error: Option<String>,
+    /// Edits the server refused for good: never hidden.
+    pub refused_text: Option<String>,
+    pub refused: Vec<RefusedLine>,
+}
+
+#[derive(Debug)]
+pub struct SyncScreen {
+    lang: Lang,
+    running: bool,
+    failure: Option<String>,
+    view: View,
+}
+
+impl SyncScreen {
+    pub fn new(lang: Lang) -> SyncScreen {
+        SyncScreen {
+            lang,
+            running: false,
+            failure: None,
+            view: View::default(),
+        }
+    }
+
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    pub fn update(&mut self, store: &Store, event: Event) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match event {
+            Event::Refresh => {}
+            Event::SyncNow if self.running => return effects,
+            Event::SyncNow => {
+                self.running = true;
+                self.failure = None;
+                effects.push(Effect::StartSync);
+            }
+            Event::Cancel if self.running => effects.push(Effect::CancelSync),
+            Event::Cancel => {}
+            Event::Finished(outcome) => {
+                self.running = false;
+                match *outcome {
+                    Ok(summary) => {
+                        self.failure = None;
+                        if !summary.changed_records.is_empty() {
+                            effects.push(Effect::RecordsChanged {
+                                ids: summary.changed_records,
+                            });
+                        }
+                    }
+                    Err(e) => self.failure = Some(sync_words(&e, self.lang)),
+                }
+            }
+        }
+        self.refresh(store);
+        effects
+    }
+
+    fn refresh(&mut self, store: &Store) {
+        let lang = self.lang;
+        let status = match store.sync_status() {
+            Ok(s) => s,
+            Err(e) => {
+                self.view.running = self.running;
+                self.view.error = Some(error_words(&e, lang));
+                return;
+            }
+        };
+        let pending = status.pending_changes + status.pending_uploads;
+        // An error recorded before the last success is history, not the state now — except
+        // edits set aside, which a finished sync records as its error and which stay news
+        // until someone deals with them.
+        let error_is_current = match (&status.last_success_at, &status.last_attempt_at) {
+            (None, _) => true,
+            (Some(ok), Some(tried)) => tried > ok,
+            (Some(_), None) => false,
+        } || (status.last_error_code.as_deref() == Some(CHANGES_REFUSED)
+            && status.refused_changes > 0);
+        let error = if !status.enrolled {
+            Some(t("sync.not_enrolled", lang))
+        } else if let Some(f) = &self.failure {
+            Some(f.clone())
+        } else if status.last_error_code.is_some() && error_is_current {
+            match lang {
+                Lang::Zh => status.last_error_message.clone(),
+                Lang::En => None,
+            }
+            .or_else(|| status.last_error_code.clone())
+        } else {
+            None
+        };
+        let refused: Vec<RefusedLine> = status
+            .refused
+            .into_iter()
+            .map(|r| RefusedLine {
+                record_id: r.record_id,
+                kind: r.kind,
+                text: match lang {
+                    Lang::Zh => r.reason_zh,
+                    Lang::En => r.reason_en,
+                },
+            })
+            .collect();
+        self.view = View {
+            enrolled: status.enrolled,
+            running: self.running,
+            pending_text: if self.running {
+                t("sync.running", lang)
+            } else if pending == 0 {
+                t("sync.all_sent", lang)
+            } else {
+                t1("sync.pending", lang, pending)
+            },
+            pending,
+            last_sync_text: status
+                .last_success_at
+                .map(|at| t1("sync.last", lang, times::local(&at)))
+                .unwrap_or_else(|| t("sync.never", lang)),
+            error,
+            refused_text: (status.refused_changes > 0)
+                .then(|| t1("sync.refused_count", lang, status.refused_changes)),
+            refused,
+        };
+    }
+}

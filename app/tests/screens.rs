@@ -1,0 +1,328 @@
+//! The screens driven as a worker uses them, on real store files: browse and search the
+//! households, see and settle conflicts (including a member removed while edited), and the
+//! sync line — in Chinese and in English.
+
+use gridkeeper_app::households::{self, Households};
+use gridkeeper_app::sync_status::{self, SyncScreen};
+use gridkeeper_app::{Effect, Lang, conflicts};
+use gridkeeper_core::kinds::Household;
+use gridkeeper_core::{Kind, RecordId, Store};
+use serde_json::json;
+
+fn store(dir: &tempfile::TempDir, user: &str) -> Store {
+    Store::init(dir.path().join(format!("{user}.db")), Some(user)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn add(
+    s: &mut Store,
+    building: &str,
+    unit: &str,
+    room: &str,
+    members: serde_json::Value,
+) -> RecordId {
+    s.create_json(
+        Kind::Household,
+        "g1",
+        json!({"address": {"compound": "幸福里", "building": building, "unit": unit, "room": room},
+               "members": members}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn street(s: &mut Store) {
+    add(
+        s,
+        "10",
+        "1",
+        "101",
+        json!([{"name": "张三", "relation": "head"}]),
+    );
+    add(
+        s,
+        "9",
+        "2",
+        "201",
+        json!([{"name": "李四", "relation": "head", "tags": ["solitary_elderly"]}]),
+    );
+    add(
+        s,
+        "9",
+        "1",
+        "102",
+        json!([{"name": "王五", "relation": "head"}, {"name": "王小明", "tags": ["left_behind_child"]}]),
+    );
+    add(s, "9", "1", "101", json!([]));
+}
+
+#[test]
+fn browsing_goes_building_then_unit_in_door_order() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    street(&mut s);
+    let mut screen = Households::new(Some("g1".into()), Lang::Zh);
+    screen.update(&s, households::Event::Load);
+    let v = screen.view();
+    assert_eq!(v.place, "全部住户");
+    assert!(!v.can_go_up);
+    let groups: Vec<(&str, &str)> = v
+        .groups
+        .iter()
+        .map(|g| (g.key.as_str(), g.label.as_str()))
+        .collect();
+    assert_eq!(
+        groups,
+        vec![("9", "9号楼"), ("10", "10号楼")],
+        "9 before 10, as on the doors"
+    );
+
+    screen.update(&s, households::Event::Browse("9".into()));
+    let v = screen.view();
+    assert_eq!(v.place, "9号楼");
+    assert!(v.can_go_up);
+    assert_eq!(
+        v.groups
+            .iter()
+            .map(|g| g.label.as_str())
+            .collect::<Vec<_>>(),
+        vec!["1单元", "2单元"]
+    );
+    assert_eq!(v.rows.len(), 3);
+
+    screen.update(&s, households::Event::Browse("1".into()));
+    let v = screen.view();
+    assert_eq!(v.place, "9号楼 · 1单元");
+    let rows: Vec<(&str, &str)> = v
+        .rows
+        .iter()
+        .map(|r| (r.title.as_str(), r.members.as_str()))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1], ("王五", "2 人"), "room 101 before 102");
+    assert!(
+        v.rows[0].title.contains("101"),
+        "no one registered: the address stands in"
+    );
+    assert_eq!(v.rows[1].tags, vec!["留守儿童".to_string()]);
+
+    screen.update(&s, households::Event::Up);
+    assert_eq!(screen.view().place, "9号楼");
+    screen.update(&s, households::Event::Up);
+    assert_eq!(screen.view().place, "全部住户");
+}
+
+#[test]
+fn search_by_pinyin_initials_and_a_group_filter() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    street(&mut s);
+    let mut screen = Households::new(Some("g1".into()), Lang::Zh);
+    screen.update(&s, households::Event::Browse("10".into()));
+    // Searching looks through the whole grid, wherever browsing stood.
+    screen.update(&s, households::Event::Query("ls".into()));
+    let v = screen.view();
+    assert_eq!(
+        v.rows.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
+        vec!["李四"]
+    );
+    assert!(v.groups.is_empty());
+    screen.update(&s, households::Event::Query("张".into()));
+    assert_eq!(screen.view().rows[0].title, "张三");
+
+    screen.update(&s, households::Event::Query(String::new()));
+    screen.update(&s, households::Event::Up);
+    screen.update(&s, households::Event::Tag(Some("solitary_elderly".into())));
+    let v = screen.view();
+    assert_eq!(
+        v.rows.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
+        vec!["李四"]
+    );
+    screen.update(&s, households::Event::Query("zs".into()));
+    let v = screen.view();
+    assert!(v.rows.is_empty());
+    assert_eq!(v.empty_text.as_deref(), Some("没有找到匹配的住户"));
+
+    let mut en = Households::new(Some("g1".into()), Lang::En);
+    en.update(&s, households::Event::Tag(Some("left_behind_child".into())));
+    assert_eq!(
+        en.view().rows[0].tags,
+        vec!["Left-behind child".to_string()]
+    );
+    assert_eq!(en.view().rows[0].members, "2 people");
+}
+
+#[test]
+fn opening_and_adding_are_effects_for_the_shell() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let s = store(&dir, "王芳");
+    let mut screen = Households::new(None, Lang::Zh);
+    assert_eq!(screen.update(&s, households::Event::Load), vec![]);
+    assert_eq!(screen.view().empty_text.as_deref(), Some("还没有住户"));
+    assert_eq!(
+        screen.update(&s, households::Event::Open("abc".into())),
+        vec![Effect::OpenHousehold { id: "abc".into() }]
+    );
+    assert_eq!(
+        screen.update(&s, households::Event::Add),
+        vec![Effect::NewHousehold]
+    );
+}
+
+fn exchange(a: &mut Store, b: &mut Store) {
+    let from_a = a.changes(None).unwrap_or_else(|e| panic!("{e}"));
+    let from_b = b.changes(None).unwrap_or_else(|e| panic!("{e}"));
+    b.apply_changes(&from_a).unwrap_or_else(|e| panic!("{e}"));
+    a.apply_changes(&from_b).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn conflicts_show_both_values_with_who_and_a_pick_settles_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut a = store(&dir, "王芳");
+    let mut b = store(&dir, "李强");
+    let id = add(
+        &mut a,
+        "3",
+        "1",
+        "501",
+        json!([{"name": "赵敏"}, {"name": "周芷若"}]),
+    );
+    exchange(&mut a, &mut b);
+    a.update::<Household>(id, |h| h.members[0].phone = Some("13900000001".into()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    b.update::<Household>(id, |h| h.members[0].phone = Some("13700000002".into()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // And one removes 周芷若 while the other changes her number.
+    a.update::<Household>(id, |h| {
+        h.members.truncate(1);
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    b.update::<Household>(id, |h| h.members[1].phone = Some("13912345678".into()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    exchange(&mut a, &mut b);
+
+    let mut screen = conflicts::Conflicts::new(id, Lang::Zh);
+    screen.update(&mut a, conflicts::Event::Load);
+    let v = screen.view().clone();
+    assert_eq!(v.items.len(), 2, "{v:?}");
+    let phone = v
+        .items
+        .iter()
+        .find(|i| i.title == "成员 · 手机号")
+        .unwrap_or_else(|| panic!("{v:?}"));
+    let mut values: Vec<(&str, bool)> = phone
+        .choices
+        .iter()
+        .map(|c| {
+            (
+                c.text.as_str(),
+                c.by.starts_with("王芳 · ") || c.by.starts_with("李强 · "),
+            )
+        })
+        .collect();
+    values.sort();
+    assert_eq!(values, vec![("13700000002", true), ("13900000001", true)]);
+    assert_eq!(phone.choices.iter().filter(|c| c.shown).count(), 1);
+
+    let removal = v
+        .items
+        .iter()
+        .find(|i| i.title == "删除与修改冲突：成员")
+        .unwrap_or_else(|| panic!("{v:?}"));
+    assert_eq!(removal.choices[0].text, "已删除");
+    assert!(removal.choices[0].by.starts_with("王芳"));
+    assert_eq!(removal.choices[0].action, "保持删除");
+    assert_eq!(removal.choices[1].text, "周芷若 · 13912345678 · 其他");
+    assert!(removal.choices[1].by.starts_with("李强"));
+
+    let effects = screen.update(
+        &mut a,
+        conflicts::Event::Pick {
+            path: removal.path.clone(),
+            choice: 1,
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::RecordsChanged {
+            ids: vec![id.to_string()]
+        }]
+    );
+    assert_eq!(screen.view().items.len(), 1);
+    screen.update(
+        &mut a,
+        conflicts::Event::Pick {
+            path: phone.path.clone(),
+            choice: 0,
+        },
+    );
+    assert!(screen.view().items.is_empty());
+    assert_eq!(
+        screen.view().empty_text.as_deref(),
+        Some("没有需要处理的冲突")
+    );
+    exchange(&mut a, &mut b);
+    let mut other = conflicts::Conflicts::new(id, Lang::En);
+    other.update(&mut b, conflicts::Event::Load);
+    assert_eq!(
+        other.view().empty_text.as_deref(),
+        Some("No conflicts to settle")
+    );
+
+    // Picking what someone else settled meanwhile says so in words.
+    screen.update(
+        &mut a,
+        conflicts::Event::Pick {
+            path: phone.path.clone(),
+            choice: 0,
+        },
+    );
+    assert_eq!(
+        screen.view().error.as_deref(),
+        Some("这处冲突已被处理，请刷新后再看")
+    );
+}
+
+#[test]
+fn the_sync_line_asks_the_shell_to_sync_and_reads_its_answer() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    street(&mut s);
+    let mut screen = SyncScreen::new(Lang::Zh);
+    screen.update(&s, sync_status::Event::Refresh);
+    let v = screen.view();
+    assert_eq!(
+        v.error.as_deref(),
+        Some("本机还未注册，请先用主管给的注册码注册")
+    );
+    assert_eq!(v.pending_text, "待上传 4 项");
+    assert_eq!(v.last_sync_text, "从未同步");
+
+    assert_eq!(
+        screen.update(&s, sync_status::Event::SyncNow),
+        vec![Effect::StartSync]
+    );
+    assert!(screen.view().running);
+    assert_eq!(screen.view().pending_text, "正在同步…");
+    assert_eq!(
+        screen.update(&s, sync_status::Event::SyncNow),
+        vec![],
+        "one sync at a time"
+    );
+    assert_eq!(
+        screen.update(&s, sync_status::Event::Cancel),
+        vec![Effect::CancelSync]
+    );
+
+    // The shell ran it and it failed: the worker still reads what to do, and that the
+    // work waits on the phone.
+    let failed = s.sync(&Default::default(), &mut |_| {});
+    assert!(failed.is_err());
+    screen.update(&s, sync_status::Event::Finished(Box::new(failed)));
+    let v = screen.view();
+    assert!(!v.running);
+    assert_eq!(
+        v.error.as_deref(),
+        Some("本机还未注册，请先用主管给的注册码注册")
+    );
+    assert_eq!(v.pending_text, "待上传 4 项");
+}

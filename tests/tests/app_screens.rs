@@ -1,0 +1,136 @@
+//! The app core's screens with a real relay on loopback: a worker syncs from the sync line,
+//! sees an edit the server refused with what to do, and the list and conflicts screens show
+//! what another phone sent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use gridkeeper_app::households::{self, Households};
+use gridkeeper_app::sync_status::{self, SyncScreen};
+use gridkeeper_app::{Effect, Lang, conflicts};
+use gridkeeper_core::Kind;
+use gridkeeper_core::kinds::Household;
+use gridkeeper_tests::phones::Phone;
+use gridkeeper_tests::relay::{Backend, Relay};
+use serde_json::json;
+
+const RELAY: &str = env!("CARGO_BIN_EXE_relay");
+
+#[test]
+fn a_worker_syncs_from_the_sync_line_and_sees_what_came_of_it() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = Relay::start(RELAY, Backend::Sqlite(data.path().join("relay"))).unwrap();
+    for (id, name) in [("g1", "第一网格"), ("g2", "第二网格")] {
+        relay.admin(&["grid", "add", id, "--name", name]).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut phones = Vec::new();
+    for user in ["王芳", "李强"] {
+        relay
+            .admin(&["user", "add", user, "--role", "worker", "--scope", "g1"])
+            .unwrap();
+        let code = relay.admin(&["enroll-code", user]).unwrap();
+        let mut p = Phone::new(dir.path(), &format!("phone-{}", phones.len())).unwrap();
+        p.enroll(&relay.url(), &code, &relay.url()).unwrap();
+        phones.push(p);
+    }
+    let [wang, li] = &mut phones[..] else {
+        unreachable!()
+    };
+    let id = li
+        .store()
+        .create_json(
+            Kind::Household,
+            "g1",
+            json!({"address": {"building": "3", "unit": "1", "room": "501"},
+                   "members": [{"name": "赵敏", "relation": "head", "tags": ["solitary_elderly"]}]}),
+        )
+        .unwrap();
+    li.sync(1).unwrap();
+    // 王芳 records a household in a grid that is not hers: the server will not take it.
+    wang.store()
+        .create_json(
+            Kind::Household,
+            "g2",
+            json!({"address": {"building": "8", "room": "101"}}),
+        )
+        .unwrap();
+
+    let mut line = SyncScreen::new(Lang::Zh);
+    line.update(wang.store(), sync_status::Event::Refresh);
+    assert_eq!(line.view().pending_text, "待上传 1 项");
+    assert_eq!(
+        line.update(wang.store(), sync_status::Event::SyncNow),
+        vec![Effect::StartSync]
+    );
+    // The shell performs the effect on its background thread and answers.
+    let outcome = wang.sync(1);
+    let effects = line.update(
+        wang.store(),
+        sync_status::Event::Finished(Box::new(outcome)),
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::RecordsChanged {
+            ids: vec![id.to_string()]
+        }]
+    );
+    let v = line.view();
+    assert_eq!(v.pending_text, "全部已上传");
+    assert!(
+        v.last_sync_text.starts_with("上次同步："),
+        "{}",
+        v.last_sync_text
+    );
+    assert_eq!(
+        v.refused_text.as_deref(),
+        Some("1 项修改服务器没有收下，仍保存在手机上")
+    );
+    assert_eq!(v.refused.len(), 1);
+    assert!(
+        v.refused[0].text.contains("负责范围"),
+        "{}",
+        v.refused[0].text
+    );
+    assert!(
+        v.error.as_deref().is_some_and(|e| e.contains("没有收下")),
+        "{:?}",
+        v.error
+    );
+
+    // The list shows what the other phone recorded, filtered by the group she belongs to.
+    let mut list = Households::new(Some("g1".into()), Lang::Zh);
+    list.update(
+        wang.store(),
+        households::Event::Tag(Some("solitary_elderly".into())),
+    );
+    let rows = &list.view().rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].title.as_str(), rows[0].tags[0].as_str()),
+        ("赵敏", "独居老人")
+    );
+
+    // Both change her phone offline; after syncing, each phone's conflicts screen shows both.
+    wang.store()
+        .update::<Household>(id, |h| h.members[0].phone = Some("13900000001".into()))
+        .unwrap();
+    li.store()
+        .update::<Household>(id, |h| h.members[0].phone = Some("13700000002".into()))
+        .unwrap();
+    wang.sync(1).unwrap();
+    li.sync(1).unwrap();
+    wang.sync(1).unwrap();
+    for p in [&mut *wang, &mut *li] {
+        let mut screen = conflicts::Conflicts::new(id, Lang::Zh);
+        screen.update(p.store(), conflicts::Event::Load);
+        let v = screen.view();
+        assert_eq!(v.items.len(), 1, "{v:?}");
+        let mut by: Vec<&str> = v.items[0]
+            .choices
+            .iter()
+            .map(|c| c.by.split(" · ").next().unwrap_or_default())
+            .collect();
+        by.sort();
+        assert_eq!(by, vec!["李强", "王芳"]);
+    }
+}
