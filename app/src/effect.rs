@@ -10,6 +10,8 @@ pub enum Effect {
     OpenHousehold { id: String },
     /// Show the form for a new household.
     NewHousehold,
+    /// Show the screen of what an agenda line points at.
+    Open { target: crate::today::Target },
     /// Run a sync on a background thread, then send `SyncFinished` to the sync screen.
     StartSync,
     /// Stop the running sync between rounds (the bindings' `CancelToken`).

@@ -17,6 +17,7 @@ pub mod households;
 pub mod lang;
 pub mod sync_status;
 mod times;
+pub mod today;
 
 pub use effect::Effect;
 pub use lang::Lang;

@@ -326,3 +326,78 @@ fn the_sync_line_asks_the_shell_to_sync_and_reads_its_answer() {
     );
     assert_eq!(v.pending_text, "待上传 4 项");
 }
+
+#[test]
+fn today_lists_who_is_due_and_a_tap_opens_it() {
+    use gridkeeper_app::today::{self, Target, Today};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    let mut screen = Today::new(Some("g1".into()), Lang::Zh);
+    assert!(screen.view().loading);
+    let now = chrono::Utc::now();
+    screen.update(&s, today::Event::Refresh(now));
+    assert_eq!(
+        screen.view().empty_text.as_deref(),
+        Some("今天没有到期的工作")
+    );
+
+    let hid = add(
+        &mut s,
+        "2",
+        "1",
+        "101",
+        json!([{"name": "刘大爷", "tags": ["solitary_elderly"]}]),
+    );
+    let cid = s
+        .create_json(
+            Kind::Case,
+            "g1",
+            json!({"category": "hazard", "description": "楼道堆放杂物", "severity": "high"}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    screen.update(&s, today::Event::Refresh(now));
+    let v = screen.view().clone();
+    assert!(!v.loading && v.empty_text.is_none());
+    assert_eq!(v.visits.len(), 1);
+    assert_eq!(v.visits[0].title, "刘大爷 · 独居老人");
+    let member = s
+        .get::<Household>(hid)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .data
+        .members[0]
+        .id
+        .clone();
+    assert_eq!(
+        v.visits[0].target,
+        Target::Household {
+            id: hid.to_string(),
+            member_id: member
+        }
+    );
+    assert_eq!(v.cases[0].title, "隐患 · 严重");
+    assert!(
+        v.cases[0].detail.starts_with("已上报 · 期限 "),
+        "{}",
+        v.cases[0].detail
+    );
+
+    // Never visited: due today, not yet overdue.
+    assert!(!v.visits[0].overdue);
+    assert!(
+        v.visits[0].detail.starts_with("应于 "),
+        "{}",
+        v.visits[0].detail
+    );
+    assert!(!v.cases[0].overdue);
+    // Long after, the case is past its deadline.
+    screen.update(&s, today::Event::Refresh(now + chrono::Duration::days(400)));
+    assert!(screen.view().cases[0].overdue);
+
+    let target = Target::Case {
+        id: cid.to_string(),
+    };
+    assert_eq!(
+        screen.update(&s, today::Event::Open(target.clone())),
+        vec![Effect::Open { target }]
+    );
+}

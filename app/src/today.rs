@@ -1,0 +1,165 @@
+//! Today's work (今日工作): who is due a visit, which places an inspection, which cases are
+//! near or past their deadline, which mediations need a follow-up — from core's agenda, so it
+//! is the same on every phone for the same records and day.
+
+use chrono::{DateTime, Utc};
+use gridkeeper_core::Store;
+use serde::Serialize;
+
+use crate::effect::Effect;
+use crate::lang::{Lang, error_words, t, t1};
+use crate::times;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Shown or come back to, at the phone's time `now`.
+    Refresh(DateTime<Utc>),
+    Open(Target),
+}
+
+/// Where a tap on a line goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    Household { id: String, member_id: String },
+    Place { id: String },
+    Case { id: String },
+    Mediation { id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub title: String,
+    pub detail: String,
+    /// Drawn in the warning colour.
+    pub overdue: bool,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct View {
+    pub loading: bool,
+    pub visits: Vec<Line>,
+    pub inspections: Vec<Line>,
+    pub cases: Vec<Line>,
+    pub mediations: Vec<Line>,
+    pub empty_text: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Today {
+    grid: Option<String>,
+    lang: Lang,
+    view: View,
+}
+
+impl Today {
+    pub fn new(grid: Option<String>, lang: Lang) -> Today {
+        Today {
+            grid,
+            lang,
+            view: View {
+                loading: true,
+                ..View::default()
+            },
+        }
+    }
+
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    pub fn update(&mut self, store: &Store, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Open(target) => vec![Effect::Open { target }],
+            Event::Refresh(now) => {
+                self.refresh(store, now);
+                Vec::new()
+            }
+        }
+    }
+
+    fn refresh(&mut self, store: &Store, now: DateTime<Utc>) {
+        let lang = self.lang;
+        let agenda = match store.agenda(self.grid.as_deref(), now) {
+            Ok(a) => a,
+            Err(e) => {
+                self.view.loading = false;
+                self.view.error = Some(error_words(&e, lang));
+                return;
+            }
+        };
+        let due = |due_on: &str, overdue: i64| {
+            if overdue > 0 {
+                t1("today.overdue", lang, overdue)
+            } else {
+                t1("today.due_by", lang, due_on)
+            }
+        };
+        let visits: Vec<Line> = agenda
+            .visits
+            .into_iter()
+            .map(|v| Line {
+                title: format!("{} · {}", v.name, t(&format!("tag.{}", v.tag), lang)),
+                detail: due(&v.due_on, v.days_overdue),
+                overdue: v.days_overdue > 0,
+                target: Target::Household {
+                    id: v.household_id,
+                    member_id: v.member_id,
+                },
+            })
+            .collect();
+        let inspections: Vec<Line> = agenda
+            .inspections
+            .into_iter()
+            .map(|i| Line {
+                title: i.name,
+                detail: due(&i.due_on, i.days_overdue),
+                overdue: i.days_overdue > 0,
+                target: Target::Place { id: i.place_id },
+            })
+            .collect();
+        let cases: Vec<Line> = agenda
+            .cases
+            .into_iter()
+            .map(|c| Line {
+                title: format!(
+                    "{} · {}",
+                    t(&format!("category.{}", c.category), lang),
+                    t(&format!("severity.{}", c.severity), lang)
+                ),
+                detail: format!(
+                    "{} · {}",
+                    t(&format!("state.{}", c.state), lang),
+                    t1("today.deadline", lang, times::local(&c.deadline))
+                ),
+                overdue: c.overdue,
+                target: Target::Case { id: c.case_id },
+            })
+            .collect();
+        let mediations: Vec<Line> = agenda
+            .mediations
+            .into_iter()
+            .map(|m| Line {
+                title: t(&format!("dispute.{}", m.dispute_type), lang),
+                detail: t1("today.follow_up", lang, &m.due_on),
+                overdue: m.needs_escalation,
+                target: Target::Mediation { id: m.mediation_id },
+            })
+            .collect();
+        let empty = visits.is_empty()
+            && inspections.is_empty()
+            && cases.is_empty()
+            && mediations.is_empty();
+        self.view = View {
+            loading: false,
+            visits,
+            inspections,
+            cases,
+            mediations,
+            empty_text: empty.then(|| t("today.nothing", lang)),
+            error: None,
+        };
+    }
+}
