@@ -10,6 +10,15 @@ pub enum Effect {
     OpenHousehold { id: String },
     /// Show the form for a new household.
     NewHousehold,
+    /// Show the household form filled with this household.
+    EditHousehold { id: String },
+    /// Start a visit form for the household (and the member it is for, if any).
+    StartVisit {
+        household_id: String,
+        member_id: Option<String>,
+    },
+    /// Show a record's conflicts.
+    OpenConflicts { record_id: String },
     /// Show the screen of what an agenda line points at.
     Open { target: crate::today::Target },
     /// Run a sync on a background thread, then send `SyncFinished` to the sync screen.

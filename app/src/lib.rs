@@ -13,6 +13,7 @@
 
 pub mod conflicts;
 pub mod effect;
+pub mod household_detail;
 pub mod households;
 pub mod lang;
 pub mod sync_status;

@@ -401,3 +401,139 @@ fn today_lists_who_is_due_and_a_tap_opens_it() {
         vec![Effect::Open { target }]
     );
 }
+
+/// A valid 18-character ID number (GB 11643 check digit).
+fn id_number(region: &str, birth: &str, seq: u32) -> String {
+    let first17 = format!("{region}{birth}{seq:03}");
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
+    format!("{first17}{check}")
+}
+
+#[test]
+fn a_household_masks_numbers_until_asked_and_marks_who_left() {
+    use gridkeeper_app::household_detail::{self, HouseholdDetail};
+    use gridkeeper_core::kinds::household::LeftReason;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    let idn = id_number("110105", "19491231", 2);
+    let hid = add(
+        &mut s,
+        "5",
+        "2",
+        "302",
+        json!([{"name": "赵敏", "relation": "head", "id_number": idn, "phone": "13812345678"},
+               {"name": "周芷若", "relation": "spouse", "tags": ["disabled"]}]),
+    );
+    s.create_json(
+        Kind::Visit,
+        "g1",
+        json!({"subject": {"kind": "household", "id": hid.to_string()},
+               "visited_at": "2026-11-29T06:30:00Z", "worker": "王芳", "purpose": "special_group_care"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+
+    let mut screen = HouseholdDetail::new(hid, Lang::Zh);
+    screen.update(&mut s, household_detail::Event::Load);
+    let v = screen.view().clone();
+    assert_eq!(v.address, "幸福里 5栋 2单元 302");
+    assert_eq!(v.members[0].relation, "户主");
+    assert_eq!(v.members[0].phone.as_deref(), Some("138****5678"));
+    assert_ne!(
+        v.members[0].id_number.as_deref(),
+        Some(idn.as_str()),
+        "masked"
+    );
+    assert_eq!(v.members[1].tags, vec!["残疾人".to_string()]);
+    assert_eq!(v.visits.len(), 1);
+    assert_eq!(
+        (v.visits[0].when.as_str(), v.visits[0].purpose.as_str()),
+        ("2026-11-29 14:30", "特殊群体关爱")
+    );
+    assert_eq!(v.conflicts_text, None);
+
+    let zhao = v.members[0].id.clone();
+    screen.update(
+        &mut s,
+        household_detail::Event::Reveal {
+            member_id: zhao.clone(),
+        },
+    );
+    let m = &screen.view().members[0];
+    assert!(m.revealed);
+    assert_eq!(m.id_number.as_deref(), Some(idn.as_str()));
+    assert_eq!(m.phone.as_deref(), Some("13812345678"));
+    screen.update(
+        &mut s,
+        household_detail::Event::Reveal {
+            member_id: zhao.clone(),
+        },
+    );
+    assert_eq!(
+        screen.view().members[0].phone.as_deref(),
+        Some("138****5678")
+    );
+
+    // 赵敏 moved away: she stays in the record, marked, after those who live here.
+    let effects = screen.update(
+        &mut s,
+        household_detail::Event::MarkLeft {
+            member_id: zhao.clone(),
+            reason: LeftReason::MovedOut,
+            on: "2026-11-30".into(),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::RecordsChanged {
+            ids: vec![hid.to_string()]
+        }]
+    );
+    let v = screen.view();
+    assert_eq!(v.members[0].name, "周芷若");
+    assert_eq!(v.members[1].name, "赵敏");
+    assert_eq!(v.members[1].left.as_deref(), Some("已迁出 2026-11-30"));
+
+    // A date in the future is refused under its field, and nothing changes.
+    let sister = v.members[0].id.clone();
+    screen.update(
+        &mut s,
+        household_detail::Event::MarkLeft {
+            member_id: sister,
+            reason: LeftReason::Deceased,
+            on: "2999-01-01".into(),
+        },
+    );
+    let v = screen.view();
+    assert_eq!(v.error_field.as_deref(), Some("members[1].left.on"), "the record's field");
+    assert!(
+        v.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("填写的内容有误"))
+    );
+    assert_eq!(v.members[0].left, None);
+
+    assert_eq!(
+        screen.update(
+            &mut s,
+            household_detail::Event::Visit {
+                member_id: Some(zhao.clone())
+            }
+        ),
+        vec![Effect::StartVisit {
+            household_id: hid.to_string(),
+            member_id: Some(zhao)
+        }]
+    );
+    assert_eq!(
+        screen.update(&mut s, household_detail::Event::ShowConflicts),
+        vec![Effect::OpenConflicts {
+            record_id: hid.to_string()
+        }]
+    );
+}

@@ -1,0 +1,242 @@
+//! One household: where it is, who lives there (ID and phone numbers masked until the worker
+//! asks to see one — PIPL: no more than the task needs), who has left and when, its visits,
+//! and whether conflicts wait. Marking a member as moved out or deceased happens here, as an
+//! edit, never as a removal (see core's `Member::left`).
+
+use gridkeeper_core::kinds::Household;
+use gridkeeper_core::kinds::household::{Departure, LeftReason, Member};
+use gridkeeper_core::{Kind, RecordId, Store, mask};
+use serde::Serialize;
+
+use crate::effect::Effect;
+use crate::lang::{Lang, error_words, t, t1};
+use crate::times;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Load,
+    /// Show (or hide again) one member's full ID and phone numbers.
+    Reveal {
+        member_id: String,
+    },
+    /// The person no longer lives here: why, and since when (`YYYY-MM-DD`).
+    MarkLeft {
+        member_id: String,
+        reason: LeftReason,
+        on: String,
+    },
+    Edit,
+    Visit {
+        member_id: Option<String>,
+    },
+    ShowConflicts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberLine {
+    pub id: String,
+    pub name: String,
+    pub relation: String,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub tags: Vec<String>,
+    pub revealed: bool,
+    /// `已迁出 2026-11-30`, for someone who no longer lives here.
+    pub left: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VisitLine {
+    pub id: String,
+    pub when: String,
+    pub worker: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct View {
+    pub loading: bool,
+    pub address: String,
+    /// Those who live here, then those who have left.
+    pub members: Vec<MemberLine>,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub visits: Vec<VisitLine>,
+    /// `2 处冲突待处理`, when any wait.
+    pub conflicts_text: Option<String>,
+    pub error: Option<String>,
+    /// The field an error is about (`members[1].left.on`), to show it under that field.
+    pub error_field: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct HouseholdDetail {
+    id: RecordId,
+    lang: Lang,
+    revealed: Vec<String>,
+    view: View,
+}
+
+impl HouseholdDetail {
+    pub fn new(id: RecordId, lang: Lang) -> HouseholdDetail {
+        HouseholdDetail {
+            id,
+            lang,
+            revealed: Vec::new(),
+            view: View {
+                loading: true,
+                ..View::default()
+            },
+        }
+    }
+
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    pub fn update(&mut self, store: &mut Store, event: Event) -> Vec<Effect> {
+        let id = self.id.to_string();
+        match event {
+            Event::Load => {}
+            Event::Reveal { member_id } => {
+                if let Some(i) = self.revealed.iter().position(|m| *m == member_id) {
+                    self.revealed.remove(i);
+                } else {
+                    self.revealed.push(member_id);
+                }
+            }
+            Event::MarkLeft {
+                member_id,
+                reason,
+                on,
+            } => {
+                let marked = store.update::<Household>(self.id, |h| {
+                    if let Some(m) = h.members.iter_mut().find(|m| m.id == member_id) {
+                        m.left = Some(Departure { reason, on });
+                    }
+                });
+                match marked {
+                    Ok(_) => {
+                        self.load(store);
+                        return vec![Effect::RecordsChanged { ids: vec![id] }];
+                    }
+                    Err(e) => {
+                        self.load(store);
+                        if let gridkeeper_core::Error::Invalid(i) = &e {
+                            self.view.error_field = Some(i.field.clone());
+                        }
+                        self.view.error = Some(error_words(&e, self.lang));
+                        return Vec::new();
+                    }
+                }
+            }
+            Event::Edit => return vec![Effect::EditHousehold { id }],
+            Event::Visit { member_id } => {
+                return vec![Effect::StartVisit {
+                    household_id: id,
+                    member_id,
+                }];
+            }
+            Event::ShowConflicts => return vec![Effect::OpenConflicts { record_id: id }],
+        }
+        self.load(store);
+        Vec::new()
+    }
+
+    fn load(&mut self, store: &mut Store) {
+        let lang = self.lang;
+        let record = match store.get::<Household>(self.id) {
+            Ok(r) => r,
+            Err(e) => {
+                self.view.loading = false;
+                self.view.error = Some(error_words(&e, lang));
+                return;
+            }
+        };
+        let conflicts = store.conflicts(self.id).map(|c| c.len()).unwrap_or(0);
+        let visits = store
+            .list_json(Kind::Visit, Some(&record.envelope.grid), None, false)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|v| v["subject_id"].as_str() == Some(self.id.to_string().as_str()))
+            .map(|v| VisitLine {
+                id: v["id"].as_str().unwrap_or_default().to_string(),
+                when: times::local(v["visited_at"].as_str().unwrap_or_default()),
+                worker: v["worker"].as_str().unwrap_or_default().to_string(),
+                purpose: v["purpose"]
+                    .as_str()
+                    .map(|p| t(&format!("purpose.{p}"), lang))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let h = record.data;
+        let a = &h.address;
+        let part = |key: &str, value: &str| {
+            if value.is_empty() {
+                String::new()
+            } else {
+                t1(key, lang, value)
+            }
+        };
+        let address = [
+            a.compound.clone(),
+            part("detail.building", &a.building),
+            part("detail.unit", &a.unit),
+            a.room.clone(),
+            a.text.clone(),
+        ]
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+        let mut members: Vec<&Member> = h.members.iter().collect();
+        // Those who live here first; the order within each stays the register's.
+        members.sort_by_key(|m| !m.present());
+        let members = members
+            .into_iter()
+            .map(|m| {
+                let open = self.revealed.contains(&m.id);
+                let show = |v: &Option<String>, hide: fn(&str) -> String| {
+                    v.as_deref()
+                        .map(|v| if open { v.to_string() } else { hide(v) })
+                };
+                MemberLine {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    relation: t(&format!("relation.{}", enum_name(&m.relation)), lang),
+                    id_number: show(&m.id_number, mask::id_number),
+                    phone: show(&m.phone, mask::phone),
+                    tags: m
+                        .tags
+                        .iter()
+                        .map(|tag| t(&format!("tag.{}", tag.as_str()), lang))
+                        .collect(),
+                    revealed: open,
+                    left: m
+                        .left
+                        .as_ref()
+                        .map(|l| t1(&format!("left.{}", enum_name(&l.reason)), lang, &l.on)),
+                }
+            })
+            .collect();
+        self.view = View {
+            loading: false,
+            address,
+            members,
+            tags: h.tags,
+            notes: h.notes,
+            visits,
+            conflicts_text: (conflicts > 0).then(|| t1("detail.conflicts", lang, conflicts)),
+            error: None,
+            error_field: None,
+        };
+    }
+}
+
+/// An enum's name as stored (`moved_out`): the key its words are found under.
+fn enum_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
