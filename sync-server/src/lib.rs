@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod materialize;
 pub mod metrics;
+pub mod push;
 pub mod rate_limit;
 pub mod reports;
 pub mod server;
