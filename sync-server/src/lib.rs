@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod push;
 pub mod rate_limit;
 pub mod reports;
+pub mod rescue;
 pub mod server;
 pub mod storage;
 pub mod templates;
