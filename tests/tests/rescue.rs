@@ -3,7 +3,8 @@
 //! as if the phone had synced. The records then reach other phones by normal sync; the phone
 //! itself, syncing later, finds its work already there, nothing refused and nothing stored
 //! twice. A file altered in one byte, or written by a revoked device, is refused with nothing
-//! stored; a file imported twice changes nothing the second time.
+//! stored; a file imported twice changes nothing the second time; an edit the relay refused
+//! before travels too and is judged again by the same rules.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -292,4 +293,33 @@ fn only_an_administrator_imports_and_an_unknown_device_is_named() {
     let (status, reply) = import_over_http(&relay, b"PK\x03\x04 not a rescue file".to_vec());
     assert_eq!(status, 400);
     assert_eq!(reply["error"]["code"], "not_rescue_file");
+}
+
+#[test]
+fn an_edit_refused_before_is_judged_again_by_the_same_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (relay, mut far, _) = street(Backend::Sqlite(dir.path().join("relay")), dir.path());
+    relay
+        .admin(&["grid", "add", "g2", "--name", "二网格"])
+        .unwrap();
+    // Made in a grid outside the worker's reach: refused out_of_scope and set aside.
+    far.store()
+        .create_json(
+            Kind::Household,
+            "g2",
+            json!({"address": {"building": "9", "room": "901"}}),
+        )
+        .unwrap();
+    far.sync(1).unwrap();
+    assert_eq!(far.store().sync_status().unwrap().refused_changes, 1);
+    field_work(&mut far);
+    let pending = far.store().sync_status().unwrap().pending_changes;
+    let bytes = std::fs::read(write_rescue(&mut far, dir.path())).unwrap();
+
+    let (status, reply) = import_over_http(&relay, bytes);
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["changes"], pending + 1);
+    assert_eq!(reply["accepted"], pending);
+    assert_eq!(reply["rejected"], json!({"out_of_scope": 1}));
+    assert!(relay.documents("g2").unwrap().is_empty());
 }

@@ -209,4 +209,37 @@ mod tests {
             .count();
         assert_eq!(leftovers, 0);
     }
+
+    #[test]
+    fn changes_set_aside_as_refused_travel_apart_with_their_kind_and_grid() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::init(dir.path().join("s.db"), Some("w")).unwrap();
+        store.set_meta("sync_token", "gk_token").unwrap();
+        store.set_meta("sync_device", "device-1").unwrap();
+        let stray = store
+            .create_json(
+                Kind::Household,
+                "g2",
+                json!({"address": {"building": "2", "room": "201"}}),
+            )
+            .unwrap();
+        let hash = store.outbox(10).unwrap()[0].hash.clone();
+        store
+            .set_aside_refused(&[(hash, "out_of_scope".into(), "not yours".into())])
+            .unwrap();
+        let (file, summary) = store.rescue_file().unwrap();
+        assert_eq!(
+            (summary.changes, summary.refused, summary.records),
+            (1, 1, 1)
+        );
+        let body = rescue::open(&file, &rescue::token_hash("gk_token")).unwrap();
+        assert!(body.push.is_empty());
+        assert_eq!(body.refused.len(), 1);
+        let doc = &body.refused[0];
+        assert_eq!(
+            (doc.record_id.as_str(), doc.kind.as_str(), doc.grid.as_str()),
+            (stray.to_string().as_str(), "household", "g2")
+        );
+        assert_eq!(doc.changes.len(), 1);
+    }
 }
