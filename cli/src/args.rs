@@ -173,6 +173,24 @@ pub enum Command {
         #[arg(long, default_value_t = 5)]
         attempts: u32,
     },
+    /// Unsynced work without a network: a sealed file for the relay's administrator.
+    Rescue {
+        #[command(subcommand)]
+        action: RescueAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RescueAction {
+    /// Write the outbox, refused edits and attachments not yet uploaded to FILE, sealed so
+    /// only the relay can read it (`gridkeeper-server admin rescue import FILE`). The work
+    /// stays queued here; a later sync sends it again harmlessly.
+    Write {
+        file: PathBuf,
+        /// Print what went in as JSON (for scripts).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Which records `list` shows.

@@ -9,7 +9,7 @@ use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::{Error, Invalid, Kind, RecordId, Result, Store};
 use serde_json::{Value, json};
 
-use crate::args::{Cli, Command, ListFilter, TemplateAction};
+use crate::args::{Cli, Command, ListFilter, RescueAction, TemplateAction};
 use crate::output::{self, Failure};
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
@@ -253,6 +253,25 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                         s.rejected.len()
                     ))?;
                 }
+            }
+        }
+        Command::Rescue {
+            action: RescueAction::Write { file, json },
+        } => {
+            let r = Store::open(db)?.write_rescue(&file)?;
+            if json {
+                output::json(&json!({
+                    "records": r.records,
+                    "changes": r.changes,
+                    "refused": r.refused,
+                    "blobs": r.blobs,
+                    "bytes": r.bytes,
+                }))?;
+            } else {
+                output::line(format!(
+                    "wrote {} changes to {} records ({} refused before) and {} attachments, {} bytes",
+                    r.changes, r.records, r.refused, r.blobs, r.bytes
+                ))?;
             }
         }
     }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::io::Write;
 use std::process::ExitCode;
 
+use gridkeeper_core::rescue::RescueError;
 use gridkeeper_core::sync::SyncError;
 use gridkeeper_core::{Error, Invalid};
 use serde_json::Value;
@@ -14,6 +15,7 @@ pub enum Failure {
     Core(Error),
     AtLine { line: usize, error: Error },
     Sync(SyncError),
+    Rescue(RescueError),
 }
 
 impl Failure {
@@ -21,7 +23,7 @@ impl Failure {
         match self {
             Failure::Core(e) | Failure::AtLine { error: e, .. } => Some(e),
             Failure::Sync(SyncError::Store(e)) => Some(e),
-            Failure::Sync(_) => None,
+            Failure::Sync(_) | Failure::Rescue(_) => None,
         }
     }
 
@@ -32,6 +34,12 @@ impl Failure {
             return match e {
                 SyncError::Network(_) => 4,
                 SyncError::Unauthorized | SyncError::Refused { .. } | SyncError::NotEnrolled => 5,
+                _ => 1,
+            };
+        }
+        if let Failure::Rescue(e) = self {
+            return match e {
+                RescueError::NotEnrolled => 5,
                 _ => 1,
             };
         }
@@ -60,6 +68,7 @@ impl fmt::Display for Failure {
             Failure::Core(e) => write!(f, "{e}"),
             Failure::AtLine { line, error } => write!(f, "line {line}: {error}"),
             Failure::Sync(e) => write!(f, "{e}\n{}", e.user_message_zh()),
+            Failure::Rescue(e) => write!(f, "{e}"),
         }
     }
 }
@@ -67,6 +76,12 @@ impl fmt::Display for Failure {
 impl From<SyncError> for Failure {
     fn from(e: SyncError) -> Self {
         Failure::Sync(e)
+    }
+}
+
+impl From<RescueError> for Failure {
+    fn from(e: RescueError) -> Self {
+        Failure::Rescue(e)
     }
 }
 

@@ -208,3 +208,43 @@ fn visit_raises_a_case_which_goes_round_its_loop_and_shows_on_the_agenda() {
     assert_eq!(agenda["cases"][0]["overdue"], true);
     assert_eq!(agenda["visits"][0]["tag"], "solitary_elderly");
 }
+
+#[test]
+fn rescue_write_seals_the_outbox_for_the_relay_and_needs_an_enrolment() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    let out = dir.path().join("rescue.gkr");
+    ok(&db, &["init", "--grid", "grid-1", "--user", "王网格"]);
+    let id = ok(&db, &["add", "household", "--json", HOUSEHOLD]);
+
+    let refused = gk(&db, &["rescue", "write", out.to_str().unwrap_or_default()]);
+    assert_eq!(refused.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not enrolled"));
+    assert!(!out.exists());
+
+    let mut store = gridkeeper_core::Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    for (k, v) in [("sync_token", "gk_t"), ("sync_device", "device-1")] {
+        store.set_meta(k, v).unwrap_or_else(|e| panic!("{e}"));
+    }
+    drop(store);
+    let made = json(
+        &db,
+        &[
+            "rescue",
+            "write",
+            out.to_str().unwrap_or_default(),
+            "--json",
+        ],
+    );
+    assert_eq!(
+        (made["records"].clone(), made["changes"].clone()),
+        (1.into(), 1.into())
+    );
+    let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(made["bytes"], bytes.len());
+    let body = gridkeeper_core::rescue::open(&bytes, &gridkeeper_core::rescue::token_hash("gk_t"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(body.push.len(), 1);
+    assert_eq!(body.push[0].record_id, id);
+    assert_eq!(json(&db, &["status"])["outbox"], 1, "the work stays queued");
+}

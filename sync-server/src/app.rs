@@ -144,6 +144,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/templates/{id}/{version}/publish",
             post(http::admin::publish_template),
         )
+        .route("/v1/admin/rescue", post(http::admin::import_rescue))
         .route("/v1/reports", get(http::reports::index))
         .route("/v1/reports/{name}", get(http::reports::report))
         .route(

@@ -163,6 +163,27 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
+    /// The caller a device's own token would make, for work the device hands over another
+    /// way (a rescue file an administrator carries in): same user, scope and reach, with the
+    /// tree read afresh. Says nothing about revocation; the caller checks that.
+    pub async fn for_device(
+        state: &AppState,
+        device: Device,
+        user: User,
+    ) -> Result<Caller, ApiError> {
+        state.tree.invalidate();
+        let reach = state
+            .tree
+            .get(state.storage.as_ref())
+            .await?
+            .subtree(&user.scope);
+        Ok(Caller {
+            device,
+            user,
+            reach,
+        })
+    }
+
     /// Before refusing a grid as out of reach, looks at the tree as it is now: a grid added
     /// below the caller's scope moments ago is in reach even if the cached tree lags.
     pub async fn refresh_reach(&mut self, state: &AppState) -> Result<(), ApiError> {

@@ -85,6 +85,17 @@ enum Admin {
     },
     /// Rewrite every record's report rows from the stored documents.
     RebuildReports,
+    /// Rescue files: a phone's unsynced work carried in without a network.
+    Rescue {
+        #[command(subcommand)]
+        what: RescueCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RescueCmd {
+    /// Take the work in FILE (written by `gk rescue write`) as if the phone had synced.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -294,6 +305,35 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("rebuilt the report rows of {n} records");
+        }
+        Admin::Rescue {
+            what: RescueCmd::Import { file },
+        } => {
+            let size = std::fs::metadata(&file)
+                .map_err(|e| format!("reading the rescue file: {}", e.kind()))?
+                .len();
+            if size > gridkeeper_core::rescue::MAX_FILE_BYTES as u64 {
+                return Err(format!(
+                    "the rescue file is larger than {} bytes",
+                    gridkeeper_core::rescue::MAX_FILE_BYTES
+                ));
+            }
+            let bytes = std::fs::read(&file)
+                .map_err(|e| format!("reading the rescue file: {}", e.kind()))?;
+            let state = crate::app::AppState::new(storage, crate::app::Limits::default(), rate);
+            let s = crate::rescue::import(&state, "console", &bytes)
+                .await
+                .map_err(|e| format!("{} ({})", e.message, e.code))?;
+            println!(
+                "device {}: {} of {} changes accepted, {} attachments stored, {} already held",
+                s.device_id, s.accepted, s.changes, s.blobs_stored, s.blobs_held
+            );
+            for (code, n) in &s.rejected {
+                println!("refused {n} changes: {code}");
+            }
+            for (code, n) in &s.blobs_rejected {
+                println!("refused {n} attachments: {code}");
+            }
         }
     }
     Ok(())

@@ -31,6 +31,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/admin/enroll-codes", &["post"]),
     ("/v1/admin/devices", &["get"]),
     ("/v1/admin/devices/{id}/revoke", &["post"]),
+    ("/v1/admin/rescue", &["post"]),
     ("/v1/admin/templates", &["get", "post"]),
     ("/v1/admin/templates/{id}/{version}/publish", &["post"]),
     ("/v1/reports", &["get"]),
@@ -450,7 +451,7 @@ async fn openapi_describes_every_route_and_error_code() {
         assert_eq!(props, fields.iter().copied().collect(), "schema {name}");
         assert_eq!(schemas[name]["additionalProperties"], false, "{name}");
     }
-    // Per-change rejection codes are those materialize.rs gives.
+    // Per-change rejection codes are those materialize.rs and the push checks give.
     let materialize = src("src/materialize.rs");
     for c in schemas["Rejection"]["properties"]["code"]["enum"]
         .as_array()
@@ -459,7 +460,7 @@ async fn openapi_describes_every_route_and_error_code() {
         let c = c.as_str().unwrap();
         assert!(
             materialize.contains(&format!("\"{c}\""))
-                || src("src/http/sync.rs").contains(c)
+                || src("src/push.rs").contains(c)
                 || c == gridkeeper_core::store::REUSED_SEQ,
             "rejection code {c}"
         );

@@ -802,3 +802,55 @@ async fn admin_edits_a_users_scope() {
     nobody[1].1 = "nobody".into();
     assert_eq!(post(&mut root, nobody).await, 404);
 }
+
+/// A rescue file imported from the admin page: CSRF and the administrator role checked, then
+/// the phone's work is on the relay and the import is in the audit log.
+#[tokio::test]
+async fn a_rescue_file_from_the_admin_page() {
+    let (street, mut sup, mut root, _anon, sup_token, root_token) = signed_in().await;
+    let mut phone = street.enroll("worker-a").await;
+    phone.store.set_meta("sync_token", &phone.token).unwrap();
+    phone
+        .store
+        .set_meta("sync_device", &phone.device_id)
+        .unwrap();
+    let h = phone.add_household("g1", "909", "王五");
+    let (file, made) = phone.store.rescue_file().unwrap();
+    assert_eq!((made.records, made.changes), (1, 1));
+
+    let admin = root.get("/admin").await.text().await.unwrap();
+    assert!(admin.contains("id=\"rescue-upload\""));
+    assert_eq!(
+        sup.post_file("/admin/rescue", &[("csrf", &sup_token)], &file)
+            .await
+            .status(),
+        403,
+        "supervisor"
+    );
+    assert_eq!(
+        root.post_file("/admin/rescue", &[("csrf", "forged")], &file)
+            .await
+            .status(),
+        403,
+        "forged token"
+    );
+    let storage = street.relay.storage.clone();
+    assert!(storage.document(&h.to_string()).await.unwrap().is_none());
+
+    let done = root
+        .post_file("/admin/rescue", &[("csrf", &root_token)], &file)
+        .await;
+    assert_eq!(done.status(), 200);
+    let page = done.text().await.unwrap();
+    assert!(page.contains(&phone.device_id), "{page}");
+    assert!(storage.document(&h.to_string()).await.unwrap().is_some());
+    assert!(page.contains("rescue:import"), "the audit log shows it");
+
+    let mut tampered = file.clone();
+    let at = tampered.len() - 3;
+    tampered[at] ^= 1;
+    let refused = root
+        .post_file("/admin/rescue", &[("csrf", &root_token)], &tampered)
+        .await;
+    assert_eq!(refused.status(), 400);
+}

@@ -133,13 +133,13 @@ impl Relay {
         self.spawn()
     }
 
-    /// Every record the server holds in `grid`, as it materialized them.
-    pub fn documents(&self, grid: &str) -> Result<BTreeMap<String, DocState>, String> {
+    /// The relay's database opened beside the process, with a runtime to drive it.
+    fn storage(&self) -> Result<(tokio::runtime::Runtime, Arc<dyn Storage>), String> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        rt.block_on(async {
+        let storage = rt.block_on(async {
             let storage: Arc<dyn Storage> = match &self.backend {
                 Backend::Sqlite(dir) => Arc::new(
                     gridkeeper_server::storage::sqlite::SqliteStorage::open(
@@ -151,12 +151,25 @@ impl Relay {
                     .await
                     .map_err(|e| e.to_string())?,
             };
-            let docs = storage
-                .snapshots(grid, None, usize::MAX >> 2)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(docs.into_iter().map(|d| (d.record_id.clone(), d)).collect())
-        })
+            Ok::<_, String>(storage)
+        })?;
+        Ok((rt, storage))
+    }
+
+    /// Every record the server holds in `grid`, as it materialized them.
+    pub fn documents(&self, grid: &str) -> Result<BTreeMap<String, DocState>, String> {
+        let (rt, storage) = self.storage()?;
+        let docs = rt
+            .block_on(storage.snapshots(grid, None, usize::MAX >> 2))
+            .map_err(|e| e.to_string())?;
+        Ok(docs.into_iter().map(|d| (d.record_id.clone(), d)).collect())
+    }
+
+    /// How many changes written under `actor` the server stores.
+    pub fn held_changes(&self, actor: &str) -> Result<u64, String> {
+        let (rt, storage) = self.storage()?;
+        rt.block_on(storage.held_changes(actor))
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -117,8 +117,8 @@ pub struct SyncStatus {
 }
 
 const K_SERVER: &str = "sync_server";
-const K_TOKEN: &str = "sync_token";
-const K_DEVICE: &str = "sync_device";
+pub(crate) const K_TOKEN: &str = "sync_token";
+pub(crate) const K_DEVICE: &str = "sync_device";
 const K_ROLE: &str = "sync_role";
 pub(crate) const K_GRIDS: &str = "sync_grids";
 const K_OK: &str = "sync_last_success";

@@ -14,5 +14,6 @@ mod transport;
 
 pub use defaults::DEFAULT_GRID_KEY;
 pub use engine::{CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary};
+pub(crate) use engine::{K_DEVICE, K_TOKEN};
 pub use error::SyncError;
 pub use transport::{UPDATE_APP, UPDATE_SERVER};

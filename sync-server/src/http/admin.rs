@@ -171,3 +171,17 @@ pub async fn publish_template(
         templates::publish(state.storage.as_ref(), &caller.user.id, &id, version).await?,
     ))
 }
+
+/// Imports a rescue file (the raw body) written by a phone out of reach of the network: its
+/// work is taken as if the phone had synced. The reply counts what was accepted and refused.
+pub async fn import_rescue(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<Json<crate::rescue::ImportSummary>, ApiError> {
+    caller.require_admin()?;
+    let bytes = body::read_limited(raw, gridkeeper_core::rescue::MAX_FILE_BYTES).await?;
+    Ok(Json(
+        crate::rescue::import(&state, &caller.user.id, &bytes).await?,
+    ))
+}

@@ -58,9 +58,29 @@ pub async fn put_blob(
             "say which record the attachment belongs to: ?record=ID",
         )
     })?;
+    writable_record(&state, &caller, &record).await?;
+    let bytes = body::read_limited(raw, state.limits.max_blob).await?;
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let existed = accept(&state, &caller, hash, &record, declared, bytes.to_vec()).await?;
+    Ok(if existed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    })
+}
+
+/// Whether the caller may add attachments to `record`: a phone that may write the record's
+/// grid, once the record itself has reached the server.
+pub async fn writable_record(
+    state: &AppState,
+    caller: &Caller,
+    record: &str,
+) -> Result<(), ApiError> {
     let doc = state
         .storage
-        .document(&record)
+        .document(record)
         .await?
         .ok_or_else(|| ApiError::not_found("push the record before its attachments"))?;
     if caller.device.actor.is_none() || !caller.can_write(&doc.grid) {
@@ -68,7 +88,31 @@ pub async fn put_blob(
             "this device may not add attachments to that record",
         ));
     }
-    let bytes = body::read_limited(raw, state.limits.max_blob).await?;
+    Ok(())
+}
+
+/// Checks an attachment's bytes — size, that they hash to `hash`, a type we accept, the type
+/// `declared` if one was — and stores it tied to `record`. Call [`writable_record`] first.
+/// Answers whether the server held the blob already. Shared with the import of rescue files.
+pub async fn accept(
+    state: &AppState,
+    caller: &Caller,
+    hash: String,
+    record: &str,
+    declared: Option<&str>,
+    bytes: Vec<u8>,
+) -> Result<bool, ApiError> {
+    check_hash(&hash)?;
+    if bytes.len() > state.limits.max_blob {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "an attachment may not exceed {} bytes",
+                state.limits.max_blob
+            ),
+        ));
+    }
     if blob_hash(&bytes) != hash {
         return Err(ApiError::bad_request(
             "hash_mismatch",
@@ -82,9 +126,7 @@ pub async fn put_blob(
             "attachments are JPEG, PNG, WebP or HEIC photos, or PDF documents",
         )
     })?;
-    if let Some(declared) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
+    if let Some(declared) = declared
         && !blob_type::declared_matches(declared, media)
     {
         return Err(ApiError::new(
@@ -103,17 +145,13 @@ pub async fn put_blob(
             &Blob {
                 hash,
                 media_type: media.as_str().to_string(),
-                bytes: bytes.to_vec(),
+                bytes,
             },
-            &record,
+            record,
             &caller.device.id,
         )
         .await?;
-    Ok(if existed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    })
+    Ok(existed)
 }
 
 async fn readable(caller: &Caller, state: &AppState, hash: &str) -> Result<Blob, ApiError> {

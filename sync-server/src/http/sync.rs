@@ -4,27 +4,26 @@
 //! change bytes, scope of every pushed and pulled grid, cursors — and refused as a whole with
 //! a 4xx if any of that is wrong. Past that point each change gets its own answer: accepted
 //! (stored now or earlier), or rejected with a reason (its actor is not this device's, its
-//! record belongs to another grid, a change it depends on has not arrived).
+//! record belongs to another grid, a change it depends on has not arrived). That push half is
+//! `crate::push`, shared with the import of rescue files; this handler adds the pull.
 
 use std::collections::HashSet;
 
-use automerge::Change;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gridkeeper_core::Kind;
 use gridkeeper_core::wire::{
-    self, ChangeResult, Cursor, DocChanges, GridFeed, SyncRequest, SyncResponse, WireError,
-    WireSnapshot, WireTemplate,
+    self, Cursor, DocChanges, GridFeed, SyncRequest, SyncResponse, WireError, WireSnapshot,
+    WireTemplate,
 };
 
-use crate::admin::now;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::body;
-use crate::materialize::{DocState, PreparedChange, PreparedDoc, rejection};
+use crate::materialize::DocState;
+use crate::push;
 use crate::templates;
 
 pub async fn sync(
@@ -33,16 +32,7 @@ pub async fn sync(
     headers: HeaderMap,
     raw: Body,
 ) -> Result<Response, ApiError> {
-    let enrolled = match (&caller.device.actor, caller.user.role) {
-        (Some(actor), crate::storage::Role::Worker | crate::storage::Role::Supervisor) => {
-            actor.clone()
-        }
-        _ => {
-            return Err(ApiError::forbidden(
-                "only enrolled phones of workers and supervisors sync records",
-            ));
-        }
-    };
+    let enrolled = push::enrolled_actor(&caller)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -75,9 +65,16 @@ pub async fn sync(
     if beyond {
         caller.refresh_reach(&state).await?;
     }
-    let (actor, actors, register) =
-        device_actors(&state, &caller, &enrolled, req.actor.as_deref()).await?;
-    let docs = prepare_push(&caller, &actors, &state, &req)?;
+    let checked = push::check(
+        &state,
+        &caller,
+        &enrolled,
+        req.actor.as_deref(),
+        &req.push,
+        state.limits.max_push_changes,
+    )
+    .await?;
+    let actor = checked.actor().to_string();
     let pulls = prepare_pull(&caller, &state, &req).await?;
     let limit = match req.limit {
         None => state.limits.page,
@@ -91,11 +88,7 @@ pub async fn sync(
     };
 
     // Only a request that passed every check may leave a trace, the new actor included.
-    if register {
-        register_actor(&state, &caller, &actor).await?;
-    }
-    let results = push(&state, &caller, docs).await?;
-    count_results(&state, &results);
+    let results = checked.store(&state, &caller).await?;
 
     let mut grids = Vec::with_capacity(pulls.len());
     // One budget for the whole reply, not one per grid: a supervisor pulling twenty grids
@@ -153,205 +146,6 @@ async fn published_templates(
         })
         .collect();
     Ok((sent, more))
-}
-
-/// Stores what may be stored and answers every pushed change, in request order. Records
-/// whose every change is already refused never reach the database.
-async fn push(
-    state: &AppState,
-    caller: &Caller,
-    docs: Vec<PreparedDoc>,
-) -> Result<Vec<ChangeResult>, ApiError> {
-    let refused =
-        |d: &PreparedDoc| !d.changes.is_empty() && d.changes.iter().all(|c| c.refused.is_some());
-    let storable: Vec<PreparedDoc> = docs.iter().filter(|d| !refused(d)).cloned().collect();
-    let stored = if storable.is_empty() {
-        state
-            .storage
-            .touch_device(&caller.device.id, &now())
-            .await?;
-        Vec::new()
-    } else {
-        state
-            .storage
-            .push(&caller.device.id, &now(), &storable)
-            .await?
-    };
-    let mut stored = stored.into_iter();
-    let mut results = Vec::new();
-    for doc in &docs {
-        for c in &doc.changes {
-            let outcome = if refused(doc) {
-                ChangeResult {
-                    record_id: doc.record_id.clone(),
-                    hash: c.hash.clone(),
-                    rejected: c.refused.clone(),
-                }
-            } else {
-                stored.next().ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        "the database answered fewer changes than were pushed",
-                    )
-                })?
-            };
-            results.push(outcome);
-        }
-    }
-    Ok(results)
-}
-
-/// Most actors one device may take: a store takes a fresh one each time it is restored or
-/// copied, which happens a few times in a phone's life, not hundreds.
-const MAX_DEVICE_ACTORS: usize = 256;
-
-/// The actor the store writes under now, every actor the device's changes may carry (the
-/// one it enrolled with and those its store took since), and whether the current one is new
-/// and must be registered once the request has passed its checks.
-async fn device_actors(
-    state: &AppState,
-    caller: &Caller,
-    enrolled: &str,
-    current: Option<&str>,
-) -> Result<(String, Vec<String>, bool), ApiError> {
-    let Some(current) = current.filter(|a| *a != enrolled) else {
-        return Ok((enrolled.to_string(), vec![enrolled.to_string()], false));
-    };
-    let well_formed = (2..=64).contains(&current.len())
-        && current.len() % 2 == 0
-        && current
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !well_formed {
-        return Err(ApiError::bad_request(
-            "invalid_actor",
-            "actor must be an Automerge actor id in lower-case hex",
-        ));
-    }
-    let mut actors = vec![enrolled.to_string()];
-    actors.extend(state.storage.device_actors(&caller.device.id).await?);
-    let register = !actors.iter().any(|a| a == current);
-    if register {
-        if actors.len() > MAX_DEVICE_ACTORS {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "too_many_actors",
-                "this device has taken too many actors; enrol it again",
-            ));
-        }
-        actors.push(current.to_string());
-    }
-    Ok((current.to_string(), actors, register))
-}
-
-async fn register_actor(state: &AppState, caller: &Caller, actor: &str) -> Result<(), ApiError> {
-    match state
-        .storage
-        .add_device_actor(&caller.device.id, actor, &now())
-        .await
-    {
-        Ok(()) => Ok(()),
-        Err(crate::storage::StorageError::Exists(_)) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "actor_taken",
-            "another device already writes under this actor",
-        )),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn prepare_push(
-    caller: &Caller,
-    actors: &[String],
-    state: &AppState,
-    req: &SyncRequest,
-) -> Result<Vec<PreparedDoc>, ApiError> {
-    let total: usize = req.push.iter().map(|d| d.changes.len()).sum();
-    if total > state.limits.max_push_changes {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_many_changes",
-            format!(
-                "push at most {} changes per request",
-                state.limits.max_push_changes
-            ),
-        ));
-    }
-    let mut seen = HashSet::new();
-    let mut docs = Vec::with_capacity(req.push.len());
-    for (i, p) in req.push.iter().enumerate() {
-        let id: uuid::Uuid = p.record_id.parse().map_err(|_| {
-            ApiError::bad_request(
-                "invalid_record_id",
-                format!("push[{i}].record_id is not a UUID"),
-            )
-        })?;
-        let record_id = id.hyphenated().to_string();
-        if record_id != p.record_id {
-            return Err(ApiError::bad_request(
-                "invalid_record_id",
-                format!("push[{i}].record_id must be a lower-case hyphenated UUID"),
-            ));
-        }
-        if !seen.insert(record_id.clone()) {
-            return Err(ApiError::bad_request(
-                "duplicate_record",
-                format!("push[{i}] repeats a record; send each record once"),
-            ));
-        }
-        let kind: Kind = p.kind.parse().map_err(|_| {
-            ApiError::bad_request(
-                "unknown_kind",
-                format!("push[{i}].kind is not a record kind"),
-            )
-        })?;
-        if caller.user.role != crate::storage::Role::Worker {
-            return Err(ApiError::forbidden(
-                "only workers' phones push records; this device reads",
-            ));
-        }
-        // Outside the worker's reach (a record made in the wrong grid, or a worker moved to
-        // another grid with work still queued): those changes are refused one by one, so the
-        // rest of the phone's work still goes through and the phone can set them aside.
-        let out_of_reach = (!caller.can_write(&p.grid)).then(|| {
-            rejection(
-                "out_of_scope",
-                format!("this device may not write to grid {}", p.grid),
-            )
-        });
-        let mut changes = Vec::with_capacity(p.changes.len());
-        for (j, bytes) in p.changes.iter().enumerate() {
-            let change = Change::from_bytes(bytes.0.clone()).map_err(|_| {
-                ApiError::bad_request(
-                    "malformed_change",
-                    format!("push[{i}].changes[{j}] is not an Automerge change"),
-                )
-            })?;
-            let change_actor = change.actor_id().to_hex_string();
-            let refused = out_of_reach.clone().or_else(|| {
-                (!actors.contains(&change_actor)).then(|| {
-                    rejection(
-                        "actor_mismatch",
-                        "the change was made by another device; each device pushes only its own changes",
-                    )
-                })
-            });
-            changes.push(PreparedChange {
-                hash: change.hash().to_string(),
-                actor: change_actor,
-                change,
-                refused,
-            });
-        }
-        docs.push(PreparedDoc {
-            record_id,
-            kind,
-            grid: p.grid.clone(),
-            changes,
-        });
-    }
-    Ok(docs)
 }
 
 async fn prepare_pull(
@@ -541,21 +335,6 @@ fn to_wire(doc: DocState) -> WireSnapshot {
         heads: doc.heads,
         data: doc.data,
         seq: doc.seq,
-    }
-}
-
-fn count_results(state: &AppState, results: &[ChangeResult]) {
-    for r in results {
-        match &r.rejected {
-            None => state
-                .metrics
-                .add("gridkeeper_changes_accepted_total", String::new(), 1),
-            Some(why) => state.metrics.add(
-                "gridkeeper_changes_rejected_total",
-                format!("code=\"{}\"", why.code),
-                1,
-            ),
-        }
     }
 }
 

@@ -171,6 +171,9 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// The device and its user for a token hash, revoked or not.
     async fn device_by_token(&self, token_hash: &str) -> Result<Option<(Device, User)>>;
     async fn devices(&self) -> Result<Vec<Device>>;
+    /// A device by id, revoked or not, with its user and the hash of its token: a rescue
+    /// file the device wrote is sealed under a key derived from that hash.
+    async fn device_by_id(&self, device_id: &str) -> Result<Option<(Device, User, String)>>;
     /// Revokes a device; `false` if there is no such device.
     async fn revoke_device(&self, device_id: &str, now: &str) -> Result<bool>;
     async fn touch_device(&self, device_id: &str, now: &str) -> Result<()>;

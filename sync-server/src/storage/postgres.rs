@@ -536,6 +536,20 @@ impl Storage for PostgresStorage {
         }
     }
 
+    async fn device_by_id(&self, device_id: &str) -> Result<Option<(Device, User, String)>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT d.id, d.user_id, d.actor, d.created_at, d.last_seen, d.revoked_at, u.id, u.name, u.role, u.scope, d.token_hash
+                 FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1",
+            )
+            .await?;
+        match client.query_opt(&stmt, &[&device_id]).await? {
+            Some(r) => Ok(Some((device_row(&r)?, user_row(&r, 6)?, r.try_get(10)?))),
+            None => Ok(None),
+        }
+    }
+
     async fn devices(&self) -> Result<Vec<Device>> {
         let client = self.client().await?;
         let stmt = client

@@ -394,6 +394,19 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn device_by_id(&self, device_id: &str) -> Result<Option<(Device, User, String)>> {
+        let id = device_id.to_string();
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT d.id, d.user_id, d.actor, d.created_at, d.last_seen, d.revoked_at, u.id, u.name, u.role, u.scope, d.token_hash
+                 FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1",
+            )?
+            .query_row([id], |r| Ok((device_row(r)?, user_row(r, 6)?, r.get(10)?)))
+            .optional()?)
+        })
+        .await
+    }
+
     async fn devices(&self) -> Result<Vec<Device>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(

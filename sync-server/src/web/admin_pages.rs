@@ -36,7 +36,7 @@ struct AdminPage {
     templates: Vec<(String, u32, String, String, String)>,
 }
 
-async fn admin_page(state: &AppState, s: &Session, notice: String) -> Response {
+pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) -> Response {
     let zh = s.zh;
     if s.reader.user.role != Role::Admin {
         return error_page(ApiError::forbidden("administrators only"), zh);

@@ -9,6 +9,7 @@ pub mod frame;
 pub mod login;
 pub mod pages;
 pub mod password;
+pub mod rescue_page;
 pub mod session;
 pub mod template_pages;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/passwd", post(admin_pages::admin_passwd))
         .route("/admin/scope", post(admin_pages::admin_scope))
         .route("/admin/templates", post(template_pages::upload))
+        .route("/admin/rescue", post(rescue_page::upload))
         .route("/admin/templates/{id}/{version}", get(template_pages::show))
         .route(
             "/admin/templates/{id}/{version}/publish",
