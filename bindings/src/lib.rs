@@ -19,7 +19,9 @@ pub use records::*;
 pub use rules::{
     InspectionCheck, ItemProblem, ProblemKind, case_actions, mask_id_number, mask_phone,
 };
-pub use store::{GridStore, encrypt_plaintext_store, is_plaintext_store, open_store_count};
+pub use store::{
+    GridStore, RescueFileSummary, encrypt_plaintext_store, is_plaintext_store, open_store_count,
+};
 pub use subscription::{RecordsChanged, Subscription};
 pub use sync::{
     CancelToken, Enrolment, RejectedChange, SyncProgress, SyncProgressInfo, SyncStatus, SyncSummary,

@@ -343,6 +343,30 @@ impl GridStore {
         Ok(())
     }
 
+    /// Writes the phone's unsynced work (outbox, edits set aside, photos not yet uploaded) to
+    /// `path` as a rescue file, sealed so only the relay can open it and any change to it is
+    /// refused there; an administrator imports it as if the phone had synced. For a worker far
+    /// from signal: the file goes by USB or another phone. Nothing in the store changes.
+    pub fn write_rescue(&self, path: String) -> Result<RescueFileSummary> {
+        let summary = self.read(|s| {
+            s.write_rescue(&path).map_err(|e| match e {
+                gridkeeper_core::rescue::RescueError::NotEnrolled => {
+                    GridkeeperError::from(gridkeeper_core::sync::SyncError::NotEnrolled)
+                }
+                other => GridkeeperError::Storage {
+                    detail: other.to_string(),
+                },
+            })
+        })?;
+        Ok(RescueFileSummary {
+            records: summary.records as u64,
+            changes: summary.changes as u64,
+            refused: summary.refused as u64,
+            photos: summary.blobs as u64,
+            bytes: summary.bytes as u64,
+        })
+    }
+
     /// Archives a record (nothing is hard-deleted, so archiving syncs and merges).
     pub fn archive(&self, id: String) -> Result<bool> {
         self.set_archived(id, true)
@@ -530,4 +554,15 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+/// What a rescue file holds.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RescueFileSummary {
+    pub records: u64,
+    pub changes: u64,
+    /// Of `changes`, those the relay had refused before (judged again on import).
+    pub refused: u64,
+    pub photos: u64,
+    pub bytes: u64,
 }

@@ -3,6 +3,7 @@ error, conflict, subscription and cancellation paths."""
 
 import copy
 import os
+import tempfile
 import uuid
 
 import gridkeeper_ffi as gk
@@ -197,3 +198,24 @@ def test_attachments_round_trip():
         raise AssertionError("accepted bytes that are no attachment type")
     except gk.GridkeeperError.Invalid:
         pass
+
+
+def test_a_rescue_file_carries_unsynced_work_to_the_relay_without_a_network():
+    a = enrolled_store("rescue-a", "赵雷")
+    hid = a.create_household("g1", household("钱阿婆", None, [gk.MemberTag.EMPTY_NEST_ELDERLY]))
+    path = os.path.join(tempfile.mkdtemp(prefix="gk-rescue-"), "work.gkrescue")
+    summary = a.write_rescue(path)
+    assert summary.records == 1 and summary.changes >= 1 and summary.refused == 0
+    assert os.path.getsize(path) == summary.bytes
+    # The administrator imports it; another phone then receives the household by sync.
+    support.relay().admin("rescue", "import", path)
+    b = enrolled_store("rescue-b", "孙梅")
+    _, _ = sync(b)
+    assert b.get_household(hid).data.members[0].name == "钱阿婆"
+    # A phone that is not enrolled has no key to seal one with.
+    c, _, _ = new_store("rescue-none")
+    try:
+        c.write_rescue(path + ".none")
+        assert False, "an unenrolled phone wrote a rescue file"
+    except gk.GridkeeperError.NotAllowed as e:
+        assert e.code == "not_enrolled"
