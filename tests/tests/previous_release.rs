@@ -42,6 +42,19 @@ fn previous(bin: &str) -> PathBuf {
     path
 }
 
+/// This tree's `gk`, checked to be another build than the previous release's: a stale copy
+/// of the old one in its place would let the first test pass old against old.
+fn current_gk() -> PathBuf {
+    let path = env_path("GK_CURRENT_GK");
+    assert_ne!(
+        std::fs::read(&path).unwrap(),
+        std::fs::read(previous("gk")).unwrap(),
+        "GK_CURRENT_GK={} is the previous release's gk",
+        path.display()
+    );
+    path
+}
+
 /// A `gk` binary on one store file, run as a worker would run it.
 struct Gk {
     bin: PathBuf,
@@ -127,7 +140,7 @@ fn street(relay: &Relay) -> (String, String) {
 #[ignore = "needs the previous release's binaries: run by scripts/test-compat"]
 fn an_old_phone_syncs_with_the_new_relay_and_new_phones() {
     let old_gk = previous("gk");
-    let new_gk = env_path("GK_CURRENT_GK");
+    let new_gk = current_gk();
     let data = tempfile::tempdir().unwrap();
     let relay = Relay::start(RELAY, Backend::Sqlite(data.path().join("relay"))).unwrap();
     let (code_old, code_new) = street(&relay);
@@ -187,7 +200,7 @@ fn an_old_phone_syncs_with_the_new_relay_and_new_phones() {
 #[ignore = "needs the previous release's binaries: run by scripts/test-compat"]
 fn a_new_phone_meeting_an_old_relay_asks_for_a_server_update_at_once() {
     let old_server = previous("gridkeeper-server");
-    let new_gk = env_path("GK_CURRENT_GK");
+    let new_gk = current_gk();
     let data = tempfile::tempdir().unwrap();
     let relay = Relay::start(
         old_server.to_str().unwrap(),
