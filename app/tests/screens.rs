@@ -510,7 +510,11 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
         },
     );
     let v = screen.view();
-    assert_eq!(v.error_field.as_deref(), Some("members[1].left.on"), "the record's field");
+    assert_eq!(
+        v.error_field.as_deref(),
+        Some("members[1].left.on"),
+        "the record's field"
+    );
     assert!(
         v.error
             .as_deref()

@@ -158,12 +158,14 @@ fn refusal(status: reqwest::StatusCode, body: &[u8]) -> SyncError {
 
 /// Relays from before revision 2 name neither side: an older relay refuses our newer request
 /// as `unsupported_version`, or as a `malformed_body` naming a field it does not know yet.
-/// Either way the server needs updating, and retrying will not help.
+/// Either way the server needs updating, and retrying will not help. The field is named
+/// inside the message, after the relay's own words ("the body is not gzip-compressed CBOR:
+/// unknown field `actor`, …" from the previous release), so it is looked for anywhere in it.
 fn version_skew(code: &str, message: &str) -> Option<&'static str> {
     match code {
         "update_server" | "unsupported_version" => Some(UPDATE_SERVER),
         "update_app" => Some(UPDATE_APP),
-        "malformed_body" if message.starts_with("unknown field") => Some(UPDATE_SERVER),
+        "malformed_body" if message.contains("unknown field `") => Some(UPDATE_SERVER),
         _ => None,
     }
 }
@@ -190,7 +192,7 @@ mod tests {
         for (code, message) in [
             (
                 "malformed_body",
-                "unknown field `actor`, expected one of `v`, `push`",
+                "the body is not gzip-compressed CBOR: unknown field `actor`, expected one of `v`, `push`, `pull`, `limit`, `templates_seq`",
             ),
             (
                 "unsupported_version",
