@@ -6,14 +6,7 @@ mod support;
 use gridkeeper_core::kinds::Household;
 use gridkeeper_core::kinds::household::{HousingType, Member};
 use gridkeeper_core::{Kind, RecordId, Store};
-use support::{household, store};
-
-fn exchange(a: &mut Store, b: &mut Store) {
-    let from_a = a.changes(None).unwrap_or_else(|e| panic!("{e}"));
-    let from_b = b.changes(None).unwrap_or_else(|e| panic!("{e}"));
-    b.apply_changes(&from_a).unwrap_or_else(|e| panic!("{e}"));
-    a.apply_changes(&from_b).unwrap_or_else(|e| panic!("{e}"));
-}
+use support::{exchange, household, store};
 
 fn shared_household(dir: &tempfile::TempDir) -> (Store, Store, RecordId) {
     let mut a = store(dir, "worker-a");

@@ -6,14 +6,7 @@ mod support;
 
 use gridkeeper_core::kinds::Household;
 use gridkeeper_core::{Kind, RecordId, Store};
-use support::{household, store};
-
-fn exchange(a: &mut Store, b: &mut Store) {
-    let from_a = a.changes(None).unwrap_or_else(|e| panic!("{e}"));
-    let from_b = b.changes(None).unwrap_or_else(|e| panic!("{e}"));
-    b.apply_changes(&from_a).unwrap_or_else(|e| panic!("{e}"));
-    a.apply_changes(&from_b).unwrap_or_else(|e| panic!("{e}"));
-}
+use support::{exchange, household, store};
 
 /// Two devices hold one household of two; `a` removes 周芷若 while `b` changes her phone.
 fn removed_on_a_edited_on_b(dir: &tempfile::TempDir) -> (Store, Store, RecordId, String) {

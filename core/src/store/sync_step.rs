@@ -222,23 +222,17 @@ impl Store {
         // With the phone's storage full, what others sent cannot be stored — but what the
         // server acknowledged can still leave the outbox, which frees space; the cursors stay,
         // so the next round fetches the rest again.
-        let taken = self.take_records(set, snapshots, &mut report);
-        if matches!(taken, Err(Error::StorageFull)) {
-            let accepted: Vec<String> = resp
-                .results
-                .iter()
-                .filter(|r| r.rejected.is_none())
-                .map(|r| r.hash.clone())
-                .collect();
-            self.acknowledge(&accepted)?;
-        }
-        taken?;
         let accepted: Vec<String> = resp
             .results
             .iter()
             .filter(|r| r.rejected.is_none())
             .map(|r| r.hash.clone())
             .collect();
+        let taken = self.take_records(set, snapshots, &mut report);
+        if matches!(taken, Err(Error::StorageFull)) {
+            self.acknowledge(&accepted)?;
+        }
+        taken?;
         report.acknowledged = self.acknowledge(&accepted)?;
         let refused: Vec<(String, String, String)> = resp
             .results

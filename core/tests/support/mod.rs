@@ -41,3 +41,11 @@ pub fn household(
         "members": members,
     })
 }
+
+/// Two devices trade every change they hold, as two phones do through any number of syncs.
+pub fn exchange(a: &mut Store, b: &mut Store) {
+    let from_a = a.changes(None).unwrap_or_else(|e| panic!("{e}"));
+    let from_b = b.changes(None).unwrap_or_else(|e| panic!("{e}"));
+    b.apply_changes(&from_a).unwrap_or_else(|e| panic!("{e}"));
+    a.apply_changes(&from_b).unwrap_or_else(|e| panic!("{e}"));
+}
