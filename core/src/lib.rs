@@ -14,6 +14,7 @@ pub mod mask;
 pub mod pinyin_keys;
 pub mod policy;
 pub mod record;
+pub mod sign_out;
 pub mod store;
 pub mod sync;
 pub mod validate;

@@ -13,5 +13,8 @@ mod error;
 mod transport;
 
 pub use defaults::DEFAULT_GRID_KEY;
-pub use engine::{CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary};
+pub use engine::{
+    CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary,
+    UNSYNCED_OVERDUE_AFTER, UnsyncedAge, unsynced_age,
+};
 pub use error::SyncError;
