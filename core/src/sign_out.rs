@@ -179,14 +179,17 @@ impl StoreSlots {
         if unsynced.any() && !confirmed {
             return Err(SignOutError::Unsynced(unsynced));
         }
-        let path = store.connection().path().map(PathBuf::from);
+        let path = store
+            .connection()
+            .path()
+            .map(PathBuf::from)
+            .filter(|p| self.holds(p));
         drop(store);
-        let active = self.current()?;
-        if active.is_some() && active == path {
+        if path.is_some() && self.is_active(path.as_deref())? {
             remove_if_present(&self.dir.join(ACTIVE))?;
         }
         let removed = match &path {
-            Some(path) if !unsynced.any() && self.holds(path) => {
+            Some(path) if !unsynced.any() => {
                 remove_store_files(path)?;
                 true
             }
@@ -204,15 +207,29 @@ impl StoreSlots {
         if store.unsynced()?.any() {
             return Ok(false);
         }
-        let path = store.connection().path().map(PathBuf::from);
+        let path = store
+            .connection()
+            .path()
+            .map(PathBuf::from)
+            .filter(|p| self.holds(p));
         drop(store);
         match path {
-            Some(path) if self.holds(&path) && Some(&path) != self.current()?.as_ref() => {
+            Some(path) if !self.is_active(Some(&path))? => {
                 remove_store_files(&path)?;
                 Ok(true)
             }
             _ => Ok(false),
         }
+    }
+
+    /// Whether `path` (a slot of this directory) is the signed-in worker's, by file name:
+    /// the same file may have been opened under another spelling of the directory.
+    fn is_active(&self, path: Option<&Path>) -> Result<bool> {
+        let name = |p: &Path| p.file_name().map(|n| n.to_owned());
+        Ok(match (self.current()?, path) {
+            (Some(active), Some(path)) => name(&active) == name(path),
+            _ => false,
+        })
     }
 
     /// Whether `path` is a slot file in this directory (nothing else is ever removed).
