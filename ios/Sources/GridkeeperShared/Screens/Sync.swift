@@ -232,10 +232,12 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
         }
     }
 
-    /// An error recorded before the last success is history, not the current state.
+    /// An error recorded before the last success is history, not the current state. One
+    /// recorded by the successful attempt itself (some edits refused) is current: core clears
+    /// the error on a clean success, and both times are then the same second.
     private static func lastErrorAfterSuccess(_ s: SyncStatus) -> Bool {
         guard let success = s.lastSuccessAt else { return true }
         guard let attempt = s.lastAttemptAt else { return false }
-        return attempt > success
+        return attempt >= success
     }
 }

@@ -177,11 +177,13 @@ class SyncHolder(
     companion object {
         private val transientCodes = setOf("network", "protocol")
 
-        /** An error recorded before the last success is history, not the current state. */
+        /** An error recorded before the last success is history, not the current state. One
+         *  recorded by the successful attempt itself (some edits refused) is current: core clears
+         *  the error on a clean success, and both times are then the same second. */
         private fun SyncStatus.lastErrorAfterSuccess(): Boolean {
             val success = lastSuccessAt ?: return true
             val attempt = lastAttemptAt ?: return false
-            return attempt > success
+            return attempt >= success
         }
     }
 }
