@@ -209,3 +209,18 @@ fn a_synced_store_is_removed_and_refused_edits_keep_one() {
     assert!(!ok(slots.remove_if_synced(ok(Store::open(&path)))));
     assert!(path.exists());
 }
+
+/// Encrypting a plaintext store in place rewrites the file: the queue-time trigger must come
+/// along, or edits after the upgrade would have no age.
+#[cfg(feature = "sqlcipher")]
+#[test]
+fn an_encrypted_store_still_dates_its_unsynced_changes() {
+    let dir = ok(tempfile::tempdir());
+    let path = dir.path().join("plain.db");
+    drop(ok(Store::init(&path, Some("王芳"))));
+    let key = ok(gridkeeper_core::store::StoreKey::from_bytes(&[7; 32]));
+    ok(Store::encrypt_in_place(&path, &key));
+    let mut store = ok(Store::open_encrypted(&path, &key));
+    add_household(&mut store, "6");
+    assert!(ok(store.sync_status()).oldest_unsynced_at.is_some());
+}
