@@ -3,7 +3,7 @@
 //! `Effect::StartSync` and hears back through `Event::Finished`.
 
 use gridkeeper_core::Store;
-use gridkeeper_core::sync::{CHANGES_REFUSED, SyncError, SyncSummary};
+use gridkeeper_core::sync::{SyncError, SyncSummary};
 use serde::Serialize;
 
 use crate::effect::Effect;
@@ -107,15 +107,14 @@ impl SyncScreen {
             }
         };
         let pending = status.pending_changes + status.pending_uploads;
-        // An error recorded before the last success is history, not the state now — except
-        // edits set aside, which a finished sync records as its error and which stay news
-        // until someone deals with them.
+        // An error recorded before the last success is history, not the state now; one the
+        // successful attempt itself recorded (edits refused) is current: core clears the error
+        // on a clean success, and both times are then the same second.
         let error_is_current = match (&status.last_success_at, &status.last_attempt_at) {
             (None, _) => true,
-            (Some(ok), Some(tried)) => tried > ok,
+            (Some(ok), Some(tried)) => tried >= ok,
             (Some(_), None) => false,
-        } || (status.last_error_code.as_deref() == Some(CHANGES_REFUSED)
-            && status.refused_changes > 0);
+        };
         let error = if !status.enrolled {
             Some(t("sync.not_enrolled", lang))
         } else if let Some(f) = &self.failure {

@@ -49,6 +49,16 @@ pub enum GridkeeperError {
     /// intact. `user_message` tells the worker to free space; syncing also frees it.
     #[error("the phone's storage is full")]
     StorageFull { user_message: String },
+    /// Signing out would leave work the server does not have: `changes` edits, `uploads`
+    /// attachments, `refused` edits the server refused. Nothing was changed; ask the worker
+    /// (`user_message`, in Chinese) and sign out again confirmed.
+    #[error("unsynced work: {changes} changes, {uploads} uploads, {refused} refused")]
+    UnsyncedWork {
+        changes: u64,
+        uploads: u64,
+        refused: u64,
+        user_message: String,
+    },
     /// The store file failed (a damaged document, a store from a newer app version).
     #[error("storage: {detail}")]
     Storage { detail: String },
@@ -121,5 +131,21 @@ impl From<SyncError> for GridkeeperError {
 pub(crate) fn poisoned() -> GridkeeperError {
     GridkeeperError::Storage {
         detail: "the store is unusable after an earlier failure; close and reopen it".into(),
+    }
+}
+
+/// A call on a store whose worker has signed out (the object stays, the store is closed).
+pub(crate) fn signed_out() -> GridkeeperError {
+    GridkeeperError::Storage {
+        detail: "this store was signed out; open the signed-in worker's store".into(),
+    }
+}
+
+pub(crate) fn unsynced_work(u: gridkeeper_core::sign_out::Unsynced) -> GridkeeperError {
+    GridkeeperError::UnsyncedWork {
+        changes: u.changes,
+        uploads: u.uploads,
+        refused: u.refused,
+        user_message: u.message_zh(),
     }
 }

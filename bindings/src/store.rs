@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use gridkeeper_core::sign_out::{SignOutError, StoreSlots};
 use gridkeeper_core::store::StoreKey;
 use gridkeeper_core::sync::SyncOptions;
 use gridkeeper_core::{Kind, RecordId, Store};
@@ -14,11 +15,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
-use crate::errors::{GridkeeperError, Result, poisoned};
+use crate::errors::{GridkeeperError, Result, poisoned, signed_out, unsynced_work};
 use crate::patch::merge_patch_between;
 use crate::records::{CaseState, CaseTransition, EscalationLevel};
 use crate::subscription::{RecordsChanged, Registry, Subscription};
-use crate::sync::{CancelToken, Enrolment, SyncProgress, SyncStatus, SyncSummary};
+use crate::sync::{
+    CancelToken, Enrolment, SignedOut, StoreRecovery, SyncProgress, SyncStatus, SyncSummary,
+};
 use crate::views::{
     Agenda, AttachmentRef, ChecklistTemplate, Conflict, HistoryEntry, RecordKind, SearchHit,
 };
@@ -49,7 +52,8 @@ pub fn encrypt_plaintext_store(path: String, key: Vec<u8>) -> Result<()> {
 
 #[derive(uniffi::Object)]
 pub struct GridStore {
-    store: Mutex<Store>,
+    /// `None` once the worker signed out: the file may be gone, so nothing may touch it.
+    store: Mutex<Option<Store>>,
     attachment_cache: PathBuf,
     listeners: Registry,
 }
@@ -103,15 +107,28 @@ impl Stored {
 }
 
 impl GridStore {
+    fn wrap(store: Store, attachment_cache_dir: String) -> Result<Arc<Self>> {
+        std::fs::create_dir_all(&attachment_cache_dir).map_err(|e| GridkeeperError::Storage {
+            detail: format!("cannot create the attachment cache: {e}"),
+        })?;
+        OPEN_STORES.fetch_add(1, Ordering::SeqCst);
+        Ok(Arc::new(GridStore {
+            store: Mutex::new(Some(store)),
+            attachment_cache: PathBuf::from(attachment_cache_dir),
+            listeners: Registry::default(),
+        }))
+    }
+
     fn with<R>(&self, f: impl FnOnce(&mut Store) -> gridkeeper_core::Result<R>) -> Result<R> {
-        let mut store = self.store.lock().map_err(|_| poisoned())?;
-        Ok(f(&mut store)?)
+        let mut guard = self.store.lock().map_err(|_| poisoned())?;
+        let store = guard.as_mut().ok_or_else(signed_out)?;
+        Ok(f(store)?)
     }
 
     /// Runs `f` on the store for a read that reports its own typed errors.
     pub(crate) fn read<R>(&self, f: impl FnOnce(&Store) -> Result<R>) -> Result<R> {
-        let store = self.store.lock().map_err(|_| poisoned())?;
-        f(&store)
+        let guard = self.store.lock().map_err(|_| poisoned())?;
+        f(guard.as_ref().ok_or_else(signed_out)?)
     }
 
     pub(crate) fn create(&self, kind: Kind, grid: &str, data: Json) -> Result<String> {
@@ -210,15 +227,61 @@ impl GridStore {
     pub fn open(path: String, key: Vec<u8>, attachment_cache_dir: String) -> Result<Arc<Self>> {
         let key = StoreKey::from_bytes(&key)?;
         let store = Store::init_encrypted(&path, &key, None)?;
-        std::fs::create_dir_all(&attachment_cache_dir).map_err(|e| GridkeeperError::Storage {
-            detail: format!("cannot create the attachment cache: {e}"),
+        GridStore::wrap(store, attachment_cache_dir)
+    }
+
+    /// What the apps open with: like `open`, but a store that is damaged or that the key no
+    /// longer opens is never deleted — it is moved aside intact, a fresh store takes its place
+    /// with everything that could be read (records, unsynced edits, the enrolment), and
+    /// `lastRecovery` says what happened in words for the worker.
+    #[uniffi::constructor]
+    pub fn open_or_recover(
+        path: String,
+        key: Vec<u8>,
+        attachment_cache_dir: String,
+    ) -> Result<Arc<Self>> {
+        let key = StoreKey::from_bytes(&key)?;
+        let (store, _) = Store::open_encrypted_or_recover(&path, &key, None)?;
+        GridStore::wrap(store, attachment_cache_dir)
+    }
+
+    /// The recovery this store came from, until `dismissRecovery`: show it to the worker.
+    pub fn last_recovery(&self) -> Result<Option<StoreRecovery>> {
+        Ok(self.with(|s| s.last_recovery())?.map(Into::into))
+    }
+
+    /// The worker has read what `lastRecovery` said; it is not shown again.
+    pub fn dismiss_recovery(&self) -> Result<()> {
+        self.with(|s| s.clear_last_recovery())
+    }
+
+    /// Signs the worker out of this phone. With edits, attachments or refused edits the
+    /// server does not have, throws `UnsyncedWork` (the counts and the question to ask) and
+    /// changes nothing unless `confirmed`; confirmed, the store is kept on the phone and goes
+    /// on syncing through `syncKeptStore`. A store with nothing unsynced is removed: it all
+    /// lives on the server. Either way this object is closed afterwards; `slots_dir` is the
+    /// directory `activeStorePath` was given.
+    pub fn sign_out(&self, slots_dir: String, confirmed: bool) -> Result<SignedOut> {
+        let mut guard = self.store.lock().map_err(|_| poisoned())?;
+        let store = guard.take().ok_or_else(signed_out)?;
+        let slots = StoreSlots::new(slots_dir);
+        // Refused: the store goes back untouched. Checked here, not in core, because core's
+        // sign-out consumes the store and this object must stay usable.
+        let unsynced = store.unsynced()?;
+        if unsynced.any() && !confirmed {
+            *guard = Some(store);
+            return Err(unsynced_work(unsynced));
+        }
+        let out = slots.sign_out(store, true).map_err(|e| match e {
+            SignOutError::Unsynced(u) => unsynced_work(u),
+            SignOutError::Store(e) => e.into(),
         })?;
-        OPEN_STORES.fetch_add(1, Ordering::SeqCst);
-        Ok(Arc::new(GridStore {
-            store: Mutex::new(store),
-            attachment_cache: PathBuf::from(attachment_cache_dir),
-            listeners: Registry::default(),
-        }))
+        Ok(SignedOut {
+            removed: out.removed,
+            kept_changes: out.kept.changes,
+            kept_uploads: out.kept.uploads,
+            kept_refused: out.kept.refused,
+        })
     }
 
     /// This device's id in every change it writes (hex).
@@ -233,7 +296,8 @@ impl GridStore {
 
     /// Enrols this phone with a relay server using a one-time code from a supervisor.
     pub fn enroll(&self, server: String, code: String) -> Result<Enrolment> {
-        let mut store = self.store.lock().map_err(|_| poisoned())?;
+        let mut guard = self.store.lock().map_err(|_| poisoned())?;
+        let store = guard.as_mut().ok_or_else(signed_out)?;
         Ok(store.enroll(&server, &code)?.into())
     }
 
@@ -260,7 +324,8 @@ impl GridStore {
             ..SyncOptions::default()
         };
         let summary = {
-            let mut store = self.store.lock().map_err(|_| poisoned())?;
+            let mut guard = self.store.lock().map_err(|_| poisoned())?;
+            let store = guard.as_mut().ok_or_else(signed_out)?;
             store.sync(&opts, &mut |p| progress.on_progress(p.into()))?
         };
         self.listeners.notify(&summary.changed_records);
@@ -493,7 +558,8 @@ impl GridStore {
     /// being opened); returns how many arrived.
     pub fn fetch_attachments(&self, record_id_text: String) -> Result<u64> {
         let rid = record_id(&record_id_text)?;
-        let mut store = self.store.lock().map_err(|_| poisoned())?;
+        let mut guard = self.store.lock().map_err(|_| poisoned())?;
+        let store = guard.as_mut().ok_or_else(signed_out)?;
         Ok(store.fetch_record_blobs(rid, &SyncOptions::default())?)
     }
 }

@@ -152,6 +152,116 @@ pub struct SyncStatus {
     pub refused_changes: u64,
     /// The refused edits per record, with what to do in the worker's words.
     pub refused: Vec<RefusedRecord>,
+    /// When the oldest edit or attachment still waiting to go up was queued (RFC 3339, UTC);
+    /// none when nothing waits. `unsyncedAge` turns it into hours for a given moment.
+    #[uniffi(default = None)]
+    pub oldest_unsynced_at: Option<String>,
+    /// Work has waited longer than a day, judged when this status was read: the phone must
+    /// say so plainly (its background sync may never run).
+    #[uniffi(default = false)]
+    pub unsynced_overdue: bool,
+}
+
+/// How old the oldest unsynced work is at some moment; core decides, so both phones agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct UnsyncedAge {
+    /// Whole hours (0 within the first hour, or when the phone's clock went back).
+    pub hours: u64,
+    /// Older than a day.
+    pub overdue: bool,
+}
+
+/// The age at `now_unix_ms` of work queued at `oldest_unsynced_at` (a status's field); none
+/// when that time does not read. Screens pass their clock, so tests can move it.
+#[uniffi::export]
+pub fn unsynced_age(oldest_unsynced_at: String, now_unix_ms: i64) -> Option<UnsyncedAge> {
+    let now = chrono::DateTime::from_timestamp_millis(now_unix_ms)?;
+    core_sync::unsynced_age(&oldest_unsynced_at, now).map(|a| UnsyncedAge {
+        hours: a.hours,
+        overdue: a.overdue,
+    })
+}
+
+/// What opening a damaged store did, in words for the worker.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StoreRecovery {
+    /// `damaged` or `undecryptable`.
+    pub cause: String,
+    /// Where the damaged file lies, kept as it was.
+    pub moved_to: String,
+    pub records: u64,
+    pub records_unreadable: u64,
+    /// Unsynced edits carried over.
+    pub unsynced_changes: u64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl From<gridkeeper_core::store::Recovery> for StoreRecovery {
+    fn from(r: gridkeeper_core::store::Recovery) -> Self {
+        StoreRecovery {
+            message_zh: r.message_zh(),
+            message_en: r.message_en(),
+            cause: r.cause,
+            moved_to: r.moved_to,
+            records: r.records,
+            records_unreadable: r.records_unreadable,
+            unsynced_changes: r.outbox,
+            at: r.at,
+        }
+    }
+}
+
+/// What a sign-out did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SignedOut {
+    /// The store file was removed (everything was on the server).
+    pub removed: bool,
+    /// What stays on the phone, unsynced, in the kept store.
+    pub kept_changes: u64,
+    pub kept_uploads: u64,
+    pub kept_refused: u64,
+}
+
+/// The signed-in worker's store file in `slots_dir` (one store per worker who signs in on
+/// this phone, named by a random id, never by the person). With nobody signed in, a new one
+/// is chosen: open it with `GridStore.openOrRecover` and enrol.
+#[uniffi::export]
+pub fn active_store_path(slots_dir: String) -> crate::errors::Result<String> {
+    let path = gridkeeper_core::sign_out::StoreSlots::new(slots_dir).active_path()?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+/// Stores of workers who signed out with work still unsynced.
+#[uniffi::export]
+pub fn kept_store_paths(slots_dir: String) -> crate::errors::Result<Vec<String>> {
+    let kept = gridkeeper_core::sign_out::StoreSlots::new(slots_dir).kept()?;
+    Ok(kept
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect())
+}
+
+/// Syncs one kept store (a signed-out worker's unsynced work) and removes it once the
+/// server has everything; returns whether it was removed. Nothing of it is shown to whoever
+/// is signed in now.
+#[uniffi::export]
+pub fn sync_kept_store(
+    slots_dir: String,
+    path: String,
+    key: Vec<u8>,
+    cancel: Arc<CancelToken>,
+) -> crate::errors::Result<bool> {
+    let key = gridkeeper_core::store::StoreKey::from_bytes(&key)?;
+    let mut store = gridkeeper_core::Store::open_encrypted(&path, &key)?;
+    let opts = core_sync::SyncOptions {
+        cancel: Some(cancel.flag()),
+        ..core_sync::SyncOptions::default()
+    };
+    store.sync(&opts, &mut |_| {})?;
+    Ok(gridkeeper_core::sign_out::StoreSlots::new(slots_dir).remove_if_synced(store)?)
 }
 
 /// A record some of whose edits the server refused for good.
@@ -185,6 +295,7 @@ impl From<gridkeeper_core::store::RefusedRecord> for RefusedRecord {
 
 impl From<core_sync::SyncStatus> for SyncStatus {
     fn from(s: core_sync::SyncStatus) -> Self {
+        let overdue = s.unsynced_overdue(chrono::Utc::now());
         SyncStatus {
             enrolled: s.enrolled,
             server: s.server,
@@ -197,7 +308,9 @@ impl From<core_sync::SyncStatus> for SyncStatus {
             pending_changes: s.pending_changes,
             pending_uploads: s.pending_uploads,
             refused_changes: s.refused_changes,
+            unsynced_overdue: overdue,
             refused: s.refused.into_iter().map(Into::into).collect(),
+            oldest_unsynced_at: s.oldest_unsynced_at,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod pinyin_keys;
 pub mod policy;
 pub mod record;
 pub mod rescue;
+pub mod sign_out;
 pub mod store;
 pub mod sync;
 pub mod validate;

@@ -55,6 +55,29 @@ impl Store {
         Ok(n as usize)
     }
 
+    /// When the oldest local change or attachment still waiting for the server was queued
+    /// (RFC 3339, UTC); none when nothing waits.
+    pub fn oldest_unsynced_at(&self) -> Result<Option<String>> {
+        let change: Option<String> =
+            self.conn
+                .query_row("SELECT min(queued_at) FROM outbox", [], |r| r.get(0))?;
+        let upload: Option<String> = self.conn.query_row(
+            "SELECT min(added_at) FROM blobs WHERE state = 'local'",
+            [],
+            |r| r.get(0),
+        )?;
+        // Compared as instants: the two columns are written by different code.
+        let instant = |t: &String| chrono::DateTime::parse_from_rfc3339(t).ok();
+        Ok(match (change, upload) {
+            (Some(a), Some(b)) => match (instant(&a), instant(&b)) {
+                (Some(x), Some(y)) if y < x => Some(b),
+                (None, Some(_)) => Some(b),
+                _ => Some(a),
+            },
+            (a, b) => a.or(b),
+        })
+    }
+
     /// Drops changes the server has acknowledged (by hash); unknown hashes are ignored.
     pub fn acknowledge(&mut self, hashes: &[String]) -> Result<usize> {
         self.write(|tx| {

@@ -109,6 +109,11 @@ impl Store {
             .meta(K_RECOVERY)?
             .and_then(|text| serde_json::from_str(&text).ok()))
     }
+
+    /// The worker has been told about the last recovery; it is not shown again.
+    pub fn clear_last_recovery(&mut self) -> Result<()> {
+        self.clear_meta(&[K_RECOVERY])
+    }
 }
 
 fn open_or_recover(

@@ -237,6 +237,22 @@ const STEPS: &[Step] = &[
         ",
         rebuild: false,
     },
+    // 8: when each outbox entry was queued, so a phone can say how old its oldest unsynced
+    // work is. A trigger stamps every insert, whichever path queues it (an edit, a re-issue,
+    // a recovery). Entries already queued get the upgrade's time: their true age is unknown,
+    // and counting from the upgrade can only make a warning late, never false.
+    Step {
+        sql: "
+        ALTER TABLE outbox ADD COLUMN queued_at TEXT;
+        UPDATE outbox SET queued_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
+        CREATE TRIGGER outbox_queued_at AFTER INSERT ON outbox
+        FOR EACH ROW WHEN NEW.queued_at IS NULL
+        BEGIN
+            UPDATE outbox SET queued_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE seq = NEW.seq;
+        END;
+        ",
+        rebuild: false,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use rand::Rng;
 
 use super::error::SyncError;
@@ -114,6 +115,44 @@ pub struct SyncStatus {
     pub refused_changes: u64,
     /// The same per record, with the reason in the worker's words.
     pub refused: Vec<crate::store::RefusedRecord>,
+    /// When the oldest change or attachment still waiting to go up was queued (RFC 3339,
+    /// UTC); none when nothing waits.
+    pub oldest_unsynced_at: Option<String>,
+}
+
+/// Work left unsynced this long is worth a plain warning: a phone whose maker kills apps
+/// swiped from Recents may never have run its background sync.
+pub const UNSYNCED_OVERDUE_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// How old the oldest unsynced work is at some moment, the same on every phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnsyncedAge {
+    /// Whole hours (0 for work queued within the hour, or when the clock went back).
+    pub hours: u64,
+    /// Older than [`UNSYNCED_OVERDUE_AFTER`].
+    pub overdue: bool,
+}
+
+/// The age at `now` of work queued at `oldest_unsynced_at`; none when the time does not read.
+pub fn unsynced_age(oldest_unsynced_at: &str, now: DateTime<Utc>) -> Option<UnsyncedAge> {
+    let queued = DateTime::parse_from_rfc3339(oldest_unsynced_at).ok()?;
+    let age = (now - queued.with_timezone(&Utc)).max(chrono::TimeDelta::zero());
+    Some(UnsyncedAge {
+        hours: age.num_hours().unsigned_abs(),
+        overdue: age > UNSYNCED_OVERDUE_AFTER,
+    })
+}
+
+impl SyncStatus {
+    /// The age of the oldest unsynced work at `now`; none when nothing waits.
+    pub fn unsynced_age(&self, now: DateTime<Utc>) -> Option<UnsyncedAge> {
+        unsynced_age(self.oldest_unsynced_at.as_deref()?, now)
+    }
+
+    /// Whether work has waited longer than [`UNSYNCED_OVERDUE_AFTER`] at `now`.
+    pub fn unsynced_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.unsynced_age(now).is_some_and(|a| a.overdue)
+    }
 }
 
 const K_SERVER: &str = "sync_server";
@@ -193,6 +232,7 @@ impl Store {
             pending_uploads: self.blobs_to_upload(usize::MAX >> 1)?.len() as u64,
             refused_changes: self.refused_changes()?.len() as u64,
             refused: self.refused_records()?,
+            oldest_unsynced_at: self.oldest_unsynced_at()?,
         })
     }
 

@@ -13,7 +13,10 @@ mod error;
 mod transport;
 
 pub use defaults::DEFAULT_GRID_KEY;
-pub use engine::{CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary};
+pub use engine::{
+    CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary,
+    UNSYNCED_OVERDUE_AFTER, UnsyncedAge, unsynced_age,
+};
 pub(crate) use engine::{K_DEVICE, K_TOKEN};
 pub use error::SyncError;
 pub use transport::{UPDATE_APP, UPDATE_SERVER};

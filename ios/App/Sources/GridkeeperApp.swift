@@ -1,6 +1,7 @@
 // Android twins: android/app/src/main/java/org/gridkeeper/app/GridkeeperApp.kt and MainActivity.kt
 import Gridkeeper
 import GridkeeperShared
+import Network
 import SwiftUI
 
 @main
@@ -23,6 +24,8 @@ struct GridkeeperApp: App {
         }
         .onChange(of: scenePhase) { phase in
             if phase == .background { BackgroundSync.scheduleRefresh() }
+            // Back in front of the worker: iOS runs a BGTask only when it chooses.
+            if phase == .active { model.syncIfDue(.resume) }
         }
     }
 }
@@ -49,6 +52,17 @@ final class AppModel: ObservableObject {
     private let keys = KeychainKeys()
     private var subscription: Gridkeeper.Subscription?
     private var opening: Task<Repositories?, Never>?
+    /// The open store's slot id (its file name without `.db`): nothing about the person.
+    private var slot: String?
+
+    // Sync while the app is in front of the worker, not only when iOS grants a BGTask. The
+    // rules are SyncTrigger's (GridkeeperShared, tested); this reports events and runs it.
+    private let trigger = SyncTrigger()
+    private var syncing = false
+    private let paths = NWPathMonitor()
+    private var wasOnline = false
+    private var online = false
+    private var watching = false
 
     /// Opens the store off the main thread (the first open creates the Keychain key and the
     /// SQLCipher file) and decides between enrolment and the tabs.
@@ -60,6 +74,77 @@ final class AppModel: ObservableObject {
         } else {
             phase = .needsEnrolment
         }
+        watchConnectivity()
+        syncIfDue(.appStart)
+    }
+
+    /// Only a connection coming back counts: the path is reported again on every change.
+    private func watchConnectivity() {
+        // start() runs again after a sign-out; the monitor is started once per process.
+        guard !watching else { return }
+        watching = true
+        paths.pathUpdateHandler = { path in
+            let now = path.status == .satisfied
+            Task { @MainActor in
+                let model = AppModel.shared
+                model.online = now
+                if now && !model.wasOnline { model.syncIfDue(.connected) }
+                model.wasOnline = now
+            }
+        }
+        paths.start(queue: DispatchQueue(label: "org.gridkeeper.app.paths"))
+    }
+
+    /// Called on start, on becoming active, after a save and when a connection comes back.
+    func syncIfDue(_ reason: SyncReason) {
+        guard let repos else { return }
+        let online = self.online || paths.currentPath.status == .satisfied
+        Task { @MainActor in
+            guard let status = await Task.detached(operation: { try? repos.sync.status() }).value,
+                  status.enrolled else { return }
+            let pending = Int64(status.pendingChanges) + Int64(status.pendingUploads)
+            switch trigger.decide(reason, online: online, running: syncing, pending: pending) {
+            case .now:
+                await runSync(repos)
+            case let .later(delayMillis):
+                try? await Task.sleep(nanoseconds: UInt64(delayMillis) * 1_000_000)
+                syncIfDue(reason)
+            case .no:
+                break
+            }
+        }
+    }
+
+    private func runSync(_ repos: Repositories) async {
+        guard !syncing else { return }
+        syncing = true
+        defer { syncing = false }
+        let slots = try? AppModel.directories().slots.path
+        let key = try? keys.storeKey()
+        _ = await Task.detached(priority: .utility) { () -> Bool in
+            _ = SyncRunner(repos: repos).run(CancelToken())
+            // Work of workers who signed out before it went up: pushed, then their store goes.
+            if let slots, let key, let kept = try? keptStorePaths(slotsDir: slots) {
+                for path in kept {
+                    _ = try? syncKeptStore(slotsDir: slots, path: path, key: key, cancel: CancelToken())
+                }
+            }
+            return true
+        }.value
+    }
+
+    /// After `SyncEffect.signedOut`: forget the closed store and go back to enrolment, with
+    /// whoever signs in next in a store of their own. Drafts go only with a removed store.
+    func signedOut(removed: Bool) {
+        subscription = nil
+        repos = nil
+        drafts = nil
+        opening = nil
+        if removed, let slot, let dirs = try? AppModel.directories() {
+            try? FileManager.default.removeItem(at: dirs.workerDrafts.appendingPathComponent(slot, isDirectory: true))
+        }
+        slot = nil
+        phase = .opening
     }
 
     func enrolled(_ grids: [String]) {
@@ -74,9 +159,12 @@ final class AppModel: ObservableObject {
             let keys = self.keys
             opening = Task.detached(priority: .userInitiated) { () -> Repositories? in
                 do {
+                    // Opened by the Rust library through openOrRecover: a damaged store is moved
+                    // aside intact, never deleted, and the sync bar tells the worker.
                     let dirs = try AppModel.directories()
-                    let store = try StoreOpener.open(path: dirs.store.path, attachmentCacheDir: dirs.attachments.path, keys: keys)
-                    return Repositories(store)
+                    let store = try StoreOpener.openActive(slotsDir: dirs.slots.path, attachmentCacheDir: dirs.attachments.path,
+                                                           keys: keys, legacy: dirs.store.path)
+                    return Repositories(store, slotsDir: dirs.slots.path)
                 } catch {
                     await MainActor.run { AppModel.shared.phase = .failed(Messages.plainWords(error, AppModel.shared.lang)) }
                     return nil
@@ -86,8 +174,19 @@ final class AppModel: ObservableObject {
         guard let opened = await opening?.value else { return nil }
         if repos == nil {
             repos = opened
-            if let key = try? keys.storeKey(), let dirs = try? AppModel.directories() {
-                drafts = FileDraftStore(dir: dirs.drafts, cipher: AesGcmDraftCipher.fromStoreKey(key))
+            if let key = try? keys.storeKey(), let dirs = try? AppModel.directories(),
+               let path = try? activeStorePath(slotsDir: dirs.slots.path) {
+                // Drafts belong to the worker too: one directory per store slot; the drafts of
+                // the single-store versions go with the adopted store.
+                let slot = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+                self.slot = slot
+                let dir = dirs.workerDrafts.appendingPathComponent(slot, isDirectory: true)
+                let fm = FileManager.default
+                if !fm.fileExists(atPath: dir.path), fm.fileExists(atPath: dirs.drafts.path) {
+                    try? fm.createDirectory(at: dirs.workerDrafts, withIntermediateDirectories: true)
+                    try? fm.moveItem(at: dirs.drafts, to: dir)
+                }
+                drafts = FileDraftStore(dir: dir, cipher: AesGcmDraftCipher.fromStoreKey(key))
             }
             watchLocalWrites(opened)
         }
@@ -101,9 +200,14 @@ final class AppModel: ObservableObject {
     }
 
     private struct Directories {
+        /// The single store of versions before several workers (adopted into a slot).
         let store: URL
+        /// One store per worker who signs in on this phone, named by a random id.
+        let slots: URL
         let attachments: URL
+        /// The drafts of the single-store versions (adopted with the store).
         let drafts: URL
+        let workerDrafts: URL
     }
 
     /// The store and drafts live in Application Support, kept out of backups: the key is
@@ -119,8 +223,10 @@ final class AppModel: ObservableObject {
         let caches = try fm.url(for: .cachesDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
         return Directories(
             store: support.appendingPathComponent("gridkeeper.db"),
+            slots: support.appendingPathComponent("stores", isDirectory: true),
             attachments: caches.appendingPathComponent("attachments", isDirectory: true),
-            drafts: support.appendingPathComponent("drafts", isDirectory: true)
+            drafts: support.appendingPathComponent("drafts", isDirectory: true),
+            workerDrafts: support.appendingPathComponent("worker-drafts", isDirectory: true)
         )
     }
 }
@@ -131,6 +237,7 @@ private final class LocalWrites: RecordsChanged, @unchecked Sendable {
 
     func onRecordsChanged(recordIds: [String]) {
         if let status = try? repos.sync.status(), status.pendingChanges > 0 {
+            Task { @MainActor in AppModel.shared.syncIfDue(.saved) }
             BackgroundSync.scheduleSoon()
         }
     }

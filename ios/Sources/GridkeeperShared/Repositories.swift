@@ -7,14 +7,40 @@ public protocol StoreKeyProvider {
     func storeKey() throws -> Data
 }
 
-/// Opens the phone's one store, migrating a plaintext store from before encryption once.
+/// Opens the signed-in worker's store. Each worker who signs in on a phone has a store file of
+/// their own in `slotsDir` (named by a random id, never by the person), so a second worker
+/// never sees the first one's records. Always through `GridStore.openOrRecover`: a damaged
+/// store is moved aside intact, never deleted, and `lastRecovery()` says what happened.
 public enum StoreOpener {
     public static func open(path: String, attachmentCacheDir: String, keys: StoreKeyProvider) throws -> GridStore {
         let key = try keys.storeKey()
         if FileManager.default.fileExists(atPath: path), try isPlaintextStore(path: path) {
             try encryptPlaintextStore(path: path, key: key)
         }
-        return try GridStore.open(path: path, key: key, attachmentCacheDir: attachmentCacheDir)
+        return try GridStore.openOrRecover(path: path, key: key, attachmentCacheDir: attachmentCacheDir)
+    }
+
+    /// The signed-in worker's store; a fresh one when nobody is signed in. `legacy` is the one
+    /// store file of app versions before several workers: it becomes the first worker's.
+    public static func openActive(slotsDir: String, attachmentCacheDir: String, keys: StoreKeyProvider, legacy: String? = nil) throws -> GridStore {
+        let path = try activeStorePath(slotsDir: slotsDir)
+        let files = FileManager.default
+        if let legacy, files.fileExists(atPath: legacy), !files.fileExists(atPath: path) {
+            try adopt(legacy, path)
+        }
+        return try open(path: path, attachmentCacheDir: attachmentCacheDir, keys: keys)
+    }
+
+    /// Moves the old single store (with its WAL, which may hold the last commits) into a slot.
+    /// A rename keeps the file itself, so its history and actor stay as they were.
+    private static func adopt(_ legacy: String, _ slot: String) throws {
+        for suffix in ["-wal", "-shm", ""] where FileManager.default.fileExists(atPath: legacy + suffix) {
+            do {
+                try FileManager.default.moveItem(atPath: legacy + suffix, toPath: slot + suffix)
+            } catch {
+                throw GridkeeperError.Storage(detail: "cannot move the store into its slot")
+            }
+        }
     }
 }
 
@@ -32,14 +58,17 @@ public final class Repositories: @unchecked Sendable {
     public let conflicts: ConflictRepository
     public let attachments: AttachmentRepository
 
-    public init(_ store: GridStore) {
+    public let slotsDir: String?
+
+    public init(_ store: GridStore, slotsDir: String? = nil) {
         self.store = store
+        self.slotsDir = slotsDir
         households = HouseholdRepository(store)
         visits = VisitRepository(store)
         inspections = InspectionRepository(store)
         cases = CaseRepository(store)
         mediations = MediationRepository(store)
-        sync = SyncRepository(store)
+        sync = SyncRepository(store, slotsDir)
         conflicts = ConflictRepository(store)
         attachments = AttachmentRepository(store)
     }
@@ -128,9 +157,21 @@ public final class MediationRepository: @unchecked Sendable {
 
 public final class SyncRepository: @unchecked Sendable {
     private let store: GridStore
-    init(_ store: GridStore) { self.store = store }
+    private let slotsDir: String?
+    init(_ store: GridStore, _ slotsDir: String?) { self.store = store; self.slotsDir = slotsDir }
 
     public func status() throws -> SyncStatus { try store.syncStatus() }
+    /// How old the oldest unsynced work is at `nowMillis`; core decides, the same on Android.
+    public func unsyncedAge(_ status: SyncStatus, _ nowMillis: Int64) -> UnsyncedAge? {
+        status.oldestUnsyncedAt.flatMap { Gridkeeper.unsyncedAge(oldestUnsyncedAt: $0, nowUnixMs: nowMillis) }
+    }
+    public func lastRecovery() throws -> StoreRecovery? { try store.lastRecovery() }
+    public func dismissRecovery() throws { try store.dismissRecovery() }
+    /// Throws `GridkeeperError.UnsyncedWork` unless `confirmed` when work is unsynced.
+    public func signOut(_ confirmed: Bool) throws -> SignedOut {
+        guard let slotsDir else { throw GridkeeperError.Storage(detail: "no store directory to sign out of") }
+        return try store.signOut(slotsDir: slotsDir, confirmed: confirmed)
+    }
     public func enroll(_ server: String, _ code: String) throws -> Enrolment { try store.enroll(server: server, code: code) }
     public func sync(_ progress: SyncProgress, _ cancel: CancelToken) throws -> SyncSummary {
         try store.sync(progress: progress, cancel: cancel)

@@ -51,7 +51,7 @@ private struct Tabs: View {
 
     var body: some View {
         VStack(spacing: 0) {
-            SyncBar(repos: env.repos, lang: env.lang)
+            SyncBar(repos: env.repos, lang: env.lang) { removed in AppModel.shared.signedOut(removed: removed) }
             TabView {
                 Stack(env: env) { TodayScreen(env: env) }
                     .tabItem { Label(L("nav_today"), systemImage: "calendar") }

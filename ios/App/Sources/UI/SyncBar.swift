@@ -6,9 +6,11 @@ import SwiftUI
 @MainActor
 struct SyncBar: View {
     @StateObject private var vm: SyncHolder
+    private let onSignedOut: (Bool) -> Void
 
-    init(repos: Repositories, lang: Lang) {
+    init(repos: Repositories, lang: Lang, onSignedOut: @escaping (Bool) -> Void = { _ in }) {
         _vm = StateObject(wrappedValue: SyncHolder(repos: repos, lang: lang))
+        self.onSignedOut = onSignedOut
     }
 
     var body: some View {
@@ -16,11 +18,13 @@ struct SyncBar: View {
         VStack(alignment: .leading, spacing: 4) {
             HStack {
                 VStack(alignment: .leading) {
-                    Text(s.pendingText).font(.subheadline)
+                    // "3 项未上传，最早的在 5 小时前" says more than the count alone.
+                    Text(s.unsyncedText ?? s.pendingText).font(.subheadline)
                     Text(s.lastSyncText).font(.caption).foregroundStyle(.secondary)
                 }
                 .accessibilityElement(children: .combine)
                 Spacer()
+                Button(L("sign_out")) { vm.post(.signOut) }.disabled(s.running)
                 if s.running {
                     Button(L("cancel")) { vm.cancelNow() }
                 } else {
@@ -34,13 +38,32 @@ struct SyncBar: View {
                     ProgressView().frame(maxWidth: .infinity)
                 }
             }
+            if let warning = s.overdueWarning {
+                Text(warning).font(.subheadline).foregroundStyle(.red)
+            }
             if let error = s.error {
                 Text(error).font(.caption).foregroundStyle(.red)
+            }
+            if let recovery = s.recovery {
+                HStack {
+                    Text(recovery).font(.caption).foregroundStyle(.red)
+                    Button(L("understood")) { vm.post(.dismissRecovery) }
+                }
             }
         }
         .padding(.horizontal, 12)
         .padding(.vertical, 6)
         .background(.bar)
+        .alert(s.signOutQuestion ?? "", isPresented: Binding(
+            get: { vm.state.signOutQuestion != nil },
+            set: { shown in if !shown { vm.post(.keepSignedIn) } }
+        )) {
+            Button(L("sign_out"), role: .destructive) { vm.post(.confirmSignOut) }
+            Button(L("keep_signed_in"), role: .cancel) { vm.post(.keepSignedIn) }
+        }
+        .effects(of: vm) { effect in
+            if case let .signedOut(removed) = effect { onSignedOut(removed) }
+        }
         // The background task syncs without this view knowing; look again now and then.
         .task {
             while !Task.isCancelled {

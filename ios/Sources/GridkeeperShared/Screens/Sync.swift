@@ -45,6 +45,16 @@ public struct SyncState: Equatable {
     public var progress: SyncProgressInfo?
     /// Edits the server refused for good, per record, with what to do: never hidden.
     public var refused: [RefusedLine] = []
+    /// 3 项未上传，最早的在 5 小时前; nil when everything is sent.
+    public var unsyncedText: String?
+    /// Said plainly when work has waited over a day: background sync may never have run.
+    public var overdueWarning: String?
+    /// What opening a damaged store did, until the worker has read it.
+    public var recovery: String?
+    /// Asked before signing out with unsynced work; nil when not asking.
+    public var signOutQuestion: String?
+    /// After a sign-out: what happened to the work, in words.
+    public var signedOutText: String?
     public init() {}
 }
 
@@ -60,10 +70,19 @@ public enum SyncEvent {
     case refresh
     case syncNow
     case cancel
+    /// The worker has read the recovery notice.
+    case dismissRecovery
+    /// Signs out, asking first when work is unsynced.
+    case signOut
+    /// The worker answered the question: sign out, the work stays on the phone.
+    case confirmSignOut
+    case keepSignedIn
 }
 
 public enum SyncEffect: Equatable {
     case finished(changedRecords: [String])
+    /// The store is closed: the app goes back to enrolment (and drops drafts when `removed`).
+    case signedOut(removed: Bool)
 }
 
 /// The sync status line every screen shows, and sync on demand.
@@ -73,10 +92,14 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
     private let lang: Lang
     private let runner: SyncRunner
     private var cancel: CancelToken?
+    /// Milliseconds since the epoch; a test moves it to see work age.
+    private let clock: () -> Int64
 
-    public init(repos: Repositories, lang: Lang = .zh) {
+    public init(repos: Repositories, lang: Lang = .zh,
+                clock: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
         self.repos = repos
         self.lang = lang
+        self.clock = clock
         runner = SyncRunner(repos: repos)
         super.init(SyncState())
     }
@@ -93,6 +116,20 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             await refresh(nil)
         case .cancel:
             cancelNow()
+        case .dismissRecovery:
+            do {
+                try await io { try self.repos.sync.dismissRecovery() }
+            } catch {
+                update { $0.error = Messages.plainWords(error, lang) }
+                return
+            }
+            update { $0.recovery = nil }
+        case .signOut:
+            await signOut(confirmed: false)
+        case .confirmSignOut:
+            await signOut(confirmed: true)
+        case .keepSignedIn:
+            update { $0.signOutQuestion = nil }
         case .syncNow:
             let token = CancelToken()
             cancel = token
@@ -115,23 +152,47 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
         }
     }
 
+    private func signOut(confirmed: Bool) async {
+        let out: SignedOut
+        do {
+            out = try await io { try self.repos.sync.signOut(confirmed) }
+        } catch let error as GridkeeperError {
+            let words = Messages.plainWords(error, lang)
+            if case .UnsyncedWork = error {
+                update { $0.signOutQuestion = words }
+            } else {
+                update { $0.signOutQuestion = nil; $0.error = words }
+            }
+            return
+        } catch {
+            let words = Messages.plainWords(error, lang)
+            update { $0.signOutQuestion = nil; $0.error = words }
+            return
+        }
+        let text = Strings.get(out.removed ? "signout.removed" : "signout.kept", lang)
+        update { $0.signOutQuestion = nil; $0.enrolled = false; $0.signedOutText = text }
+        emit(.signedOut(removed: out.removed))
+    }
+
     private func refresh(_ failure: Error?) async {
         let status: SyncStatus
+        let recovery: StoreRecovery?
         do {
-            status = try await io { try self.repos.sync.status() }
+            let read = try await io { (try self.repos.sync.status(), try self.repos.sync.lastRecovery()) }
+            status = read.0
+            recovery = read.1
         } catch {
             update { $0.running = false; $0.error = Messages.plainWords(error, lang) }
             return
         }
+        let age = repos.sync.unsyncedAge(status, clock())
         let pending = Int64(status.pendingChanges) + Int64(status.pendingUploads)
         let message: String?
         if !status.enrolled {
             message = Strings.get("sync.not_enrolled", lang)
         } else if let failure {
             message = Messages.plainWords(failure, lang)
-        } else if let code = status.lastErrorCode,
-                  // Edits set aside stay news until someone deals with them, success or not.
-                  Self.lastErrorAfterSuccess(status) || (code == "changes_refused" && status.refusedChanges > 0) {
+        } else if let code = status.lastErrorCode, Self.lastErrorAfterSuccess(status) {
             if lang == .zh, let relayWords = status.lastErrorMessage, !relayWords.trimmingCharacters(in: .whitespaces).isEmpty {
                 // The relay's message is already written for the worker in Chinese.
                 message = relayWords
@@ -146,6 +207,16 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             RefusedLine(recordId: r.recordId, kind: r.kind, changes: Int64(r.changes), text: lang == .zh ? r.reasonZh : r.reasonEn)
         }
         let lastSyncText = status.lastSuccessAt.map { Strings.format("sync.last", lang, Times.local($0)) } ?? Strings.get("sync.never", lang)
+        let unsyncedText: String?
+        if pending == 0 || age == nil {
+            unsyncedText = nil
+        } else if let age, age.hours == 0 {
+            unsyncedText = Strings.format("sync.unsynced_fresh", lang, Int(pending))
+        } else {
+            unsyncedText = Strings.format("sync.unsynced_age", lang, Int(pending), Int(age?.hours ?? 0))
+        }
+        let overdueWarning = pending > 0 && age?.overdue == true ? Strings.get("sync.overdue", lang) : nil
+        let recoveryText = recovery.map { lang == .zh ? $0.messageZh : $0.messageEn }
         update {
             $0.enrolled = status.enrolled
             $0.running = false
@@ -155,13 +226,18 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             $0.error = message
             $0.progress = nil
             $0.refused = refused
+            $0.unsyncedText = unsyncedText
+            $0.overdueWarning = overdueWarning
+            $0.recovery = recoveryText
         }
     }
 
-    /// An error recorded before the last success is history, not the current state.
+    /// An error recorded before the last success is history, not the current state. One
+    /// recorded by the successful attempt itself (some edits refused) is current: core clears
+    /// the error on a clean success, and both times are then the same second.
     private static func lastErrorAfterSuccess(_ s: SyncStatus) -> Bool {
         guard let success = s.lastSuccessAt else { return true }
         guard let attempt = s.lastAttemptAt else { return false }
-        return attempt > success
+        return attempt >= success
     }
 }

@@ -38,6 +38,7 @@ import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
+import org.gridkeeper.app.shared.SyncReason
 import org.gridkeeper.app.shared.screens.AgendaTarget
 import org.gridkeeper.app.ui.*
 
@@ -51,6 +52,19 @@ class MainActivity : ComponentActivity() {
         enrolLink = intent?.dataString
         val app = application as GridkeeperApp
         setContent { GridkeeperTheme { AppRoot(app, enrolLink) } }
+    }
+
+    /** Back in front of the worker: sync if the trigger says so (background sync may never
+     *  run on phones that force-stop apps swiped from Recents). */
+    override fun onResume() {
+        super.onResume()
+        (application as GridkeeperApp).syncIfDue(SyncReason.RESUME)
+    }
+
+    /** After a sign-out: a fresh activity, so no screen keeps a holder of the closed store. */
+    fun restartAfterSignOut() {
+        startActivity(Intent(this, MainActivity::class.java))
+        finish()
     }
 
     override fun onNewIntent(intent: Intent) {

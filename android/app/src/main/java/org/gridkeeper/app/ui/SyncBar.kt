@@ -5,6 +5,7 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.statusBarsPadding
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
@@ -14,6 +15,7 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
@@ -21,7 +23,9 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.delay
 import org.gridkeeper.app.GridkeeperApp
+import org.gridkeeper.app.MainActivity
 import org.gridkeeper.app.R
+import org.gridkeeper.app.shared.screens.SyncEffect
 import org.gridkeeper.app.shared.screens.SyncEvent
 import org.gridkeeper.app.shared.screens.SyncHolder
 
@@ -29,7 +33,13 @@ import org.gridkeeper.app.shared.screens.SyncHolder
 @Composable
 fun SyncBar(app: GridkeeperApp) {
     val vm = rememberHolder("sync") { SyncHolder(app.repos, app.lang) }
-    val s = vm.collect()
+    val activity = LocalContext.current as? MainActivity
+    val s = vm.collect { effect ->
+        if (effect is SyncEffect.SignedOut) {
+            app.signedOut(effect.removed)
+            activity?.restartAfterSignOut()
+        }
+    }
     // The background worker syncs without this screen knowing; look again now and then.
     LaunchedEffect(Unit) {
         while (true) {
@@ -41,9 +51,11 @@ fun SyncBar(app: GridkeeperApp) {
         Column(Modifier.padding(horizontal = 12.dp, vertical = 4.dp)) {
             Row(verticalAlignment = Alignment.CenterVertically) {
                 Column(Modifier.weight(1f).semantics { liveRegion = LiveRegionMode.Polite }) {
-                    Text(s.pendingText, style = MaterialTheme.typography.bodyMedium)
+                    // "3 项未上传，最早的在 5 小时前" says more than the count alone.
+                    Text(s.unsyncedText ?: s.pendingText, style = MaterialTheme.typography.bodyMedium)
                     Text(s.lastSyncText, style = MaterialTheme.typography.bodySmall)
                 }
+                TextButton(onClick = { vm.send(SyncEvent.SignOut) }, enabled = !s.running) { Text(stringResource(R.string.sign_out)) }
                 if (s.running) {
                     TextButton(onClick = { (vm.holder as SyncHolder).cancelNow() }) { Text(stringResource(R.string.cancel)) }
                 } else {
@@ -58,7 +70,22 @@ fun SyncBar(app: GridkeeperApp) {
                     LinearProgressIndicator(modifier = Modifier.fillMaxWidth())
                 }
             }
+            s.overdueWarning?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium) }
             s.error?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
+            s.recovery?.let {
+                Row(verticalAlignment = Alignment.CenterVertically) {
+                    Text(it, Modifier.weight(1f), color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall)
+                    TextButton(onClick = { vm.send(SyncEvent.DismissRecovery) }) { Text(stringResource(R.string.understood)) }
+                }
+            }
         }
+    }
+    s.signOutQuestion?.let { question ->
+        AlertDialog(
+            onDismissRequest = { vm.send(SyncEvent.KeepSignedIn) },
+            text = { Text(question) },
+            confirmButton = { TextButton(onClick = { vm.send(SyncEvent.ConfirmSignOut) }) { Text(stringResource(R.string.sign_out)) } },
+            dismissButton = { TextButton(onClick = { vm.send(SyncEvent.KeepSignedIn) }) { Text(stringResource(R.string.keep_signed_in)) } },
+        )
     }
 }

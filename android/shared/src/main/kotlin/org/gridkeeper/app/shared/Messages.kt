@@ -70,6 +70,9 @@ object Messages {
         is GridkeeperException.WrongKey -> Strings.get("error.wrong_key", lang)
         is GridkeeperException.Cancelled -> Strings.get("error.cancelled", lang)
         is GridkeeperException.StorageFull -> Strings.get("error.storage_full", lang)
+        is GridkeeperException.UnsyncedWork ->
+            Strings.format("signout.question", lang,
+                (error.changes + error.uploads + error.refused).toLong(), error.refused.toLong())
         else -> Strings.get("error.storage", lang)
     }
 }

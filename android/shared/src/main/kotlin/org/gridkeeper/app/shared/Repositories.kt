@@ -12,12 +12,36 @@ fun interface StoreKeyProvider {
     fun storeKey(): ByteArray
 }
 
-/** Opens the phone's one store, migrating a plaintext store from before encryption once. */
+/**
+ * Opens the signed-in worker's store. Each worker who signs in on a phone has a store file of
+ * their own in [slotsDir] (named by a random id, never by the person), so a second worker
+ * never sees the first one's records. Always through [GridStore.openOrRecover]: a damaged
+ * store is moved aside intact, never deleted, and [GridStore.lastRecovery] says what happened.
+ */
 object StoreOpener {
     fun open(path: String, attachmentCacheDir: String, keys: StoreKeyProvider): GridStore {
         val key = keys.storeKey()
         if (File(path).exists() && isPlaintextStore(path)) encryptPlaintextStore(path, key)
-        return GridStore.open(path, key, attachmentCacheDir)
+        return GridStore.openOrRecover(path, key, attachmentCacheDir)
+    }
+
+    /** The signed-in worker's store; a fresh one when nobody is signed in. [legacy] is the one
+     *  store file of app versions before several workers: it becomes the first worker's. */
+    fun openActive(slotsDir: String, attachmentCacheDir: String, keys: StoreKeyProvider, legacy: File? = null): GridStore {
+        val path = activeStorePath(slotsDir)
+        if (legacy != null && legacy.exists() && !File(path).exists()) adopt(legacy, File(path))
+        return open(path, attachmentCacheDir, keys)
+    }
+
+    /** Moves the old single store (with its WAL, which may hold the last commits) into a slot.
+     *  A rename keeps the file itself, so its history and actor stay as they were. */
+    private fun adopt(legacy: File, slot: File) {
+        for (suffix in listOf("-wal", "-shm", "")) {
+            val from = File(legacy.path + suffix)
+            if (from.exists() && !from.renameTo(File(slot.path + suffix))) {
+                throw GridkeeperException.Storage("cannot move the store into its slot")
+            }
+        }
     }
 }
 
@@ -25,13 +49,13 @@ object StoreOpener {
  * Thin repositories over the bindings: the calls each screen needs, named as the screen
  * thinks of them. All block (run them on an IO dispatcher); every rule is core's.
  */
-class Repositories(val store: GridStore) {
+class Repositories(val store: GridStore, val slotsDir: String? = null) {
     val households = HouseholdRepository(store)
     val visits = VisitRepository(store)
     val inspections = InspectionRepository(store)
     val cases = CaseRepository(store)
     val mediations = MediationRepository(store)
-    val sync = SyncRepository(store)
+    val sync = SyncRepository(store, slotsDir)
     val conflicts = ConflictRepository(store)
     val attachments = AttachmentRepository(store)
 
@@ -86,8 +110,16 @@ class MediationRepository(private val store: GridStore) {
     fun update(original: MediationRecord, edited: Mediation): Boolean = store.updateMediation(original, edited)
 }
 
-class SyncRepository(private val store: GridStore) {
+class SyncRepository(private val store: GridStore, private val slotsDir: String?) {
     fun status(): SyncStatus = store.syncStatus()
+    /** How old the oldest unsynced work is at [nowMillis]; core decides, the same on iOS. */
+    fun unsyncedAge(status: SyncStatus, nowMillis: Long): UnsyncedAge? =
+        status.oldestUnsyncedAt?.let { org.gridkeeper.unsyncedAge(it, nowMillis) }
+    fun lastRecovery(): StoreRecovery? = store.lastRecovery()
+    fun dismissRecovery() = store.dismissRecovery()
+    /** Throws [GridkeeperException.UnsyncedWork] unless [confirmed] when work is unsynced. */
+    fun signOut(confirmed: Boolean): SignedOut =
+        store.signOut(slotsDir ?: throw GridkeeperException.Storage("no store directory to sign out of"), confirmed)
     fun enroll(server: String, code: String): Enrolment = store.enroll(server, code)
     fun sync(progress: SyncProgress, cancel: CancelToken): SyncSummary = store.sync(progress, cancel)
 }

@@ -19,6 +19,8 @@ fun main() {
         MediationTest::class.java,
         SyncTest::class.java,
         ConflictsTest::class.java,
+        FieldPhonesTest::class.java,
+        SyncTriggerTest::class.java,
     )
     result.failures.forEach { f ->
         println("FAIL ${f.testHeader}: ${f.message}")

@@ -35,6 +35,16 @@ data class SyncState(
     val progress: SyncProgressInfo? = null,
     /** Edits the server refused for good, per record, with what to do: never hidden. */
     val refused: List<RefusedLine> = emptyList(),
+    /** 3 项未上传，最早的在 5 小时前; null when everything is sent. */
+    val unsyncedText: String? = null,
+    /** Said plainly when work has waited over a day: background sync may never have run. */
+    val overdueWarning: String? = null,
+    /** What opening a damaged store did, until the worker has read it. */
+    val recovery: String? = null,
+    /** Asked before signing out with unsynced work; null when not asking. */
+    val signOutQuestion: String? = null,
+    /** After a sign-out: what happened to the work, in words. */
+    val signedOutText: String? = null,
 )
 
 /** One record whose edits the server refused; [text] says why and what to do. */
@@ -44,10 +54,19 @@ sealed interface SyncEvent {
     data object Refresh : SyncEvent
     data object SyncNow : SyncEvent
     data object Cancel : SyncEvent
+    /** The worker has read the recovery notice. */
+    data object DismissRecovery : SyncEvent
+    /** Signs out, asking first when work is unsynced. */
+    data object SignOut : SyncEvent
+    /** The worker answered the question: sign out, the work stays on the phone. */
+    data object ConfirmSignOut : SyncEvent
+    data object KeepSignedIn : SyncEvent
 }
 
 sealed interface SyncEffect {
     data class Finished(val changedRecords: List<String>) : SyncEffect
+    /** The store is closed: the app goes back to enrolment (and drops drafts when [removed]). */
+    data class SignedOut(val removed: Boolean) : SyncEffect
 }
 
 /** The sync status line every screen shows, and sync on demand. */
@@ -55,6 +74,8 @@ class SyncHolder(
     private val repos: Repositories,
     private val lang: Lang = Lang.ZH,
     io: CoroutineDispatcher = defaultIo,
+    /** Milliseconds since the epoch; a test moves it to see work age. */
+    private val clock: () -> Long = System::currentTimeMillis,
 ) : StateHolder<SyncState, SyncEvent, SyncEffect>(SyncState(), io) {
     private val runner = SyncRunner(repos)
     @Volatile private var cancel: CancelToken? = null
@@ -68,6 +89,16 @@ class SyncHolder(
         when (event) {
             SyncEvent.Refresh -> refresh(null)
             SyncEvent.Cancel -> cancelNow()
+            SyncEvent.DismissRecovery -> {
+                try { io { repos.sync.dismissRecovery() } } catch (e: GridkeeperException) {
+                    update { it.copy(error = Messages.plainWords(e, lang)) }
+                    return
+                }
+                update { it.copy(recovery = null) }
+            }
+            SyncEvent.SignOut -> signOut(confirmed = false)
+            SyncEvent.ConfirmSignOut -> signOut(confirmed = true)
+            SyncEvent.KeepSignedIn -> update { it.copy(signOutQuestion = null) }
             SyncEvent.SyncNow -> {
                 val token = CancelToken()
                 cancel = token
@@ -85,18 +116,36 @@ class SyncHolder(
         }
     }
 
+    private suspend fun signOut(confirmed: Boolean) {
+        val out = try {
+            io { repos.sync.signOut(confirmed) }
+        } catch (e: GridkeeperException.UnsyncedWork) {
+            update { it.copy(signOutQuestion = Messages.plainWords(e, lang)) }
+            return
+        } catch (e: GridkeeperException) {
+            update { it.copy(signOutQuestion = null, error = Messages.plainWords(e, lang)) }
+            return
+        }
+        update {
+            it.copy(signOutQuestion = null, enrolled = false,
+                signedOutText = Strings.get(if (out.removed) "signout.removed" else "signout.kept", lang))
+        }
+        emit(SyncEffect.SignedOut(out.removed))
+    }
+
     private suspend fun refresh(failure: GridkeeperException?) {
-        val status = try { io { repos.sync.status() } } catch (e: GridkeeperException) {
+        val (status, recovery) = try {
+            io { repos.sync.status() to repos.sync.lastRecovery() }
+        } catch (e: GridkeeperException) {
             update { it.copy(running = false, error = Messages.plainWords(e, lang)) }
             return
         }
+        val age = repos.sync.unsyncedAge(status, clock())
         val pending = status.pendingChanges.toLong() + status.pendingUploads.toLong()
         val error = when {
             !status.enrolled -> Strings.get("sync.not_enrolled", lang)
             failure != null -> Messages.plainWords(failure, lang)
-            // Edits set aside stay news until someone deals with them, success or not.
-            status.lastErrorCode != null && (status.lastErrorAfterSuccess() ||
-                (status.lastErrorCode == "changes_refused" && status.refusedChanges > 0uL)) ->
+            status.lastErrorCode != null && status.lastErrorAfterSuccess() ->
                 if (lang == Lang.ZH && !status.lastErrorMessage.isNullOrBlank()) status.lastErrorMessage
                 else Strings.get(if (status.lastErrorCode in transientCodes) "error.network" else "error.not_allowed", lang)
             else -> null
@@ -114,6 +163,13 @@ class SyncHolder(
                 refused = status.refused.map { r ->
                     RefusedLine(r.recordId, r.kind, r.changes.toLong(), if (lang == Lang.ZH) r.reasonZh else r.reasonEn)
                 },
+                unsyncedText = when {
+                    pending == 0L || age == null -> null
+                    age.hours == 0uL -> Strings.format("sync.unsynced_fresh", lang, pending)
+                    else -> Strings.format("sync.unsynced_age", lang, pending, age.hours.toLong())
+                },
+                overdueWarning = if (pending > 0 && age?.overdue == true) Strings.get("sync.overdue", lang) else null,
+                recovery = recovery?.let { r -> if (lang == Lang.ZH) r.messageZh else r.messageEn },
             )
         }
     }
@@ -121,11 +177,13 @@ class SyncHolder(
     companion object {
         private val transientCodes = setOf("network", "protocol")
 
-        /** An error recorded before the last success is history, not the current state. */
+        /** An error recorded before the last success is history, not the current state. One
+         *  recorded by the successful attempt itself (some edits refused) is current: core clears
+         *  the error on a clean success, and both times are then the same second. */
         private fun SyncStatus.lastErrorAfterSuccess(): Boolean {
             val success = lastSuccessAt ?: return true
             val attempt = lastAttemptAt ?: return false
-            return attempt > success
+            return attempt >= success
         }
     }
 }
