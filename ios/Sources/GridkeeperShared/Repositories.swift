@@ -176,6 +176,7 @@ public final class SyncRepository: @unchecked Sendable {
     public func sync(_ progress: SyncProgress, _ cancel: CancelToken) throws -> SyncSummary {
         try store.sync(progress: progress, cancel: cancel)
     }
+    public func writeRescue(_ path: String) throws -> RescueFileSummary { try store.writeRescue(path: path) }
 }
 
 public final class ConflictRepository: @unchecked Sendable {

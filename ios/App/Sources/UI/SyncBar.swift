@@ -6,6 +6,7 @@ import SwiftUI
 @MainActor
 struct SyncBar: View {
     @StateObject private var vm: SyncHolder
+    @State private var rescueFile: URL?
     private let onSignedOut: (Bool) -> Void
 
     init(repos: Repositories, lang: Lang, onSignedOut: @escaping (Bool) -> Void = { _ in }) {
@@ -24,6 +25,15 @@ struct SyncBar: View {
                 }
                 .accessibilityElement(children: .combine)
                 Spacer()
+                if s.pending > 0 && !s.running {
+                    // No signal for days: the work leaves by another phone or a computer instead.
+                    Button(L("write_rescue")) {
+                        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rescue", isDirectory: true)
+                        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                        let name = "gridkeeper-\(Int(Date().timeIntervalSince1970 * 1000)).gkrescue"
+                        vm.post(.writeRescue(path: dir.appendingPathComponent(name).path))
+                    }
+                }
                 Button(L("sign_out")) { vm.post(.signOut) }.disabled(s.running)
                 if s.running {
                     Button(L("cancel")) { vm.cancelNow() }
@@ -44,6 +54,9 @@ struct SyncBar: View {
             if let error = s.error {
                 Text(error).font(.caption).foregroundStyle(.red)
             }
+            if let rescue = s.rescueText {
+                Text(rescue).font(.caption)
+            }
             if let recovery = s.recovery {
                 HStack {
                     Text(recovery).font(.caption).foregroundStyle(.red)
@@ -62,7 +75,17 @@ struct SyncBar: View {
             Button(L("keep_signed_in"), role: .cancel) { vm.post(.keepSignedIn) }
         }
         .effects(of: vm) { effect in
-            if case let .signedOut(removed) = effect { onSignedOut(removed) }
+            switch effect {
+            case let .signedOut(removed): onSignedOut(removed)
+            case let .shareRescue(path): rescueFile = URL(fileURLWithPath: path)
+            case .finished: break
+            }
+        }
+        .sheet(isPresented: Binding(get: { rescueFile != nil }, set: { if !$0 { rescueFile = nil } })) {
+            if let rescueFile {
+                ShareLink(item: rescueFile) { Label(L("write_rescue"), systemImage: "square.and.arrow.up") }
+                    .padding()
+            }
         }
         // The background task syncs without this view knowing; look again now and then.
         .task {

@@ -55,6 +55,8 @@ public struct SyncState: Equatable {
     public var signOutQuestion: String?
     /// After a sign-out: what happened to the work, in words.
     public var signedOutText: String?
+    /// After writing a rescue file: what it holds and what to do with it.
+    public var rescueText: String?
     public init() {}
 }
 
@@ -77,12 +79,17 @@ public enum SyncEvent {
     /// The worker answered the question: sign out, the work stays on the phone.
     case confirmSignOut
     case keepSignedIn
+    /// Far from signal: write the unsynced work to a sealed rescue file at `path`, for USB or
+    /// another phone; an administrator imports it as if this phone had synced.
+    case writeRescue(path: String)
 }
 
 public enum SyncEffect: Equatable {
     case finished(changedRecords: [String])
     /// The store is closed: the app goes back to enrolment (and drops drafts when `removed`).
     case signedOut(removed: Bool)
+    /// A rescue file is ready at `path`: offer to share it (AirDrop, Files, another phone).
+    case shareRescue(path: String)
 }
 
 /// The sync status line every screen shows, and sync on demand.
@@ -130,6 +137,17 @@ public final class SyncHolder: StateHolder<SyncState, SyncEvent, SyncEffect> {
             await signOut(confirmed: true)
         case .keepSignedIn:
             update { $0.signOutQuestion = nil }
+        case let .writeRescue(path):
+            let written: RescueFileSummary
+            do {
+                written = try await io { try self.repos.sync.writeRescue(path) }
+            } catch {
+                update { $0.rescueText = nil; $0.error = Messages.plainWords(error, lang) }
+                return
+            }
+            let text = Strings.format("rescue.written", lang, Int(written.records), Int(written.changes), Int(written.photos))
+            update { $0.rescueText = text }
+            emit(.shareRescue(path: path))
         case .syncNow:
             let token = CancelToken()
             cancel = token

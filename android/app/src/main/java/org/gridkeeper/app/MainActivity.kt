@@ -67,6 +67,17 @@ class MainActivity : ComponentActivity() {
         finish()
     }
 
+    /** Hands a rescue file to whatever the worker chooses (USB storage, a messenger to another
+     *  phone); the file is readable only through this grant, and sealed for the relay anyway. */
+    fun shareRescueFile(file: java.io.File) {
+        val uri = androidx.core.content.FileProvider.getUriForFile(this, "$packageName.photos", file)
+        val send = Intent(Intent.ACTION_SEND)
+            .setType("application/octet-stream")
+            .putExtra(Intent.EXTRA_STREAM, uri)
+            .addFlags(Intent.FLAG_GRANT_READ_URI_PERMISSION)
+        startActivity(Intent.createChooser(send, getString(R.string.write_rescue)))
+    }
+
     override fun onNewIntent(intent: Intent) {
         super.onNewIntent(intent)
         enrolLink = intent.dataString

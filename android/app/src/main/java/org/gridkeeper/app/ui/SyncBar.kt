@@ -35,9 +35,13 @@ fun SyncBar(app: GridkeeperApp) {
     val vm = rememberHolder("sync") { SyncHolder(app.repos, app.lang) }
     val activity = LocalContext.current as? MainActivity
     val s = vm.collect { effect ->
-        if (effect is SyncEffect.SignedOut) {
-            app.signedOut(effect.removed)
-            activity?.restartAfterSignOut()
+        when (effect) {
+            is SyncEffect.SignedOut -> {
+                app.signedOut(effect.removed)
+                activity?.restartAfterSignOut()
+            }
+            is SyncEffect.ShareRescue -> activity?.shareRescueFile(java.io.File(effect.path))
+            else -> {}
         }
     }
     // The background worker syncs without this screen knowing; look again now and then.
@@ -54,6 +58,13 @@ fun SyncBar(app: GridkeeperApp) {
                     // "3 项未上传，最早的在 5 小时前" says more than the count alone.
                     Text(s.unsyncedText ?: s.pendingText, style = MaterialTheme.typography.bodyMedium)
                     Text(s.lastSyncText, style = MaterialTheme.typography.bodySmall)
+                }
+                if (s.pending > 0 && !s.running) {
+                    // No signal for days: the work leaves by USB or another phone instead.
+                    TextButton(onClick = {
+                        val dir = java.io.File(app.cacheDir, "rescue").apply { mkdirs() }
+                        vm.send(SyncEvent.WriteRescue(java.io.File(dir, "gridkeeper-${System.currentTimeMillis()}.gkrescue").path))
+                    }) { Text(stringResource(R.string.write_rescue)) }
                 }
                 TextButton(onClick = { vm.send(SyncEvent.SignOut) }, enabled = !s.running) { Text(stringResource(R.string.sign_out)) }
                 if (s.running) {
@@ -72,6 +83,7 @@ fun SyncBar(app: GridkeeperApp) {
             }
             s.overdueWarning?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium) }
             s.error?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
+            s.rescueText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
             s.recovery?.let {
                 Row(verticalAlignment = Alignment.CenterVertically) {
                     Text(it, Modifier.weight(1f), color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall)

@@ -122,6 +122,7 @@ class SyncRepository(private val store: GridStore, private val slotsDir: String?
         store.signOut(slotsDir ?: throw GridkeeperException.Storage("no store directory to sign out of"), confirmed)
     fun enroll(server: String, code: String): Enrolment = store.enroll(server, code)
     fun sync(progress: SyncProgress, cancel: CancelToken): SyncSummary = store.sync(progress, cancel)
+    fun writeRescue(path: String): RescueFileSummary = store.writeRescue(path)
 }
 
 class ConflictRepository(private val store: GridStore) {

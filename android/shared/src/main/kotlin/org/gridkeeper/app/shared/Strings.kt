@@ -147,6 +147,7 @@ object Strings {
         "error.conflict" to ("这处冲突已被处理，请刷新后再看" to "This conflict was already settled; refresh and look again"),
         "error.wrong_key" to ("无法打开本机数据（密钥不符）" to "The phone's data cannot be opened (wrong key)"),
         "error.cancelled" to ("已取消" to "Cancelled"),
+        "rescue.written" to ("已写入救援文件：%d 条记录、%d 项修改、%d 张照片。请通过 U 盘或另一部手机交给管理员导入；导入前记录仍会在手机上排队等待同步。" to "Rescue file written: %d records, %d changes, %d photos. Hand it to your administrator (USB or another phone) to import; until then the work also stays queued on this phone."),
         "error.storage_full" to ("手机存储空间已满，新的记录暂时存不进去。已保存的记录都还在；请删除不用的照片或应用腾出空间" to "The phone's storage is full, so new work cannot be saved for now. Everything saved is still there; free some space"),
         "error.storage" to ("手机存储出错，请检查剩余空间后重试" to "The phone's storage failed; check free space and try again"),
         "conflict.unknown_user" to ("另一台设备" to "Another device"),

@@ -48,6 +48,25 @@ class SyncTest {
     }
 
     @Test
+    fun aRescueFileCarriesTheUnsyncedWorkToTheRelayWithoutANetwork() = phone("sync-rescue") { p ->
+        p.store.enroll(Relay.url, Relay.code("周敏"))
+        val hid = p.store.createHousehold(GRID, household("陈伯", "6", "1", "202"))
+        val path = java.io.File(java.nio.file.Files.createTempDirectory("gk-rescue").toFile(), "work.gkrescue").path
+        val h = SyncHolder(p.repos)
+        val s = h.run(SyncEvent.WriteRescue(path))
+        assertTrue(s.rescueText, s.rescueText!!.startsWith("已写入救援文件：1 条记录"))
+        assertEquals(SyncEffect.ShareRescue(path), h.pollEffect())
+        assertTrue("the work still waits to sync", s.pending > 0 || h.run(SyncEvent.Refresh).pending > 0)
+        // The administrator imports it; a second phone receives the household by sync.
+        Relay.admin("rescue", "import", path)
+        phone("sync-rescue-b") { b ->
+            b.store.enroll(Relay.url, Relay.code("吴刚"))
+            assertTrue(SyncRunner(b.repos).run(CancelToken()) is SyncOutcome.Done)
+            assertEquals("陈伯", b.store.getHousehold(hid).data.members[0].name)
+        }
+    }
+
+    @Test
     fun aPhoneNotEnrolledIsToldWhatToDoAndTheWorkerDoesNotRetry() = phone("sync-none") { p ->
         val s = SyncHolder(p.repos).run(SyncEvent.SyncNow)
         assertEquals("本机还未注册，请先用主管给的注册码注册", s.error)

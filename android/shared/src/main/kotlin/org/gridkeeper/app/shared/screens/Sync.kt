@@ -45,6 +45,8 @@ data class SyncState(
     val signOutQuestion: String? = null,
     /** After a sign-out: what happened to the work, in words. */
     val signedOutText: String? = null,
+    /** After writing a rescue file: what it holds and what to do with it. */
+    val rescueText: String? = null,
 )
 
 /** One record whose edits the server refused; [text] says why and what to do. */
@@ -61,12 +63,17 @@ sealed interface SyncEvent {
     /** The worker answered the question: sign out, the work stays on the phone. */
     data object ConfirmSignOut : SyncEvent
     data object KeepSignedIn : SyncEvent
+    /** Far from signal: write the unsynced work to a sealed rescue file at [path], for USB or
+     *  another phone; an administrator imports it as if this phone had synced. */
+    data class WriteRescue(val path: String) : SyncEvent
 }
 
 sealed interface SyncEffect {
     data class Finished(val changedRecords: List<String>) : SyncEffect
     /** The store is closed: the app goes back to enrolment (and drops drafts when [removed]). */
     data class SignedOut(val removed: Boolean) : SyncEffect
+    /** A rescue file is ready at [path]: offer to share it (USB, another phone). */
+    data class ShareRescue(val path: String) : SyncEffect
 }
 
 /** The sync status line every screen shows, and sync on demand. */
@@ -99,6 +106,17 @@ class SyncHolder(
             SyncEvent.SignOut -> signOut(confirmed = false)
             SyncEvent.ConfirmSignOut -> signOut(confirmed = true)
             SyncEvent.KeepSignedIn -> update { it.copy(signOutQuestion = null) }
+            is SyncEvent.WriteRescue -> {
+                val written = try { io { repos.sync.writeRescue(event.path) } } catch (e: GridkeeperException) {
+                    update { it.copy(rescueText = null, error = Messages.plainWords(e, lang)) }
+                    return
+                }
+                update {
+                    it.copy(rescueText = Strings.format("rescue.written", lang,
+                        written.records.toLong(), written.changes.toLong(), written.photos.toLong()))
+                }
+                emit(SyncEffect.ShareRescue(event.path))
+            }
             SyncEvent.SyncNow -> {
                 val token = CancelToken()
                 cancel = token
