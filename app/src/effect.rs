@@ -25,6 +25,11 @@ pub enum Effect {
     StartSync,
     /// Stop the running sync between rounds (the bindings' `CancelToken`).
     CancelSync,
+    /// Enrol with the server on a background thread, then send `Finished` to the enrolment
+    /// screen.
+    Enrol { server: String, code: String },
+    /// Enrolled: the app moves on to its work, in these grids.
+    Enrolled { grids: Vec<String> },
     /// Records changed (by a sync or a resolution): screens showing them reload.
     RecordsChanged { ids: Vec<String> },
 }

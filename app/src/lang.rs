@@ -132,15 +132,76 @@ const WORDS: &[(&str, &str, &str)] = &[
         "No conflicts to settle",
     ),
     ("field.members", "成员", "Members"),
-    ("field.phone", "手机号", "Phone"),
     ("field.name", "姓名", "Name"),
     ("field.id_number", "身份证号", "ID number"),
+    ("field.phone", "手机号", "Phone"),
+    ("field.contact", "联系电话", "Contact phone"),
+    ("field.address", "地址", "Address"),
+    ("field.building", "楼栋", "Building"),
+    ("field.unit", "单元", "Unit"),
+    ("field.room", "户室", "Room"),
+    ("field.text", "地址", "Address"),
     ("field.notes", "备注", "Notes"),
     ("field.housing_type", "住房类型", "Housing type"),
     ("field.relation", "与户主关系", "Relation to head"),
     ("field.tags", "标签", "Tags"),
-    ("field.address", "住址", "Address"),
     ("field.archived", "归档", "Archived"),
+    ("field.findings", "走访情况", "Findings"),
+    ("field.description", "描述", "Description"),
+    ("field.reason", "原因", "Reason"),
+    ("field.parties", "当事人", "Parties"),
+    ("field.narrative", "纠纷经过", "Narrative"),
+    ("field.date", "日期", "Date"),
+    ("field.location", "位置", "Location"),
+    ("field.server", "服务器地址", "Server address"),
+    ("field.code", "注册码", "Enrolment code"),
+    ("field.on", "日期", "Date"),
+    ("field.left", "离开", "Left"),
+    ("reason.required", "必须填写", "is required"),
+    (
+        "reason.check_digit",
+        "校验位不对，请核对是否输错",
+        "check digit does not match (typo?)",
+    ),
+    ("reason.id_length", "应为18位", "must have 18 characters"),
+    (
+        "reason.id_digits",
+        "前17位必须是数字",
+        "the first 17 characters must be digits",
+    ),
+    (
+        "reason.id_region",
+        "地区码不是有效的省份",
+        "region code is not a valid province",
+    ),
+    (
+        "reason.id_birth",
+        "其中的出生日期不正确",
+        "the birth date in it is not right",
+    ),
+    (
+        "reason.phone",
+        "不是有效的手机号或带区号的固话",
+        "not a mobile number or a landline with area code",
+    ),
+    (
+        "reason.building_room",
+        "请填写楼栋和户室，或填写完整地址",
+        "needs a building and room, or a free-text address",
+    ),
+    ("reason.future", "不能晚于今天", "cannot be in the future"),
+    ("reason.date", "日期格式不对", "is not a date"),
+    (
+        "reason.duplicate",
+        "在本户中重复",
+        "appears twice in this household",
+    ),
+    ("reason.other", "填写有误", "is not valid"),
+    (
+        "enrol.qr_invalid",
+        "二维码不是网格管家的注册码",
+        "This QR code is not a Gridkeeper enrolment code",
+    ),
     (
         "error.not_found",
         "找不到这条记录，可能已被归档",
@@ -160,11 +221,6 @@ const WORDS: &[(&str, &str, &str)] = &[
         "error.storage",
         "手机存储出错，请检查剩余空间后重试",
         "The phone's storage failed; check free space and try again",
-    ),
-    (
-        "error.invalid",
-        "填写的内容有误：%s",
-        "Something entered is not valid: %s",
     ),
 ];
 
@@ -199,8 +255,53 @@ pub fn error_words(e: &Error, lang: Lang) -> String {
         Error::NotFound(_) => t("error.not_found", lang),
         Error::NoConflict { .. } => t("error.conflict", lang),
         Error::StorageFull => t("error.storage_full", lang),
-        Error::Invalid(i) => t1("error.invalid", lang, &i.field),
+        Error::Invalid(i) => field_message(&i.field, &i.reason, lang),
         _ => t("error.storage", lang),
+    }
+}
+
+/// Core's reason wording (English, naming a rule, never a value) → the words a worker reads;
+/// the first match wins.
+const REASONS: &[(&str, &str)] = &[
+    ("is required", "reason.required"),
+    ("must be answered", "reason.required"),
+    ("check digit", "reason.check_digit"),
+    ("must be 18 characters", "reason.id_length"),
+    ("first 17 characters", "reason.id_digits"),
+    ("last character must be", "reason.id_digits"),
+    ("region code", "reason.id_region"),
+    ("birth date in the number", "reason.id_birth"),
+    ("mobile number", "reason.phone"),
+    ("landline", "reason.phone"),
+    ("building and room", "reason.building_room"),
+    ("is in the future", "reason.future"),
+    ("not in the future", "reason.future"),
+    ("must be a date", "reason.date"),
+    ("must be a past date", "reason.date"),
+    ("appears twice", "reason.duplicate"),
+];
+
+/// The message shown beside an input, from core's field path and reason:
+/// `members[1].id_number` + "check digit …" → `身份证号：校验位不对，请核对是否输错`.
+pub fn field_message(path: &str, reason: &str, lang: Lang) -> String {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let last = last.split('[').next().unwrap_or(last);
+    let key = format!("field.{last}");
+    let label = if WORDS.iter().any(|(k, _, _)| *k == key) {
+        t(&key, lang)
+    } else {
+        last.to_string()
+    };
+    let lower = reason.to_lowercase();
+    let words = match REASONS.iter().find(|(needle, _)| lower.contains(needle)) {
+        Some((_, key)) => t(key, lang),
+        // English readers get core's own wording, which names a rule and never a value.
+        None if lang == Lang::En => reason.to_string(),
+        None => t("reason.other", lang),
+    };
+    match lang {
+        Lang::Zh => format!("{label}：{words}"),
+        Lang::En => format!("{label}: {words}"),
     }
 }
 
@@ -227,5 +328,25 @@ mod tests {
         assert_eq!(t1("sync.pending", Lang::Zh, 3), "待上传 3 项");
         assert_eq!(t1("sync.pending", Lang::En, 3), "3 changes to send");
         assert_eq!(t("no.such.key", Lang::Zh), "no.such.key");
+        assert_eq!(
+            field_message(
+                "members[1].id_number",
+                "check digit does not match",
+                Lang::Zh
+            ),
+            "身份证号：校验位不对，请核对是否输错"
+        );
+        assert_eq!(
+            field_message(
+                "members[0].left.on",
+                "must be a date not in the future, as YYYY-MM-DD",
+                Lang::Zh
+            ),
+            "日期：不能晚于今天"
+        );
+        assert_eq!(
+            field_message("x.odd", "some rule", Lang::En),
+            "odd: some rule"
+        );
     }
 }

@@ -13,6 +13,7 @@
 
 pub mod conflicts;
 pub mod effect;
+pub mod enrol;
 pub mod household_detail;
 pub mod households;
 pub mod lang;

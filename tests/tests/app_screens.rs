@@ -134,3 +134,90 @@ fn a_worker_syncs_from_the_sync_line_and_sees_what_came_of_it() {
         assert_eq!(by, vec!["李强", "王芳"]);
     }
 }
+
+#[test]
+fn enrolment_from_a_scanned_code_and_a_wrong_code_in_words() {
+    use gridkeeper_app::enrol::{self, Enrol};
+    let data = tempfile::tempdir().unwrap();
+    let relay = Relay::start(RELAY, Backend::Sqlite(data.path().join("relay"))).unwrap();
+    relay
+        .admin(&["grid", "add", "g1", "--name", "第一网格"])
+        .unwrap();
+    relay
+        .admin(&["user", "add", "王芳", "--role", "worker", "--scope", "g1"])
+        .unwrap();
+    let code = relay.admin(&["enroll-code", "王芳"]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Phone::new(dir.path(), "new-phone").unwrap();
+
+    let mut screen = Enrol::new(Lang::Zh);
+    // Nothing typed: each input says what it needs, and nothing goes to the server.
+    assert_eq!(screen.update(enrol::Event::Submit), vec![]);
+    assert_eq!(
+        screen.view().server_error.as_deref(),
+        Some("服务器地址：必须填写")
+    );
+    assert_eq!(
+        screen.view().code_error.as_deref(),
+        Some("注册码：必须填写")
+    );
+    assert_eq!(
+        screen.update(enrol::Event::QrScanned("https://example.com".into())),
+        vec![]
+    );
+    assert_eq!(
+        screen.view().banner.as_deref(),
+        Some("二维码不是网格管家的注册码")
+    );
+
+    // A wrong code: the server refuses it, and the worker reads why.
+    screen.update(enrol::Event::Server(format!(" {} ", relay.url())));
+    screen.update(enrol::Event::Code("WRONG-CODE".into()));
+    let effects = screen.update(enrol::Event::Submit);
+    let [
+        Effect::Enrol {
+            server,
+            code: typed,
+        },
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(server, &relay.url(), "trimmed");
+    assert!(screen.view().busy);
+    let refused = p.store().enroll(server, typed);
+    assert!(refused.is_err());
+    screen.update(enrol::Event::Finished(Box::new(refused)));
+    assert!(!screen.view().busy);
+    assert!(screen.view().banner.is_some());
+
+    // The supervisor's QR code: scanning enrols at once.
+    let qr = format!(
+        "gridkeeper:enrol?server={}&code={}",
+        relay.url().replace(':', "%3A").replace('/', "%2F"),
+        code
+    );
+    let effects = screen.update(enrol::Event::QrScanned(qr));
+    let [
+        Effect::Enrol {
+            server,
+            code: scanned,
+        },
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        (server.as_str(), scanned.as_str()),
+        (relay.url().as_str(), code.as_str())
+    );
+    let enrolled = p.store().enroll(server, scanned);
+    let effects = screen.update(enrol::Event::Finished(Box::new(enrolled)));
+    assert_eq!(
+        effects,
+        vec![Effect::Enrolled {
+            grids: vec!["g1".into()]
+        }]
+    );
+    assert_eq!(screen.view().banner, None);
+}
