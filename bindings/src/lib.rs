@@ -9,6 +9,7 @@ mod kinds;
 mod patch;
 mod records;
 mod rules;
+mod screens;
 mod store;
 mod subscription;
 mod sync;
@@ -18,6 +19,10 @@ pub use errors::GridkeeperError;
 pub use records::*;
 pub use rules::{
     InspectionCheck, ItemProblem, ProblemKind, case_actions, mask_id_number, mask_phone,
+};
+pub use screens::{
+    AppEffect, AppLang, HouseholdsScreen, HouseholdsScreenEvent, HouseholdsScreenGroup,
+    HouseholdsScreenLine, HouseholdsScreenUpdate, HouseholdsScreenView,
 };
 pub use store::{
     GridStore, RescueFileSummary, encrypt_plaintext_store, is_plaintext_store, open_store_count,

@@ -219,3 +219,23 @@ def test_a_rescue_file_carries_unsynced_work_to_the_relay_without_a_network():
         assert False, "an unenrolled phone wrote a rescue file"
     except gk.GridkeeperError.NotAllowed as e:
         assert e.code == "not_enrolled"
+
+
+def test_the_household_list_screen_from_the_app_core():
+    store, _, _ = new_store("screen")
+    for name, building, room, tags in [("张三", "10", "101", None), ("李四", "9", "201", [gk.MemberTag.SOLITARY_ELDERLY])]:
+        h = household(name, None, tags, room=room)
+        h.address.building = building
+        store.create_household("g1", h)
+    screen = gk.HouseholdsScreen(store, "g1", gk.AppLang.ZH)
+    v = screen.send(gk.HouseholdsScreenEvent.LOAD()).view
+    assert v.place == "全部住户"
+    assert [(g.key, g.label) for g in v.groups] == [("9", "9号楼"), ("10", "10号楼")]
+    v = screen.send(gk.HouseholdsScreenEvent.QUERY(text="ls")).view
+    assert [r.title for r in v.rows] == ["李四"]
+    assert v.rows[0].tags == ["独居老人"]
+    u = screen.send(gk.HouseholdsScreenEvent.OPEN(id=v.rows[0].id))
+    assert len(u.effects) == 1 and isinstance(u.effects[0], gk.AppEffect.OPEN_HOUSEHOLD)
+    assert u.effects[0].id == v.rows[0].id
+    en = gk.HouseholdsScreen(store, "g1", gk.AppLang.EN)
+    assert en.send(gk.HouseholdsScreenEvent.QUERY(text="zz")).view.empty_text == "No household matches"
