@@ -35,18 +35,23 @@ impl Unsynced {
         self.changes + self.uploads + self.refused > 0
     }
 
+    /// What is still on the phone, each count with its words, for the question below.
+    fn parts(&self, words: [&str; 3]) -> Vec<String> {
+        [self.changes, self.uploads, self.refused]
+            .into_iter()
+            .zip(words)
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, w)| w.replace("{}", &n.to_string()))
+            .collect()
+    }
+
     /// The question a phone asks before signing out, in Chinese.
     pub fn message_zh(&self) -> String {
-        let mut parts = Vec::new();
-        if self.changes > 0 {
-            parts.push(format!("{} 项修改未上传", self.changes));
-        }
-        if self.uploads > 0 {
-            parts.push(format!("{} 个附件未上传", self.uploads));
-        }
-        if self.refused > 0 {
-            parts.push(format!("{} 项修改被服务器退回", self.refused));
-        }
+        let parts = self.parts([
+            "{} 项修改未上传",
+            "{} 个附件未上传",
+            "{} 项修改被服务器退回",
+        ]);
         format!(
             "本机还有{}。退出后这些内容仍保留在手机上，有网时会继续上传，但退出期间别人登录看不到。确定退出吗？",
             parts.join("、")
@@ -54,16 +59,11 @@ impl Unsynced {
     }
 
     pub fn message_en(&self) -> String {
-        let mut parts = Vec::new();
-        if self.changes > 0 {
-            parts.push(format!("{} unsent changes", self.changes));
-        }
-        if self.uploads > 0 {
-            parts.push(format!("{} unsent attachments", self.uploads));
-        }
-        if self.refused > 0 {
-            parts.push(format!("{} changes the server refused", self.refused));
-        }
+        let parts = self.parts([
+            "{} unsent changes",
+            "{} unsent attachments",
+            "{} changes the server refused",
+        ]);
         format!(
             "This phone still holds {}. They stay on the phone after signing out and go up when there is a connection, but no one else who signs in sees them. Sign out?",
             parts.join(", ")

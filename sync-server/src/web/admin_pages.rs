@@ -352,3 +352,12 @@ pub async fn admin_scope(
         Err(e) => error_page(e, s.zh),
     }
 }
+
+/// An administrator's file upload as multipart form data, or the refusal to show instead.
+pub fn multipart_form(
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<axum::extract::Multipart, ApiError> {
+    mp.map_err(|_| {
+        ApiError::bad_request("malformed_form", "send the upload as multipart/form-data")
+    })
+}

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use gridkeeper_core::rescue::MAX_FILE_BYTES;
 
-use super::admin_pages::{admin_form, admin_page};
+use super::admin_pages::{admin_form, admin_page, multipart_form};
 use super::frame::error_page;
 use super::session::Session;
 use crate::app::AppState;
@@ -81,12 +81,9 @@ pub async fn upload(
     s: Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let up = match mp {
+    let up = match multipart_form(mp) {
         Ok(mp) => read_upload(mp).await,
-        Err(_) => Err(ApiError::bad_request(
-            "malformed_form",
-            "send the upload as multipart/form-data",
-        )),
+        Err(e) => Err(e),
     };
     let up = match up {
         Ok(up) => up,

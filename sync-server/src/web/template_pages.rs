@@ -9,7 +9,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::admin_pages::admin_form;
+use super::admin_pages::{admin_form, multipart_form};
 use super::frame::*;
 use super::login::CsrfForm;
 use super::session::Session;
@@ -240,12 +240,9 @@ pub async fn upload(
     s: Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let up = match mp {
+    let up = match multipart_form(mp) {
         Ok(mp) => read_upload(mp).await,
-        Err(_) => Err(ApiError::bad_request(
-            "malformed_form",
-            "send the upload as multipart/form-data",
-        )),
+        Err(e) => Err(e),
     };
     let up = match up {
         Ok(up) => up,
