@@ -22,4 +22,7 @@ mod times;
 pub mod today;
 
 pub use effect::Effect;
+
+#[cfg(feature = "ffi")]
+uniffi::setup_scaffolding!();
 pub use lang::Lang;

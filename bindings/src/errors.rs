@@ -50,13 +50,14 @@ pub enum GridkeeperError {
     #[error("the phone's storage is full")]
     StorageFull { user_message: String },
     /// Signing out would leave work the server does not have: `changes` edits, `uploads`
-    /// attachments, `refused` edits the server refused. Nothing was changed; ask the worker
+    /// attachments, `refused` edits the server refused, `drafts` forms begun and not saved. Nothing was changed; ask the worker
     /// (`user_message`, in Chinese) and sign out again confirmed.
-    #[error("unsynced work: {changes} changes, {uploads} uploads, {refused} refused")]
+    #[error("unsynced work: {changes} changes, {uploads} uploads, {refused} refused, {drafts} drafts")]
     UnsyncedWork {
         changes: u64,
         uploads: u64,
         refused: u64,
+        drafts: u64,
         user_message: String,
     },
     /// The store file failed (a damaged document, a store from a newer app version).
@@ -146,6 +147,7 @@ pub(crate) fn unsynced_work(u: gridkeeper_core::sign_out::Unsynced) -> Gridkeepe
         changes: u.changes,
         uploads: u.uploads,
         refused: u.refused,
+        drafts: u.drafts,
         user_message: u.message_zh(),
     }
 }

@@ -281,6 +281,7 @@ impl GridStore {
             kept_changes: out.kept.changes,
             kept_uploads: out.kept.uploads,
             kept_refused: out.kept.refused,
+            kept_drafts: out.kept.drafts,
         })
     }
 

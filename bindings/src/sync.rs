@@ -223,6 +223,7 @@ pub struct SignedOut {
     pub kept_changes: u64,
     pub kept_uploads: u64,
     pub kept_refused: u64,
+    pub kept_drafts: u64,
 }
 
 /// The signed-in worker's store file in `slots_dir` (one store per worker who signs in on

@@ -28,16 +28,18 @@ pub struct Unsynced {
     pub uploads: u64,
     /// Edits the server refused for good, kept for a person to look at.
     pub refused: u64,
+    /// Forms begun and not saved (drafts live only on this phone).
+    pub drafts: u64,
 }
 
 impl Unsynced {
     pub fn any(&self) -> bool {
-        self.changes + self.uploads + self.refused > 0
+        self.changes + self.uploads + self.refused + self.drafts > 0
     }
 
     /// What is still on the phone, each count with its words, for the question below.
-    fn parts(&self, words: [&str; 3]) -> Vec<String> {
-        [self.changes, self.uploads, self.refused]
+    fn parts(&self, words: [&str; 4]) -> Vec<String> {
+        [self.changes, self.uploads, self.refused, self.drafts]
             .into_iter()
             .zip(words)
             .filter(|(n, _)| *n > 0)
@@ -51,6 +53,7 @@ impl Unsynced {
             "{} 项修改未上传",
             "{} 个附件未上传",
             "{} 项修改被服务器退回",
+            "{} 份未完成的表单",
         ]);
         format!(
             "本机还有{}。退出后这些内容仍保留在手机上，有网时会继续上传，但退出期间别人登录看不到。确定退出吗？",
@@ -63,6 +66,7 @@ impl Unsynced {
             "{} unsent changes",
             "{} unsent attachments",
             "{} changes the server refused",
+            "{} unfinished forms",
         ]);
         format!(
             "This phone still holds {}. They stay on the phone after signing out and go up when there is a connection, but no one else who signs in sees them. Sign out?",
@@ -76,8 +80,8 @@ impl Unsynced {
 pub enum SignOutError {
     /// Unsynced work and no confirmation: nothing was changed. Ask, then call again confirmed.
     #[error(
-        "unsynced work: {} changes, {} uploads, {} refused; confirm to sign out",
-        .0.changes, .0.uploads, .0.refused
+        "unsynced work: {} changes, {} uploads, {} refused, {} drafts; confirm to sign out",
+        .0.changes, .0.uploads, .0.refused, .0.drafts
     )]
     Unsynced(Unsynced),
     #[error(transparent)]
@@ -100,6 +104,7 @@ impl Store {
             changes: self.outbox_len()? as u64,
             uploads: self.blobs_to_upload(usize::MAX >> 1)?.len() as u64,
             refused: self.refused_changes()?.len() as u64,
+            drafts: self.drafts()?.len() as u64,
         })
     }
 }

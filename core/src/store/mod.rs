@@ -8,6 +8,7 @@
 mod agenda;
 mod blobs;
 mod bootstrap;
+mod drafts;
 mod duties;
 mod encryption;
 mod exchange_ops;
@@ -36,6 +37,7 @@ pub use blobs::{
     BlobInfo, BlobLimits, BlobRef, BlobState, DEFAULT_MAX_BLOB_BYTES, blob_hash, is_blob_hash,
 };
 pub use bootstrap::{IngestReport, IngestTimes, Snapshot};
+pub use drafts::Draft;
 pub use encryption::StoreKey;
 pub use exchange_ops::ApplyReport;
 pub use incarnation::Reason as IncarnationReason;

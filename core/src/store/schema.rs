@@ -253,6 +253,23 @@ const STEPS: &[Step] = &[
         ",
         rebuild: false,
     },
+    // 9: unfinished forms. A worker's half-typed household or visit must survive the app
+    // being killed (a call coming in, low memory on a 2 GB phone). Kept in the store rather
+    // than in a file beside it so they share its encryption (SQLCipher on the phones) and
+    // its sign-out and erasure.
+    Step {
+        sql: "
+        CREATE TABLE drafts (
+            key TEXT PRIMARY KEY,
+            form TEXT NOT NULL,
+            record_id TEXT,
+            title TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        );
+        ",
+        rebuild: false,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;

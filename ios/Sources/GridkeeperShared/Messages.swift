@@ -75,7 +75,7 @@ public enum Messages {
             return Strings.get("error.cancelled", lang)
         case .StorageFull:
             return Strings.get("error.storage_full", lang)
-        case let .UnsyncedWork(changes, uploads, refused, _):
+        case let .UnsyncedWork(changes, uploads, refused, _, _):
             return Strings.format("signout.question", lang, Int(changes + uploads + refused), Int(refused))
         case .Storage:
             return Strings.get("error.storage", lang)
