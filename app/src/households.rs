@@ -11,7 +11,8 @@ use crate::lang::{Lang, error_words, t, t1};
 
 /// What a person can do on the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum HouseholdsEvent {
     /// Shown, or come back to: read the list again.
     Load,
     Query(String),
@@ -26,7 +27,8 @@ pub enum Event {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Line {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct HouseholdLine {
     pub id: String,
     /// The head's name, or the address when no one is registered yet.
     pub title: String,
@@ -39,22 +41,24 @@ pub struct Line {
 
 /// A place to browse into: its key (sent back in `Browse`) and its words (`3号楼`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Group {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct HouseholdsGroup {
     pub key: String,
     pub label: String,
 }
 
 /// What the list screen draws.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct View {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct HouseholdsView {
     pub query: String,
     pub tag: Option<String>,
     /// Where browsing stands: `全部住户`, `3号楼`, `3号楼 · 2单元`.
     pub place: String,
     /// Whether `Up` leads anywhere.
     pub can_go_up: bool,
-    pub groups: Vec<Group>,
-    pub rows: Vec<Line>,
+    pub groups: Vec<HouseholdsGroup>,
+    pub rows: Vec<HouseholdLine>,
     /// Shown when `rows` is empty.
     pub empty_text: Option<String>,
     pub error: Option<String>,
@@ -68,7 +72,7 @@ pub struct Households {
     tag: Option<String>,
     building: Option<String>,
     unit: Option<String>,
-    view: View,
+    view: HouseholdsView,
 }
 
 impl Households {
@@ -80,33 +84,33 @@ impl Households {
             tag: None,
             building: None,
             unit: None,
-            view: View::default(),
+            view: HouseholdsView::default(),
         }
     }
 
-    pub fn view(&self) -> &View {
+    pub fn view(&self) -> &HouseholdsView {
         &self.view
     }
 
-    pub fn update(&mut self, store: &Store, event: Event) -> Vec<Effect> {
+    pub fn update(&mut self, store: &Store, event: HouseholdsEvent) -> Vec<Effect> {
         match event {
-            Event::Load => {}
-            Event::Query(q) => self.query = q,
-            Event::Tag(tag) => self.tag = tag,
-            Event::Browse(g) => {
+            HouseholdsEvent::Load => {}
+            HouseholdsEvent::Query(q) => self.query = q,
+            HouseholdsEvent::Tag(tag) => self.tag = tag,
+            HouseholdsEvent::Browse(g) => {
                 if self.building.is_none() {
                     self.building = Some(g);
                 } else {
                     self.unit = Some(g);
                 }
             }
-            Event::Up => {
+            HouseholdsEvent::Up => {
                 if self.unit.take().is_none() {
                     self.building = None;
                 }
             }
-            Event::Open(id) => return vec![Effect::OpenHousehold { id }],
-            Event::Add => return vec![Effect::NewHousehold],
+            HouseholdsEvent::Open(id) => return vec![Effect::OpenHousehold { id }],
+            HouseholdsEvent::Add => return vec![Effect::NewHousehold],
         }
         self.reload(store);
         Vec::new()
@@ -169,9 +173,9 @@ impl Households {
         if self.building.is_some() && !searching {
             rows.sort_by(|a, b| door_order(&text(a, "room"), &text(b, "room")));
         }
-        let rows: Vec<Line> = rows
+        let rows: Vec<HouseholdLine> = rows
             .into_iter()
-            .map(|h| Line {
+            .map(|h| HouseholdLine {
                 id: text(h, "id"),
                 title: h["head_name"]
                     .as_str()
@@ -211,14 +215,14 @@ impl Households {
                 t("households.empty", lang)
             }
         });
-        self.view = View {
+        self.view = HouseholdsView {
             query: self.query.clone(),
             tag: self.tag.clone(),
             place,
             can_go_up: self.building.is_some(),
             groups: groups
                 .into_iter()
-                .map(|g| Group {
+                .map(|g| HouseholdsGroup {
                     label: level
                         .map(|(_, key)| t1(key, lang, &g))
                         .unwrap_or_else(|| g.clone()),

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// Chinese first; English second.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum Lang {
     #[default]
     Zh,

@@ -60,7 +60,7 @@ fn browsing_goes_building_then_unit_in_door_order() {
     let mut s = store(&dir, "王芳");
     street(&mut s);
     let mut screen = Households::new(Some("g1".into()), Lang::Zh);
-    screen.update(&s, households::Event::Load);
+    screen.update(&s, households::HouseholdsEvent::Load);
     let v = screen.view();
     assert_eq!(v.place, "全部住户");
     assert!(!v.can_go_up);
@@ -75,7 +75,7 @@ fn browsing_goes_building_then_unit_in_door_order() {
         "9 before 10, as on the doors"
     );
 
-    screen.update(&s, households::Event::Browse("9".into()));
+    screen.update(&s, households::HouseholdsEvent::Browse("9".into()));
     let v = screen.view();
     assert_eq!(v.place, "9号楼");
     assert!(v.can_go_up);
@@ -88,7 +88,7 @@ fn browsing_goes_building_then_unit_in_door_order() {
     );
     assert_eq!(v.rows.len(), 3);
 
-    screen.update(&s, households::Event::Browse("1".into()));
+    screen.update(&s, households::HouseholdsEvent::Browse("1".into()));
     let v = screen.view();
     assert_eq!(v.place, "9号楼 · 1单元");
     let rows: Vec<(&str, &str)> = v
@@ -104,9 +104,9 @@ fn browsing_goes_building_then_unit_in_door_order() {
     );
     assert_eq!(v.rows[1].tags, vec!["留守儿童".to_string()]);
 
-    screen.update(&s, households::Event::Up);
+    screen.update(&s, households::HouseholdsEvent::Up);
     assert_eq!(screen.view().place, "9号楼");
-    screen.update(&s, households::Event::Up);
+    screen.update(&s, households::HouseholdsEvent::Up);
     assert_eq!(screen.view().place, "全部住户");
 }
 
@@ -116,33 +116,33 @@ fn search_by_pinyin_initials_and_a_group_filter() {
     let mut s = store(&dir, "王芳");
     street(&mut s);
     let mut screen = Households::new(Some("g1".into()), Lang::Zh);
-    screen.update(&s, households::Event::Browse("10".into()));
+    screen.update(&s, households::HouseholdsEvent::Browse("10".into()));
     // Searching looks through the whole grid, wherever browsing stood.
-    screen.update(&s, households::Event::Query("ls".into()));
+    screen.update(&s, households::HouseholdsEvent::Query("ls".into()));
     let v = screen.view();
     assert_eq!(
         v.rows.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
         vec!["李四"]
     );
     assert!(v.groups.is_empty());
-    screen.update(&s, households::Event::Query("张".into()));
+    screen.update(&s, households::HouseholdsEvent::Query("张".into()));
     assert_eq!(screen.view().rows[0].title, "张三");
 
-    screen.update(&s, households::Event::Query(String::new()));
-    screen.update(&s, households::Event::Up);
-    screen.update(&s, households::Event::Tag(Some("solitary_elderly".into())));
+    screen.update(&s, households::HouseholdsEvent::Query(String::new()));
+    screen.update(&s, households::HouseholdsEvent::Up);
+    screen.update(&s, households::HouseholdsEvent::Tag(Some("solitary_elderly".into())));
     let v = screen.view();
     assert_eq!(
         v.rows.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
         vec!["李四"]
     );
-    screen.update(&s, households::Event::Query("zs".into()));
+    screen.update(&s, households::HouseholdsEvent::Query("zs".into()));
     let v = screen.view();
     assert!(v.rows.is_empty());
     assert_eq!(v.empty_text.as_deref(), Some("没有找到匹配的住户"));
 
     let mut en = Households::new(Some("g1".into()), Lang::En);
-    en.update(&s, households::Event::Tag(Some("left_behind_child".into())));
+    en.update(&s, households::HouseholdsEvent::Tag(Some("left_behind_child".into())));
     assert_eq!(
         en.view().rows[0].tags,
         vec!["Left-behind child".to_string()]
@@ -155,14 +155,14 @@ fn opening_and_adding_are_effects_for_the_shell() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let s = store(&dir, "王芳");
     let mut screen = Households::new(None, Lang::Zh);
-    assert_eq!(screen.update(&s, households::Event::Load), vec![]);
+    assert_eq!(screen.update(&s, households::HouseholdsEvent::Load), vec![]);
     assert_eq!(screen.view().empty_text.as_deref(), Some("还没有住户"));
     assert_eq!(
-        screen.update(&s, households::Event::Open("abc".into())),
+        screen.update(&s, households::HouseholdsEvent::Open("abc".into())),
         vec![Effect::OpenHousehold { id: "abc".into() }]
     );
     assert_eq!(
-        screen.update(&s, households::Event::Add),
+        screen.update(&s, households::HouseholdsEvent::Add),
         vec![Effect::NewHousehold]
     );
 }
