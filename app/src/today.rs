@@ -19,6 +19,7 @@ pub enum Event {
 
 /// Where a tap on a line goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
     Household { id: String, member_id: String },
