@@ -11,17 +11,19 @@ use crate::lang::{Lang, error_words, t, t1, t2};
 use crate::times;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum ConflictsEvent {
     Load,
     /// Keep value `choice` of the conflict at `path`.
     Pick {
         path: String,
-        choice: usize,
+        choice: u32,
     },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Choice {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct ConflictChoice {
     /// The value as a person reads it (`13912345678`, `已删除`, `周芷若 · 13912345678`).
     pub text: String,
     /// `王芳 · 2026-11-29 14:30`.
@@ -33,17 +35,19 @@ pub struct Choice {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Item {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct ConflictItem {
     /// Sent back in `Pick`.
     pub path: String,
     /// `成员 · 手机号`, or `删除与修改冲突：成员`.
     pub title: String,
-    pub choices: Vec<Choice>,
+    pub choices: Vec<ConflictChoice>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct View {
-    pub items: Vec<Item>,
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct ConflictsView {
+    pub items: Vec<ConflictItem>,
     pub empty_text: Option<String>,
     pub error: Option<String>,
 }
@@ -52,7 +56,7 @@ pub struct View {
 pub struct Conflicts {
     record: RecordId,
     lang: Lang,
-    view: View,
+    view: ConflictsView,
 }
 
 impl Conflicts {
@@ -60,18 +64,18 @@ impl Conflicts {
         Conflicts {
             record,
             lang,
-            view: View::default(),
+            view: ConflictsView::default(),
         }
     }
 
-    pub fn view(&self) -> &View {
+    pub fn view(&self) -> &ConflictsView {
         &self.view
     }
 
-    pub fn update(&mut self, store: &mut Store, event: Event) -> Vec<Effect> {
+    pub fn update(&mut self, store: &mut Store, event: ConflictsEvent) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if let Event::Pick { path, choice } = event {
-            match store.resolve_conflict(self.record, &path, choice) {
+        if let ConflictsEvent::Pick { path, choice } = event {
+            match store.resolve_conflict(self.record, &path, choice as usize) {
                 Ok(()) => effects.push(Effect::RecordsChanged {
                     ids: vec![self.record.to_string()],
                 }),
@@ -95,7 +99,7 @@ impl Conflicts {
                 return;
             }
         };
-        let items: Vec<Item> = found
+        let items: Vec<ConflictItem> = found
             .into_iter()
             .map(|c| {
                 let removal = c.path.ends_with(']') && c.path.contains("[id=");
@@ -109,7 +113,7 @@ impl Conflicts {
                     .values
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| Choice {
+                    .map(|(i, v)| ConflictChoice {
                         text: value_words(&v.value, lang),
                         by: by_words(v, lang),
                         shown: v.winner,
@@ -120,14 +124,14 @@ impl Conflicts {
                         },
                     })
                     .collect();
-                Item {
+                ConflictItem {
                     path: c.path,
                     title,
                     choices,
                 }
             })
             .collect();
-        self.view = View {
+        self.view = ConflictsView {
             empty_text: items.is_empty().then(|| t("conflict.none", lang)),
             items,
             error: None,

@@ -1,6 +1,7 @@
 //! Enrolment: the server address and one-time code a supervisor gives (typed, or scanned
 //! from a QR code `gridkeeper:enrol?server=…&code=…`). Enrolling talks to the server, so it is
-//! an effect: the shell runs it on a background thread and answers with `Finished`.
+//! an effect: the shell runs it on a background thread and hands back what came of it
+//! (`Enrol::finished`).
 
 use gridkeeper_core::sync::{Enrolment, SyncError};
 use serde::Serialize;
@@ -8,19 +9,19 @@ use serde::Serialize;
 use crate::effect::Effect;
 use crate::lang::{Lang, field_message, sync_words, t};
 
-#[derive(Debug)]
-pub enum Event {
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum EnrolEvent {
     Server(String),
     Code(String),
     /// The text of a scanned QR code.
     QrScanned(String),
     Submit,
-    /// The shell's answer to `Effect::Enrol`.
-    Finished(Box<Result<Enrolment, SyncError>>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct View {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct EnrolView {
     pub server: String,
     pub code: String,
     /// Under the server input.
@@ -37,34 +38,34 @@ pub struct View {
 #[derive(Debug)]
 pub struct Enrol {
     lang: Lang,
-    view: View,
+    view: EnrolView,
 }
 
 impl Enrol {
     pub fn new(lang: Lang) -> Enrol {
         Enrol {
             lang,
-            view: View::default(),
+            view: EnrolView::default(),
         }
     }
 
-    pub fn view(&self) -> &View {
+    pub fn view(&self) -> &EnrolView {
         &self.view
     }
 
-    pub fn update(&mut self, event: Event) -> Vec<Effect> {
+    pub fn update(&mut self, event: EnrolEvent) -> Vec<Effect> {
         let lang = self.lang;
         let v = &mut self.view;
         match event {
-            Event::Server(text) => {
+            EnrolEvent::Server(text) => {
                 v.server = text.trim().to_string();
                 v.server_error = None;
             }
-            Event::Code(text) => {
+            EnrolEvent::Code(text) => {
                 v.code = text.trim().to_string();
                 v.code_error = None;
             }
-            Event::QrScanned(text) => match parse_qr(&text) {
+            EnrolEvent::QrScanned(text) => match parse_qr(&text) {
                 Some((server, code)) => {
                     v.server = server;
                     v.code = code;
@@ -75,21 +76,27 @@ impl Enrol {
                 }
                 None => v.banner = Some(t("enrol.qr_invalid", lang)),
             },
-            Event::Submit => return self.submit(),
-            Event::Finished(outcome) => {
-                v.busy = false;
-                match *outcome {
-                    Ok(enrolment) => {
-                        v.grids = enrolment.grids.clone();
-                        return vec![Effect::Enrolled {
-                            grids: enrolment.grids,
-                        }];
-                    }
-                    Err(e) => v.banner = Some(sync_words(&e, lang)),
-                }
-            }
+            EnrolEvent::Submit => return self.submit(),
         }
         Vec::new()
+    }
+
+    /// What came of `Effect::Enrol`, from the thread that ran it.
+    pub fn finished(&mut self, outcome: Result<Enrolment, SyncError>) -> Vec<Effect> {
+        let v = &mut self.view;
+        v.busy = false;
+        match outcome {
+            Ok(enrolment) => {
+                v.grids = enrolment.grids.clone();
+                vec![Effect::Enrolled {
+                    grids: enrolment.grids,
+                }]
+            }
+            Err(e) => {
+                v.banner = Some(sync_words(&e, self.lang));
+                Vec::new()
+            }
+        }
     }
 
     fn submit(&mut self) -> Vec<Effect> {

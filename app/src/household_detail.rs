@@ -13,7 +13,8 @@ use crate::lang::{Lang, error_words, t, t1};
 use crate::times;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum HouseholdDetailEvent {
     Load,
     /// Show (or hide again) one member's full ID and phone numbers.
     Reveal {
@@ -22,7 +23,7 @@ pub enum Event {
     /// The person no longer lives here: why, and since when (`YYYY-MM-DD`).
     MarkLeft {
         member_id: String,
-        reason: LeftReason,
+        reason: LeftWhy,
         on: String,
     },
     Edit,
@@ -32,8 +33,28 @@ pub enum Event {
     ShowConflicts,
 }
 
+/// Why someone no longer lives here (core's `LeftReason`, as the screen offers it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum LeftWhy {
+    MovedOut,
+    Deceased,
+    Other,
+}
+
+impl From<LeftWhy> for LeftReason {
+    fn from(w: LeftWhy) -> LeftReason {
+        match w {
+            LeftWhy::MovedOut => LeftReason::MovedOut,
+            LeftWhy::Deceased => LeftReason::Deceased,
+            LeftWhy::Other => LeftReason::Other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MemberLine {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct HouseholdMemberLine {
     pub id: String,
     pub name: String,
     pub relation: String,
@@ -46,7 +67,8 @@ pub struct MemberLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VisitLine {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct HouseholdVisitLine {
     pub id: String,
     pub when: String,
     pub worker: String,
@@ -54,14 +76,15 @@ pub struct VisitLine {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct View {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct HouseholdDetailView {
     pub loading: bool,
     pub address: String,
     /// Those who live here, then those who have left.
-    pub members: Vec<MemberLine>,
+    pub members: Vec<HouseholdMemberLine>,
     pub tags: Vec<String>,
     pub notes: String,
-    pub visits: Vec<VisitLine>,
+    pub visits: Vec<HouseholdVisitLine>,
     /// `2 处冲突待处理`, when any wait.
     pub conflicts_text: Option<String>,
     pub error: Option<String>,
@@ -74,7 +97,7 @@ pub struct HouseholdDetail {
     id: RecordId,
     lang: Lang,
     revealed: Vec<String>,
-    view: View,
+    view: HouseholdDetailView,
 }
 
 impl HouseholdDetail {
@@ -83,36 +106,39 @@ impl HouseholdDetail {
             id,
             lang,
             revealed: Vec::new(),
-            view: View {
+            view: HouseholdDetailView {
                 loading: true,
-                ..View::default()
+                ..HouseholdDetailView::default()
             },
         }
     }
 
-    pub fn view(&self) -> &View {
+    pub fn view(&self) -> &HouseholdDetailView {
         &self.view
     }
 
-    pub fn update(&mut self, store: &mut Store, event: Event) -> Vec<Effect> {
+    pub fn update(&mut self, store: &mut Store, event: HouseholdDetailEvent) -> Vec<Effect> {
         let id = self.id.to_string();
         match event {
-            Event::Load => {}
-            Event::Reveal { member_id } => {
+            HouseholdDetailEvent::Load => {}
+            HouseholdDetailEvent::Reveal { member_id } => {
                 if let Some(i) = self.revealed.iter().position(|m| *m == member_id) {
                     self.revealed.remove(i);
                 } else {
                     self.revealed.push(member_id);
                 }
             }
-            Event::MarkLeft {
+            HouseholdDetailEvent::MarkLeft {
                 member_id,
                 reason,
                 on,
             } => {
                 let marked = store.update::<Household>(self.id, |h| {
                     if let Some(m) = h.members.iter_mut().find(|m| m.id == member_id) {
-                        m.left = Some(Departure { reason, on });
+                        m.left = Some(Departure {
+                            reason: reason.into(),
+                            on,
+                        });
                     }
                 });
                 match marked {
@@ -130,14 +156,16 @@ impl HouseholdDetail {
                     }
                 }
             }
-            Event::Edit => return vec![Effect::EditHousehold { id }],
-            Event::Visit { member_id } => {
+            HouseholdDetailEvent::Edit => return vec![Effect::EditHousehold { id }],
+            HouseholdDetailEvent::Visit { member_id } => {
                 return vec![Effect::StartVisit {
                     household_id: id,
                     member_id,
                 }];
             }
-            Event::ShowConflicts => return vec![Effect::OpenConflicts { record_id: id }],
+            HouseholdDetailEvent::ShowConflicts => {
+                return vec![Effect::OpenConflicts { record_id: id }];
+            }
         }
         self.load(store);
         Vec::new()
@@ -159,7 +187,7 @@ impl HouseholdDetail {
             .unwrap_or_default()
             .into_iter()
             .filter(|v| v["subject_id"].as_str() == Some(self.id.to_string().as_str()))
-            .map(|v| VisitLine {
+            .map(|v| HouseholdVisitLine {
                 id: v["id"].as_str().unwrap_or_default().to_string(),
                 when: times::local(v["visited_at"].as_str().unwrap_or_default()),
                 worker: v["worker"].as_str().unwrap_or_default().to_string(),
@@ -200,7 +228,7 @@ impl HouseholdDetail {
                     v.as_deref()
                         .map(|v| if open { v.to_string() } else { hide(v) })
                 };
-                MemberLine {
+                HouseholdMemberLine {
                     id: m.id.clone(),
                     name: m.name.clone(),
                     relation: t(&format!("relation.{}", enum_name(&m.relation)), lang),
@@ -219,7 +247,7 @@ impl HouseholdDetail {
                 }
             })
             .collect();
-        self.view = View {
+        self.view = HouseholdDetailView {
             loading: false,
             address,
             members,

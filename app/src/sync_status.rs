@@ -1,6 +1,6 @@
 //! The sync line every screen shows, and sync on demand. The sync itself runs where the shell
 //! runs background work (WorkManager, BGTask, a thread): the screen asks for it with
-//! `Effect::StartSync` and hears back through `Event::Finished`.
+//! `Effect::StartSync` and hears back through `SyncEvent::Finished`.
 
 use gridkeeper_core::Store;
 use gridkeeper_core::sync::{SyncError, SyncSummary};
@@ -10,25 +10,26 @@ use crate::effect::Effect;
 use crate::lang::{Lang, error_words, sync_words, t, t1};
 use crate::times;
 
-#[derive(Debug)]
-pub enum Event {
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum SyncEvent {
     Refresh,
     SyncNow,
     Cancel,
-    /// The shell's answer to `StartSync`.
-    Finished(Box<Result<SyncSummary, SyncError>>),
 }
 
 /// One record with edits the server refused, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RefusedLine {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct SyncRefusedLine {
     pub record_id: String,
     pub kind: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct View {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct SyncView {
     pub enrolled: bool,
     pub running: bool,
     /// `待上传 3 项` / `全部已上传` / `正在同步…`.
@@ -40,7 +41,7 @@ pub struct View {
     pub error: Option<String>,
     /// Edits the server refused for good: never hidden.
     pub refused_text: Option<String>,
-    pub refused: Vec<RefusedLine>,
+    pub refused: Vec<SyncRefusedLine>,
 }
 
 #[derive(Debug)]
@@ -48,7 +49,7 @@ pub struct SyncScreen {
     lang: Lang,
     running: bool,
     failure: Option<String>,
-    view: View,
+    view: SyncView,
 }
 
 impl SyncScreen {
@@ -57,40 +58,49 @@ impl SyncScreen {
             lang,
             running: false,
             failure: None,
-            view: View::default(),
+            view: SyncView::default(),
         }
     }
 
-    pub fn view(&self) -> &View {
+    pub fn view(&self) -> &SyncView {
         &self.view
     }
 
-    pub fn update(&mut self, store: &Store, event: Event) -> Vec<Effect> {
+    pub fn update(&mut self, store: &Store, event: SyncEvent) -> Vec<Effect> {
         let mut effects = Vec::new();
         match event {
-            Event::Refresh => {}
-            Event::SyncNow if self.running => return effects,
-            Event::SyncNow => {
+            SyncEvent::Refresh => {}
+            SyncEvent::SyncNow if self.running => return effects,
+            SyncEvent::SyncNow => {
                 self.running = true;
                 self.failure = None;
                 effects.push(Effect::StartSync);
             }
-            Event::Cancel if self.running => effects.push(Effect::CancelSync),
-            Event::Cancel => {}
-            Event::Finished(outcome) => {
-                self.running = false;
-                match *outcome {
-                    Ok(summary) => {
-                        self.failure = None;
-                        if !summary.changed_records.is_empty() {
-                            effects.push(Effect::RecordsChanged {
-                                ids: summary.changed_records,
-                            });
-                        }
-                    }
-                    Err(e) => self.failure = Some(sync_words(&e, self.lang)),
+            SyncEvent::Cancel if self.running => effects.push(Effect::CancelSync),
+            SyncEvent::Cancel => {}
+        }
+        self.refresh(store);
+        effects
+    }
+
+    /// What came of `Effect::StartSync`, from the thread that ran it.
+    pub fn finished(
+        &mut self,
+        store: &Store,
+        outcome: Result<SyncSummary, SyncError>,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        self.running = false;
+        match outcome {
+            Ok(summary) => {
+                self.failure = None;
+                if !summary.changed_records.is_empty() {
+                    effects.push(Effect::RecordsChanged {
+                        ids: summary.changed_records,
+                    });
                 }
             }
+            Err(e) => self.failure = Some(sync_words(&e, self.lang)),
         }
         self.refresh(store);
         effects
@@ -128,10 +138,10 @@ impl SyncScreen {
         } else {
             None
         };
-        let refused: Vec<RefusedLine> = status
+        let refused: Vec<SyncRefusedLine> = status
             .refused
             .into_iter()
-            .map(|r| RefusedLine {
+            .map(|r| SyncRefusedLine {
                 record_id: r.record_id,
                 kind: r.kind,
                 text: match lang {
@@ -140,7 +150,7 @@ impl SyncScreen {
                 },
             })
             .collect();
-        self.view = View {
+        self.view = SyncView {
             enrolled: status.enrolled,
             running: self.running,
             pending_text: if self.running {

@@ -11,9 +11,12 @@ use crate::lang::{Lang, error_words, t, t1};
 use crate::times;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    /// Shown or come back to, at the phone's time `now`.
-    Refresh(DateTime<Utc>),
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum TodayEvent {
+    /// Shown or come back to, at the phone's time (Unix seconds).
+    Refresh {
+        at: i64,
+    },
     Open(Target),
 }
 
@@ -29,7 +32,8 @@ pub enum Target {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Line {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct TodayLine {
     pub title: String,
     pub detail: String,
     /// Drawn in the warning colour.
@@ -38,12 +42,13 @@ pub struct Line {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct View {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct TodayView {
     pub loading: bool,
-    pub visits: Vec<Line>,
-    pub inspections: Vec<Line>,
-    pub cases: Vec<Line>,
-    pub mediations: Vec<Line>,
+    pub visits: Vec<TodayLine>,
+    pub inspections: Vec<TodayLine>,
+    pub cases: Vec<TodayLine>,
+    pub mediations: Vec<TodayLine>,
     pub empty_text: Option<String>,
     pub error: Option<String>,
 }
@@ -52,7 +57,7 @@ pub struct View {
 pub struct Today {
     grid: Option<String>,
     lang: Lang,
-    view: View,
+    view: TodayView,
 }
 
 impl Today {
@@ -60,21 +65,23 @@ impl Today {
         Today {
             grid,
             lang,
-            view: View {
+            view: TodayView {
                 loading: true,
-                ..View::default()
+                ..TodayView::default()
             },
         }
     }
 
-    pub fn view(&self) -> &View {
+    pub fn view(&self) -> &TodayView {
         &self.view
     }
 
-    pub fn update(&mut self, store: &Store, event: Event) -> Vec<Effect> {
+    pub fn update(&mut self, store: &Store, event: TodayEvent) -> Vec<Effect> {
         match event {
-            Event::Open(target) => vec![Effect::Open { target }],
-            Event::Refresh(now) => {
+            TodayEvent::Open(target) => vec![Effect::Open { target }],
+            TodayEvent::Refresh { at } => {
+                // A clock outside chrono's range is no date a phone has; today will do.
+                let now = DateTime::from_timestamp(at, 0).unwrap_or_else(Utc::now);
                 self.refresh(store, now);
                 Vec::new()
             }
@@ -98,10 +105,10 @@ impl Today {
                 t1("today.due_by", lang, due_on)
             }
         };
-        let visits: Vec<Line> = agenda
+        let visits: Vec<TodayLine> = agenda
             .visits
             .into_iter()
-            .map(|v| Line {
+            .map(|v| TodayLine {
                 title: format!("{} · {}", v.name, t(&format!("tag.{}", v.tag), lang)),
                 detail: due(&v.due_on, v.days_overdue),
                 overdue: v.days_overdue > 0,
@@ -111,20 +118,20 @@ impl Today {
                 },
             })
             .collect();
-        let inspections: Vec<Line> = agenda
+        let inspections: Vec<TodayLine> = agenda
             .inspections
             .into_iter()
-            .map(|i| Line {
+            .map(|i| TodayLine {
                 title: i.name,
                 detail: due(&i.due_on, i.days_overdue),
                 overdue: i.days_overdue > 0,
                 target: Target::Place { id: i.place_id },
             })
             .collect();
-        let cases: Vec<Line> = agenda
+        let cases: Vec<TodayLine> = agenda
             .cases
             .into_iter()
-            .map(|c| Line {
+            .map(|c| TodayLine {
                 title: format!(
                     "{} · {}",
                     t(&format!("category.{}", c.category), lang),
@@ -139,10 +146,10 @@ impl Today {
                 target: Target::Case { id: c.case_id },
             })
             .collect();
-        let mediations: Vec<Line> = agenda
+        let mediations: Vec<TodayLine> = agenda
             .mediations
             .into_iter()
-            .map(|m| Line {
+            .map(|m| TodayLine {
                 title: t(&format!("dispute.{}", m.dispute_type), lang),
                 detail: t1("today.follow_up", lang, &m.due_on),
                 overdue: m.needs_escalation,
@@ -153,7 +160,7 @@ impl Today {
             && inspections.is_empty()
             && cases.is_empty()
             && mediations.is_empty();
-        self.view = View {
+        self.view = TodayView {
             loading: false,
             visits,
             inspections,

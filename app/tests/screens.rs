@@ -130,7 +130,10 @@ fn search_by_pinyin_initials_and_a_group_filter() {
 
     screen.update(&s, households::HouseholdsEvent::Query(String::new()));
     screen.update(&s, households::HouseholdsEvent::Up);
-    screen.update(&s, households::HouseholdsEvent::Tag(Some("solitary_elderly".into())));
+    screen.update(
+        &s,
+        households::HouseholdsEvent::Tag(Some("solitary_elderly".into())),
+    );
     let v = screen.view();
     assert_eq!(
         v.rows.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
@@ -142,7 +145,10 @@ fn search_by_pinyin_initials_and_a_group_filter() {
     assert_eq!(v.empty_text.as_deref(), Some("没有找到匹配的住户"));
 
     let mut en = Households::new(Some("g1".into()), Lang::En);
-    en.update(&s, households::HouseholdsEvent::Tag(Some("left_behind_child".into())));
+    en.update(
+        &s,
+        households::HouseholdsEvent::Tag(Some("left_behind_child".into())),
+    );
     assert_eq!(
         en.view().rows[0].tags,
         vec!["Left-behind child".to_string()]
@@ -201,7 +207,7 @@ fn conflicts_show_both_values_with_who_and_a_pick_settles_them() {
     exchange(&mut a, &mut b);
 
     let mut screen = conflicts::Conflicts::new(id, Lang::Zh);
-    screen.update(&mut a, conflicts::Event::Load);
+    screen.update(&mut a, conflicts::ConflictsEvent::Load);
     let v = screen.view().clone();
     assert_eq!(v.items.len(), 2, "{v:?}");
     let phone = v
@@ -236,7 +242,7 @@ fn conflicts_show_both_values_with_who_and_a_pick_settles_them() {
 
     let effects = screen.update(
         &mut a,
-        conflicts::Event::Pick {
+        conflicts::ConflictsEvent::Pick {
             path: removal.path.clone(),
             choice: 1,
         },
@@ -250,7 +256,7 @@ fn conflicts_show_both_values_with_who_and_a_pick_settles_them() {
     assert_eq!(screen.view().items.len(), 1);
     screen.update(
         &mut a,
-        conflicts::Event::Pick {
+        conflicts::ConflictsEvent::Pick {
             path: phone.path.clone(),
             choice: 0,
         },
@@ -262,7 +268,7 @@ fn conflicts_show_both_values_with_who_and_a_pick_settles_them() {
     );
     exchange(&mut a, &mut b);
     let mut other = conflicts::Conflicts::new(id, Lang::En);
-    other.update(&mut b, conflicts::Event::Load);
+    other.update(&mut b, conflicts::ConflictsEvent::Load);
     assert_eq!(
         other.view().empty_text.as_deref(),
         Some("No conflicts to settle")
@@ -271,7 +277,7 @@ fn conflicts_show_both_values_with_who_and_a_pick_settles_them() {
     // Picking what someone else settled meanwhile says so in words.
     screen.update(
         &mut a,
-        conflicts::Event::Pick {
+        conflicts::ConflictsEvent::Pick {
             path: phone.path.clone(),
             choice: 0,
         },
@@ -288,7 +294,7 @@ fn the_sync_line_asks_the_shell_to_sync_and_reads_its_answer() {
     let mut s = store(&dir, "王芳");
     street(&mut s);
     let mut screen = SyncScreen::new(Lang::Zh);
-    screen.update(&s, sync_status::Event::Refresh);
+    screen.update(&s, sync_status::SyncEvent::Refresh);
     let v = screen.view();
     assert_eq!(
         v.error.as_deref(),
@@ -298,18 +304,18 @@ fn the_sync_line_asks_the_shell_to_sync_and_reads_its_answer() {
     assert_eq!(v.last_sync_text, "从未同步");
 
     assert_eq!(
-        screen.update(&s, sync_status::Event::SyncNow),
+        screen.update(&s, sync_status::SyncEvent::SyncNow),
         vec![Effect::StartSync]
     );
     assert!(screen.view().running);
     assert_eq!(screen.view().pending_text, "正在同步…");
     assert_eq!(
-        screen.update(&s, sync_status::Event::SyncNow),
+        screen.update(&s, sync_status::SyncEvent::SyncNow),
         vec![],
         "one sync at a time"
     );
     assert_eq!(
-        screen.update(&s, sync_status::Event::Cancel),
+        screen.update(&s, sync_status::SyncEvent::Cancel),
         vec![Effect::CancelSync]
     );
 
@@ -317,7 +323,7 @@ fn the_sync_line_asks_the_shell_to_sync_and_reads_its_answer() {
     // work waits on the phone.
     let failed = s.sync(&Default::default(), &mut |_| {});
     assert!(failed.is_err());
-    screen.update(&s, sync_status::Event::Finished(Box::new(failed)));
+    screen.finished(&s, failed);
     let v = screen.view();
     assert!(!v.running);
     assert_eq!(
@@ -335,7 +341,12 @@ fn today_lists_who_is_due_and_a_tap_opens_it() {
     let mut screen = Today::new(Some("g1".into()), Lang::Zh);
     assert!(screen.view().loading);
     let now = chrono::Utc::now();
-    screen.update(&s, today::Event::Refresh(now));
+    screen.update(
+        &s,
+        today::TodayEvent::Refresh {
+            at: (now).timestamp(),
+        },
+    );
     assert_eq!(
         screen.view().empty_text.as_deref(),
         Some("今天没有到期的工作")
@@ -355,7 +366,12 @@ fn today_lists_who_is_due_and_a_tap_opens_it() {
             json!({"category": "hazard", "description": "楼道堆放杂物", "severity": "high"}),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-    screen.update(&s, today::Event::Refresh(now));
+    screen.update(
+        &s,
+        today::TodayEvent::Refresh {
+            at: (now).timestamp(),
+        },
+    );
     let v = screen.view().clone();
     assert!(!v.loading && v.empty_text.is_none());
     assert_eq!(v.visits.len(), 1);
@@ -390,14 +406,19 @@ fn today_lists_who_is_due_and_a_tap_opens_it() {
     );
     assert!(!v.cases[0].overdue);
     // Long after, the case is past its deadline.
-    screen.update(&s, today::Event::Refresh(now + chrono::Duration::days(400)));
+    screen.update(
+        &s,
+        today::TodayEvent::Refresh {
+            at: (now + chrono::Duration::days(400)).timestamp(),
+        },
+    );
     assert!(screen.view().cases[0].overdue);
 
     let target = Target::Case {
         id: cid.to_string(),
     };
     assert_eq!(
-        screen.update(&s, today::Event::Open(target.clone())),
+        screen.update(&s, today::TodayEvent::Open(target.clone())),
         vec![Effect::Open { target }]
     );
 }
@@ -417,8 +438,8 @@ fn id_number(region: &str, birth: &str, seq: u32) -> String {
 
 #[test]
 fn a_household_masks_numbers_until_asked_and_marks_who_left() {
+    use gridkeeper_app::household_detail::LeftWhy;
     use gridkeeper_app::household_detail::{self, HouseholdDetail};
-    use gridkeeper_core::kinds::household::LeftReason;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut s = store(&dir, "王芳");
     let idn = id_number("110105", "19491231", 2);
@@ -439,7 +460,7 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
     .unwrap_or_else(|e| panic!("{e}"));
 
     let mut screen = HouseholdDetail::new(hid, Lang::Zh);
-    screen.update(&mut s, household_detail::Event::Load);
+    screen.update(&mut s, household_detail::HouseholdDetailEvent::Load);
     let v = screen.view().clone();
     assert_eq!(v.address, "幸福里 5栋 2单元 302");
     assert_eq!(v.members[0].relation, "户主");
@@ -460,7 +481,7 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
     let zhao = v.members[0].id.clone();
     screen.update(
         &mut s,
-        household_detail::Event::Reveal {
+        household_detail::HouseholdDetailEvent::Reveal {
             member_id: zhao.clone(),
         },
     );
@@ -470,7 +491,7 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
     assert_eq!(m.phone.as_deref(), Some("13812345678"));
     screen.update(
         &mut s,
-        household_detail::Event::Reveal {
+        household_detail::HouseholdDetailEvent::Reveal {
             member_id: zhao.clone(),
         },
     );
@@ -482,9 +503,9 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
     // 赵敏 moved away: she stays in the record, marked, after those who live here.
     let effects = screen.update(
         &mut s,
-        household_detail::Event::MarkLeft {
+        household_detail::HouseholdDetailEvent::MarkLeft {
             member_id: zhao.clone(),
-            reason: LeftReason::MovedOut,
+            reason: LeftWhy::MovedOut,
             on: "2026-11-30".into(),
         },
     );
@@ -503,9 +524,9 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
     let sister = v.members[0].id.clone();
     screen.update(
         &mut s,
-        household_detail::Event::MarkLeft {
+        household_detail::HouseholdDetailEvent::MarkLeft {
             member_id: sister,
-            reason: LeftReason::Deceased,
+            reason: LeftWhy::Deceased,
             on: "2999-01-01".into(),
         },
     );
@@ -521,7 +542,7 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
     assert_eq!(
         screen.update(
             &mut s,
-            household_detail::Event::Visit {
+            household_detail::HouseholdDetailEvent::Visit {
                 member_id: Some(zhao.clone())
             }
         ),
@@ -531,7 +552,10 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
         }]
     );
     assert_eq!(
-        screen.update(&mut s, household_detail::Event::ShowConflicts),
+        screen.update(
+            &mut s,
+            household_detail::HouseholdDetailEvent::ShowConflicts
+        ),
         vec![Effect::OpenConflicts {
             record_id: hid.to_string()
         }]

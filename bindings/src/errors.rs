@@ -52,7 +52,9 @@ pub enum GridkeeperError {
     /// Signing out would leave work the server does not have: `changes` edits, `uploads`
     /// attachments, `refused` edits the server refused, `drafts` forms begun and not saved. Nothing was changed; ask the worker
     /// (`user_message`, in Chinese) and sign out again confirmed.
-    #[error("unsynced work: {changes} changes, {uploads} uploads, {refused} refused, {drafts} drafts")]
+    #[error(
+        "unsynced work: {changes} changes, {uploads} uploads, {refused} refused, {drafts} drafts"
+    )]
     UnsyncedWork {
         changes: u64,
         uploads: u64,

@@ -56,18 +56,15 @@ fn a_worker_syncs_from_the_sync_line_and_sees_what_came_of_it() {
         .unwrap();
 
     let mut line = SyncScreen::new(Lang::Zh);
-    line.update(wang.store(), sync_status::Event::Refresh);
+    line.update(wang.store(), sync_status::SyncEvent::Refresh);
     assert_eq!(line.view().pending_text, "待上传 1 项");
     assert_eq!(
-        line.update(wang.store(), sync_status::Event::SyncNow),
+        line.update(wang.store(), sync_status::SyncEvent::SyncNow),
         vec![Effect::StartSync]
     );
     // The shell performs the effect on its background thread and answers.
     let outcome = wang.sync(1);
-    let effects = line.update(
-        wang.store(),
-        sync_status::Event::Finished(Box::new(outcome)),
-    );
+    let effects = line.finished(wang.store(), outcome);
     assert_eq!(
         effects,
         vec![Effect::RecordsChanged {
@@ -101,7 +98,7 @@ fn a_worker_syncs_from_the_sync_line_and_sees_what_came_of_it() {
     let mut list = Households::new(Some("g1".into()), Lang::Zh);
     list.update(
         wang.store(),
-        households::Event::Tag(Some("solitary_elderly".into())),
+        households::HouseholdsEvent::Tag(Some("solitary_elderly".into())),
     );
     let rows = &list.view().rows;
     assert_eq!(rows.len(), 1);
@@ -122,7 +119,7 @@ fn a_worker_syncs_from_the_sync_line_and_sees_what_came_of_it() {
     wang.sync(1).unwrap();
     for p in [&mut *wang, &mut *li] {
         let mut screen = conflicts::Conflicts::new(id, Lang::Zh);
-        screen.update(p.store(), conflicts::Event::Load);
+        screen.update(p.store(), conflicts::ConflictsEvent::Load);
         let v = screen.view();
         assert_eq!(v.items.len(), 1, "{v:?}");
         let mut by: Vec<&str> = v.items[0]
@@ -152,7 +149,7 @@ fn enrolment_from_a_scanned_code_and_a_wrong_code_in_words() {
 
     let mut screen = Enrol::new(Lang::Zh);
     // Nothing typed: each input says what it needs, and nothing goes to the server.
-    assert_eq!(screen.update(enrol::Event::Submit), vec![]);
+    assert_eq!(screen.update(enrol::EnrolEvent::Submit), vec![]);
     assert_eq!(
         screen.view().server_error.as_deref(),
         Some("服务器地址：必须填写")
@@ -162,7 +159,7 @@ fn enrolment_from_a_scanned_code_and_a_wrong_code_in_words() {
         Some("注册码：必须填写")
     );
     assert_eq!(
-        screen.update(enrol::Event::QrScanned("https://example.com".into())),
+        screen.update(enrol::EnrolEvent::QrScanned("https://example.com".into())),
         vec![]
     );
     assert_eq!(
@@ -171,9 +168,9 @@ fn enrolment_from_a_scanned_code_and_a_wrong_code_in_words() {
     );
 
     // A wrong code: the server refuses it, and the worker reads why.
-    screen.update(enrol::Event::Server(format!(" {} ", relay.url())));
-    screen.update(enrol::Event::Code("WRONG-CODE".into()));
-    let effects = screen.update(enrol::Event::Submit);
+    screen.update(enrol::EnrolEvent::Server(format!(" {} ", relay.url())));
+    screen.update(enrol::EnrolEvent::Code("WRONG-CODE".into()));
+    let effects = screen.update(enrol::EnrolEvent::Submit);
     let [
         Effect::Enrol {
             server,
@@ -187,7 +184,7 @@ fn enrolment_from_a_scanned_code_and_a_wrong_code_in_words() {
     assert!(screen.view().busy);
     let refused = p.store().enroll(server, typed);
     assert!(refused.is_err());
-    screen.update(enrol::Event::Finished(Box::new(refused)));
+    screen.finished(refused);
     assert!(!screen.view().busy);
     assert!(screen.view().banner.is_some());
 
@@ -197,7 +194,7 @@ fn enrolment_from_a_scanned_code_and_a_wrong_code_in_words() {
         relay.url().replace(':', "%3A").replace('/', "%2F"),
         code
     );
-    let effects = screen.update(enrol::Event::QrScanned(qr));
+    let effects = screen.update(enrol::EnrolEvent::QrScanned(qr));
     let [
         Effect::Enrol {
             server,
@@ -212,7 +209,7 @@ fn enrolment_from_a_scanned_code_and_a_wrong_code_in_words() {
         (relay.url().as_str(), code.as_str())
     );
     let enrolled = p.store().enroll(server, scanned);
-    let effects = screen.update(enrol::Event::Finished(Box::new(enrolled)));
+    let effects = screen.finished(enrolled);
     assert_eq!(
         effects,
         vec![Effect::Enrolled {

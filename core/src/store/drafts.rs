@@ -96,11 +96,19 @@ mod tests {
         let mut store = Store::init(&path, Some("w1"))?;
         store.save_draft("household:new", "household", None, "3栋", r#"{"a":"1"}"#)?;
         store.save_draft("visit:h1", "visit", Some("h1"), "3栋 101", r#"{"b":"2"}"#)?;
-        store.save_draft("household:new", "household", None, "3栋 2单元", r#"{"a":"12"}"#)?;
+        store.save_draft(
+            "household:new",
+            "household",
+            None,
+            "3栋 2单元",
+            r#"{"a":"12"}"#,
+        )?;
         drop(store);
 
         let mut store = Store::open(&path)?;
-        let kept = store.draft("household:new")?.ok_or(crate::Error::NotFound("draft".into()))?;
+        let kept = store
+            .draft("household:new")?
+            .ok_or(crate::Error::NotFound("draft".into()))?;
         assert_eq!(kept.fields, r#"{"a":"12"}"#);
         assert_eq!(kept.title, "3栋 2单元");
         let all = store.drafts()?;
