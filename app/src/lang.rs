@@ -102,6 +102,12 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("sync.all_sent", "全部已上传", "Everything is sent"),
     ("sync.last", "上次同步：%s", "Last sync: %s"),
     ("sync.running", "正在同步…", "Syncing…"),
+    ("sync.receiving", "正在接收记录 %s", "Receiving records %s"),
+    (
+        "sync.exchanging",
+        "已上传 %s 项，已接收 %s 项",
+        "%s sent, %s received",
+    ),
     (
         "sync.not_enrolled",
         "本机还未注册，请先用主管给的注册码注册",

@@ -3,11 +3,11 @@
 //! `Effect::StartSync` and hears back through `SyncEvent::Finished`.
 
 use gridkeeper_core::Store;
-use gridkeeper_core::sync::{SyncError, SyncSummary};
+use gridkeeper_core::sync::{Progress, SyncError, SyncSummary};
 use serde::Serialize;
 
 use crate::effect::Effect;
-use crate::lang::{Lang, error_words, sync_words, t, t1};
+use crate::lang::{Lang, error_words, sync_words, t, t1, t2};
 use crate::times;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,10 @@ pub struct SyncView {
     /// Edits the server refused for good: never hidden.
     pub refused_text: Option<String>,
     pub refused: Vec<SyncRefusedLine>,
+    /// While a sync runs: `正在接收记录 120/1420`, or what went each way so far.
+    pub progress_text: Option<String>,
+    /// While a grid's records arrive whole (a first sync), how far along, 0–100.
+    pub progress_percent: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -81,6 +85,25 @@ impl SyncScreen {
         }
         self.refresh(store);
         effects
+    }
+
+    /// A round of the running sync finished (called from the sync's thread).
+    pub fn progress(&mut self, p: &Progress) {
+        let lang = self.lang;
+        self.view.running = true;
+        if p.records_total > 0 && p.records_done < p.records_total {
+            let pair = format!("{}/{}", p.records_done, p.records_total);
+            self.view.progress_text = Some(t1("sync.receiving", lang, pair));
+            self.view.progress_percent = Some((p.records_done * 100 / p.records_total) as u32);
+        } else {
+            self.view.progress_text = Some(t2(
+                "sync.exchanging",
+                lang,
+                &p.changes_pushed.to_string(),
+                &p.changes_pulled.to_string(),
+            ));
+            self.view.progress_percent = None;
+        }
     }
 
     /// What came of `Effect::StartSync`, from the thread that ran it.
@@ -150,7 +173,14 @@ impl SyncScreen {
                 },
             })
             .collect();
+        let (progress_text, progress_percent) = if self.running {
+            (self.view.progress_text.take(), self.view.progress_percent)
+        } else {
+            (None, None)
+        };
         self.view = SyncView {
+            progress_text,
+            progress_percent,
             enrolled: status.enrolled,
             running: self.running,
             pending_text: if self.running {

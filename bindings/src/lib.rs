@@ -21,8 +21,7 @@ pub use rules::{
     InspectionCheck, ItemProblem, ProblemKind, case_actions, mask_id_number, mask_phone,
 };
 pub use screens::{
-    AppEffect, AppLang, HouseholdsScreen, HouseholdsScreenEvent, HouseholdsScreenGroup,
-    HouseholdsScreenLine, HouseholdsScreenUpdate, HouseholdsScreenView,
+    ConflictsScreen, EnrolScreen, HouseholdDetailScreen, HouseholdsScreen, SyncScreen, TodayScreen,
 };
 pub use store::{
     GridStore, RescueFileSummary, encrypt_plaintext_store, is_plaintext_store, open_store_count,

@@ -1,167 +1,314 @@
-//! The app core's screens for the shells: each is an object holding the screen's state; the
-//! shell sends events and draws the view it gets back, and performs the effects. Types are
-//! converted here and nothing more — every rule is in `gridkeeper-app`.
+//! The app core's screens for the shells. Each screen is an object over one store: the shell
+//! sends the events a person causes and draws the view it gets back, performs the effects,
+//! and may `watch` the screen to be handed a new view whenever the records it shows change
+//! (a sync, another screen's save). The events, views and effects are `gridkeeper-app`'s own
+//! types, crossing as they are; nothing here decides anything a worker sees.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
-use gridkeeper_app::{Effect, Lang, households};
+use gridkeeper_app::conflicts::{Conflicts, ConflictsEvent, ConflictsView};
+use gridkeeper_app::enrol::{Enrol, EnrolEvent, EnrolView};
+use gridkeeper_app::household_detail::{
+    HouseholdDetail, HouseholdDetailEvent, HouseholdDetailView,
+};
+use gridkeeper_app::households::{Households, HouseholdsEvent, HouseholdsView};
+use gridkeeper_app::sync_status::{SyncEvent, SyncScreen as SyncLine, SyncView};
+use gridkeeper_app::today::{Today, TodayEvent, TodayView};
+use gridkeeper_app::{Effect, Lang};
+use gridkeeper_core::Store;
 
 use crate::errors::{Result, poisoned};
 use crate::store::GridStore;
+use crate::store::record_id;
+use crate::subscription::{RecordsChanged, Subscription};
+use crate::sync::CancelToken;
 
-/// The app's two languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum AppLang {
-    Zh,
-    En,
+/// Records a screen's effects changed, so every subscriber (other screens, the shell's
+/// repositories) hears of a save made through a screen as of any other write.
+fn changed_by(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RecordsChanged { ids } => Some(ids.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
-impl From<AppLang> for Lang {
-    fn from(l: AppLang) -> Lang {
-        match l {
-            AppLang::Zh => Lang::Zh,
-            AppLang::En => Lang::En,
+fn now_unix() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// One screen object: `send`, `view`, `watch`, and a `<Screen>Update` / `<Screen>Observer`
+/// pair typed for it. `$update` calls the app core's `update` with the store; `$reload` is
+/// the event that reads the screen's records again.
+macro_rules! screen {
+    (
+        $(#[$doc:meta])*
+        $object:ident over $screen:ty,
+        event $event:ty, view $view:ty,
+        update $result:ident, observer $observer:ident,
+        update_with |$s:ident, $store:ident, $e:ident| $call:expr,
+        reload $reload:expr $(,)?
+    ) => {
+        /// A view and the effects the event asked the shell to perform.
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct $result {
+            pub view: $view,
+            pub effects: Vec<Effect>,
         }
-    }
-}
 
-/// What a screen asks the shell to do.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum AppEffect {
-    OpenHousehold {
-        id: String,
-    },
-    NewHousehold,
-    /// Anything this build's shells do not handle yet, by name.
-    Other {
-        name: String,
-    },
-}
-
-impl From<Effect> for AppEffect {
-    fn from(e: Effect) -> AppEffect {
-        match e {
-            Effect::OpenHousehold { id } => AppEffect::OpenHousehold { id },
-            Effect::NewHousehold => AppEffect::NewHousehold,
-            other => AppEffect::Other {
-                name: serde_json::to_value(&other)
-                    .ok()
-                    .and_then(|v| v["effect"].as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            },
+        /// Implemented by the shell to be handed the screen's new view when records change.
+        /// Called on the thread that changed them, with no lock held: post to the UI thread.
+        #[uniffi::export(foreign)]
+        pub trait $observer: Send + Sync {
+            fn on_view(&self, view: $view);
         }
-    }
+
+        $(#[$doc])*
+        #[derive(uniffi::Object)]
+        pub struct $object {
+            store: Arc<GridStore>,
+            screen: Mutex<$screen>,
+        }
+
+        impl std::fmt::Debug for $object {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($object)).finish_non_exhaustive()
+            }
+        }
+
+        impl $object {
+            fn wrap(store: Arc<GridStore>, screen: $screen) -> Arc<Self> {
+                Arc::new($object {
+                    store,
+                    screen: Mutex::new(screen),
+                })
+            }
+
+            fn apply(&self, $e: $event) -> Result<$result> {
+                let (view, effects) = {
+                    let mut guard = self.screen.lock().map_err(|_| poisoned())?;
+                    let $s = &mut *guard;
+                    let effects = self.store.screen_write(|$store: &mut Store| $call)?;
+                    ($s.view().clone(), effects)
+                };
+                // After the screen's lock is released: a watcher of this very screen reloads.
+                self.store.notify(&changed_by(&effects));
+                Ok($result { view, effects })
+            }
+        }
+
+        #[uniffi::export]
+        impl $object {
+            /// Handles one event; returns the new view and what the shell must do.
+            pub fn send(&self, event: $event) -> Result<$result> {
+                self.apply(event)
+            }
+
+            /// The view as it stands, without an event.
+            pub fn view(&self) -> Result<$view> {
+                Ok(self.screen.lock().map_err(|_| poisoned())?.view().clone())
+            }
+
+            /// Hands `observer` a new view whenever records change, until the returned
+            /// handle is cancelled or released. The screen itself is held weakly: a screen
+            /// the shell lets go of stops being watched.
+            pub fn watch(self: Arc<Self>, observer: Arc<dyn $observer>) -> Arc<Subscription> {
+                struct Watcher {
+                    screen: Weak<$object>,
+                    observer: Arc<dyn $observer>,
+                }
+                impl RecordsChanged for Watcher {
+                    fn on_records_changed(&self, _record_ids: Vec<String>) {
+                        if let Some(screen) = self.screen.upgrade()
+                            && let Ok(update) = screen.apply($reload)
+                        {
+                            self.observer.on_view(update.view);
+                        }
+                    }
+                }
+                self.store.subscribe(Arc::new(Watcher {
+                    screen: Arc::downgrade(&self),
+                    observer,
+                }))
+            }
+        }
+    };
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum HouseholdsScreenEvent {
-    Load,
-    Query { text: String },
-    Tag { tag: Option<String> },
-    Browse { group: String },
-    Up,
-    Open { id: String },
-    Add,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct HouseholdsScreenLine {
-    pub id: String,
-    pub title: String,
-    pub address: String,
-    pub members: String,
-    pub tags: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct HouseholdsScreenGroup {
-    pub key: String,
-    pub label: String,
-}
-
-/// What the household list draws, every word in the worker's language.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct HouseholdsScreenView {
-    pub query: String,
-    pub tag: Option<String>,
-    pub place: String,
-    pub can_go_up: bool,
-    pub groups: Vec<HouseholdsScreenGroup>,
-    pub rows: Vec<HouseholdsScreenLine>,
-    pub empty_text: Option<String>,
-    pub error: Option<String>,
-}
-
-/// A view and the effects the event asked for.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct HouseholdsScreenUpdate {
-    pub view: HouseholdsScreenView,
-    pub effects: Vec<AppEffect>,
-}
-
-/// The household list screen over one store.
-#[derive(Debug, uniffi::Object)]
-pub struct HouseholdsScreen {
-    store: Arc<GridStore>,
-    screen: Mutex<households::Households>,
+screen! {
+    /// The household list: search (汉字, pinyin initials), special-group filter, browsing by
+    /// building and unit.
+    HouseholdsScreen over Households,
+    event HouseholdsEvent, view HouseholdsView,
+    update HouseholdsUpdate, observer HouseholdsObserver,
+    update_with |s, store, e| s.update(store, e),
+    reload HouseholdsEvent::Load,
 }
 
 #[uniffi::export]
 impl HouseholdsScreen {
+    /// The list of `grid` (all grids in reach when `None`); send `Load` to fill it.
     #[uniffi::constructor]
-    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: AppLang) -> Arc<Self> {
-        Arc::new(HouseholdsScreen {
-            store,
-            screen: Mutex::new(households::Households::new(grid, lang.into())),
-        })
-    }
-
-    /// Handles one event; returns the new view and what the shell must do.
-    pub fn send(&self, event: HouseholdsScreenEvent) -> Result<HouseholdsScreenUpdate> {
-        let mut screen = self.screen.lock().map_err(|_| poisoned())?;
-        let event = match event {
-            HouseholdsScreenEvent::Load => households::Event::Load,
-            HouseholdsScreenEvent::Query { text } => households::Event::Query(text),
-            HouseholdsScreenEvent::Tag { tag } => households::Event::Tag(tag),
-            HouseholdsScreenEvent::Browse { group } => households::Event::Browse(group),
-            HouseholdsScreenEvent::Up => households::Event::Up,
-            HouseholdsScreenEvent::Open { id } => households::Event::Open(id),
-            HouseholdsScreenEvent::Add => households::Event::Add,
-        };
-        let effects = self.store.read(|s| Ok(screen.update(s, event)))?;
-        Ok(HouseholdsScreenUpdate {
-            view: view(screen.view()),
-            effects: effects.into_iter().map(Into::into).collect(),
-        })
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, Households::new(grid, lang))
     }
 }
 
-fn view(v: &households::View) -> HouseholdsScreenView {
-    HouseholdsScreenView {
-        query: v.query.clone(),
-        tag: v.tag.clone(),
-        place: v.place.clone(),
-        can_go_up: v.can_go_up,
-        groups: v
-            .groups
-            .iter()
-            .map(|g| HouseholdsScreenGroup {
-                key: g.key.clone(),
-                label: g.label.clone(),
-            })
-            .collect(),
-        rows: v
-            .rows
-            .iter()
-            .map(|r| HouseholdsScreenLine {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                address: r.address.clone(),
-                members: r.members.clone(),
-                tags: r.tags.clone(),
-            })
-            .collect(),
-        empty_text: v.empty_text.clone(),
-        error: v.error.clone(),
+screen! {
+    /// Today's work (今日工作): visits, inspections, cases and follow-ups due.
+    TodayScreen over Today,
+    event TodayEvent, view TodayView,
+    update TodayUpdate, observer TodayObserver,
+    update_with |s, store, e| s.update(store, e),
+    reload TodayEvent::Refresh { at: now_unix() },
+}
+
+#[uniffi::export]
+impl TodayScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, Today::new(grid, lang))
+    }
+}
+
+screen! {
+    /// One household: members (numbers masked until revealed), who left, visits, conflicts.
+    HouseholdDetailScreen over HouseholdDetail,
+    event HouseholdDetailEvent, view HouseholdDetailView,
+    update HouseholdDetailUpdate, observer HouseholdDetailObserver,
+    update_with |s, store, e| s.update(store, e),
+    reload HouseholdDetailEvent::Load,
+}
+
+#[uniffi::export]
+impl HouseholdDetailScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, household_id: String, lang: Lang) -> Result<Arc<Self>> {
+        Ok(Self::wrap(
+            store,
+            HouseholdDetail::new(record_id(&household_id)?, lang),
+        ))
+    }
+}
+
+screen! {
+    /// A record's conflicts: both values, who set each and when, and a pick.
+    ConflictsScreen over Conflicts,
+    event ConflictsEvent, view ConflictsView,
+    update ConflictsUpdate, observer ConflictsObserver,
+    update_with |s, store, e| s.update(store, e),
+    reload ConflictsEvent::Load,
+}
+
+#[uniffi::export]
+impl ConflictsScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, record_id: String, lang: Lang) -> Result<Arc<Self>> {
+        Ok(Self::wrap(
+            store,
+            Conflicts::new(crate::store::record_id(&record_id)?, lang),
+        ))
+    }
+}
+
+screen! {
+    /// The sync line every screen shows, and sync on demand with progress and cancel.
+    SyncScreen over SyncLine,
+    event SyncEvent, view SyncView,
+    update SyncUpdate, observer SyncObserver,
+    update_with |s, store, e| s.update(store, e),
+    reload SyncEvent::Refresh,
+}
+
+#[uniffi::export]
+impl SyncScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, SyncLine::new(lang))
+    }
+
+    /// Performs `StartSync`: call it on a background thread. `progress` is handed the view
+    /// after each round (progress text and percentage); `cancel` stops it between rounds.
+    /// Returns the view with what came of it.
+    pub fn run(
+        &self,
+        progress: Arc<dyn SyncObserver>,
+        cancel: Arc<CancelToken>,
+    ) -> Result<SyncUpdate> {
+        let outcome = self.store.sync_outcome(
+            &mut |p| {
+                let view = match self.screen.lock() {
+                    Ok(mut screen) => {
+                        screen.progress(p);
+                        screen.view().clone()
+                    }
+                    Err(_) => return,
+                };
+                progress.on_view(view);
+            },
+            &cancel,
+        )?;
+        let (view, effects) = {
+            let mut screen = self.screen.lock().map_err(|_| poisoned())?;
+            let effects = self
+                .store
+                .read(|store| Ok(screen.finished(store, outcome)))?;
+            (screen.view().clone(), effects)
+        };
+        Ok(SyncUpdate { view, effects })
+    }
+}
+
+/// The enrolment screen: server and one-time code, typed or from the supervisor's QR code.
+#[derive(uniffi::Object)]
+pub struct EnrolScreen {
+    store: Arc<GridStore>,
+    screen: Mutex<Enrol>,
+}
+
+impl std::fmt::Debug for EnrolScreen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrolScreen").finish_non_exhaustive()
+    }
+}
+
+/// The enrolment view and the effects an event asked for.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EnrolUpdate {
+    pub view: EnrolView,
+    pub effects: Vec<Effect>,
+}
+
+#[uniffi::export]
+impl EnrolScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, lang: Lang) -> Arc<Self> {
+        Arc::new(EnrolScreen {
+            store,
+            screen: Mutex::new(Enrol::new(lang)),
+        })
+    }
+
+    pub fn send(&self, event: EnrolEvent) -> Result<EnrolUpdate> {
+        let mut screen = self.screen.lock().map_err(|_| poisoned())?;
+        let effects = screen.update(event);
+        Ok(EnrolUpdate {
+            view: screen.view().clone(),
+            effects,
+        })
+    }
+
+    /// Performs `Enrol { server, code }`: call it on a background thread.
+    pub fn run(&self, server: String, code: String) -> Result<EnrolUpdate> {
+        let outcome = self.store.enrol_outcome(&server, &code)?;
+        let mut screen = self.screen.lock().map_err(|_| poisoned())?;
+        let effects = screen.finished(outcome);
+        Ok(EnrolUpdate {
+            view: screen.view().clone(),
+            effects,
+        })
     }
 }

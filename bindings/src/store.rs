@@ -72,7 +72,7 @@ impl Drop for GridStore {
     }
 }
 
-fn record_id(id: &str) -> Result<RecordId> {
+pub(crate) fn record_id(id: &str) -> Result<RecordId> {
     Ok(id.parse::<RecordId>()?)
 }
 
@@ -123,6 +123,49 @@ impl GridStore {
         let mut guard = self.store.lock().map_err(|_| poisoned())?;
         let store = guard.as_mut().ok_or_else(signed_out)?;
         Ok(f(store)?)
+    }
+
+    /// Runs a screen's update, which reports failures in its view rather than as errors.
+    pub(crate) fn screen_write<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Result<R> {
+        let mut guard = self.store.lock().map_err(|_| poisoned())?;
+        Ok(f(guard.as_mut().ok_or_else(signed_out)?))
+    }
+
+    /// Tells subscribers that a screen changed these records.
+    pub(crate) fn notify(&self, record_ids: &[String]) {
+        self.listeners.notify(record_ids);
+    }
+
+    /// Runs a sync and gives back core's own outcome, for the sync screen to word.
+    pub(crate) fn sync_outcome(
+        &self,
+        progress: &mut dyn FnMut(&gridkeeper_core::sync::Progress),
+        cancel: &CancelToken,
+    ) -> Result<Result<gridkeeper_core::sync::SyncSummary, gridkeeper_core::sync::SyncError>> {
+        let opts = SyncOptions {
+            cancel: Some(cancel.flag()),
+            ..SyncOptions::default()
+        };
+        let outcome = {
+            let mut guard = self.store.lock().map_err(|_| poisoned())?;
+            let store = guard.as_mut().ok_or_else(signed_out)?;
+            store.sync(&opts, progress)
+        };
+        if let Ok(summary) = &outcome {
+            self.listeners.notify(&summary.changed_records);
+        }
+        Ok(outcome)
+    }
+
+    /// Enrols and gives back core's own outcome, for the enrolment screen to word.
+    pub(crate) fn enrol_outcome(
+        &self,
+        server: &str,
+        code: &str,
+    ) -> Result<Result<gridkeeper_core::sync::Enrolment, gridkeeper_core::sync::SyncError>> {
+        let mut guard = self.store.lock().map_err(|_| poisoned())?;
+        let store = guard.as_mut().ok_or_else(signed_out)?;
+        Ok(store.enroll(server, code))
     }
 
     /// Runs `f` on the store for a read that reports its own typed errors.
