@@ -130,7 +130,10 @@ fn search_by_pinyin_initials_and_a_group_filter() {
 
     screen.update(&s, households::HouseholdsEvent::Query(String::new()));
     screen.update(&s, households::HouseholdsEvent::Up);
-    screen.update(&s, households::HouseholdsEvent::Tag(Some("solitary_elderly".into())));
+    screen.update(
+        &s,
+        households::HouseholdsEvent::Tag(Some("solitary_elderly".into())),
+    );
     let v = screen.view();
     assert_eq!(
         v.rows.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
@@ -142,7 +145,10 @@ fn search_by_pinyin_initials_and_a_group_filter() {
     assert_eq!(v.empty_text.as_deref(), Some("没有找到匹配的住户"));
 
     let mut en = Households::new(Some("g1".into()), Lang::En);
-    en.update(&s, households::HouseholdsEvent::Tag(Some("left_behind_child".into())));
+    en.update(
+        &s,
+        households::HouseholdsEvent::Tag(Some("left_behind_child".into())),
+    );
     assert_eq!(
         en.view().rows[0].tags,
         vec!["Left-behind child".to_string()]
