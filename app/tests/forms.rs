@@ -103,7 +103,11 @@ fn a_new_household_with_two_members_is_refused_under_the_wrong_id_number_then_sa
             .collect::<Vec<_>>(),
         vec!["社区", "小区", "楼栋", "单元", "楼层", "户室", "地址"]
     );
-    assert!(v.relations.iter().any(|c| c.key == "spouse" && c.label == "配偶"));
+    assert!(
+        v.relations
+            .iter()
+            .any(|c| c.key == "spouse" && c.label == "配偶")
+    );
     assert!(
         v.housing_types
             .iter()
@@ -160,7 +164,10 @@ fn a_new_household_with_two_members_is_refused_under_the_wrong_id_number_then_sa
         )]
     );
     assert_eq!(households(&s), 0, "nothing saved");
-    assert!(s.draft("household:new").unwrap().is_some(), "kept meanwhile");
+    assert!(
+        s.draft("household:new").unwrap().is_some(),
+        "kept meanwhile"
+    );
 
     // Typing in the input takes its message away; a valid number saves.
     f.update(&mut s, text("members[1].id_number", &good));
@@ -284,10 +291,7 @@ fn a_household_without_an_address_is_refused_on_the_address_and_every_wrong_inpu
     f.update(&mut s, text("members[1].name", "张小"));
     f.update(&mut s, H::Save);
     assert_eq!(
-        errors(&f)
-            .into_iter()
-            .map(|(f, _)| f)
-            .collect::<Vec<_>>(),
+        errors(&f).into_iter().map(|(f, _)| f).collect::<Vec<_>>(),
         vec!["members[0].phone", "members[1].birth_date"]
     );
     assert_eq!(errors(&f)[1].1, "出生日期：日期格式不对");
@@ -478,7 +482,12 @@ fn visit_ids(effects: &[Effect]) -> Vec<RecordId> {
 fn a_visit_from_a_member_with_photo_and_location_takes_them_off_the_agenda() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = store_at(&dir.path().join("w.db"));
-    let hid = household(&mut s, "陈奶奶", "202", json!({"tags": ["empty_nest_elderly"]}));
+    let hid = household(
+        &mut s,
+        "陈奶奶",
+        "202",
+        json!({"tags": ["empty_nest_elderly"]}),
+    );
     let mid = s.get::<Household>(hid).unwrap().data.members[0].id.clone();
     assert_eq!(
         s.agenda(Some("g1"), chrono::Utc::now())
@@ -557,7 +566,10 @@ fn a_visit_from_a_member_with_photo_and_location_takes_them_off_the_agenda() {
     assert_eq!(ids.len(), 1, "no case raised");
     let visit = s.get::<Visit>(ids[0]).unwrap().data;
     assert_eq!(visit.photos, v.photos);
-    assert!(s.get_blob(&v.photos[0]).unwrap().is_some(), "the photo is stored");
+    assert!(
+        s.get_blob(&v.photos[0]).unwrap().is_some(),
+        "the photo is stored"
+    );
     let at = visit.location.unwrap();
     assert!((at.lat - 39.9087).abs() < 1e-9 && at.accuracy_m == Some(12.0));
     assert_eq!(visit.members_seen, vec![mid]);
@@ -668,8 +680,14 @@ fn a_visit_raises_a_case_and_a_case_without_description_is_refused_under_it() {
     assert_eq!(visit.members_seen, vec![ids[0].clone()]);
     assert_eq!(visit.photos.len(), 1);
     assert_eq!(visit.location.unwrap().accuracy_m, None);
-    assert_eq!(case.source.as_ref().map(|s| s.id.clone()), Some(vid.to_string()));
-    assert_eq!(case.subject.as_ref().map(|s| s.id.clone()), Some(hid.to_string()));
+    assert_eq!(
+        case.source.as_ref().map(|s| s.id.clone()),
+        Some(vid.to_string())
+    );
+    assert_eq!(
+        case.subject.as_ref().map(|s| s.id.clone()),
+        Some(hid.to_string())
+    );
     assert_eq!(json!(case.category), json!("errand"));
     assert_eq!(json!(case.severity), json!("high"));
     assert_eq!(case.description, "帮办老年证");
@@ -771,7 +789,10 @@ fn a_place_is_visited_too_and_refusals_of_a_photo_and_a_location_are_worded() {
     let e = &f.view().errors;
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].field, "photos");
-    assert_eq!(e[0].message, "照片：不是可用的照片（JPEG、PNG、WebP、HEIC）");
+    assert_eq!(
+        e[0].message,
+        "照片：不是可用的照片（JPEG、PNG、WebP、HEIC）"
+    );
     assert!(f.view().photos.is_empty());
 
     f.update(&mut s, V::Locate);
@@ -799,7 +820,10 @@ fn a_place_is_visited_too_and_refusals_of_a_photo_and_a_location_are_worded() {
     }
     let ids = visit_ids(&f.update(&mut s, V::Submit));
     let visit = s.get::<Visit>(ids[0]).unwrap().data;
-    assert_eq!(json!(visit.subject), json!({"kind": "place", "id": pid.to_string()}));
+    assert_eq!(
+        json!(visit.subject),
+        json!({"kind": "place", "id": pid.to_string()})
+    );
     let case = s.get::<Case>(ids[1]).unwrap().data;
     assert_eq!(
         json!(case.subject),
