@@ -301,7 +301,8 @@ fn a_household_without_an_address_is_refused_on_the_address_and_every_wrong_inpu
 #[test]
 fn editing_keeps_what_the_form_does_not_show_and_offers_no_removal_of_a_saved_member() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = store_at(&dir.path().join("w.db"));
+    let path = dir.path().join("w.db");
+    let mut s = store_at(&path);
     let idn = id_number("110105", "19400301", 12);
     let hid = household(
         &mut s,
@@ -349,6 +350,29 @@ fn editing_keeps_what_the_form_does_not_show_and_offers_no_removal_of_a_saved_me
             key: "solitary_elderly".into(),
         },
     );
+    f.update(&mut s, H::AddMember);
+    f.update(&mut s, text("members[2].name", "李孙"));
+
+    // Killed before saving: the edits come back over the record.
+    drop(f);
+    drop(s);
+    let mut s = Store::open(&path).unwrap();
+    // Meanwhile a sync brings a member another phone added.
+    s.update::<Household>(hid, |h| {
+        h.members.push(gridkeeper_core::kinds::household::Member {
+            name: "李小妹".into(),
+            ..Default::default()
+        })
+    })
+    .unwrap();
+    let mut f = HouseholdEdit::new("ignored".into(), Some(hid.to_string()), Lang::Zh);
+    f.update(&mut s, H::Load);
+    let v = f.view();
+    assert!(v.restored_draft && !v.is_new);
+    assert_eq!(v.members[0].phone, "13900001111");
+    assert_eq!(v.members[2].name, "李孙");
+    assert_eq!(v.members[1].left.as_deref(), Some("已故 2025-03-01"));
+
     assert_eq!(
         f.update(&mut s, H::Save),
         vec![
@@ -366,8 +390,17 @@ fn editing_keeps_what_the_form_does_not_show_and_offers_no_removal_of_a_saved_me
     assert_eq!(json!(m.gender), json!("female"));
     assert_eq!(m.custom_tags, vec!["党员".to_string()]);
     assert_eq!(json!(m.tags), json!(["solitary_elderly"]));
-    assert_eq!(saved.data.members.len(), 2);
     assert!(saved.data.members[1].left.is_some(), "still marked as left");
+    assert_eq!(
+        saved
+            .data
+            .members
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["李奶奶", "李爷爷", "李孙", "李小妹"],
+        "the form never drops a member it did not know of"
+    );
     assert_eq!(s.draft(&format!("household:{hid}")).unwrap(), None);
 }
 
