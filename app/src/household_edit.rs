@@ -233,6 +233,9 @@ pub struct HouseholdEdit {
     id: Option<String>,
     lang: Lang,
     loaded: bool,
+    /// Saved: a second tap on Save (before the shell has closed the form) must not add the
+    /// household twice.
+    done: bool,
     /// The record as read, for the departed members' words; `None` for a new household.
     original: Option<Household>,
     form: Form,
@@ -251,6 +254,7 @@ impl HouseholdEdit {
             id,
             lang,
             loaded: false,
+            done: false,
             original: None,
             form: Form::default(),
             errors: Vec::new(),
@@ -273,6 +277,12 @@ impl HouseholdEdit {
     }
 
     pub fn update(&mut self, store: &mut Store, event: HouseholdEditEvent) -> Vec<Effect> {
+        if self.done {
+            return match event {
+                HouseholdEditEvent::Save | HouseholdEditEvent::Discard => vec![Effect::Close],
+                _ => Vec::new(),
+            };
+        }
         if !self.loaded {
             self.load(store);
         }
@@ -515,6 +525,7 @@ impl HouseholdEdit {
         };
         match saved {
             Ok(rid) => {
+                self.done = true;
                 self.errors.clear();
                 // The record is saved either way; a draft that outlives it would be offered
                 // again, which the next save clears.

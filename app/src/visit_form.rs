@@ -207,6 +207,9 @@ pub struct VisitForm {
     member_id: Option<String>,
     lang: Lang,
     loaded: bool,
+    /// Submitted: a second tap (before the shell has closed the form) must not record the
+    /// visit twice.
+    done: bool,
     grid: Option<String>,
     title: String,
     /// Present members: (id, name, relation key).
@@ -236,6 +239,7 @@ impl VisitForm {
             member_id,
             lang,
             loaded: false,
+            done: false,
             grid: None,
             title: String::new(),
             members: Vec::new(),
@@ -262,6 +266,12 @@ impl VisitForm {
     }
 
     pub fn update(&mut self, store: &mut Store, event: VisitFormEvent) -> Vec<Effect> {
+        if self.done {
+            return match event {
+                VisitFormEvent::Submit | VisitFormEvent::Discard => vec![Effect::Close],
+                _ => Vec::new(),
+            };
+        }
         if !self.loaded {
             self.load(store);
         }
@@ -520,6 +530,7 @@ impl VisitForm {
         };
         match saved {
             Ok(ids) => {
+                self.done = true;
                 self.errors.clear();
                 // Saved either way; a draft that outlives it is dropped by the next submit.
                 if let Err(e) = store.clear_draft(&self.draft_key()) {

@@ -173,6 +173,12 @@ fn a_new_household_with_two_members_is_refused_under_the_wrong_id_number_then_sa
     f.update(&mut s, text("members[1].id_number", &good));
     assert!(f.view().errors.is_empty());
     let hid = opened_household(&f.update(&mut s, H::Save));
+    assert_eq!(
+        f.update(&mut s, H::Save),
+        vec![Effect::Close],
+        "a second tap adds nothing"
+    );
+    assert_eq!(households(&s), 1);
     let saved = s.get::<Household>(hid).unwrap().data;
     assert_eq!(
         saved
@@ -706,6 +712,12 @@ fn a_visit_raises_a_case_and_a_case_without_description_is_refused_under_it() {
     );
     assert!(f.view().errors.is_empty());
     let ids2 = visit_ids(&f.update(&mut s, V::Submit));
+    assert_eq!(f.update(&mut s, V::Submit), vec![Effect::Close]);
+    assert_eq!(
+        s.list_json(Kind::Visit, None, None, false).unwrap().len(),
+        1
+    );
+    assert_eq!(s.list_json(Kind::Case, None, None, false).unwrap().len(), 1);
     let (vid, cid) = (ids2[0], ids2[1]);
     let visit = s.get::<Visit>(vid).unwrap().data;
     let case = s.get::<Case>(cid).unwrap().data;
