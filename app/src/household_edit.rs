@@ -99,8 +99,10 @@ pub struct HouseholdEditMember {
     /// In full: the worker is editing it.
     pub id_number: String,
     pub phone: String,
-    /// `YYYY-MM-DD`; the ID number's, when there is one, wins on saving.
+    /// `YYYY-MM-DD`.
     pub birth_date: String,
+    /// An ID number is typed: it gives the birth date on saving, so the input is read-only.
+    pub birth_date_from_id_number: bool,
     pub relation: String,
     pub relation_label: String,
     pub registration: String,
@@ -476,6 +478,7 @@ impl HouseholdEdit {
     fn save(&mut self, store: &mut Store) -> Vec<Effect> {
         let lang = self.lang;
         self.banner = None;
+        self.errors.clear();
         if self.id.is_some() && self.original.is_none() {
             // The household could not be read; the banner says so already.
             self.load(store);
@@ -510,7 +513,6 @@ impl HouseholdEdit {
         apply(&self.form, &mut household);
         let problems = check(&household, &ctx);
         if !problems.is_empty() {
-            self.errors = Vec::new();
             for p in problems {
                 self.refused(p);
             }
@@ -614,6 +616,7 @@ impl HouseholdEdit {
                     id_number: m.id_number.clone(),
                     phone: m.phone.clone(),
                     birth_date: m.birth_date.clone(),
+                    birth_date_from_id_number: !m.id_number.trim().is_empty(),
                     relation: m.relation.clone(),
                     relation_label: t(&format!("relation.{}", m.relation), lang),
                     registration: m.registration.clone(),

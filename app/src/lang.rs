@@ -285,6 +285,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("reason.too_large", "文件太大", "the file is too large"),
     ("reason.empty_file", "文件是空的", "the file is empty"),
+    ("reason.too_long", "内容太长，请精简", "is too long"),
 ];
 
 /// The word for `key`; the key itself when the table lacks it, so a gap shows on screen and
@@ -346,6 +347,7 @@ const REASONS: &[(&str, &str)] = &[
     ("not an accepted type", "reason.photo_type"),
     ("larger than the limit", "reason.too_large"),
     ("attachment is empty", "reason.empty_file"),
+    ("is longer than", "reason.too_long"),
 ];
 
 /// The message shown beside an input, from core's field path and reason:

@@ -471,6 +471,8 @@ impl VisitForm {
     fn submit(&mut self, store: &mut Store) -> Vec<Effect> {
         let lang = self.lang;
         self.banner = None;
+        // What this submission finds; an earlier refusal (a photo that was not one) is past.
+        self.errors.clear();
         let Some(grid) = self.grid.clone() else {
             // The subject could not be read: try again, the banner says why if it still fails.
             self.loaded = false;

@@ -336,6 +336,8 @@ fn editing_keeps_what_the_form_does_not_show_and_offers_no_removal_of_a_saved_me
     assert_eq!(v.members[0].name, "李奶奶");
     assert_eq!(v.members[0].id_number, idn, "in full, to be edited");
     assert_eq!(v.members[0].birth_date, "1940-03-01");
+    assert!(v.members[0].birth_date_from_id_number);
+    assert!(!v.members[1].birth_date_from_id_number);
     assert!(!v.members[0].removable && !v.members[1].removable);
     assert_eq!(v.members[1].left.as_deref(), Some("已故 2025-03-01"));
     assert_eq!(v.address[2].value, "4");
@@ -863,6 +865,40 @@ fn a_place_is_visited_too_and_refusals_of_a_photo_and_a_location_are_worded() {
     ] {
         f.update(&mut s, e);
     }
+    // Core's refusals land under the visit's input or the case's.
+    let long = "长".repeat(4001);
+    f.update(&mut s, V::Findings { text: long.clone() });
+    f.update(&mut s, V::CaseDescription { text: long });
+    assert_eq!(f.update(&mut s, V::Submit), vec![]);
+    let e = &f.view().errors;
+    assert_eq!(
+        (e[0].field.as_str(), e[0].message.as_str()),
+        ("findings", "走访情况：内容太长，请精简")
+    );
+    f.update(
+        &mut s,
+        V::Findings {
+            text: "消防通道堆放杂物".into(),
+        },
+    );
+    assert_eq!(f.update(&mut s, V::Submit), vec![]);
+    let e = &f.view().errors;
+    assert_eq!(
+        (e[0].field.as_str(), e[0].message.as_str()),
+        ("case.description", "描述：内容太长，请精简")
+    );
+    assert!(
+        s.list_json(Kind::Visit, None, None, false)
+            .unwrap()
+            .is_empty()
+    );
+    f.update(
+        &mut s,
+        V::CaseDescription {
+            text: "消防通道堵塞".into(),
+        },
+    );
+
     let ids = visit_ids(&f.update(&mut s, V::Submit));
     let visit = s.get::<Visit>(ids[0]).unwrap().data;
     assert_eq!(
