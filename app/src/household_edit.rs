@@ -480,7 +480,8 @@ impl HouseholdEdit {
         self.banner = None;
         self.errors.clear();
         if self.id.is_some() && self.original.is_none() {
-            // The household could not be read; the banner says so already.
+            // It could not be read when the form opened: a sync may have brought it since. If
+            // it still cannot be read, the banner says why.
             self.load(store);
             if self.original.is_none() {
                 return Vec::new();
