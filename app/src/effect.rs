@@ -33,4 +33,13 @@ pub enum Effect {
     Enrolled { grids: Vec<String> },
     /// Records changed (by a sync or a resolution): screens showing them reload.
     RecordsChanged { ids: Vec<String> },
+    /// Leave this screen (saved, or abandoned); no answer.
+    Close,
+    /// Take a photo (camera or picker) for the form's field `for_field` (`photos`); answered
+    /// by the screen's `PhotoTaken { path }` with the file the shell wrote, nothing if the
+    /// worker cancels.
+    TakePhoto { for_field: String },
+    /// Find where the phone is; answered by the screen's `Located { lat, lon, accuracy_m }`
+    /// or `LocationUnavailable`.
+    GetLocation,
 }

@@ -229,6 +229,69 @@ const WORDS: &[(&str, &str, &str)] = &[
         "手机存储出错，请检查剩余空间后重试",
         "The phone's storage failed; check free space and try again",
     ),
+    // household_edit and visit_form (the forms)
+    ("field.community", "社区", "Community"),
+    ("field.compound", "小区", "Compound"),
+    ("field.floor", "楼层", "Floor"),
+    ("field.birth_date", "出生日期", "Birth date"),
+    ("field.registration", "户籍类型", "Registration"),
+    ("field.purpose", "走访目的", "Purpose"),
+    ("field.members_seen", "见到的成员", "Members seen"),
+    ("field.photos", "照片", "Photos"),
+    ("field.attachment", "照片", "Photo"),
+    ("field.category", "事件类别", "Category"),
+    ("field.severity", "严重程度", "Severity"),
+    ("field.visited_at", "走访时间", "Time of the visit"),
+    ("field.worker", "走访人", "Visited by"),
+    ("housing.owner_occupied", "自住", "Owner-occupied"),
+    ("housing.rented", "出租", "Rented"),
+    ("housing.vacant", "空置", "Vacant"),
+    ("housing.other", "其他", "Other"),
+    ("registration.local", "户籍人口", "Registered resident"),
+    ("registration.migrant", "流动人口", "Migrant"),
+    ("registration.foreign", "境外人员", "Foreign national"),
+    ("household_edit.member", "成员 %d", "Member %d"),
+    ("household_edit.untitled", "新住户", "New household"),
+    (
+        "household_edit.restored",
+        "已恢复上次未保存的内容",
+        "What you typed last time is back",
+    ),
+    (
+        "household_edit.unreadable",
+        "上次未保存的内容无法读取，表单从空白开始",
+        "What you typed last time could not be read; the form starts empty",
+    ),
+    (
+        "visit_form.restored",
+        "已恢复上次未提交的走访",
+        "The visit you had not submitted is back",
+    ),
+    (
+        "visit_form.unreadable",
+        "上次未提交的走访无法读取，表单从空白开始",
+        "The visit you had not submitted could not be read; the form starts empty",
+    ),
+    ("visit_form.locating", "正在定位…", "Finding where you are…"),
+    ("visit_form.located", "已定位", "Location found"),
+    (
+        "visit_form.located_within",
+        "已定位，误差约 %d 米",
+        "Location found, within about %d m",
+    ),
+    (
+        "visit_form.location_unavailable",
+        "无法获取位置，可稍后再试，或不带位置提交",
+        "The location is not available; try again, or submit without it",
+    ),
+    (
+        "reason.photo_type",
+        "不是可用的照片（JPEG、PNG、WebP、HEIC）",
+        "not a photo this app takes (JPEG, PNG, WebP, HEIC)",
+    ),
+    ("reason.too_large", "文件太大", "the file is too large"),
+    ("reason.empty_file", "文件是空的", "the file is empty"),
+    ("reason.too_long", "内容太长，请精简", "is too long"),
 ];
 
 /// The word for `key`; the key itself when the table lacks it, so a gap shows on screen and
@@ -286,6 +349,11 @@ const REASONS: &[(&str, &str)] = &[
     ("must be a date", "reason.date"),
     ("must be a past date", "reason.date"),
     ("appears twice", "reason.duplicate"),
+    // household_edit and visit_form (the forms): a photo refused by core's blob store
+    ("not an accepted type", "reason.photo_type"),
+    ("larger than the limit", "reason.too_large"),
+    ("attachment is empty", "reason.empty_file"),
+    ("is longer than", "reason.too_long"),
 ];
 
 /// The message shown beside an input, from core's field path and reason:

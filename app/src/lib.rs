@@ -15,11 +15,13 @@ pub mod conflicts;
 pub mod effect;
 pub mod enrol;
 pub mod household_detail;
+pub mod household_edit;
 pub mod households;
 pub mod lang;
 pub mod sync_status;
 mod times;
 pub mod today;
+pub mod visit_form;
 
 pub use effect::Effect;
 
