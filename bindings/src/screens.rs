@@ -11,9 +11,11 @@ use gridkeeper_app::enrol::{Enrol, EnrolEvent, EnrolView};
 use gridkeeper_app::household_detail::{
     HouseholdDetail, HouseholdDetailEvent, HouseholdDetailView,
 };
+use gridkeeper_app::household_edit::{HouseholdEdit, HouseholdEditEvent, HouseholdEditView};
 use gridkeeper_app::households::{Households, HouseholdsEvent, HouseholdsView};
 use gridkeeper_app::sync_status::{SyncEvent, SyncScreen as SyncLine, SyncView};
 use gridkeeper_app::today::{Today, TodayEvent, TodayView};
+use gridkeeper_app::visit_form::{VisitForm, VisitFormEvent, VisitFormSubject, VisitFormView};
 use gridkeeper_app::{Effect, Lang};
 use gridkeeper_core::Store;
 
@@ -191,6 +193,53 @@ impl HouseholdDetailScreen {
             store,
             HouseholdDetail::new(record_id(&household_id)?, lang),
         ))
+    }
+}
+
+screen! {
+    /// The household form: a new household, or one edited; kept as a draft on every edit.
+    HouseholdEditScreen over HouseholdEdit,
+    event HouseholdEditEvent, view HouseholdEditView,
+    update HouseholdEditUpdate, observer HouseholdEditObserver,
+    update_with |s, store, e| s.update(store, e),
+    reload HouseholdEditEvent::Load,
+}
+
+#[uniffi::export]
+impl HouseholdEditScreen {
+    /// A new household in `grid` (`household_id` = `None`), or that household edited.
+    #[uniffi::constructor]
+    pub fn new(
+        store: Arc<GridStore>,
+        grid: String,
+        household_id: Option<String>,
+        lang: Lang,
+    ) -> Arc<Self> {
+        Self::wrap(store, HouseholdEdit::new(grid, household_id, lang))
+    }
+}
+
+screen! {
+    /// A visit to a household or a place: members seen, findings, photos, location, a case
+    /// raised from it; kept as a draft on every edit.
+    VisitFormScreen over VisitForm,
+    event VisitFormEvent, view VisitFormView,
+    update VisitFormUpdate, observer VisitFormObserver,
+    update_with |s, store, e| s.update(store, e),
+    reload VisitFormEvent::Load,
+}
+
+#[uniffi::export]
+impl VisitFormScreen {
+    #[uniffi::constructor]
+    pub fn new(
+        store: Arc<GridStore>,
+        subject: VisitFormSubject,
+        subject_id: String,
+        member_id: Option<String>,
+        lang: Lang,
+    ) -> Arc<Self> {
+        Self::wrap(store, VisitForm::new(subject, subject_id, member_id, lang))
     }
 }
 
