@@ -33,4 +33,14 @@ pub enum Effect {
     Enrolled { grids: Vec<String> },
     /// Records changed (by a sync or a resolution): screens showing them reload.
     RecordsChanged { ids: Vec<String> },
+    /// Open the camera for a photo of `for_field` (an item id, `photos`); answered by the
+    /// screen's `PhotoTaken` event with the file's path.
+    TakePhoto { for_field: String },
+    /// Show the signature pad to this party (its id); answered by the mediation screen's
+    /// `Signed { party, path }` with the PNG file drawn.
+    AskSignature { party: String },
+    /// Show a case's detail screen.
+    OpenCase { id: String },
+    /// Show the form for reporting a case on its own.
+    NewCase,
 }

@@ -223,6 +223,48 @@ const WORDS: &[(&str, &str, &str)] = &[
         "手机存储出错，请检查剩余空间后重试",
         "The phone's storage failed; check free space and try again",
     ),
+    // Inspection (field-work)
+    (
+        "problem.unanswered",
+        "此项必须回答",
+        "This item must be answered",
+    ),
+    (
+        "problem.missing_photo",
+        "此项必须拍照",
+        "A photo must be taken",
+    ),
+    (
+        "problem.failed_without_action",
+        "不合格：请上报隐患或填写说明",
+        "Failed: raise a hazard case or write a note",
+    ),
+    (
+        "problem.invalid_answer",
+        "答案不符合此项要求",
+        "The answer does not fit this item",
+    ),
+    (
+        "inspection.complete_blocked",
+        "还有未完成的检查项，不能完成巡查",
+        "Some items are not done yet; the inspection cannot be completed",
+    ),
+    (
+        "inspection.no_template",
+        "本机没有这个巡查模板，请同步后再试",
+        "This checklist is not on this phone; sync and try again",
+    ),
+    (
+        "inspection.draft_unreadable",
+        "上次未完成的巡查无法读取，已保留；请重新开始",
+        "The unfinished inspection could not be read; it is kept, start again",
+    ),
+    (
+        "inspection.case_pending",
+        "完成时上报隐患：%s",
+        "Hazard case on completion: %s",
+    ),
+    ("inspection.case_raised", "已上报隐患", "Hazard case raised"),
 ];
 
 /// The word for `key`; the key itself when the table lacks it, so a gap shows on screen and

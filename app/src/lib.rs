@@ -16,6 +16,7 @@ pub mod effect;
 pub mod enrol;
 pub mod household_detail;
 pub mod households;
+pub mod inspection;
 pub mod lang;
 pub mod sync_status;
 mod times;
