@@ -265,6 +265,35 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Hazard case on completion: %s",
     ),
     ("inspection.case_raised", "已上报隐患", "Hazard case raised"),
+    // Cases (field-work)
+    ("action.report", "上报", "Reported"),
+    ("action.accept", "受理", "Accept"),
+    ("action.start", "开始处置", "Start work"),
+    ("action.resolve", "办结", "Resolve"),
+    ("action.verify", "核查", "Verify"),
+    ("action.close", "结案", "Close"),
+    ("action.return", "退回", "Return"),
+    ("action.escalate", "上报上级", "Escalate"),
+    ("action.comment", "备注", "Note"),
+    ("hazard.fire", "消防", "Fire"),
+    ("hazard.evacuation", "疏散通道", "Evacuation"),
+    ("hazard.ebike", "电动车", "E-bikes"),
+    ("hazard.occupancy", "三合一场所", "Living on premises"),
+    ("hazard.electric", "用电", "Electricity"),
+    ("hazard.gas", "燃气", "Gas"),
+    ("hazard.management", "安全管理", "Safety management"),
+    ("cases.overdue_count", "%d 件已超期", "%d overdue"),
+    ("cases.empty", "没有待办的事件", "No cases to work on"),
+    (
+        "cases.reason_required",
+        "原因：退回时必须写明原因",
+        "Reason: say why the case is returned",
+    ),
+    (
+        "cases.escalate_to_required",
+        "上报对象：请选择社区或街道",
+        "Escalate to: choose community or street",
+    ),
 ];
 
 /// The word for `key`; the key itself when the table lacks it, so a gap shows on screen and

@@ -7,10 +7,15 @@
 
 use std::path::PathBuf;
 
+use gridkeeper_app::cases::{
+    CaseDetail, CaseDetailEvent as Cde, CaseEscalation, CaseFlowAction, CaseFlowState, CaseList,
+    CaseListEvent as Cle,
+};
 use gridkeeper_app::inspection::{Inspection, InspectionEvent as Ie, InspectionStage};
 use gridkeeper_app::{Effect, Lang};
 use gridkeeper_core::kinds::Case;
-use gridkeeper_core::kinds::case::CaseCategory;
+use gridkeeper_core::kinds::case::{CaseCategory, TimelineEntry};
+use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::kinds::inspection::{Inspection as InspectionRecord, InspectionStatus};
 use gridkeeper_core::{Kind, RecordId, Store};
 use serde_json::json;
@@ -346,4 +351,316 @@ fn a_photo_needs_an_answer_first_and_a_draft_that_does_not_parse_is_kept() {
             .fields,
         "{not json"
     );
+}
+
+fn hazard(s: &mut Store, text: &str) -> RecordId {
+    s.create_json(
+        Kind::Case,
+        "g1",
+        json!({"category": "hazard", "description": text, "severity": "high"}),
+    )
+    .unwrap()
+}
+
+fn detail_actions(screen: &CaseDetail) -> Vec<CaseFlowAction> {
+    screen.view().actions.iter().map(|a| a.action).collect()
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[test]
+fn only_legal_transitions_are_offered_and_a_case_walks_its_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, "王芳");
+    let id = hazard(&mut s, "消防通道堵塞");
+    let mut screen = CaseDetail::new(id, Lang::Zh);
+    screen.update(&mut s, Cde::Load { at: now() });
+    let v = screen.view();
+    assert_eq!(v.state_label, "已上报");
+    assert_eq!(v.title, "隐患 · 严重");
+    assert_eq!(v.description, "消防通道堵塞");
+    use CaseFlowAction as A;
+    assert_eq!(
+        detail_actions(&screen),
+        vec![A::Accept, A::Return, A::Escalate, A::Comment]
+    );
+    let labels: Vec<&str> = v.actions.iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(labels, vec!["受理", "退回", "上报上级", "备注"]);
+    let fx = screen.update(&mut s, Cde::Act { action: A::Accept });
+    assert_eq!(
+        fx,
+        vec![Effect::RecordsChanged {
+            ids: vec![id.to_string()]
+        }]
+    );
+    assert_eq!(screen.view().state, CaseFlowState::Accepted);
+    screen.update(&mut s, Cde::Act { action: A::Start });
+    assert_eq!(
+        detail_actions(&screen),
+        vec![A::Resolve, A::Escalate, A::Comment]
+    );
+    assert_eq!(
+        screen.update(&mut s, Cde::TakePhoto),
+        vec![Effect::TakePhoto {
+            for_field: "photos".into()
+        }]
+    );
+    screen.update(
+        &mut s,
+        Cde::PhotoTaken {
+            path: photo(&dir, 7),
+        },
+    );
+    assert_eq!(screen.view().photos.len(), 1);
+    screen.update(&mut s, Cde::Note("已清理".into()));
+    screen.update(&mut s, Cde::Act { action: A::Resolve });
+    let v = screen.view();
+    assert_eq!(v.state, CaseFlowState::Resolved);
+    assert_eq!(v.photos_after.len(), 1);
+    assert!(
+        v.photos.is_empty() && v.note.is_empty(),
+        "the form is cleared"
+    );
+    let steps: Vec<&str> = v.timeline.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(steps, vec!["上报", "受理", "开始处置", "办结"]);
+    assert_eq!(v.timeline.last().unwrap().note, "已清理");
+    assert!(v.timeline.iter().all(|e| e.by == "王芳"));
+    screen.update(&mut s, Cde::Act { action: A::Verify });
+    screen.update(&mut s, Cde::Act { action: A::Close });
+    assert_eq!(screen.view().state, CaseFlowState::Closed);
+    assert!(screen.view().actions.is_empty());
+}
+
+#[test]
+fn returning_without_a_reason_is_refused_beside_the_reason_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, "王芳");
+    let id = hazard(&mut s, "电线私拉乱接");
+    let mut screen = CaseDetail::new(id, Lang::Zh);
+    screen.update(&mut s, Cde::Load { at: now() });
+    let fx = screen.update(
+        &mut s,
+        Cde::Act {
+            action: CaseFlowAction::Return,
+        },
+    );
+    assert!(fx.is_empty());
+    assert_eq!(
+        screen.view().error.as_deref(),
+        Some("原因：退回时必须写明原因")
+    );
+    assert_eq!(screen.view().error_field.as_deref(), Some("reason"));
+    let stored = s.get::<Case>(id).unwrap().data;
+    assert_eq!(stored.timeline.len(), 1, "nothing was written");
+    // Typing elsewhere keeps the error under the reason; typing the reason clears it.
+    screen.update(&mut s, Cde::Note("看过现场".into()));
+    assert_eq!(screen.view().error_field.as_deref(), Some("reason"));
+    screen.update(&mut s, Cde::Reason("不属于本网格".into()));
+    assert_eq!(screen.view().error, None);
+    screen.update(
+        &mut s,
+        Cde::Act {
+            action: CaseFlowAction::Return,
+        },
+    );
+    let v = screen.view();
+    assert_eq!(v.state, CaseFlowState::Returned);
+    assert_eq!(v.timeline.last().unwrap().reason, "不属于本网格");
+    // Escalating needs to whom.
+    screen.update(
+        &mut s,
+        Cde::Act {
+            action: CaseFlowAction::Accept,
+        },
+    );
+    screen.update(
+        &mut s,
+        Cde::Act {
+            action: CaseFlowAction::Escalate,
+        },
+    );
+    assert_eq!(screen.view().error_field.as_deref(), Some("escalate_to"));
+    screen.update(&mut s, Cde::EscalateTo(Some(CaseEscalation::Street)));
+    screen.update(
+        &mut s,
+        Cde::Act {
+            action: CaseFlowAction::Escalate,
+        },
+    );
+    assert_eq!(screen.view().state, CaseFlowState::Escalated);
+    assert_eq!(screen.view().state_label, "已上报上级");
+}
+
+#[test]
+fn the_list_filters_by_state_and_shows_what_is_overdue_at_the_phones_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, "王芳");
+    let a = hazard(&mut s, "一").to_string();
+    let b = hazard(&mut s, "二");
+    s.case_transition(b, TimelineEntry::new(CaseAction::Accept))
+        .unwrap();
+    let b = b.to_string();
+    let closed = hazard(&mut s, "三");
+    for action in [CaseAction::Accept, CaseAction::Start, CaseAction::Resolve] {
+        s.case_transition(closed, TimelineEntry::new(action))
+            .unwrap();
+    }
+    let mut list = CaseList::new(Some("g1".into()), Lang::Zh);
+    list.update(&mut s, Cle::Load { at: now() });
+    let mut ids: Vec<String> = list.view().rows.iter().map(|r| r.id.clone()).collect();
+    ids.sort();
+    let mut want = vec![a.clone(), b.clone()];
+    want.sort();
+    assert_eq!(ids, want, "open cases only");
+    assert!(list.view().rows.iter().all(|r| !r.overdue));
+    assert!(list.view().rows[0].deadline_text.starts_with("期限 "));
+    assert_eq!(list.view().overdue_text, None);
+    list.update(
+        &mut s,
+        Cle::Filter {
+            state: Some(CaseFlowState::Accepted),
+        },
+    );
+    let v = list.view();
+    assert_eq!(v.rows.len(), 1);
+    assert_eq!(v.rows[0].id, b);
+    assert_eq!(v.rows[0].state_label, "已受理");
+    assert_eq!(v.rows[0].title, "隐患");
+    assert_eq!(v.rows[0].description, "二");
+    list.update(&mut s, Cle::Filter { state: None });
+    // Forty days on, both open cases are past their deadline; the resolved one is not listed.
+    let later = now() + 40 * 86_400;
+    list.update(&mut s, Cle::Load { at: later });
+    let v = list.view();
+    assert_eq!(v.rows.len(), 2);
+    assert!(v.rows.iter().all(|r| r.overdue));
+    assert!(
+        v.rows[0].deadline_text.starts_with("已超期 "),
+        "{}",
+        v.rows[0].deadline_text
+    );
+    assert_eq!(v.overdue_text.as_deref(), Some("2 件已超期"));
+    let mut detail = CaseDetail::new(a.parse().unwrap(), Lang::En);
+    detail.update(&mut s, Cde::Load { at: later });
+    assert!(detail.view().overdue);
+    assert!(detail.view().deadline_text.ends_with("days overdue"));
+    assert_eq!(
+        list.update(&mut s, Cle::Open { id: b.clone() }),
+        vec![Effect::OpenCase { id: b }]
+    );
+    assert_eq!(list.update(&mut s, Cle::Report), vec![Effect::NewCase]);
+}
+
+/// A worker inspects a shop end to end: a failed required item blocks completion until it
+/// has a case, a photo is taken, the run is completed — and the hazard case it raised is in
+/// the case list and its detail, traced to the inspection.
+#[test]
+fn an_inspection_raises_a_hazard_case_that_shows_in_the_case_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, "王芳");
+    let pid = shop(&mut s);
+    let mut run = Inspection::new("g1".into(), Some(pid.clone()), Lang::Zh);
+    run.update(&mut s, Ie::Load);
+    run.update(
+        &mut s,
+        Ie::PickTemplate {
+            template_id: "fire_safety".into(),
+            version: 1,
+        },
+    );
+    run.update(&mut s, text("ext_present", "fail"));
+    run.update(&mut s, text("exits_clear", "fail"));
+    for p in PASSES.iter().skip(1) {
+        run.update(&mut s, text(p, "pass"));
+    }
+    run.update(&mut s, text("ebike_indoor", "pass"));
+    run.update(
+        &mut s,
+        Ie::PhotoTaken {
+            item_id: "exits_clear".into(),
+            path: photo(&dir, 3),
+        },
+    );
+    run.update(
+        &mut s,
+        Ie::PhotoTaken {
+            item_id: "site_photos".into(),
+            path: photo(&dir, 4),
+        },
+    );
+    let blocking: Vec<&str> = run
+        .view()
+        .items
+        .iter()
+        .filter(|i| i.problem.is_some())
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(blocking, vec!["ext_present", "exits_clear"]);
+    run.update(&mut s, Ie::Complete);
+    assert_eq!(run.view().stage, InspectionStage::Run);
+    run.update(
+        &mut s,
+        Ie::Note {
+            item_id: "ext_present".into(),
+            text: "当场购置灭火器".into(),
+        },
+    );
+    // A case, taken back, is no action: the item blocks again.
+    run.update(
+        &mut s,
+        Ie::RaiseCase {
+            item_id: "exits_clear".into(),
+            description: String::new(),
+        },
+    );
+    assert!(run.view().can_complete);
+    run.update(
+        &mut s,
+        Ie::DropCase {
+            item_id: "exits_clear".into(),
+        },
+    );
+    assert!(!run.view().can_complete);
+    run.update(
+        &mut s,
+        Ie::RaiseCase {
+            item_id: "exits_clear".into(),
+            description: String::new(),
+        },
+    );
+    run.update(&mut s, Ie::Complete);
+    assert_eq!(run.view().stage, InspectionStage::Done);
+    let case_id = run.view().case_ids[0].clone();
+    assert_eq!(run.view().case_ids.len(), 1, "a note raises no case");
+    assert_eq!(
+        item(&run, "exits_clear").case_text.as_deref(),
+        Some("已上报隐患")
+    );
+
+    let mut list = CaseList::new(Some("g1".into()), Lang::Zh);
+    list.update(&mut s, Cle::Load { at: now() });
+    let row = &list.view().rows[0];
+    assert_eq!(list.view().rows.len(), 1);
+    assert_eq!(row.id, case_id);
+    assert_eq!(row.title, "隐患 · 疏散通道");
+    assert_eq!(row.severity, "重大");
+    assert_eq!(
+        row.description, "疏散通道、安全出口畅通，无堵塞、占用、锁闭",
+        "a blank description takes the item's words"
+    );
+    let mut detail = CaseDetail::new(case_id.parse().unwrap(), Lang::Zh);
+    detail.update(&mut s, Cde::Load { at: now() });
+    let v = detail.view();
+    assert_eq!(v.title, "隐患 · 疏散通道 · 重大");
+    assert_eq!(v.state_label, "已上报");
+    assert_eq!(v.timeline.len(), 1);
+    assert_eq!(v.timeline[0].action, "上报");
+    assert_eq!(v.timeline[0].by, "王芳");
+    let case = s.get::<Case>(case_id.parse().unwrap()).unwrap().data;
+    let source = case.source.unwrap();
+    assert_eq!(source.kind, "inspection");
+    assert_eq!(Some(source.id), run.view().inspection_id.clone());
+    assert_eq!(source.item.as_deref(), Some("exits_clear"));
 }
