@@ -294,6 +294,42 @@ const WORDS: &[(&str, &str, &str)] = &[
         "上报对象：请选择社区或街道",
         "Escalate to: choose community or street",
     ),
+    // Mediation (field-work)
+    ("risk.low", "低风险", "Low risk"),
+    ("risk.medium", "中风险", "Medium risk"),
+    ("risk.high", "高风险", "High risk"),
+    ("result.agreement", "达成协议", "Agreement"),
+    ("result.partial", "部分达成", "Partial agreement"),
+    ("result.failed", "调解不成", "Failed"),
+    (
+        "result.referred_judicial_office",
+        "转司法所",
+        "Referred to the judicial office",
+    ),
+    ("result.referred_court", "转法院", "Referred to court"),
+    (
+        "result.referred_police",
+        "转派出所",
+        "Referred to the police",
+    ),
+    ("field.agreement_text", "协议内容", "Agreement"),
+    ("field.opened_on", "受理日期", "Opened on"),
+    ("field.outcome", "本次结果", "Outcome"),
+    (
+        "mediation.agreement_required",
+        "协议内容：达成协议时必须填写协议内容",
+        "Agreement: write the agreement down when one was reached",
+    ),
+    (
+        "mediation.signature_unknown_party",
+        "签名：签名人不是本案当事人",
+        "Signature: the signer is not a party to this dispute",
+    ),
+    (
+        "mediation.draft_unreadable",
+        "上次未保存的调解记录无法读取，已保留；请重新填写",
+        "The unsaved mediation could not be read; it is kept, fill the form again",
+    ),
 ];
 
 /// The word for `key`; the key itself when the table lacks it, so a gap shows on screen and

@@ -19,6 +19,7 @@ pub mod household_detail;
 pub mod households;
 pub mod inspection;
 pub mod lang;
+pub mod mediation;
 pub mod sync_status;
 mod times;
 pub mod today;

@@ -12,11 +12,15 @@ use gridkeeper_app::cases::{
     CaseListEvent as Cle,
 };
 use gridkeeper_app::inspection::{Inspection, InspectionEvent as Ie, InspectionStage};
+use gridkeeper_app::mediation::{
+    Mediation, MediationDispute, MediationEvent as Me, MediationOutcome, MediationRisk,
+};
 use gridkeeper_app::{Effect, Lang};
 use gridkeeper_core::kinds::Case;
 use gridkeeper_core::kinds::case::{CaseCategory, TimelineEntry};
 use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::kinds::inspection::{Inspection as InspectionRecord, InspectionStatus};
+use gridkeeper_core::kinds::mediation::{Mediation as MediationRecord, MediationResult};
 use gridkeeper_core::{Kind, RecordId, Store};
 use serde_json::json;
 
@@ -663,4 +667,195 @@ fn an_inspection_raises_a_hazard_case_that_shows_in_the_case_list() {
     assert_eq!(source.kind, "inspection");
     assert_eq!(Some(source.id), run.view().inspection_id.clone());
     assert_eq!(source.item.as_deref(), Some("exits_clear"));
+}
+
+fn field(path: &str, value: &str) -> Me {
+    Me::Field {
+        path: path.into(),
+        value: value.into(),
+    }
+}
+
+#[test]
+fn parties_sessions_result_and_signatures_are_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, "王芳");
+    // 2026-12-06 15:00 UTC is 23:00 that day in China.
+    let at = 1_796_569_200;
+    let mut screen = Mediation::new("g1".into(), None, Lang::Zh);
+    for e in [
+        Me::Load { at },
+        Me::DisputeType(MediationDispute::Neighbour),
+        field("parties[0].name", "王建国"),
+        Me::AddParty,
+        field("parties[1].name", "李红"),
+        field("parties[1].phone", "13912345678"),
+        field("narrative", "楼上漏水影响楼下"),
+        Me::AddSession,
+        field("sessions[0].outcome", "双方同意维修"),
+        Me::Result(Some(MediationOutcome::Agreement)),
+    ] {
+        screen.update(&mut s, e);
+    }
+    let v = screen.view();
+    assert!(v.is_new);
+    assert_eq!(v.opened_on, "2026-12-06");
+    assert_eq!(v.sessions[0].date, "2026-12-06");
+    assert_eq!(v.dispute_label, "邻里纠纷");
+    assert_eq!(v.result_label.as_deref(), Some("达成协议"));
+    // An agreement needs its text: refused, the message under that input, nothing stored.
+    assert!(screen.update(&mut s, Me::Save).is_empty());
+    assert_eq!(
+        screen.view().error.as_deref(),
+        Some("协议内容：达成协议时必须填写协议内容")
+    );
+    assert_eq!(screen.view().error_field.as_deref(), Some("agreement_text"));
+    assert!(
+        s.list_json(Kind::Mediation, None, None, false)
+            .unwrap()
+            .is_empty()
+    );
+    screen.update(&mut s, field("agreement_text", "王建国负责维修，费用各半"));
+    assert_eq!(screen.view().error, None);
+    let parties: Vec<String> = screen.view().parties.iter().map(|p| p.id.clone()).collect();
+    for (n, party) in parties.iter().enumerate() {
+        assert_eq!(
+            screen.update(
+                &mut s,
+                Me::AskSignature {
+                    party_id: party.clone()
+                }
+            ),
+            vec![Effect::AskSignature {
+                party: party.clone()
+            }]
+        );
+        screen.update(
+            &mut s,
+            Me::Signed {
+                party: party.clone(),
+                path: photo(&dir, 20 + n as u8),
+            },
+        );
+    }
+    assert!(screen.view().parties.iter().all(|p| p.signed));
+    let fx = screen.update(&mut s, Me::Save);
+    let id = screen.view().saved_id.clone().unwrap();
+    assert_eq!(
+        fx,
+        vec![Effect::RecordsChanged {
+            ids: vec![id.clone()]
+        }]
+    );
+    assert!(!screen.view().is_new);
+    assert!(s.draft("mediation:new").unwrap().is_none());
+    let m = s.get::<MediationRecord>(id.parse().unwrap()).unwrap().data;
+    let names: Vec<&str> = m.parties.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["王建国", "李红"]);
+    assert_eq!(m.parties[1].phone.as_deref(), Some("13912345678"));
+    let mut signed: Vec<String> = m.signatures.iter().map(|s| s.party_id.clone()).collect();
+    signed.sort();
+    let mut want = parties.clone();
+    want.sort();
+    assert_eq!(signed, want);
+    assert!(s.get_blob(&m.signatures[0].blob).unwrap().is_some());
+    assert_eq!(m.sessions.len(), 1);
+    assert_eq!(m.sessions[0].outcome, "双方同意维修");
+    assert_eq!(m.sessions[0].date, "2026-12-06");
+    assert_eq!(m.result, Some(MediationResult::Agreement));
+    assert_eq!(m.agreement_text, "王建国负责维修，费用各半");
+    assert_eq!(m.narrative, "楼上漏水影响楼下");
+}
+
+#[test]
+fn an_unsaved_mediation_survives_the_app_being_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let typed = {
+        let mut s = store(&dir, "王芳");
+        let mut first = Mediation::new("g1".into(), None, Lang::Zh);
+        for e in [
+            Me::Load { at: 1_796_569_200 },
+            field("parties[0].name", "周强"),
+            field("narrative", "工资拖欠"),
+            Me::DisputeType(MediationDispute::Labour),
+            Me::Signed {
+                party: "x".into(),
+                path: photo(&dir, 30),
+            },
+        ] {
+            first.update(&mut s, e);
+        }
+        first.view().clone()
+    };
+    let mut s = reopen(&dir, "王芳");
+    let mut screen = Mediation::new("g1".into(), None, Lang::Zh);
+    screen.update(&mut s, Me::Load { at: 1_796_600_000 });
+    let v = screen.view();
+    assert!(v.restored_draft);
+    assert_eq!(v.parties, typed.parties);
+    assert_eq!(v.narrative, "工资拖欠");
+    assert_eq!(v.dispute_type, MediationDispute::Labour);
+    assert_eq!(v.dispute_label, "劳资纠纷");
+    assert_eq!(v.signatures, typed.signatures);
+    assert_eq!(
+        v.opened_on, "2026-12-06",
+        "the day it was begun, not reopened"
+    );
+    // A signature by someone who is not a party is refused on saving.
+    screen.update(&mut s, Me::Save);
+    assert_eq!(
+        screen.view().error.as_deref(),
+        Some("签名：签名人不是本案当事人")
+    );
+    assert_eq!(
+        screen.view().error_field.as_deref(),
+        Some("signatures[0].party_id")
+    );
+}
+
+#[test]
+fn editing_a_mediation_keeps_what_the_form_does_not_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, "王芳");
+    let id = s
+        .create_json(
+            Kind::Mediation,
+            "g1",
+            json!({"dispute_type": "family", "opened_on": "2026-11-20",
+                   "parties": [{"name": "张伟", "household_id": "hh-1"}, {"name": "张丽"}],
+                   "follow_ups": [{"due": "2026-12-20"}]}),
+        )
+        .unwrap();
+    let mut screen = Mediation::new("g1".into(), Some(id), Lang::En);
+    screen.update(&mut s, Me::Load { at: 1_796_569_200 });
+    let v = screen.view();
+    assert!(!v.is_new && !v.restored_draft);
+    assert_eq!(v.dispute_label, "Family");
+    assert_eq!(v.parties.len(), 2);
+    let second = v.parties[1].id.clone();
+    screen.update(
+        &mut s,
+        Me::Signed {
+            party: second,
+            path: photo(&dir, 40),
+        },
+    );
+    assert!(s.draft(&format!("mediation:{id}")).unwrap().is_some());
+    // Removing a party takes their signature with them.
+    screen.update(&mut s, Me::RemoveParty { index: 1 });
+    assert!(screen.view().signatures.is_empty());
+    screen.update(&mut s, Me::Risk(MediationRisk::High));
+    screen.update(&mut s, Me::Result(Some(MediationOutcome::ReferredCourt)));
+    assert_eq!(
+        screen.view().result_label.as_deref(),
+        Some("Referred to court")
+    );
+    screen.update(&mut s, Me::Save);
+    assert_eq!(screen.view().error, None);
+    let m = s.get::<MediationRecord>(id).unwrap().data;
+    assert_eq!(m.parties.len(), 1);
+    assert_eq!(m.parties[0].household_id.as_deref(), Some("hh-1"));
+    assert_eq!(m.follow_ups.len(), 1);
+    assert_eq!(m.result, Some(MediationResult::ReferredCourt));
+    assert!(s.draft(&format!("mediation:{id}")).unwrap().is_none());
 }
