@@ -5,10 +5,11 @@
 
 use chrono::{DateTime, Utc};
 use gridkeeper_core::kinds::Case;
-use gridkeeper_core::kinds::case::{EscalationLevel, TimelineEntry};
+use gridkeeper_core::kinds::case::{CaseCategory, EscalationLevel, Severity, TimelineEntry};
 use gridkeeper_core::kinds::case_flow::{self, CaseAction, CaseState};
+use gridkeeper_core::kinds::common::{Subject, SubjectKind};
 use gridkeeper_core::{RecordId, Store};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, t, t1};
@@ -546,10 +547,355 @@ fn case_field_message(path: &str, reason: &str, lang: Lang) -> String {
     field_message(path, reason, lang)
 }
 
-/// An enum's name as stored (`in_progress`): the key its words are found under.
+/// An enum's name in snake case (`in_progress`): the key its words are found under.
 fn enum_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
+    let name = serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What kind of problem a report is (core's `CaseCategory`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum CaseReportCategory {
+    #[default]
+    Hazard,
+    Environment,
+    Appeal,
+    Errand,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum CaseReportSeverity {
+    Low,
+    #[default]
+    Medium,
+    High,
+    Critical,
+}
+
+/// What a report is about: a household or a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum CaseReportSubjectKind {
+    Household,
+    Place,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+pub enum CaseReportEvent {
+    /// Shown: the form, or what was typed before the app was closed.
+    Load,
+    Category(CaseReportCategory),
+    Severity(CaseReportSeverity),
+    Description(String),
+    TakePhoto,
+    /// The answer to `Effect::TakePhoto`.
+    PhotoTaken {
+        path: String,
+    },
+    RemovePhoto {
+        index: u32,
+    },
+    Submit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct CaseReportCategoryChoice {
+    pub category: CaseReportCategory,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct CaseReportSeverityChoice {
+    pub severity: CaseReportSeverity,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct CaseReportView {
+    pub category: CaseReportCategory,
+    pub severity: CaseReportSeverity,
+    pub description: String,
+    /// The household's address or the place's name, when the report is about one.
+    pub subject: Option<String>,
+    pub photos: Vec<String>,
+    /// The pickers' choices, in the worker's language.
+    pub categories: Vec<CaseReportCategoryChoice>,
+    pub severities: Vec<CaseReportSeverityChoice>,
+    pub restored_draft: bool,
+    /// Once submitted: the case.
+    pub saved_id: Option<String>,
+    pub error: Option<String>,
+    /// Core's field path (`description`).
+    pub error_field: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct CaseReportForm {
+    category: CaseReportCategory,
+    severity: CaseReportSeverity,
+    description: String,
+    photos: Vec<String>,
+}
+
+/// Reporting a case on its own (随手拍): category, severity, what is wrong, photos; about a
+/// household or place when opened from one.
+#[derive(Debug)]
+pub struct CaseReport {
+    grid: String,
+    subject: Option<(CaseReportSubjectKind, String)>,
+    lang: Lang,
+    form: CaseReportForm,
+    subject_text: Option<String>,
+    view: CaseReportView,
+}
+
+const REPORT_FORM: &str = "case";
+
+impl CaseReport {
+    pub fn new(
+        grid: String,
+        subject_kind: Option<CaseReportSubjectKind>,
+        subject_id: Option<String>,
+        lang: Lang,
+    ) -> CaseReport {
+        CaseReport {
+            grid,
+            subject: subject_kind.zip(subject_id),
+            lang,
+            form: CaseReportForm::default(),
+            subject_text: None,
+            view: CaseReportView::default(),
+        }
+    }
+
+    pub fn view(&self) -> &CaseReportView {
+        &self.view
+    }
+
+    fn key(&self) -> String {
+        match &self.subject {
+            Some((_, id)) => format!("{REPORT_FORM}:{id}"),
+            None => format!("{REPORT_FORM}:new"),
+        }
+    }
+
+    pub fn update(&mut self, store: &mut Store, event: CaseReportEvent) -> Vec<Effect> {
+        let lang = self.lang;
+        let touched = match event {
+            CaseReportEvent::Load => {
+                self.load(store);
+                return Vec::new();
+            }
+            CaseReportEvent::Category(c) => {
+                self.form.category = c;
+                "category"
+            }
+            CaseReportEvent::Severity(s) => {
+                self.form.severity = s;
+                "severity"
+            }
+            CaseReportEvent::Description(d) => {
+                self.form.description = d;
+                "description"
+            }
+            CaseReportEvent::TakePhoto => {
+                return vec![Effect::TakePhoto {
+                    for_field: "photos".into(),
+                }];
+            }
+            CaseReportEvent::PhotoTaken { path } => match store.add_blob_file(&path, None) {
+                Ok(r) => {
+                    self.form.photos.push(r.hash);
+                    "photos"
+                }
+                Err(e) => {
+                    self.view.error = Some(error_words(&e, lang));
+                    self.view.error_field = Some("photos".into());
+                    return Vec::new();
+                }
+            },
+            CaseReportEvent::RemovePhoto { index } => {
+                if (index as usize) < self.form.photos.len() {
+                    self.form.photos.remove(index as usize);
+                }
+                "photos"
+            }
+            CaseReportEvent::Submit => return self.submit(store),
+        };
+        if self
+            .view
+            .error_field
+            .as_deref()
+            .is_some_and(|f| f.starts_with(touched))
+        {
+            self.view.error = None;
+            self.view.error_field = None;
+        }
+        // Plain strings and unit enums: writing them as JSON does not fail.
+        if let Ok(json) = serde_json::to_string(&self.form) {
+            let title = t(
+                &format!("category.{}", enum_name(&self.form.category)),
+                lang,
+            );
+            let record = self.subject.as_ref().map(|(_, id)| id.as_str());
+            if let Err(e) = store.save_draft(&self.key(), REPORT_FORM, record, &title, &json) {
+                self.view.error = Some(error_words(&e, lang));
+                self.view.error_field = None;
+            }
+        }
+        self.show();
+        Vec::new()
+    }
+
+    fn load(&mut self, store: &mut Store) {
+        let lang = self.lang;
+        self.subject_text = self.subject.as_ref().and_then(|(kind, id)| {
+            let id = id.parse::<RecordId>().ok()?;
+            match kind {
+                CaseReportSubjectKind::Place => store
+                    .get::<gridkeeper_core::kinds::Place>(id)
+                    .ok()
+                    .map(|p| p.data.name),
+                CaseReportSubjectKind::Household => store
+                    .get::<gridkeeper_core::kinds::Household>(id)
+                    .ok()
+                    .map(|h| {
+                        let a = h.data.address;
+                        [a.compound, a.building, a.unit, a.room, a.text]
+                            .into_iter()
+                            .filter(|p| !p.trim().is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    }),
+            }
+        });
+        let mut restored = false;
+        let mut note = None;
+        match store.draft(&self.key()) {
+            Ok(Some(d)) => match serde_json::from_str::<CaseReportForm>(&d.fields) {
+                Ok(form) => {
+                    self.form = form;
+                    restored = true;
+                }
+                // Kept as it is; the worker starts again.
+                Err(_) => note = Some(t("cases.draft_unreadable", lang)),
+            },
+            Ok(None) => {}
+            Err(e) => note = Some(error_words(&e, lang)),
+        }
+        self.view.error = note;
+        self.view.error_field = None;
+        self.show();
+        self.view.restored_draft = restored;
+    }
+
+    fn submit(&mut self, store: &mut Store) -> Vec<Effect> {
+        let f = &self.form;
+        let case = Case {
+            category: match f.category {
+                CaseReportCategory::Hazard => CaseCategory::Hazard,
+                CaseReportCategory::Environment => CaseCategory::Environment,
+                CaseReportCategory::Appeal => CaseCategory::Appeal,
+                CaseReportCategory::Errand => CaseCategory::Errand,
+            },
+            subcategory: String::new(),
+            description: f.description.trim().to_string(),
+            subject: self.subject.as_ref().map(|(kind, id)| Subject {
+                kind: match kind {
+                    CaseReportSubjectKind::Household => SubjectKind::Household,
+                    CaseReportSubjectKind::Place => SubjectKind::Place,
+                },
+                id: id.clone(),
+            }),
+            severity: match f.severity {
+                CaseReportSeverity::Low => Severity::Low,
+                CaseReportSeverity::Medium => Severity::Medium,
+                CaseReportSeverity::High => Severity::High,
+                CaseReportSeverity::Critical => Severity::Critical,
+            },
+            reported_at: String::new(),
+            deadline: String::new(),
+            photos: f.photos.clone(),
+            source: None,
+            timeline: Vec::new(),
+        };
+        match store.create(&self.grid, case) {
+            Ok(id) => {
+                let key = self.key();
+                self.form = CaseReportForm::default();
+                self.show();
+                if let Err(e) = store.clear_draft(&key) {
+                    self.view.error = Some(error_words(&e, self.lang));
+                }
+                self.view.saved_id = Some(id.to_string());
+                vec![
+                    Effect::RecordsChanged {
+                        ids: vec![id.to_string()],
+                    },
+                    Effect::OpenCase { id: id.to_string() },
+                ]
+            }
+            Err(e) => {
+                self.show();
+                if let gridkeeper_core::Error::Invalid(i) = &e {
+                    self.view.error_field = Some(i.field.clone());
+                }
+                self.view.error = Some(error_words(&e, self.lang));
+                Vec::new()
+            }
+        }
+    }
+
+    /// The view from the form; errors are left as they are.
+    fn show(&mut self) {
+        let lang = self.lang;
+        let f = &self.form;
+        use CaseReportCategory as C;
+        use CaseReportSeverity as S;
+        self.view = CaseReportView {
+            category: f.category,
+            severity: f.severity,
+            description: f.description.clone(),
+            subject: self.subject_text.clone(),
+            photos: f.photos.clone(),
+            categories: [C::Hazard, C::Environment, C::Appeal, C::Errand]
+                .into_iter()
+                .map(|c| CaseReportCategoryChoice {
+                    category: c,
+                    label: t(&format!("category.{}", enum_name(&c)), lang),
+                })
+                .collect(),
+            severities: [S::Low, S::Medium, S::High, S::Critical]
+                .into_iter()
+                .map(|s| CaseReportSeverityChoice {
+                    severity: s,
+                    label: t(&format!("severity.{}", enum_name(&s)), lang),
+                })
+                .collect(),
+            restored_draft: self.view.restored_draft,
+            saved_id: self.view.saved_id.clone(),
+            error: self.view.error.clone(),
+            error_field: self.view.error_field.clone(),
+        };
+    }
 }

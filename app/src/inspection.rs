@@ -678,7 +678,16 @@ impl Inspection {
         template: &ChecklistTemplate,
     ) -> gridkeeper_core::Result<(String, Vec<(String, String)>)> {
         let id = match form.record_id.as_deref().and_then(|i| i.parse().ok()) {
-            Some(id) => id,
+            Some(id) => {
+                // Answers changed since the try that was cut short are brought in.
+                store.update::<InspectionRecord>(id, |r| {
+                    r.answers = form.answers.clone();
+                    for (item, note) in &form.notes {
+                        r.actions.entry(item.clone()).or_default().note = Some(note.clone());
+                    }
+                })?;
+                id
+            }
             None => {
                 let mut actions = BTreeMap::new();
                 for (item, note) in &form.notes {

@@ -294,6 +294,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "上报对象：请选择社区或街道",
         "Escalate to: choose community or street",
     ),
+    (
+        "cases.draft_unreadable",
+        "上次未提交的事件无法读取，已保留；请重新填写",
+        "The unsent case could not be read; it is kept, fill the form again",
+    ),
     // Mediation (field-work)
     ("risk.low", "低风险", "Low risk"),
     ("risk.medium", "中风险", "Medium risk"),

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use gridkeeper_app::cases::{
     CaseDetail, CaseDetailEvent as Cde, CaseEscalation, CaseFlowAction, CaseFlowState, CaseList,
-    CaseListEvent as Cle,
+    CaseListEvent as Cle, CaseReport, CaseReportCategory, CaseReportEvent as Cre,
+    CaseReportSeverity, CaseReportSubjectKind,
 };
 use gridkeeper_app::inspection::{Inspection, InspectionEvent as Ie, InspectionStage};
 use gridkeeper_app::mediation::{
@@ -858,4 +859,83 @@ fn editing_a_mediation_keeps_what_the_form_does_not_show() {
     assert_eq!(m.follow_ups.len(), 1);
     assert_eq!(m.result, Some(MediationResult::ReferredCourt));
     assert!(s.draft(&format!("mediation:{id}")).unwrap().is_none());
+}
+
+#[test]
+fn a_case_reported_on_its_own_is_checked_kept_as_a_draft_and_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid = {
+        let mut s = store(&dir, "王芳");
+        let pid = shop(&mut s);
+        let mut form = CaseReport::new(
+            "g1".into(),
+            Some(CaseReportSubjectKind::Place),
+            Some(pid.clone()),
+            Lang::Zh,
+        );
+        form.update(&mut s, Cre::Load);
+        let v = form.view();
+        assert_eq!(v.subject.as_deref(), Some("好邻居便利店"));
+        let labels: Vec<&str> = v.categories.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, vec!["隐患", "环境问题", "诉求", "代办"]);
+        form.update(&mut s, Cre::Category(CaseReportCategory::Environment));
+        form.update(&mut s, Cre::Severity(CaseReportSeverity::Low));
+        assert_eq!(
+            form.update(&mut s, Cre::TakePhoto),
+            vec![Effect::TakePhoto {
+                for_field: "photos".into()
+            }]
+        );
+        form.update(
+            &mut s,
+            Cre::PhotoTaken {
+                path: photo(&dir, 50),
+            },
+        );
+        // No description yet: refused, under that input.
+        assert!(form.update(&mut s, Cre::Submit).is_empty());
+        assert_eq!(form.view().error.as_deref(), Some("描述：必须填写"));
+        assert_eq!(form.view().error_field.as_deref(), Some("description"));
+        assert!(
+            s.case_rows(None, chrono::Utc::now(), false)
+                .unwrap()
+                .is_empty()
+        );
+        pid
+        // The app is killed before the worker types the description.
+    };
+    let mut s = reopen(&dir, "王芳");
+    let mut form = CaseReport::new(
+        "g1".into(),
+        Some(CaseReportSubjectKind::Place),
+        Some(pid.clone()),
+        Lang::Zh,
+    );
+    form.update(&mut s, Cre::Load);
+    let v = form.view();
+    assert!(v.restored_draft);
+    assert_eq!(v.category, CaseReportCategory::Environment);
+    assert_eq!(v.photos.len(), 1);
+    form.update(&mut s, Cre::Description("门前垃圾堆放".into()));
+    let fx = form.update(&mut s, Cre::Submit);
+    let id = form.view().saved_id.clone().unwrap();
+    assert_eq!(
+        fx,
+        vec![
+            Effect::RecordsChanged {
+                ids: vec![id.clone()]
+            },
+            Effect::OpenCase { id: id.clone() }
+        ]
+    );
+    assert!(s.draft(&format!("case:{pid}")).unwrap().is_none());
+    let case = s.get::<Case>(id.parse().unwrap()).unwrap().data;
+    assert_eq!(case.category, CaseCategory::Environment);
+    assert_eq!(case.description, "门前垃圾堆放");
+    assert_eq!(case.subject.unwrap().id, pid);
+    assert_eq!(case.photos.len(), 1);
+    let mut list = CaseList::new(Some("g1".into()), Lang::Zh);
+    list.update(&mut s, Cle::Load { at: now() });
+    assert_eq!(list.view().rows[0].title, "环境问题");
+    assert_eq!(list.view().rows[0].severity, "一般");
 }
