@@ -378,6 +378,18 @@ impl Inspection {
             self.view.banner = Some(t("inspection.no_template", self.lang));
             return;
         }
+        if form.template_id != template_id || form.template_version != version {
+            // A record already written keeps its checklist (core refuses the change).
+            if form.record_id.is_some() {
+                return;
+            }
+            // Answers belong to the checklist they were given for.
+            *form = InspectionForm {
+                place_id: form.place_id.clone(),
+                place_name: form.place_name.clone(),
+                ..InspectionForm::default()
+            };
+        }
         form.template_id = template_id;
         form.template_version = version;
         self.save_draft(store);

@@ -300,7 +300,8 @@ fn a_run_in_progress_reopens_after_the_app_is_killed() {
 }
 
 #[test]
-fn a_photo_needs_an_answer_first_and_a_draft_that_does_not_parse_is_kept() {
+fn a_photo_needs_an_answer_first_answers_stay_with_their_checklist_and_an_unreadable_draft_is_kept()
+{
     let dir = tempfile::tempdir().unwrap();
     let mut s = store(&dir, "王芳");
     let pid = shop(&mut s);
@@ -321,6 +322,32 @@ fn a_photo_needs_an_answer_first_and_a_draft_that_does_not_parse_is_kept() {
         item(&screen, "ext_present").label,
         "Fire extinguishers are provided"
     );
+    // Answers given on one checklist do not follow the worker to another.
+    screen.update(&mut s, text("ext_present", "pass"));
+    screen.update(
+        &mut s,
+        Ie::PickTemplate {
+            template_id: "fire_safety".into(),
+            version: 1,
+        },
+    );
+    assert_eq!(item(&screen, "ext_present").text.as_deref(), Some("pass"));
+    screen.update(
+        &mut s,
+        Ie::PickTemplate {
+            template_id: "gas_electric_safety".into(),
+            version: 1,
+        },
+    );
+    assert!(screen.view().items.iter().all(|i| i.text.is_none()));
+    screen.update(
+        &mut s,
+        Ie::PickTemplate {
+            template_id: "fire_safety".into(),
+            version: 1,
+        },
+    );
+    assert!(item(&screen, "ext_present").text.is_none());
     screen.update(
         &mut s,
         Ie::PhotoTaken {
