@@ -35,11 +35,18 @@ pub enum Effect {
     RecordsChanged { ids: Vec<String> },
     /// Leave this screen (saved, or abandoned); no answer.
     Close,
-    /// Take a photo (camera or picker) for the form's field `for_field` (`photos`); answered
-    /// by the screen's `PhotoTaken { path }` with the file the shell wrote, nothing if the
-    /// worker cancels.
+    /// Take a photo (camera or picker) for the form's field `for_field` (`photos`, or an
+    /// inspection item's id); answered by the screen's `PhotoTaken` with the file the shell
+    /// wrote, nothing if the worker cancels.
     TakePhoto { for_field: String },
     /// Find where the phone is; answered by the screen's `Located { lat, lon, accuracy_m }`
     /// or `LocationUnavailable`.
     GetLocation,
+    /// Show the signature pad to this party (its id); answered by the mediation screen's
+    /// `Signed { party, path }` with the PNG file drawn.
+    AskSignature { party: String },
+    /// Show a case's detail screen.
+    OpenCase { id: String },
+    /// Show the form for reporting a case on its own.
+    NewCase,
 }

@@ -292,6 +292,118 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("reason.too_large", "文件太大", "the file is too large"),
     ("reason.empty_file", "文件是空的", "the file is empty"),
     ("reason.too_long", "内容太长，请精简", "is too long"),
+    // Inspection (field-work)
+    (
+        "problem.unanswered",
+        "此项必须回答",
+        "This item must be answered",
+    ),
+    (
+        "problem.missing_photo",
+        "此项必须拍照",
+        "A photo must be taken",
+    ),
+    (
+        "problem.failed_without_action",
+        "不合格：请上报隐患或填写说明",
+        "Failed: raise a hazard case or write a note",
+    ),
+    (
+        "problem.invalid_answer",
+        "答案不符合此项要求",
+        "The answer does not fit this item",
+    ),
+    (
+        "inspection.complete_blocked",
+        "还有未完成的检查项，不能完成巡查",
+        "Some items are not done yet; the inspection cannot be completed",
+    ),
+    (
+        "inspection.no_template",
+        "本机没有这个巡查模板，请同步后再试",
+        "This checklist is not on this phone; sync and try again",
+    ),
+    (
+        "inspection.draft_unreadable",
+        "上次未完成的巡查无法读取，已保留；请重新开始",
+        "The unfinished inspection could not be read; it is kept, start again",
+    ),
+    (
+        "inspection.case_pending",
+        "完成时上报隐患：%s",
+        "Hazard case on completion: %s",
+    ),
+    ("inspection.case_raised", "已上报隐患", "Hazard case raised"),
+    // Cases (field-work)
+    ("action.report", "上报", "Reported"),
+    ("action.accept", "受理", "Accept"),
+    ("action.start", "开始处置", "Start work"),
+    ("action.resolve", "办结", "Resolve"),
+    ("action.verify", "核查", "Verify"),
+    ("action.close", "结案", "Close"),
+    ("action.return", "退回", "Return"),
+    ("action.escalate", "上报上级", "Escalate"),
+    ("action.comment", "备注", "Note"),
+    ("hazard.fire", "消防", "Fire"),
+    ("hazard.evacuation", "疏散通道", "Evacuation"),
+    ("hazard.ebike", "电动车", "E-bikes"),
+    ("hazard.occupancy", "三合一场所", "Living on premises"),
+    ("hazard.electric", "用电", "Electricity"),
+    ("hazard.gas", "燃气", "Gas"),
+    ("hazard.management", "安全管理", "Safety management"),
+    ("cases.overdue_count", "%d 件已超期", "%d overdue"),
+    ("cases.empty", "没有待办的事件", "No cases to work on"),
+    (
+        "cases.reason_required",
+        "原因：退回时必须写明原因",
+        "Reason: say why the case is returned",
+    ),
+    (
+        "cases.escalate_to_required",
+        "上报对象：请选择社区或街道",
+        "Escalate to: choose community or street",
+    ),
+    (
+        "cases.draft_unreadable",
+        "上次未提交的事件无法读取，已保留；请重新填写",
+        "The unsent case could not be read; it is kept, fill the form again",
+    ),
+    // Mediation (field-work)
+    ("risk.low", "低风险", "Low risk"),
+    ("risk.medium", "中风险", "Medium risk"),
+    ("risk.high", "高风险", "High risk"),
+    ("result.agreement", "达成协议", "Agreement"),
+    ("result.partial", "部分达成", "Partial agreement"),
+    ("result.failed", "调解不成", "Failed"),
+    (
+        "result.referred_judicial_office",
+        "转司法所",
+        "Referred to the judicial office",
+    ),
+    ("result.referred_court", "转法院", "Referred to court"),
+    (
+        "result.referred_police",
+        "转派出所",
+        "Referred to the police",
+    ),
+    ("field.agreement_text", "协议内容", "Agreement"),
+    ("field.opened_on", "受理日期", "Opened on"),
+    ("field.outcome", "本次结果", "Outcome"),
+    (
+        "mediation.agreement_required",
+        "协议内容：达成协议时必须填写协议内容",
+        "Agreement: write the agreement down when one was reached",
+    ),
+    (
+        "mediation.signature_unknown_party",
+        "签名：签名人不是本案当事人",
+        "Signature: the signer is not a party to this dispute",
+    ),
+    (
+        "mediation.draft_unreadable",
+        "上次未保存的调解记录无法读取，已保留；请重新填写",
+        "The unsaved mediation could not be read; it is kept, fill the form again",
+    ),
 ];
 
 /// The word for `key`; the key itself when the table lacks it, so a gap shows on screen and

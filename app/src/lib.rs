@@ -11,13 +11,16 @@
 //! Kept out of the bindings crate so the screens are tested here as a worker uses them, on a
 //! real store, without a foreign-function layer in the way; the bindings only convert.
 
+pub mod cases;
 pub mod conflicts;
 pub mod effect;
 pub mod enrol;
 pub mod household_detail;
 pub mod household_edit;
 pub mod households;
+pub mod inspection;
 pub mod lang;
+pub mod mediation;
 pub mod sync_status;
 mod times;
 pub mod today;
