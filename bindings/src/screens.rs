@@ -6,6 +6,10 @@
 
 use std::sync::{Arc, Mutex, Weak};
 
+use gridkeeper_app::cases::{
+    CaseDetail, CaseDetailEvent, CaseDetailView, CaseList, CaseListEvent, CaseListView, CaseReport,
+    CaseReportEvent, CaseReportSubjectKind, CaseReportView,
+};
 use gridkeeper_app::conflicts::{Conflicts, ConflictsEvent, ConflictsView};
 use gridkeeper_app::enrol::{Enrol, EnrolEvent, EnrolView};
 use gridkeeper_app::household_detail::{
@@ -13,6 +17,8 @@ use gridkeeper_app::household_detail::{
 };
 use gridkeeper_app::household_edit::{HouseholdEdit, HouseholdEditEvent, HouseholdEditView};
 use gridkeeper_app::households::{Households, HouseholdsEvent, HouseholdsView};
+use gridkeeper_app::inspection::{Inspection, InspectionEvent, InspectionView};
+use gridkeeper_app::mediation::{Mediation, MediationEvent, MediationView};
 use gridkeeper_app::sync_status::{SyncEvent, SyncScreen as SyncLine, SyncView};
 use gridkeeper_app::today::{Today, TodayEvent, TodayView};
 use gridkeeper_app::visit_form::{VisitForm, VisitFormEvent, VisitFormSubject, VisitFormView};
@@ -42,30 +48,20 @@ fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// One screen object: `send`, `view`, `watch`, and a `<Screen>Update` / `<Screen>Observer`
-/// pair typed for it. `$update` calls the app core's `update` with the store; `$reload` is
-/// the event that reads the screen's records again.
+/// One screen object: `send` and `view`, and a `<Screen>Update` typed for it. `update_with`
+/// calls the app core's `update` with the store.
 macro_rules! screen {
     (
         $(#[$doc:meta])*
         $object:ident over $screen:ty,
-        event $event:ty, view $view:ty,
-        update $result:ident, observer $observer:ident,
-        update_with |$s:ident, $store:ident, $e:ident| $call:expr,
-        reload $reload:expr $(,)?
+        event $event:ty, view $view:ty, update $result:ident,
+        update_with |$s:ident, $store:ident, $e:ident| $call:expr $(,)?
     ) => {
         /// A view and the effects the event asked the shell to perform.
         #[derive(Debug, Clone, PartialEq, uniffi::Record)]
         pub struct $result {
             pub view: $view,
             pub effects: Vec<Effect>,
-        }
-
-        /// Implemented by the shell to be handed the screen's new view when records change.
-        /// Called on the thread that changed them, with no lock held: post to the UI thread.
-        #[uniffi::export(foreign)]
-        pub trait $observer: Send + Sync {
-            fn on_view(&self, view: $view);
         }
 
         $(#[$doc])*
@@ -113,7 +109,24 @@ macro_rules! screen {
             pub fn view(&self) -> Result<$view> {
                 Ok(self.screen.lock().map_err(|_| poisoned())?.view().clone())
             }
+        }
+    };
+}
 
+/// `watch` for a screen that shows records others change (lists, details, the sync line);
+/// forms have none, since what is typed into them must not move under the worker's thumb.
+/// `$reload` is the event that reads the screen's records again.
+macro_rules! watched {
+    ($object:ident, view $view:ty, observer $observer:ident, reload $reload:expr $(,)?) => {
+        /// Implemented by the shell to be handed the screen's new view when records change.
+        /// Called on the thread that changed them, with no lock held: post to the UI thread.
+        #[uniffi::export(foreign)]
+        pub trait $observer: Send + Sync {
+            fn on_view(&self, view: $view);
+        }
+
+        #[uniffi::export]
+        impl $object {
             /// Hands `observer` a new view whenever records change, until the returned
             /// handle is cancelled or released. The screen itself is held weakly: a screen
             /// the shell lets go of stops being watched.
@@ -145,10 +158,11 @@ screen! {
     /// building and unit.
     HouseholdsScreen over Households,
     event HouseholdsEvent, view HouseholdsView,
-    update HouseholdsUpdate, observer HouseholdsObserver,
+    update HouseholdsUpdate,
     update_with |s, store, e| s.update(store, e),
-    reload HouseholdsEvent::Load,
 }
+
+watched!(HouseholdsScreen, view HouseholdsView, observer HouseholdsObserver, reload HouseholdsEvent::Load);
 
 #[uniffi::export]
 impl HouseholdsScreen {
@@ -163,10 +177,11 @@ screen! {
     /// Today's work (今日工作): visits, inspections, cases and follow-ups due.
     TodayScreen over Today,
     event TodayEvent, view TodayView,
-    update TodayUpdate, observer TodayObserver,
+    update TodayUpdate,
     update_with |s, store, e| s.update(store, e),
-    reload TodayEvent::Refresh { at: now_unix() },
 }
+
+watched!(TodayScreen, view TodayView, observer TodayObserver, reload TodayEvent::Refresh { at: now_unix() });
 
 #[uniffi::export]
 impl TodayScreen {
@@ -180,10 +195,11 @@ screen! {
     /// One household: members (numbers masked until revealed), who left, visits, conflicts.
     HouseholdDetailScreen over HouseholdDetail,
     event HouseholdDetailEvent, view HouseholdDetailView,
-    update HouseholdDetailUpdate, observer HouseholdDetailObserver,
+    update HouseholdDetailUpdate,
     update_with |s, store, e| s.update(store, e),
-    reload HouseholdDetailEvent::Load,
 }
+
+watched!(HouseholdDetailScreen, view HouseholdDetailView, observer HouseholdDetailObserver, reload HouseholdDetailEvent::Load);
 
 #[uniffi::export]
 impl HouseholdDetailScreen {
@@ -200,9 +216,8 @@ screen! {
     /// The household form: a new household, or one edited; kept as a draft on every edit.
     HouseholdEditScreen over HouseholdEdit,
     event HouseholdEditEvent, view HouseholdEditView,
-    update HouseholdEditUpdate, observer HouseholdEditObserver,
+    update HouseholdEditUpdate,
     update_with |s, store, e| s.update(store, e),
-    reload HouseholdEditEvent::Load,
 }
 
 #[uniffi::export]
@@ -224,9 +239,8 @@ screen! {
     /// raised from it; kept as a draft on every edit.
     VisitFormScreen over VisitForm,
     event VisitFormEvent, view VisitFormView,
-    update VisitFormUpdate, observer VisitFormObserver,
+    update VisitFormUpdate,
     update_with |s, store, e| s.update(store, e),
-    reload VisitFormEvent::Load,
 }
 
 #[uniffi::export]
@@ -244,13 +258,118 @@ impl VisitFormScreen {
 }
 
 screen! {
+    /// An inspection of a place on a checklist: required items, photos, a failed item's
+    /// hazard case or note, completion; kept as a draft on every answer.
+    InspectionScreen over Inspection,
+    event InspectionEvent, view InspectionView, update InspectionUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+#[uniffi::export]
+impl InspectionScreen {
+    /// Inspections in `grid`: of `place_id`, or a place picked first when `None`.
+    #[uniffi::constructor]
+    pub fn new(
+        store: Arc<GridStore>,
+        grid: String,
+        place_id: Option<String>,
+        lang: Lang,
+    ) -> Arc<Self> {
+        Self::wrap(store, Inspection::new(grid, place_id, lang))
+    }
+}
+
+screen! {
+    /// Open cases: state filter, deadlines, overdue.
+    CaseListScreen over CaseList,
+    event CaseListEvent, view CaseListView, update CaseListUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(CaseListScreen, view CaseListView, observer CaseListObserver, reload CaseListEvent::Load { at: now_unix() });
+
+#[uniffi::export]
+impl CaseListScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, CaseList::new(grid, lang))
+    }
+}
+
+screen! {
+    /// One case: its timeline in order, deadline, and the actions a worker may take now.
+    CaseDetailScreen over CaseDetail,
+    event CaseDetailEvent, view CaseDetailView, update CaseDetailUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(CaseDetailScreen, view CaseDetailView, observer CaseDetailObserver, reload CaseDetailEvent::Load { at: now_unix() });
+
+#[uniffi::export]
+impl CaseDetailScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, case_id: String, lang: Lang) -> Result<Arc<Self>> {
+        Ok(Self::wrap(
+            store,
+            CaseDetail::new(record_id(&case_id)?, lang),
+        ))
+    }
+}
+
+screen! {
+    /// A case reported on its own (a problem seen in the street, an appeal, an errand), about
+    /// a household or place or nothing; kept as a draft on every edit.
+    CaseReportScreen over CaseReport,
+    event CaseReportEvent, view CaseReportView, update CaseReportUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+#[uniffi::export]
+impl CaseReportScreen {
+    #[uniffi::constructor]
+    pub fn new(
+        store: Arc<GridStore>,
+        grid: String,
+        subject_kind: Option<CaseReportSubjectKind>,
+        subject_id: Option<String>,
+        lang: Lang,
+    ) -> Arc<Self> {
+        Self::wrap(store, CaseReport::new(grid, subject_kind, subject_id, lang))
+    }
+}
+
+screen! {
+    /// A mediation: parties, sessions, narrative, agreement, signatures, result; kept as a
+    /// draft on every edit.
+    MediationScreen over Mediation,
+    event MediationEvent, view MediationView, update MediationUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+#[uniffi::export]
+impl MediationScreen {
+    /// A new mediation in `grid` (`mediation_id` = `None`), or that one continued.
+    #[uniffi::constructor]
+    pub fn new(
+        store: Arc<GridStore>,
+        grid: String,
+        mediation_id: Option<String>,
+        lang: Lang,
+    ) -> Result<Arc<Self>> {
+        let id = mediation_id.as_deref().map(record_id).transpose()?;
+        Ok(Self::wrap(store, Mediation::new(grid, id, lang)))
+    }
+}
+
+screen! {
     /// A record's conflicts: both values, who set each and when, and a pick.
     ConflictsScreen over Conflicts,
     event ConflictsEvent, view ConflictsView,
-    update ConflictsUpdate, observer ConflictsObserver,
+    update ConflictsUpdate,
     update_with |s, store, e| s.update(store, e),
-    reload ConflictsEvent::Load,
 }
+
+watched!(ConflictsScreen, view ConflictsView, observer ConflictsObserver, reload ConflictsEvent::Load);
 
 #[uniffi::export]
 impl ConflictsScreen {
@@ -267,10 +386,11 @@ screen! {
     /// The sync line every screen shows, and sync on demand with progress and cancel.
     SyncScreen over SyncLine,
     event SyncEvent, view SyncView,
-    update SyncUpdate, observer SyncObserver,
+    update SyncUpdate,
     update_with |s, store, e| s.update(store, e),
-    reload SyncEvent::Refresh,
 }
+
+watched!(SyncScreen, view SyncView, observer SyncObserver, reload SyncEvent::Refresh);
 
 #[uniffi::export]
 impl SyncScreen {
