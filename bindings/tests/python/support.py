@@ -6,7 +6,7 @@ import struct
 import tempfile
 import zlib
 
-import gridkeeper_ffi as gk
+from gridkeeper import gridkeeper_ffi as gk
 from relay import Relay
 
 _relay = None

@@ -6,7 +6,8 @@ import os
 import tempfile
 import uuid
 
-import gridkeeper_ffi as gk
+from gridkeeper import gridkeeper_app as app
+from gridkeeper import gridkeeper_ffi as gk
 import support
 from support import household, id_number, new_store, enrolled_store, sync
 
@@ -227,15 +228,60 @@ def test_the_household_list_screen_from_the_app_core():
         h = household(name, None, tags, room=room)
         h.address.building = building
         store.create_household("g1", h)
-    screen = gk.HouseholdsScreen(store, "g1", gk.AppLang.ZH)
-    v = screen.send(gk.HouseholdsScreenEvent.LOAD()).view
+    screen = gk.HouseholdsScreen(store, "g1", app.Lang.ZH)
+    v = screen.send(app.HouseholdsEvent.LOAD()).view
     assert v.place == "全部住户"
     assert [(g.key, g.label) for g in v.groups] == [("9", "9号楼"), ("10", "10号楼")]
-    v = screen.send(gk.HouseholdsScreenEvent.QUERY(text="ls")).view
+    v = screen.send(app.HouseholdsEvent.QUERY("ls")).view
     assert [r.title for r in v.rows] == ["李四"]
     assert v.rows[0].tags == ["独居老人"]
-    u = screen.send(gk.HouseholdsScreenEvent.OPEN(id=v.rows[0].id))
-    assert len(u.effects) == 1 and isinstance(u.effects[0], gk.AppEffect.OPEN_HOUSEHOLD)
+    u = screen.send(app.HouseholdsEvent.OPEN(v.rows[0].id))
+    assert len(u.effects) == 1 and isinstance(u.effects[0], app.Effect.OPEN_HOUSEHOLD)
     assert u.effects[0].id == v.rows[0].id
-    en = gk.HouseholdsScreen(store, "g1", gk.AppLang.EN)
-    assert en.send(gk.HouseholdsScreenEvent.QUERY(text="zz")).view.empty_text == "No household matches"
+    en = gk.HouseholdsScreen(store, "g1", app.Lang.EN)
+    assert en.send(app.HouseholdsEvent.QUERY("zz")).view.empty_text == "No household matches"
+
+
+class Views(gk.HouseholdsObserver):
+    def __init__(self):
+        self.views = []
+
+    def on_view(self, view):
+        self.views.append(view)
+
+
+def test_a_household_typed_into_the_form_reaches_the_watched_list():
+    store, _, _ = new_store("screen-form")
+    households = gk.HouseholdsScreen(store, "g1", app.Lang.ZH)
+    households.send(app.HouseholdsEvent.LOAD())
+    seen = Views()
+    subscription = households.watch(seen)
+
+    form = gk.HouseholdEditScreen(store, "g1", None, app.Lang.ZH)
+    v = form.send(app.HouseholdEditEvent.LOAD()).view
+    assert len(v.members) == 1, "a new household starts with its head's inputs"
+    for field, value in [("address.building", "7"), ("address.room", "302")]:
+        form.send(app.HouseholdEditEvent.TEXT(field, value))
+    form.send(app.HouseholdEditEvent.TEXT("members[0].name", "王五"))
+    good = id_number("110101", "19900307", 123)
+    wrong_check_digit = good[:-1] + ("0" if good[-1] != "0" else "1")
+    form.send(app.HouseholdEditEvent.TEXT("members[0].id_number", wrong_check_digit))
+    u = form.send(app.HouseholdEditEvent.SAVE())
+    errors = {e.field: e.message for e in u.view.errors}
+    assert "members[0].id_number" in errors, errors
+    assert not any(isinstance(e, app.Effect.CLOSE) for e in u.effects)
+    assert seen.views == [], "nothing was saved, so nothing changed"
+
+    form.send(app.HouseholdEditEvent.TEXT("members[0].id_number", good))
+    u = form.send(app.HouseholdEditEvent.SAVE())
+    assert u.view.errors == []
+    opened = [e for e in u.effects if isinstance(e, app.Effect.OPEN_HOUSEHOLD)]
+    assert len(opened) == 1
+    # The list heard of the save through its watch, and drew the new household.
+    assert seen.views and [r.title for r in seen.views[-1].rows] == ["王五"]
+    assert seen.views[-1].rows[0].id == opened[0].id
+
+    subscription.cancel()
+    before = len(seen.views)
+    store.create_household("g1", household("赵六", room="101"))
+    assert len(seen.views) == before, "a cancelled watch hears nothing"
