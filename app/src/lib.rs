@@ -22,6 +22,7 @@ pub mod inspection;
 pub mod lang;
 pub mod mediation;
 pub mod sync_status;
+pub mod sync_trigger;
 mod times;
 pub mod today;
 pub mod visit_form;

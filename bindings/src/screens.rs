@@ -20,6 +20,7 @@ use gridkeeper_app::households::{Households, HouseholdsEvent, HouseholdsView};
 use gridkeeper_app::inspection::{Inspection, InspectionEvent, InspectionView};
 use gridkeeper_app::mediation::{Mediation, MediationEvent, MediationView};
 use gridkeeper_app::sync_status::{SyncEvent, SyncScreen as SyncLine, SyncView};
+use gridkeeper_app::sync_trigger::{SyncDecision, SyncReason};
 use gridkeeper_app::today::{Today, TodayEvent, TodayView};
 use gridkeeper_app::visit_form::{VisitForm, VisitFormEvent, VisitFormSubject, VisitFormView};
 use gridkeeper_app::{Effect, Lang};
@@ -479,5 +480,35 @@ impl EnrolScreen {
             view: screen.view().clone(),
             effects,
         })
+    }
+}
+
+/// When the app syncs by itself (start, resume, after a save, a connection back): the shell
+/// reports the moment and does what comes back. One per process.
+#[derive(Debug, uniffi::Object)]
+pub struct SyncTrigger {
+    trigger: Mutex<gridkeeper_app::sync_trigger::SyncTrigger>,
+}
+
+#[uniffi::export]
+impl SyncTrigger {
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::new(SyncTrigger {
+            trigger: Mutex::new(Default::default()),
+        })
+    }
+
+    /// `now_ms`: the phone's clock, Unix milliseconds; `pending`: changes waiting to go up.
+    pub fn decide(
+        &self,
+        reason: SyncReason,
+        online: bool,
+        running: bool,
+        pending: u64,
+        now_ms: i64,
+    ) -> Result<SyncDecision> {
+        let mut trigger = self.trigger.lock().map_err(|_| poisoned())?;
+        Ok(trigger.decide(reason, online, running, pending, now_ms))
     }
 }
