@@ -49,4 +49,11 @@ pub enum Effect {
     OpenCase { id: String },
     /// Show the form for reporting a case on its own.
     NewCase,
+    /// Sign the worker out (the shell closes the store: `SyncScreen.signOut` in the
+    /// bindings), then hand `SignedOut` on.
+    SignOut,
+    /// Signed out: back to enrolment; `removed` when nothing was left on the phone.
+    SignedOut { removed: bool },
+    /// A rescue file is ready at `path`: offer to share it (USB, another phone).
+    ShareRescue { path: String },
 }

@@ -102,6 +102,41 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("sync.all_sent", "全部已上传", "Everything is sent"),
     ("sync.last", "上次同步：%s", "Last sync: %s"),
     ("sync.running", "正在同步…", "Syncing…"),
+    (
+        "sync.unsynced_age",
+        "%d 项未上传，最早的在 %d 小时前",
+        "%d not sent yet, the oldest %d hours ago",
+    ),
+    (
+        "sync.unsynced_fresh",
+        "%d 项未上传，最早的在 1 小时内",
+        "%d not sent yet, the oldest within the hour",
+    ),
+    (
+        "sync.overdue",
+        "手机上有超过一天没有上传的记录，还没有同步到服务器。请连上网络，打开本应用点“立即同步”。",
+        "Work on this phone has not reached the server for over a day. Connect to the internet, open the app and tap Sync now.",
+    ),
+    (
+        "sync.signed_out_kept",
+        "已退出。未上传的内容保留在手机上，有网时会继续上传。",
+        "Signed out. Unsent work stays on the phone and goes up when there is a connection.",
+    ),
+    (
+        "sync.signed_out_removed",
+        "已退出。所有记录都已在服务器上。",
+        "Signed out. All your work is on the server.",
+    ),
+    (
+        "sync.rescue_written",
+        "已写入救援文件：%d 条记录、%d 项修改、%d 张照片。请通过 U 盘或另一部手机交给管理员导入；导入前记录仍会在手机上排队等待同步。",
+        "Rescue file written: %d records, %d changes, %d photos. Hand it to your administrator (USB or another phone) to import; until then the work also stays queued on this phone.",
+    ),
+    (
+        "sync.rescue_failed",
+        "救援文件没有写成，请检查手机剩余空间后重试。未上传的内容仍在手机上。",
+        "The rescue file was not written; check the phone's free space and try again. The unsent work is still on the phone.",
+    ),
     ("sync.receiving", "正在接收记录 %s", "Receiving records %s"),
     (
         "sync.exchanging",

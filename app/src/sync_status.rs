@@ -1,8 +1,14 @@
 //! The sync line every screen shows, and sync on demand. The sync itself runs where the shell
 //! runs background work (WorkManager, BGTask, a thread): the screen asks for it with
-//! `Effect::StartSync` and hears back through `SyncEvent::Finished`.
+//! `Effect::StartSync` and hears back through `SyncScreen::finished`. Here too is what a
+//! worker far from signal or leaving the phone needs: how old the unsent work is (said plainly
+//! after a day, since a background sync the phone maker killed never says so), what a
+//! recovered store brought back, a rescue file of the unsent work, and signing out — asked
+//! first when anything would stay behind.
 
+use chrono::{DateTime, Utc};
 use gridkeeper_core::Store;
+use gridkeeper_core::rescue::RescueError;
 use gridkeeper_core::sync::{Progress, SyncError, SyncSummary};
 use serde::Serialize;
 
@@ -16,6 +22,18 @@ pub enum SyncEvent {
     Refresh,
     SyncNow,
     Cancel,
+    /// The worker has read what a recovered store brought back.
+    DismissRecovery,
+    /// Signs out; asks first when work would stay on the phone unsent.
+    SignOut,
+    /// The worker answered the question: sign out, the work stays on the phone.
+    ConfirmSignOut,
+    KeepSignedIn,
+    /// Far from signal: write the unsent work to a sealed rescue file at `path`, for USB or
+    /// another phone; an administrator imports it as if this phone had synced.
+    WriteRescue {
+        path: String,
+    },
 }
 
 /// One record with edits the server refused, and what to do about it.
@@ -46,6 +64,18 @@ pub struct SyncView {
     pub progress_text: Option<String>,
     /// While a grid's records arrive whole (a first sync), how far along, 0–100.
     pub progress_percent: Option<u32>,
+    /// `3 项未上传，最早的在 5 小时前`; `None` when everything is sent.
+    pub unsynced_text: Option<String>,
+    /// Said plainly when work has waited over a day.
+    pub overdue_warning: Option<String>,
+    /// What opening a damaged store did, until the worker has read it (`DismissRecovery`).
+    pub recovery: Option<String>,
+    /// Asked before signing out with unsent work; `None` when not asking.
+    pub sign_out_question: Option<String>,
+    /// After a sign-out: what became of the work.
+    pub signed_out_text: Option<String>,
+    /// After writing a rescue file: what it holds and what to do with it.
+    pub rescue_text: Option<String>,
 }
 
 #[derive(Debug)]
@@ -53,6 +83,11 @@ pub struct SyncScreen {
     lang: Lang,
     running: bool,
     failure: Option<String>,
+    /// The phone's clock unless a test sets it, to see work age.
+    clock: Option<DateTime<Utc>>,
+    question: Option<String>,
+    rescue_text: Option<String>,
+    signed_out_text: Option<String>,
     view: SyncView,
 }
 
@@ -62,15 +97,24 @@ impl SyncScreen {
             lang,
             running: false,
             failure: None,
+            clock: None,
+            question: None,
+            rescue_text: None,
+            signed_out_text: None,
             view: SyncView::default(),
         }
+    }
+
+    /// Reads work age as if it were `now` (tests).
+    pub fn at(&mut self, now: DateTime<Utc>) {
+        self.clock = Some(now);
     }
 
     pub fn view(&self) -> &SyncView {
         &self.view
     }
 
-    pub fn update(&mut self, store: &Store, event: SyncEvent) -> Vec<Effect> {
+    pub fn update(&mut self, store: &mut Store, event: SyncEvent) -> Vec<Effect> {
         let mut effects = Vec::new();
         match event {
             SyncEvent::Refresh => {}
@@ -82,9 +126,63 @@ impl SyncScreen {
             }
             SyncEvent::Cancel if self.running => effects.push(Effect::CancelSync),
             SyncEvent::Cancel => {}
+            SyncEvent::DismissRecovery => {
+                if let Err(e) = store.clear_last_recovery() {
+                    self.failure = Some(error_words(&e, self.lang));
+                }
+            }
+            SyncEvent::SignOut => match store.unsynced() {
+                Ok(u) if u.any() => {
+                    self.question = Some(match self.lang {
+                        Lang::Zh => u.message_zh(),
+                        Lang::En => u.message_en(),
+                    })
+                }
+                Ok(_) => effects.push(Effect::SignOut),
+                Err(e) => self.failure = Some(error_words(&e, self.lang)),
+            },
+            SyncEvent::ConfirmSignOut => {
+                self.question = None;
+                effects.push(Effect::SignOut);
+            }
+            SyncEvent::KeepSignedIn => self.question = None,
+            SyncEvent::WriteRescue { path } => match store.write_rescue(&path) {
+                Ok(sum) => {
+                    self.rescue_text = Some(
+                        t("sync.rescue_written", self.lang)
+                            .replacen("%d", &sum.records.to_string(), 1)
+                            .replacen("%d", &sum.changes.to_string(), 1)
+                            .replacen("%d", &sum.blobs.to_string(), 1),
+                    );
+                    effects.push(Effect::ShareRescue { path });
+                }
+                Err(e) => {
+                    self.rescue_text = None;
+                    let key = match e {
+                        RescueError::NotEnrolled => "sync.not_enrolled",
+                        _ => "sync.rescue_failed",
+                    };
+                    self.failure = Some(t(key, self.lang));
+                }
+            },
         }
         self.refresh(store);
         effects
+    }
+
+    /// What came of `Effect::SignOut`, which the shell performs (it closes the store): whether
+    /// the store was removed (all of it on the server) or kept with unsent work.
+    pub fn signed_out(&mut self, removed: bool) -> Vec<Effect> {
+        let key = if removed {
+            "sync.signed_out_removed"
+        } else {
+            "sync.signed_out_kept"
+        };
+        self.signed_out_text = Some(t(key, self.lang));
+        self.view.signed_out_text = self.signed_out_text.clone();
+        self.view.enrolled = false;
+        self.view.sign_out_question = None;
+        vec![Effect::SignedOut { removed }]
     }
 
     /// A round of the running sync finished (called from the sync's thread).
@@ -161,6 +259,8 @@ impl SyncScreen {
         } else {
             None
         };
+        let now = self.clock.unwrap_or_else(Utc::now);
+        let age = status.unsynced_age(now).filter(|_| pending > 0);
         let refused: Vec<SyncRefusedLine> = status
             .refused
             .into_iter()
@@ -178,7 +278,28 @@ impl SyncScreen {
         } else {
             (None, None)
         };
+        let recovery = match store.last_recovery() {
+            Ok(r) => r.map(|r| match lang {
+                Lang::Zh => r.message_zh(),
+                Lang::En => r.message_en(),
+            }),
+            Err(_) => None,
+        };
         self.view = SyncView {
+            unsynced_text: age.map(|a| {
+                if a.hours == 0 {
+                    t1("sync.unsynced_fresh", lang, pending)
+                } else {
+                    t("sync.unsynced_age", lang)
+                        .replacen("%d", &pending.to_string(), 1)
+                        .replacen("%d", &a.hours.to_string(), 1)
+                }
+            }),
+            overdue_warning: age.filter(|a| a.overdue).map(|_| t("sync.overdue", lang)),
+            recovery,
+            sign_out_question: self.question.clone(),
+            signed_out_text: self.signed_out_text.clone(),
+            rescue_text: self.rescue_text.clone(),
             progress_text,
             progress_percent,
             enrolled: status.enrolled,

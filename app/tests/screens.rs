@@ -289,12 +289,103 @@ fn conflicts_show_both_values_with_who_and_a_pick_settles_them() {
 }
 
 #[test]
+fn unsent_work_shows_its_age_and_is_said_plainly_after_a_day() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    street(&mut s);
+    let mut screen = SyncScreen::new(Lang::Zh);
+    screen.update(&mut s, sync_status::SyncEvent::Refresh);
+    assert_eq!(
+        screen.view().unsynced_text.as_deref(),
+        Some("4 项未上传，最早的在 1 小时内")
+    );
+    assert_eq!(screen.view().overdue_warning, None);
+
+    screen.at(chrono::Utc::now() + chrono::Duration::hours(5));
+    screen.update(&mut s, sync_status::SyncEvent::Refresh);
+    assert_eq!(
+        screen.view().unsynced_text.as_deref(),
+        Some("4 项未上传，最早的在 5 小时前")
+    );
+    assert_eq!(screen.view().overdue_warning, None);
+
+    let mut en = SyncScreen::new(Lang::En);
+    en.at(chrono::Utc::now() + chrono::Duration::hours(30));
+    en.update(&mut s, sync_status::SyncEvent::Refresh);
+    assert_eq!(
+        en.view().unsynced_text.as_deref(),
+        Some("4 not sent yet, the oldest 30 hours ago")
+    );
+    assert!(
+        en.view()
+            .overdue_warning
+            .as_deref()
+            .is_some_and(|w| w.contains("over a day"))
+    );
+}
+
+#[test]
+fn signing_out_with_unsent_work_asks_first_and_a_rescue_file_needs_enrolment() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    street(&mut s);
+    let mut screen = SyncScreen::new(Lang::Zh);
+    assert_eq!(
+        screen.update(&mut s, sync_status::SyncEvent::SignOut),
+        vec![],
+        "nothing happens before the worker answers"
+    );
+    let question = screen.view().sign_out_question.clone().unwrap_or_default();
+    assert!(question.contains("4 项修改未上传"), "{question}");
+    assert!(question.contains("确定退出吗"), "{question}");
+
+    assert_eq!(
+        screen.update(&mut s, sync_status::SyncEvent::KeepSignedIn),
+        vec![]
+    );
+    assert_eq!(screen.view().sign_out_question, None);
+
+    screen.update(&mut s, sync_status::SyncEvent::SignOut);
+    assert_eq!(
+        screen.update(&mut s, sync_status::SyncEvent::ConfirmSignOut),
+        vec![Effect::SignOut]
+    );
+    assert_eq!(screen.view().sign_out_question, None);
+    // The shell closed the store and kept it (work unsent): the screen says so.
+    assert_eq!(
+        screen.signed_out(false),
+        vec![Effect::SignedOut { removed: false }]
+    );
+    assert_eq!(
+        screen.view().signed_out_text.as_deref(),
+        Some("已退出。未上传的内容保留在手机上，有网时会继续上传。")
+    );
+
+    // A phone never enrolled has no key to seal a rescue file with, and is told so.
+    let mut other = SyncScreen::new(Lang::Zh);
+    let path = dir.path().join("rescue.gkr");
+    let effects = other.update(
+        &mut s,
+        sync_status::SyncEvent::WriteRescue {
+            path: path.to_string_lossy().into_owned(),
+        },
+    );
+    assert_eq!(effects, vec![]);
+    assert_eq!(other.view().rescue_text, None);
+    assert_eq!(
+        other.view().error.as_deref(),
+        Some("本机还未注册，请先用主管给的注册码注册")
+    );
+    assert!(!path.exists());
+}
+
+#[test]
 fn the_sync_line_asks_the_shell_to_sync_and_reads_its_answer() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut s = store(&dir, "王芳");
     street(&mut s);
     let mut screen = SyncScreen::new(Lang::Zh);
-    screen.update(&s, sync_status::SyncEvent::Refresh);
+    screen.update(&mut s, sync_status::SyncEvent::Refresh);
     let v = screen.view();
     assert_eq!(
         v.error.as_deref(),
@@ -304,18 +395,18 @@ fn the_sync_line_asks_the_shell_to_sync_and_reads_its_answer() {
     assert_eq!(v.last_sync_text, "从未同步");
 
     assert_eq!(
-        screen.update(&s, sync_status::SyncEvent::SyncNow),
+        screen.update(&mut s, sync_status::SyncEvent::SyncNow),
         vec![Effect::StartSync]
     );
     assert!(screen.view().running);
     assert_eq!(screen.view().pending_text, "正在同步…");
     assert_eq!(
-        screen.update(&s, sync_status::SyncEvent::SyncNow),
+        screen.update(&mut s, sync_status::SyncEvent::SyncNow),
         vec![],
         "one sync at a time"
     );
     assert_eq!(
-        screen.update(&s, sync_status::SyncEvent::Cancel),
+        screen.update(&mut s, sync_status::SyncEvent::Cancel),
         vec![Effect::CancelSync]
     );
 

@@ -432,6 +432,23 @@ impl SyncScreen {
     }
 }
 
+#[uniffi::export]
+impl SyncScreen {
+    /// Performs `SignOut` (confirmed by then, or nothing was unsent): closes the store — kept
+    /// on the phone when work is unsent, removed when all of it is on the server — and
+    /// returns the view saying which, with `SignedOut` for the shell to go to enrolment.
+    /// `slots_dir` is the directory `activeStorePath` was given.
+    pub fn sign_out(&self, slots_dir: String) -> Result<SyncUpdate> {
+        let out = self.store.sign_out(slots_dir, true)?;
+        let mut screen = self.screen.lock().map_err(|_| poisoned())?;
+        let effects = screen.signed_out(out.removed);
+        Ok(SyncUpdate {
+            view: screen.view().clone(),
+            effects,
+        })
+    }
+}
+
 /// The enrolment screen: server and one-time code, typed or from the supervisor's QR code.
 #[derive(uniffi::Object)]
 pub struct EnrolScreen {

@@ -94,6 +94,21 @@ fn a_worker_syncs_from_the_sync_line_and_sees_what_came_of_it() {
         v.error
     );
 
+    // Far from signal, the refused edit goes into a rescue file for the administrator.
+    let rescue = dir.path().join("wang.gkr");
+    let path = rescue.to_string_lossy().into_owned();
+    let effects = line.update(
+        wang.store(),
+        sync_status::SyncEvent::WriteRescue { path: path.clone() },
+    );
+    assert_eq!(effects, vec![Effect::ShareRescue { path }]);
+    assert!(rescue.exists());
+    let written = line.view().rescue_text.clone().unwrap_or_default();
+    assert!(
+        written.starts_with("已写入救援文件：1 条记录、1 项修改、0 张照片"),
+        "{written}"
+    );
+
     // The list shows what the other phone recorded, filtered by the group she belongs to.
     let mut list = Households::new(Some("g1".into()), Lang::Zh);
     list.update(
