@@ -109,3 +109,39 @@ fn a_key_must_be_32_bytes() {
         Err(Error::Invalid(i)) if i.field == "key"
     ));
 }
+
+#[test]
+fn drafts_are_encrypted_at_rest_and_unreadable_under_another_key() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("drafts.db");
+    let fields = r#"{"members":[{"id_number":"11010519491231002X","phone":"13912345678"}]}"#;
+    {
+        let mut store =
+            Store::init_encrypted(&path, &key(3), Some("王芳")).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .save_draft("household:new", "household", None, "3栋 501", fields)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    // Checkpointed into the main file and WAL alike: neither holds the numbers in the clear.
+    for file in ["drafts.db", "drafts.db-wal"] {
+        let Ok(raw) = std::fs::read(dir.path().join(file)) else {
+            continue;
+        };
+        for secret in ["11010519491231002X", "13912345678"] {
+            assert!(
+                !raw.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{file} holds a draft's number in the clear"
+            );
+        }
+    }
+    assert!(matches!(
+        Store::open_encrypted(&path, &key(4)),
+        Err(Error::WrongKey)
+    ));
+    let store = Store::open_encrypted(&path, &key(3)).unwrap_or_else(|e| panic!("{e}"));
+    let draft = store
+        .draft("household:new")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("the draft is gone"));
+    assert_eq!(draft.fields, fields);
+}
