@@ -55,7 +55,10 @@ fun screenshot(
 }
 
 class ProbeTest {
-    @get:Rule
+    @get:Rule(order = 0)
+    val main = OnMainThread()
+
+    @get:Rule(order = 1)
     val rule = createComposeRule()
 
     @Test
