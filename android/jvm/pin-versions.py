@@ -83,6 +83,9 @@ while True:
     if not lifted:
         break
     pins.update(lifted)
+skiko = best.get(("org.jetbrains.skiko", "skiko-awt"))
+if skiko and skiko != props["skiko.version"]:
+    sys.exit(f"Compose {compose} is built on skiko {skiko}: set skiko.version to it in the pom")
 missing = [f"{g}:{a}:{v}" for (g, a), v in sorted(best.items()) if pom(g, a, v) is None]
 if missing:
     sys.exit("not on Maven Central: " + ", ".join(missing))
