@@ -106,9 +106,9 @@ final class AppModel: ObservableObject, EffectPerformer {
         Task { @MainActor in
             guard let status = await Task.detached(operation: { try? store.syncStatus() }).value,
                   status.enrolled else { return }
-            let decision = trigger.decide(reason: reason, online: online, running: running != nil,
-                                          pending: status.pendingChanges + status.pendingUploads,
-                                          nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+            guard let decision = try? trigger.decide(reason: reason, online: online, running: running != nil,
+                                                     pending: status.pendingChanges + status.pendingUploads,
+                                                     nowMs: Int64(Date().timeIntervalSince1970 * 1000)) else { return }
             switch decision {
             case .now:
                 sync.send(.syncNow)

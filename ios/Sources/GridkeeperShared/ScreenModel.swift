@@ -69,9 +69,9 @@ public final class ScreenModel<Event, View>: ObservableObject, EffectSource {
     public init(performer: EffectPerformer?, initial: View? = nil,
                 answers toEvent: @escaping (EffectAnswer) -> Event? = { _ in nil },
                 open: () throws -> ScreenCalls<Event, View>) {
+        _view = Published(wrappedValue: initial)
         self.performer = performer
         self.toEvent = toEvent
-        view = initial
         do {
             let calls = try open()
             self.calls = calls

@@ -277,10 +277,7 @@ struct CaseDetailPage: View {
                     if !v.actions.isEmpty {
                         FieldInput(label: L("case_note"), value: v.note, error: error(v, "note"), multiline: true) { model.send(.note($0)) }
                         FieldInput(label: L("case_reason"), value: v.reason, error: error(v, "reason")) { model.send(.reason($0)) }
-                        Choices(options: [(CaseEscalation?.none, L("escalate_none")),
-                                          (CaseEscalation.community, L("escalate_community")),
-                                          (CaseEscalation.street, L("escalate_street"))],
-                                chosen: v.escalateTo) { model.send(.escalateTo($0)) }
+                        Choices(options: Self.escalations, chosen: v.escalateTo) { model.send(.escalateTo($0)) }
                         if let escalate = error(v, "escalate_to") { Text(escalate).foregroundStyle(.red) }
                         Button(L("add_case_photo")) { model.send(.takePhoto) }.buttonStyle(.bordered)
                         if !v.photos.isEmpty { Text(L("photos_n", v.photos.count)) }
@@ -301,6 +298,12 @@ struct CaseDetailPage: View {
     private func error(_ v: CaseDetailView, _ field: String) -> String? {
         v.errorField == field ? v.error : nil
     }
+
+    private static let escalations: [(CaseEscalation?, String)] = [
+        (nil, L("escalate_none")),
+        (.community, L("escalate_community")),
+        (.street, L("escalate_street")),
+    ]
 }
 
 @MainActor
@@ -372,10 +375,8 @@ struct MediationPage: View {
                     Banner(text: unplaced(v.error, v.errorField, Self.paths(v)))
                     if v.savedId != nil { Text(L("saved")).foregroundStyle(Color.accentColor) }
                     // The core labels the chosen value; the others are the app's chrome.
-                    Choices(options: MediationDispute.all.map { ($0, $0 == v.disputeType ? v.disputeLabel : L($0.key)) },
-                            chosen: v.disputeType) { model.send(.disputeType($0)) }
-                    Choices(options: MediationRisk.all.map { ($0, $0 == v.riskLevel ? v.riskLabel : L($0.key)) },
-                            chosen: v.riskLevel) { model.send(.risk($0)) }
+                    Choices(options: Self.disputes(v), chosen: v.disputeType) { model.send(.disputeType($0)) }
+                    Choices(options: Self.risks(v), chosen: v.riskLevel) { model.send(.risk($0)) }
                     field(v, L("session_date"), "opened_on", v.openedOn)
                     SectionTitle(text: L("parties"))
                     if let parties = error(v, "parties") { Text(parties).foregroundStyle(.red) }
@@ -403,9 +404,7 @@ struct MediationPage: View {
                     }
                     Button(L("add_session")) { model.send(.addSession) }.buttonStyle(.bordered)
                     SectionTitle(text: L("result"))
-                    Choices(options: [(MediationOutcome?.none, L("result_none"))]
-                                + MediationOutcome.all.map { (Optional($0), $0 == v.result ? (v.resultLabel ?? L($0.key)) : L($0.key)) },
-                            chosen: v.result) { model.send(.result($0)) }
+                    Choices(options: Self.results(v), chosen: v.result) { model.send(.result($0)) }
                     if let result = error(v, "result") { Text(result).foregroundStyle(.red) }
                     field(v, L("agreement"), "agreement_text", v.agreementText, multiline: true)
                     Button {
@@ -425,6 +424,23 @@ struct MediationPage: View {
 
     private func error(_ v: MediationView, _ field: String) -> String? {
         v.errorField == field ? v.error : nil
+    }
+
+    private static func disputes(_ v: MediationView) -> [(MediationDispute, String)] {
+        MediationDispute.all.map { d in (d, d == v.disputeType ? v.disputeLabel : L(d.key)) }
+    }
+
+    private static func risks(_ v: MediationView) -> [(MediationRisk, String)] {
+        MediationRisk.all.map { r in (r, r == v.riskLevel ? v.riskLabel : L(r.key)) }
+    }
+
+    private static func results(_ v: MediationView) -> [(MediationOutcome?, String)] {
+        var out: [(MediationOutcome?, String)] = [(nil, L("result_none"))]
+        for r in MediationOutcome.all {
+            let label: String = (r == v.result ? v.resultLabel : nil) ?? L(r.key)
+            out.append((r, label))
+        }
+        return out
     }
 
     /// The paths this page shows an error under.

@@ -150,7 +150,7 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .editHousehold(id): path.append(.householdEdit(id))
         case let .startVisit(householdId, memberId): path.append(.visit(householdId: householdId, memberId: memberId))
         case let .openConflicts(recordId): path.append(.conflicts(recordId))
-        case let .open(target): open(target)
+        case let .open(target): show(target)
         case let .openCase(id): path.append(.caseDetail(id))
         case .newCase: path.append(.caseReport)
         case .close: if !path.isEmpty { path.removeLast() }
@@ -161,7 +161,7 @@ final class TabEffects: ObservableObject, EffectPerformer {
         }
     }
 
-    private func open(_ target: Target) {
+    private func show(_ target: Target) {
         switch target {
         case let .household(id, _): path.append(.household(id))
         case let .place(id): path.append(.inspection(placeId: id))
