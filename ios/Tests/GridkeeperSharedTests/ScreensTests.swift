@@ -31,8 +31,9 @@ final class ScreensTests: XCTestCase {
         }
         // Sent without waiting, as a page does: handled in order all the same.
         await form.send(.save).value
-        XCTAssertEqual(form.view?.errors.map(\.field), ["members[0].id_number"], "the error is under the field")
-        XCTAssertEqual(form.view?.errors.first?.message, "身份证号：校验位不对，请核对是否输错")
+        // Under the field: the error names the input it belongs to.
+        XCTAssertEqual(form.view?.errors.first { $0.field == "members[0].id_number" }?.message,
+                       "身份证号：校验位不对，请核对是否输错")
         XCTAssertFalse(app.effects.contains(.close))
         XCTAssertEqual(list.view?.rows.count, 0, "nothing was saved")
 

@@ -174,7 +174,7 @@ final class Performed: EffectPerformer {
             guard let photo else { return }
             answering.append(Task { await source.answer(.photoTaken(forField: forField, path: photo)) })
         case .getLocation:
-            let answer: EffectAnswer = location.map { .located(lat: $0.lat, lon: $0.lon, accuracyM: $0.accuracyM) }
+            let answer: EffectAnswer = location.map { EffectAnswer.located(lat: $0.lat, lon: $0.lon, accuracyM: $0.accuracyM) }
                 ?? .locationUnavailable
             answering.append(Task { await source.answer(answer) })
         default:
