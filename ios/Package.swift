@@ -1,13 +1,15 @@
 // swift-tools-version:5.9
-// The Swift side of Gridkeeper: the generated bindings over the Rust library, and the app's
-// shared layer (view models, repositories, drafts, strings) that the SwiftUI app in App/
-// renders. `scripts/build-ios-xcframework` must run first: it builds the XCFramework into
-// Frameworks/ and copies the generated Swift into Sources/Gridkeeper/ (both gitignored).
+// The Swift side of Gridkeeper: the generated bindings over the Rust library (the core and the
+// app core's screens, one module), and GridkeeperShared, the thin adapters the SwiftUI app in
+// App/ draws through: one generic ObservableObject over a screen object, a few lines per
+// screen, and the store opener. Every rule and word of a screen is the Rust app core's.
+// `scripts/build-ios-xcframework` must run first: it builds the XCFramework into Frameworks/
+// and copies the generated Swift into Sources/Gridkeeper/ (both gitignored).
 import PackageDescription
 
 let package = Package(
     name: "GridkeeperKit",
-    // macOS only so that `swift test` runs the view models and bindings on a Mac; the app is iOS.
+    // macOS only so that `swift test` runs the adapters and bindings on a Mac; the app is iOS.
     platforms: [.iOS(.v16), .macOS(.v13)],
     products: [
         .library(name: "Gridkeeper", targets: ["Gridkeeper"]),

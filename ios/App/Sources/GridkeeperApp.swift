@@ -12,8 +12,8 @@ struct GridkeeperApp: App {
     init() {
         // BGTaskScheduler wants its handlers before launch ends; the periodic sync is asked
         // for from the first launch, as Android schedules its periodic work in onCreate.
-        BackgroundSync.register(model: AppModel.shared)
-        BackgroundSync.scheduleRefresh()
+        BackgroundSync.shared.register(model: AppModel.shared)
+        BackgroundSync.shared.scheduleRefresh()
     }
 
     var body: some Scene {
@@ -23,21 +23,23 @@ struct GridkeeperApp: App {
                 .onOpenURL { url in model.enrolLink = url.absoluteString }
         }
         .onChange(of: scenePhase) { phase in
-            if phase == .background { BackgroundSync.scheduleRefresh() }
+            if phase == .background { BackgroundSync.shared.scheduleRefresh() }
             // Back in front of the worker: iOS runs a BGTask only when it chooses.
             if phase == .active { model.syncIfDue(.resume) }
         }
     }
 }
 
-/// The phone's one store for the whole process: screens and the background sync share it.
+/// The phone's one store for the whole process, and the one sync line: screens, the sync bar
+/// and the background task share them. It performs the effects that are the app's rather than
+/// a tab's: sync, enrolment.
 @MainActor
-final class AppModel: ObservableObject {
+final class AppModel: ObservableObject, EffectPerformer {
     static let shared = AppModel()
 
     enum Phase: Equatable {
         case opening
-        case failed(String)
+        case failed
         case needsEnrolment
         case ready(grid: String)
     }
@@ -45,20 +47,21 @@ final class AppModel: ObservableObject {
     @Published var phase: Phase = .opening
     @Published var enrolLink: String?
 
-    /// The worker reads records in the language the app's chrome is shown in.
-    let lang = Lang.of(localization: Bundle.main.preferredLocalizations.first)
-    private(set) var repos: Repositories?
-    private(set) var drafts: DraftStore?
+    /// Records are read in the language the app's chrome is shown in, so a screen never mixes
+    /// the two.
+    let lang: Lang = (Bundle.main.preferredLocalizations.first ?? "zh-Hans").hasPrefix("en") ? .en : .zh
+    private(set) var store: GridStore?
+    private(set) var sync: ScreenModel<SyncEvent, SyncView>?
     private let keys = KeychainKeys()
-    private var subscription: Gridkeeper.Subscription?
-    private var opening: Task<Repositories?, Never>?
-    /// The open store's slot id (its file name without `.db`): nothing about the person.
-    private var slot: String?
+    private var writes: Gridkeeper.Subscription?
+    private var opening: Task<GridStore?, Never>?
+    /// The running sync's token: `CancelSync` and a background task's expiry cancel it.
+    private var running: CancelToken?
 
-    // Sync while the app is in front of the worker, not only when iOS grants a BGTask. The
-    // rules are SyncTrigger's (GridkeeperShared, tested); this reports events and runs it.
+    // Sync while the app is in front of the worker, not only when iOS grants a BGTask. When
+    // is the core's `SyncTrigger` (the same on Android); this reports events and does what
+    // it says.
     private let trigger = SyncTrigger()
-    private var syncing = false
     private let paths = NWPathMonitor()
     private var wasOnline = false
     private var online = false
@@ -67,8 +70,8 @@ final class AppModel: ObservableObject {
     /// Opens the store off the main thread (the first open creates the Keychain key and the
     /// SQLCipher file) and decides between enrolment and the tabs.
     func start() async {
-        guard let repos = await openForBackground() else { return }
-        let status = await Task.detached { try? repos.sync.status() }.value
+        guard let store = await openForBackground() else { return }
+        let status = await Task.detached { try? store.syncStatus() }.value
         if let grid = status?.grids.first {
             phase = .ready(grid: grid)
         } else {
@@ -80,7 +83,6 @@ final class AppModel: ObservableObject {
 
     /// Only a connection coming back counts: the path is reported again on every change.
     private func watchConnectivity() {
-        // start() runs again after a sign-out; the monitor is started once per process.
         guard !watching else { return }
         watching = true
         paths.pathUpdateHandler = { path in
@@ -96,18 +98,22 @@ final class AppModel: ObservableObject {
     }
 
     /// Called on start, on becoming active, after a save and when a connection comes back.
+    /// A sync starts as the 立即同步 button starts one, through the sync line, so the bar
+    /// shows it running.
     func syncIfDue(_ reason: SyncReason) {
-        guard let repos else { return }
+        guard let store, let sync else { return }
         let online = self.online || paths.currentPath.status == .satisfied
         Task { @MainActor in
-            guard let status = await Task.detached(operation: { try? repos.sync.status() }).value,
+            guard let status = await Task.detached(operation: { try? store.syncStatus() }).value,
                   status.enrolled else { return }
-            let pending = Int64(status.pendingChanges) + Int64(status.pendingUploads)
-            switch trigger.decide(reason, online: online, running: syncing, pending: pending) {
+            guard let decision = try? trigger.decide(reason: reason, online: online, running: running != nil,
+                                                     pending: status.pendingChanges + status.pendingUploads,
+                                                     nowMs: Int64(Date().timeIntervalSince1970 * 1000)) else { return }
+            switch decision {
             case .now:
-                await runSync(repos)
-            case let .later(delayMillis):
-                try? await Task.sleep(nanoseconds: UInt64(delayMillis) * 1_000_000)
+                sync.send(.syncNow)
+            case let .later(delayMs):
+                try? await Task.sleep(nanoseconds: UInt64(max(delayMs, 0)) * 1_000_000)
                 syncIfDue(reason)
             case .no:
                 break
@@ -115,88 +121,70 @@ final class AppModel: ObservableObject {
         }
     }
 
-    private func runSync(_ repos: Repositories) async {
-        guard !syncing else { return }
-        syncing = true
-        defer { syncing = false }
+    func perform(_ effect: Effect, for source: EffectSource) {
+        switch effect {
+        case .startSync:
+            if let sync = source as? ScreenModel<SyncEvent, SyncView> { runSync(sync, cancel: CancelToken()) }
+        case .cancelSync:
+            running?.cancel()
+        case let .enrol(server, code):
+            (source as? ScreenModel<EnrolEvent, EnrolView>)?.runEnrol(server: server, code: code)
+        case let .enrolled(grids):
+            if let grid = grids.first { phase = .ready(grid: grid) }
+        default:
+            // RecordsChanged: watched screens read their records again by themselves. The
+            // rest are a tab's (TabEffects).
+            break
+        }
+    }
+
+    /// Runs the sync line's sync, then pushes the work of workers who signed out on this phone
+    /// before it went up. Returns once both are done (the background task waits for it).
+    @discardableResult
+    func runSync(_ sync: ScreenModel<SyncEvent, SyncView>, cancel: CancelToken) -> Task<Void, Never> {
+        guard running == nil else { return Task {} }
+        running = cancel
         let slots = try? AppModel.directories().slots.path
         let key = try? keys.storeKey()
-        _ = await Task.detached(priority: .utility) { () -> Bool in
-            _ = SyncRunner(repos: repos).run(CancelToken())
-            // Work of workers who signed out before it went up: pushed, then their store goes.
-            if let slots, let key, let kept = try? keptStorePaths(slotsDir: slots) {
+        return Task { @MainActor in
+            await sync.runSync(cancel: cancel).value
+            await Task.detached(priority: .utility) {
+                guard let slots, let key, let kept = try? keptStorePaths(slotsDir: slots) else { return }
                 for path in kept {
-                    _ = try? syncKeptStore(slotsDir: slots, path: path, key: key, cancel: CancelToken())
+                    _ = try? syncKeptStore(slotsDir: slots, path: path, key: key, cancel: cancel)
                 }
-            }
-            return true
-        }.value
-    }
-
-    /// After `SyncEffect.signedOut`: forget the closed store and go back to enrolment, with
-    /// whoever signs in next in a store of their own. Drafts go only with a removed store.
-    func signedOut(removed: Bool) {
-        subscription = nil
-        repos = nil
-        drafts = nil
-        opening = nil
-        if removed, let slot, let dirs = try? AppModel.directories() {
-            try? FileManager.default.removeItem(at: dirs.workerDrafts.appendingPathComponent(slot, isDirectory: true))
+            }.value
+            self.running = nil
         }
-        slot = nil
-        phase = .opening
     }
 
-    func enrolled(_ grids: [String]) {
-        if let grid = grids.first { phase = .ready(grid: grid) }
-    }
-
-    /// The repositories, opening the store once; nil when it cannot be opened (the phase
-    /// then says why, in words).
-    func openForBackground() async -> Repositories? {
-        if let repos { return repos }
+    /// The store, opened once; nil when it cannot be opened (the phase then says so).
+    func openForBackground() async -> GridStore? {
+        if let store { return store }
         if opening == nil {
             let keys = self.keys
-            opening = Task.detached(priority: .userInitiated) { () -> Repositories? in
+            opening = Task.detached(priority: .userInitiated) { () -> GridStore? in
                 do {
                     // Opened by the Rust library through openOrRecover: a damaged store is moved
-                    // aside intact, never deleted, and the sync bar tells the worker.
+                    // aside intact, never deleted.
                     let dirs = try AppModel.directories()
-                    let store = try StoreOpener.openActive(slotsDir: dirs.slots.path, attachmentCacheDir: dirs.attachments.path,
-                                                           keys: keys, legacy: dirs.store.path)
-                    return Repositories(store, slotsDir: dirs.slots.path)
+                    return try StoreOpener.openActive(slotsDir: dirs.slots.path, attachmentCacheDir: dirs.attachments.path,
+                                                      keys: keys, legacy: dirs.store.path)
                 } catch {
-                    await MainActor.run { AppModel.shared.phase = .failed(Messages.plainWords(error, AppModel.shared.lang)) }
+                    // The error may name a path; it is not logged.
+                    await MainActor.run { AppModel.shared.phase = .failed }
                     return nil
                 }
             }
         }
         guard let opened = await opening?.value else { return nil }
-        if repos == nil {
-            repos = opened
-            if let key = try? keys.storeKey(), let dirs = try? AppModel.directories(),
-               let path = try? activeStorePath(slotsDir: dirs.slots.path) {
-                // Drafts belong to the worker too: one directory per store slot; the drafts of
-                // the single-store versions go with the adopted store.
-                let slot = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-                self.slot = slot
-                let dir = dirs.workerDrafts.appendingPathComponent(slot, isDirectory: true)
-                let fm = FileManager.default
-                if !fm.fileExists(atPath: dir.path), fm.fileExists(atPath: dirs.drafts.path) {
-                    try? fm.createDirectory(at: dirs.workerDrafts, withIntermediateDirectories: true)
-                    try? fm.moveItem(at: dirs.drafts, to: dir)
-                }
-                drafts = FileDraftStore(dir: dir, cipher: AesGcmDraftCipher.fromStoreKey(key))
-            }
-            watchLocalWrites(opened)
+        if store == nil {
+            store = opened
+            sync = ScreenModel<SyncEvent, SyncView>(sync: opened, lang: lang, performer: self)
+            sync?.send(.refresh)
+            writes = opened.subscribe(listener: LocalWrites(store: opened, scheduler: BackgroundSync.shared))
         }
         return opened
-    }
-
-    /// A local write asks for a sync once there is a connection. A sync's own changes notify
-    /// too, so only pending outgoing work schedules one (no sync loop).
-    private func watchLocalWrites(_ repos: Repositories) {
-        subscription = repos.store.subscribe(listener: LocalWrites(repos: repos))
     }
 
     private struct Directories {
@@ -205,13 +193,10 @@ final class AppModel: ObservableObject {
         /// One store per worker who signs in on this phone, named by a random id.
         let slots: URL
         let attachments: URL
-        /// The drafts of the single-store versions (adopted with the store).
-        let drafts: URL
-        let workerDrafts: URL
     }
 
-    /// The store and drafts live in Application Support, kept out of backups: the key is
-    /// this device's only, so a restored copy could not be opened anyway.
+    /// The store lives in Application Support, kept out of backups: the key is this device's
+    /// only, so a restored copy could not be opened anyway.
     nonisolated private static func directories() throws -> Directories {
         let fm = FileManager.default
         var support = try fm.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
@@ -224,21 +209,25 @@ final class AppModel: ObservableObject {
         return Directories(
             store: support.appendingPathComponent("gridkeeper.db"),
             slots: support.appendingPathComponent("stores", isDirectory: true),
-            attachments: caches.appendingPathComponent("attachments", isDirectory: true),
-            drafts: support.appendingPathComponent("drafts", isDirectory: true),
-            workerDrafts: support.appendingPathComponent("worker-drafts", isDirectory: true)
+            attachments: caches.appendingPathComponent("attachments", isDirectory: true)
         )
     }
 }
 
+/// A local write asks for a sync once there is a connection. A sync's own changes notify too,
+/// so only pending outgoing work asks (no sync loop).
 private final class LocalWrites: RecordsChanged, @unchecked Sendable {
-    private let repos: Repositories
-    init(repos: Repositories) { self.repos = repos }
+    private let store: GridStore
+    private let scheduler: SyncScheduling
+    init(store: GridStore, scheduler: SyncScheduling) {
+        self.store = store
+        self.scheduler = scheduler
+    }
 
     func onRecordsChanged(recordIds: [String]) {
-        if let status = try? repos.sync.status(), status.pendingChanges > 0 {
+        if let status = try? store.syncStatus(), status.pendingChanges > 0 {
             Task { @MainActor in AppModel.shared.syncIfDue(.saved) }
-            BackgroundSync.scheduleSoon()
+            scheduler.scheduleSoon()
         }
     }
 }

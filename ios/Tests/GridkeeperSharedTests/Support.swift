@@ -1,5 +1,5 @@
-// Kotlin twins: android/shared/src/test/kotlin/org/gridkeeper/app/shared/Support.kt and the
-// relay, key, store and ID-number helpers of bindings/tests/kotlin/GridStoreTest.kt.
+// The relay, key, store and ID-number helpers of bindings/tests/kotlin/GridStoreTest.kt, and
+// an effect performer standing in for the app.
 import Foundation
 import Gridkeeper
 import GridkeeperShared
@@ -142,35 +142,65 @@ func tempDir(_ name: String) throws -> URL {
     return dir
 }
 
-/// A fresh encrypted store and its repositories.
+/// A fresh encrypted store.
 final class Phone {
     let dir: URL
     let key: Data
     let store: GridStore
-    let repos: Repositories
-    let drafts: FileDraftStore
 
     init(_ name: String) throws {
         dir = try tempDir(name)
         key = randomKey()
         store = try GridStore.open(path: dir.appendingPathComponent("store.db").path, key: key,
                                    attachmentCacheDir: dir.appendingPathComponent("cache").path)
-        repos = Repositories(store)
-        drafts = FileDraftStore(dir: dir.appendingPathComponent("drafts"), cipher: AesGcmDraftCipher.fromStoreKey(key))
-    }
-
-    /// What a new process would read after this one was killed.
-    func reopenedDrafts() -> FileDraftStore {
-        FileDraftStore(dir: dir.appendingPathComponent("drafts"), cipher: AesGcmDraftCipher.fromStoreKey(key))
     }
 }
 
-/// Sends the events in order, each handled before the next, and returns the state after.
+/// The app as the screens see it: records each effect, and answers the camera and location
+/// effects as the phone would, through the screen's `answer`.
 @MainActor
-@discardableResult
-func sendAll<S, E, F>(_ holder: StateHolder<S, E, F>, _ events: E...) async -> S {
-    for e in events { await holder.send(e) }
-    return holder.state
+final class Performed: EffectPerformer {
+    private(set) var effects: [Effect] = []
+    /// The file the camera "wrote", handed back for every `TakePhoto`.
+    var photo: String?
+    /// Where the phone "is"; nil answers `GetLocation` with unavailable.
+    var location: (lat: Double, lon: Double, accuracyM: Double?)?
+    private var answering: [Task<Void, Never>] = []
+
+    func perform(_ effect: Effect, for source: EffectSource) {
+        effects.append(effect)
+        switch effect {
+        case let .takePhoto(forField):
+            guard let photo else { return }
+            answering.append(Task { await source.answer(.photoTaken(forField: forField, path: photo)) })
+        case .getLocation:
+            let answer: EffectAnswer = location.map { EffectAnswer.located(lat: $0.lat, lon: $0.lon, accuracyM: $0.accuracyM) }
+                ?? .locationUnavailable
+            answering.append(Task { await source.answer(answer) })
+        default:
+            break
+        }
+    }
+
+    /// Waits until every answer given so far has been handled by its screen.
+    func answered() async {
+        let pending = answering
+        answering = []
+        for task in pending { await task.value }
+    }
+}
+
+/// Waits (up to `seconds`) for a watched view to show what `found` looks for: a watch hands
+/// its view over from the thread that wrote.
+@MainActor
+func eventually<T>(_ seconds: Double = 5, _ found: () -> T?) async throws -> T {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if let value = found() { return value }
+        try await Task.sleep(nanoseconds: 10_000_000)
+    }
+    struct NotSeen: Error {}
+    throw NotSeen()
 }
 
 func household(_ name: String, _ building: String, _ unit: String, _ room: String, _ tags: MemberTag...,

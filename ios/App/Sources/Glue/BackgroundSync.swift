@@ -4,6 +4,13 @@ import Foundation
 import Gridkeeper
 import GridkeeperShared
 
+/// What the app asks of the background scheduler, so the rest does not depend on
+/// BGTaskScheduler.
+protocol SyncScheduling {
+    func scheduleRefresh()
+    func scheduleSoon()
+}
+
 /// Background sync through BGTaskScheduler. iOS decides when either task runs; both need the
 /// identifiers in Info.plist (BGTaskSchedulerPermittedIdentifiers) and are registered before
 /// launch ends (GridkeeperApp.init).
@@ -11,21 +18,22 @@ import GridkeeperShared
 /// - `refresh` (BGAppRefreshTask): the periodic sync, asked for every 30 minutes.
 /// - `soon` (BGProcessingTask, requiresNetworkConnectivity): after a local write, so a sync
 ///   starts once there is a connection — the WorkManager one-time job on Android.
-enum BackgroundSync {
-    static let refresh = "org.gridkeeper.app.sync.refresh"
-    static let soon = "org.gridkeeper.app.sync.soon"
+final class BackgroundSync: SyncScheduling {
+    static let shared = BackgroundSync()
+    let refresh = "org.gridkeeper.app.sync.refresh"
+    let soon = "org.gridkeeper.app.sync.soon"
 
-    static func register(model: AppModel) {
+    func register(model: AppModel) {
         BGTaskScheduler.shared.register(forTaskWithIdentifier: refresh, using: nil) { task in
-            scheduleRefresh()
-            run(task, model: model)
+            self.scheduleRefresh()
+            self.run(task, model: model)
         }
         BGTaskScheduler.shared.register(forTaskWithIdentifier: soon, using: nil) { task in
-            run(task, model: model)
+            self.run(task, model: model)
         }
     }
 
-    static func scheduleRefresh() {
+    func scheduleRefresh() {
         let request = BGAppRefreshTaskRequest(identifier: refresh)
         request.earliestBeginDate = Date(timeIntervalSinceNow: 30 * 60)
         submit(request)
@@ -33,7 +41,7 @@ enum BackgroundSync {
 
     /// A short delay gathers a form's several writes into one sync; a request already
     /// waiting is replaced by this one (same identifier).
-    static func scheduleSoon() {
+    func scheduleSoon() {
         let request = BGProcessingTaskRequest(identifier: soon)
         request.requiresNetworkConnectivity = true
         request.requiresExternalPower = false
@@ -41,7 +49,7 @@ enum BackgroundSync {
         submit(request)
     }
 
-    private static func submit(_ request: BGTaskRequest) {
+    private func submit(_ request: BGTaskRequest) {
         do {
             try BGTaskScheduler.shared.submit(request)
         } catch {
@@ -51,25 +59,22 @@ enum BackgroundSync {
         }
     }
 
-    private static func run(_ task: BGTask, model: AppModel) {
+    private func run(_ task: BGTask, model: AppModel) {
         let cancel = CancelToken()
         // iOS ending the task (time up, connection lost) stops the sync between rounds.
         task.expirationHandler = { cancel.cancel() }
         Task { @MainActor in
-            guard let repos = await model.openForBackground() else {
+            guard await model.openForBackground() != nil, let sync = model.sync else {
                 task.setTaskCompleted(success: false)
                 return
             }
-            let outcome = await Task.detached(priority: .utility) { SyncRunner(repos: repos).run(cancel) }.value
-            switch outcome {
-            case .done:
-                task.setTaskCompleted(success: true)
-            case let .failed(_, retryable):
-                // A network failure is tried again once there is a connection; a refusal (not
-                // enrolled, revoked) waits for a person.
-                if retryable { scheduleSoon() }
-                task.setTaskCompleted(success: false)
-            }
+            await model.runSync(sync, cancel: cancel).value
+            let failed = sync.view?.error != nil || sync.failure != nil
+            // Tried again once there is a connection; a phone not enrolled waits for a person.
+            // (The view says what failed only in words, so a revoked phone is asked again too;
+            // iOS keeps that rare.)
+            if failed && sync.view?.enrolled == true { self.scheduleSoon() }
+            task.setTaskCompleted(success: !failed)
         }
     }
 }

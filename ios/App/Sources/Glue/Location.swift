@@ -1,10 +1,16 @@
 // Android twin: android/app/src/main/java/org/gridkeeper/app/glue/Location.kt
 import CoreLocation
 
+/// Where the phone is, for `GetLocation`; nil when it cannot be had.
+@MainActor
+protocol LocationFinding {
+    func current() async -> CLLocation?
+}
+
 /// One location fix, asked for when the worker taps 记录位置: permission "when in use" is
 /// requested on the first tap, and nothing runs in the background.
 @MainActor
-final class Locator: NSObject, CLLocationManagerDelegate {
+final class Locator: NSObject, CLLocationManagerDelegate, LocationFinding {
     private let manager = CLLocationManager()
     private var waiting: CheckedContinuation<CLLocation?, Never>?
 

@@ -23,32 +23,35 @@ enum PhotoBytes {
     }
 }
 
-/// Camera and library buttons side by side, for any form that takes photos. The library
-/// goes through PhotosPicker, which needs no photo-library permission.
+/// What `TakePhoto` shows: the camera or the library (through PhotosPicker, which needs no
+/// photo-library permission), or cancel. `done` gets the JPEG bytes, nil when cancelled.
 @MainActor
-struct PhotoButtons: View {
-    let onPhoto: (Data) -> Void
+struct PhotoSheet: View {
+    let done: (Data?) -> Void
     @State private var picked: PhotosPickerItem?
     @State private var showCamera = false
 
-    init(onPhoto: @escaping (Data) -> Void) {
-        self.onPhoto = onPhoto
+    init(done: @escaping (Data?) -> Void) {
+        self.done = done
     }
 
     var body: some View {
-        HStack(spacing: 8) {
+        VStack(spacing: 16) {
             if UIImagePickerController.isSourceTypeAvailable(.camera) {
-                Button(L("take_photo")) { showCamera = true }.buttonStyle(.bordered)
+                Button(L("take_photo")) { showCamera = true }.buttonStyle(.borderedProminent)
             }
             PhotosPicker(selection: $picked, matching: .images) {
                 Text(L("pick_photo"))
             }
             .buttonStyle(.bordered)
+            Button(L("cancel"), role: .cancel) { done(nil) }
         }
+        .padding()
+        .presentationDetents([.medium])
         .fullScreenCover(isPresented: $showCamera) {
             CameraPicker { image in
                 showCamera = false
-                if let image, let bytes = PhotoBytes.jpeg(image) { onPhoto(bytes) }
+                done(image.flatMap(PhotoBytes.jpeg))
             }
             .ignoresSafeArea()
         }
@@ -56,11 +59,27 @@ struct PhotoButtons: View {
             guard let item else { return }
             picked = nil
             Task {
-                guard let data = try? await item.loadTransferable(type: Data.self), let image = UIImage(data: data),
-                      let bytes = PhotoBytes.jpeg(image) else { return }
-                onPhoto(bytes)
+                let data = try? await item.loadTransferable(type: Data.self)
+                done(data.flatMap(UIImage.init(data:)).flatMap(PhotoBytes.jpeg))
             }
         }
+    }
+}
+
+/// Files handed to the core in an effect's answer (a photo, a signature). The core copies
+/// what it keeps into its own store, so each file is deleted once the answer is handled.
+protocol AnswerFiles {
+    func write(_ data: Data, suffix: String) throws -> URL
+}
+
+struct TemporaryAnswerFiles: AnswerFiles {
+    func write(_ data: Data, suffix: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("answers", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(UUID().uuidString + suffix)
+        // Complete file protection: a photo of a household is personal data.
+        try data.write(to: url, options: [.atomic, .completeFileProtection])
+        return url
     }
 }
 

@@ -1,25 +1,14 @@
 // Android twin: android/app/src/main/java/org/gridkeeper/app/ui/Common.kt
-import GridkeeperShared
 import SwiftUI
 
-/// Screen chrome from Localizable.strings (zh-Hans first, en second); words about records
-/// come from the view models (GridkeeperShared/Strings.swift).
+/// Screen chrome from Localizable.strings (zh-Hans first, en second); every word about
+/// records comes in the core's views, already in the worker's language.
 func L(_ key: String) -> String {
     NSLocalizedString(key, comment: "")
 }
 
 func L(_ key: String, _ args: CVarArg...) -> String {
     String(format: NSLocalizedString(key, comment: ""), arguments: args)
-}
-
-extension View {
-    /// Hands each effect of a view model to `handle`, once, in order.
-    @MainActor
-    func effects<S, E, F>(of holder: StateHolder<S, E, F>, _ handle: @escaping (F) -> Void) -> some View {
-        onReceive(holder.$effectSerial) { _ in
-            while let effect = holder.pollEffect() { handle(effect) }
-        }
-    }
 }
 
 /// A text input with its label and, beneath it, the message core gave for this field.
@@ -122,10 +111,38 @@ struct Choices<T: Hashable>: View {
     }
 }
 
-/// Loading text while a view model has not loaded yet.
+/// Loading text while a screen has not answered its first event yet.
 @MainActor
 struct Loading: View {
     var body: some View {
         ProgressView(L("loading")).frame(maxWidth: .infinity, maxHeight: .infinity)
+    }
+}
+
+/// A screen's view once the core has given one; until then, loading, or the app's own words
+/// when the screen could not be opened at all (its view would have carried the core's).
+@MainActor
+struct Drawn<V, Content: View>: View {
+    let view: V?
+    let failed: Bool
+    let content: (V) -> Content
+
+    init(_ view: V?, failed: Bool, @ViewBuilder content: @escaping (V) -> Content) {
+        self.view = view
+        self.failed = failed
+        self.content = content
+    }
+
+    var body: some View {
+        if let view {
+            VStack(spacing: 0) {
+                if failed { Banner(text: L("screen_failed")) }
+                content(view)
+            }
+        } else if failed {
+            Text(L("screen_failed")).padding()
+        } else {
+            Loading()
+        }
     }
 }

@@ -1,132 +1,143 @@
 // Android twin: android/app/src/main/java/org/gridkeeper/app/ui/FieldScreens.kt
-import CoreLocation
 import Gridkeeper
 import GridkeeperShared
 import SwiftUI
 
-@MainActor
-struct VisitScreen: View {
-    @StateObject private var vm: VisitFormHolder
-    @EnvironmentObject private var nav: Navigator
-    @State private var locator: Locator?
-    private let lang: Lang
-
-    init(env: ScreenEnv, householdId: String, memberId: String?) {
-        _vm = StateObject(wrappedValue: VisitFormHolder(repos: env.repos, drafts: env.drafts, grid: env.grid,
-                                                        subject: Gridkeeper.Subject(kind: .household, id: householdId),
-                                                        memberId: memberId, lang: env.lang))
-        lang = env.lang
-    }
-
-    var body: some View {
-        let s = vm.state
-        ScrollView {
-            VStack(alignment: .leading, spacing: 8) {
-                if s.restoredDraft { Text(L("draft_restored")).font(.callout) }
-                Banner(text: s.banner)
-                Text(L("visit_purpose"))
-                Choices(options: VisitPurpose.allCases.map { ($0, Strings.label("purpose", $0, lang)) }, chosen: s.purpose) {
-                    vm.post(.purpose($0))
-                }
-                if !s.members.isEmpty {
-                    Text(L("visit_members_seen"))
-                    ForEach(s.members) { m in
-                        Toggle(m.name, isOn: Binding(get: { s.membersSeen.contains(m.id) }, set: { _ in vm.post(.toggleMember(m.id)) }))
-                    }
-                }
-                FieldInput(label: L("visit_findings"), value: s.findings, error: s.errors["findings"], multiline: true) {
-                    vm.post(.findings($0))
-                }
-                PhotoButtons { vm.post(.photo(bytes: $0, mediaType: "image/jpeg")) }
-                if !s.photos.isEmpty { Text(L("photos_n", s.photos.count)) }
-                Button(L("locate")) { locate() }.buttonStyle(.bordered)
-                if let l = s.location { Text(L("located", Int(l.accuracyM ?? 0))) }
-                if let error = s.errors["location"] { Text(error).foregroundStyle(.red) }
-                Toggle(L("raise_case"), isOn: Binding(get: { s.raiseCase }, set: { vm.post(.raiseCase($0)) }))
-                if s.raiseCase {
-                    Choices(options: CaseCategory.allCases.map { ($0, Strings.label("category", $0, lang)) }, chosen: s.caseCategory) {
-                        vm.post(.caseCategoryChosen($0))
-                    }
-                    FieldInput(label: L("case_description"), value: s.caseDescription, error: s.errors["description"], multiline: true) {
-                        vm.post(.caseDescription($0))
-                    }
-                }
-                Button {
-                    vm.post(.save)
-                } label: {
-                    Text(L("save")).frame(maxWidth: .infinity)
-                }
-                .buttonStyle(.borderedProminent)
-            }
-            .padding()
-        }
-        .navigationTitle(L("visit_title"))
-        .overlay { if s.loading { Loading() } }
-        .task { await vm.send(.load) }
-        .effects(of: vm) { effect in
-            if case .saved = effect { nav.pop() }
-        }
-    }
-
-    private func locate() {
-        let locator = self.locator ?? Locator()
-        self.locator = locator
-        Task {
-            guard let fix = await locator.current() else { return }
-            await vm.send(.location(lat: fix.coordinate.latitude, lon: fix.coordinate.longitude,
-                                    accuracyM: fix.horizontalAccuracy >= 0 ? fix.horizontalAccuracy : nil))
-        }
-    }
+/// The core's error when the page has no input to show it under (a single-error view names
+/// its field in `errorField`): above the form instead, so it is never lost.
+func unplaced(_ error: String?, _ field: String?, _ shown: Set<String>) -> String? {
+    guard let error else { return nil }
+    guard let field else { return error }
+    return shown.contains(field) ? nil : error
 }
 
 @MainActor
-struct InspectionScreen: View {
-    @StateObject private var vm: InspectionHolder
-    @EnvironmentObject private var nav: Navigator
-    private let placeId: String?
+struct VisitPage: View {
+    @StateObject private var model: ScreenModel<VisitFormEvent, VisitFormView>
 
-    init(env: ScreenEnv, placeId: String?) {
-        _vm = StateObject(wrappedValue: InspectionHolder(repos: env.repos, drafts: env.drafts, grid: env.grid, lang: env.lang))
-        self.placeId = placeId
+    init(env: ScreenEnv, householdId: String, memberId: String?) {
+        _model = StateObject(wrappedValue: ScreenModel(visit: env.store, subject: .household, subjectId: householdId,
+                                                       memberId: memberId, lang: env.lang, performer: env.effects))
     }
 
     var body: some View {
-        let s = vm.state
-        ScrollView {
-            VStack(alignment: .leading, spacing: 8) {
-                Banner(text: s.banner)
-                switch s.stage {
-                case .pickPlace:
-                    SectionTitle(text: L("inspection_pick_place"))
-                    ForEach(s.places) { p in
-                        Button("\(p.name) · \(p.address)") { vm.post(.pickPlace(p.id)) }.buttonStyle(.bordered)
+        Drawn(model.view, failed: model.failure != nil) { v in
+            ScrollView {
+                VStack(alignment: .leading, spacing: 8) {
+                    if let note = v.note { Text(note).font(.callout) }
+                    Banner(text: v.banner)
+                    ForEach(v.errors.filter { !Self.shown.contains($0.field) }, id: \.field) { e in
+                        Text(e.message).foregroundStyle(.red)
                     }
-                case .pickTemplate:
-                    SectionTitle(text: L("inspection_pick_template") + " · " + s.placeName)
-                    ForEach(s.templates) { t in
-                        Button(t.title) { vm.post(.pickTemplate(templateId: t.id, version: t.version)) }.buttonStyle(.bordered)
-                    }
-                case .run:
-                    SectionTitle(text: s.title + " · " + s.placeName)
-                    ForEach(Array(s.items.enumerated()), id: \.element.id) { i, item in
-                        if i == 0 || s.items[i - 1].section != item.section {
-                            Text(item.section).font(.subheadline.bold()).padding(.top, 8)
+                    SectionTitle(text: v.title)
+                    Text(L("visit_purpose"))
+                    Choices(options: v.purposes.map { ($0.key, $0.label) }, chosen: v.purpose) { model.send(.purpose(key: $0)) }
+                    if let purpose = error(v, "purpose") { Text(purpose).foregroundStyle(.red) }
+                    if !v.members.isEmpty {
+                        Text(L("visit_members_seen"))
+                        ForEach(v.members, id: \.id) { m in
+                            Toggle("\(m.name) · \(m.relation)", isOn: Binding(
+                                get: { m.seen },
+                                set: { _ in model.send(.toggleMember(memberId: m.id)) }
+                            ))
                         }
-                        ChecklistItemCard(item: item) { vm.post($0) }
                     }
-                    // Enabled once core's rules hold; a typed answer counts once its field is left.
+                    FieldInput(label: L("visit_findings"), value: v.findings, error: error(v, "findings"), multiline: true) {
+                        model.send(.findings(text: $0))
+                    }
+                    Button(L("take_photo")) { model.send(.takePhoto) }.buttonStyle(.bordered)
+                    if !v.photos.isEmpty { Text(L("photos_n", v.photos.count)) }
+                    Button(L("locate")) { model.send(.locate) }.buttonStyle(.bordered).disabled(v.locating)
+                    if let location = v.location { Text(location.text) }
+                    if let note = v.locationNote { Text(note).font(.caption) }
+                    if let location = error(v, "location") { Text(location).foregroundStyle(.red) }
+                    Toggle(L("raise_case"), isOn: Binding(get: { v.raiseCase }, set: { model.send(.raiseCase(on: $0)) }))
+                    if v.raiseCase {
+                        Choices(options: v.caseCategories.map { ($0.key, $0.label) }, chosen: v.caseCategory) {
+                            model.send(.caseCategory(key: $0))
+                        }
+                        Choices(options: v.caseSeverities.map { ($0.key, $0.label) }, chosen: v.caseSeverity) {
+                            model.send(.caseSeverity(key: $0))
+                        }
+                        FieldInput(label: L("case_description"), value: v.caseDescription, error: error(v, "case.description"),
+                                   multiline: true) {
+                            model.send(.caseDescription(text: $0))
+                        }
+                    }
                     Button {
-                        vm.post(.complete)
+                        model.send(.submit)
                     } label: {
-                        Text(L("complete")).frame(maxWidth: .infinity)
+                        Text(L("save")).frame(maxWidth: .infinity)
                     }
                     .buttonStyle(.borderedProminent)
-                    .disabled(!s.canComplete)
-                case .done:
-                    SectionTitle(text: L("inspection_done"))
+                    Button(L("discard"), role: .destructive) { model.send(.discard) }
                 }
+                .padding()
             }
-            .padding()
+            .overlay { if v.loading { Loading() } }
+        }
+        .navigationTitle(L("visit_title"))
+        .task { model.send(.load) }
+    }
+
+    private func error(_ v: VisitFormView, _ field: String) -> String? {
+        v.errors.first { $0.field == field }?.message
+    }
+
+    /// The fields this page shows an error under; the others' errors go above the form.
+    private static let shown: Set<String> = ["purpose", "findings", "location", "case.description"]
+}
+
+@MainActor
+struct InspectionPage: View {
+    @StateObject private var model: ScreenModel<InspectionEvent, InspectionView>
+
+    init(env: ScreenEnv, placeId: String?) {
+        _model = StateObject(wrappedValue: ScreenModel(inspection: env.store, grid: env.grid, placeId: placeId,
+                                                       lang: env.lang, performer: env.effects))
+    }
+
+    var body: some View {
+        Drawn(model.view, failed: model.failure != nil) { v in
+            ScrollView {
+                VStack(alignment: .leading, spacing: 8) {
+                    Banner(text: v.banner)
+                    switch v.stage {
+                    case .pickPlace:
+                        SectionTitle(text: L("inspection_pick_place"))
+                        ForEach(v.places, id: \.id) { p in
+                            Button("\(p.name) · \(p.address)") { model.send(.pickPlace(placeId: p.id)) }.buttonStyle(.bordered)
+                        }
+                    case .pickTemplate:
+                        SectionTitle(text: L("inspection_pick_template") + " · " + v.placeName)
+                        ForEach(v.templates, id: \.id) { t in
+                            Button(t.title) { model.send(.pickTemplate(templateId: t.id, version: t.version)) }.buttonStyle(.bordered)
+                        }
+                    case .run:
+                        SectionTitle(text: v.title + " · " + v.placeName)
+                        ForEach(Array(v.items.enumerated()), id: \.element.id) { i, item in
+                            if i == 0 || v.items[i - 1].section != item.section {
+                                Text(item.section).font(.subheadline.bold()).padding(.top, 8)
+                            }
+                            ChecklistItemCard(item: item) { model.send($0) }
+                        }
+                        // Enabled once the core's rules hold; a typed answer counts once its field is left.
+                        Button {
+                            model.send(.complete)
+                        } label: {
+                            Text(L("complete")).frame(maxWidth: .infinity)
+                        }
+                        .buttonStyle(.borderedProminent)
+                        .disabled(!v.canComplete)
+                    case .done:
+                        SectionTitle(text: L("inspection_done"))
+                        ForEach(v.items.filter { $0.caseText != nil }, id: \.id) { item in
+                            Text(item.label + " · " + (item.caseText ?? ""))
+                        }
+                    }
+                }
+                .padding()
+            }
         }
         .navigationTitle(L("nav_inspection"))
         // The decimal pad has no return key: 完成 above it leaves the field, which sends its answer.
@@ -138,63 +149,43 @@ struct InspectionScreen: View {
                 }
             }
         }
-        .task(id: placeId) {
-            await vm.send(.load)
-            if let placeId { await vm.send(.pickPlace(placeId)) }
-        }
-        .effects(of: vm) { effect in
-            if case let .caseRaised(caseId) = effect { nav.push(.caseDetail(caseId)) }
-        }
+        .task { model.send(.load) }
     }
 }
 
 @MainActor
 private struct ChecklistItemCard: View {
-    let item: ItemView
+    let item: InspectionItem
     let send: (InspectionEvent) -> Void
     @State private var text = ""
     @State private var note = ""
+    @State private var caseDescription = ""
     @FocusState private var editing: Bool
     @FocusState private var editingNote: Bool
 
-    init(item: ItemView, send: @escaping (InspectionEvent) -> Void) {
+    init(item: InspectionItem, send: @escaping (InspectionEvent) -> Void) {
         self.item = item
         self.send = send
-    }
-
-    private var answerText: String? {
-        if case let .text(t)? = item.answer { return t }
-        return nil
-    }
-
-    private var answerNumber: Double? {
-        if case let .number(n)? = item.answer { return n }
-        return nil
-    }
-
-    private var answerItems: [String] {
-        if case let .items(items)? = item.answer { return items }
-        return []
     }
 
     var body: some View {
         VStack(alignment: .leading, spacing: 6) {
             Text(item.label + (item.required ? " *" : ""))
-            switch item.type {
+            switch item.kind {
             case .passFailNa:
-                Choices(options: [("pass", L("answer_pass")), ("fail", L("answer_fail")), ("na", L("answer_na"))], chosen: answerText) {
+                Choices(options: [("pass", L("answer_pass")), ("fail", L("answer_fail")), ("na", L("answer_na"))], chosen: item.text) {
                     send(.answerText(itemId: item.id, text: $0))
                 }
             case .singleChoice:
-                Choices(options: item.choices.map { ($0.value, $0.label) }, chosen: answerText) {
+                Choices(options: item.choices.map { ($0.value, $0.label) }, chosen: item.text) {
                     send(.answerText(itemId: item.id, text: $0))
                 }
             case .multiChoice:
                 ForEach(item.choices, id: \.value) { c in
                     Toggle(c.label, isOn: Binding(
-                        get: { answerItems.contains(c.value) },
+                        get: { item.values.contains(c.value) },
                         set: { on in
-                            let chosen = answerItems.filter { $0 != c.value } + (on ? [c.value] : [])
+                            let chosen = item.values.filter { $0 != c.value } + (on ? [c.value] : [])
                             send(.answerChoices(itemId: item.id, values: chosen))
                         }
                     ))
@@ -207,9 +198,9 @@ private struct ChecklistItemCard: View {
                     .keyboardType(.decimalPad)
                     .textFieldStyle(.roundedBorder)
                     .focused($editing)
-                    .onAppear { text = answerNumber.map(Self.plain) ?? "" }
+                    .onAppear { text = item.number.map(Self.plain) ?? "" }
                     .onChange(of: editing) { on in
-                        if !on, let n = Double(text.replacingOccurrences(of: ",", with: ".")), n != answerNumber {
+                        if !on, let n = Double(text.replacingOccurrences(of: ",", with: ".")), n != item.number {
                             send(.answerNumber(itemId: item.id, number: n))
                         }
                     }
@@ -217,22 +208,25 @@ private struct ChecklistItemCard: View {
                 TextField(item.label, text: $text, axis: .vertical)
                     .textFieldStyle(.roundedBorder)
                     .focused($editing)
-                    .onAppear { text = answerText ?? "" }
+                    .onAppear { text = item.text ?? "" }
                     .onChange(of: editing) { on in
-                        if !on && text != (answerText ?? "") { send(.answerText(itemId: item.id, text: text)) }
+                        if !on && text != (item.text ?? "") { send(.answerText(itemId: item.id, text: text)) }
                     }
             case .photo:
                 EmptyView()
             }
-            if item.type == .photo || item.photoRequired || item.answer != nil {
-                PhotoButtons { send(.photo(itemId: item.id, bytes: $0, mediaType: "image/jpeg")) }
+            if item.kind == .photo || item.photoRequired || !item.photos.isEmpty {
+                Button(L("take_photo")) { send(.takePhoto(itemId: item.id)) }.buttonStyle(.bordered)
                 if !item.photos.isEmpty { Text(L("photos_n", item.photos.count)).font(.caption) }
             }
-            if item.failed {
-                if item.caseId != nil {
-                    Text(L("hazard_raised")).foregroundStyle(Color.accentColor)
+            if item.failed && item.caseId == nil {
+                if let caseText = item.caseText {
+                    Text(caseText).foregroundStyle(Color.accentColor)
+                    Button(L("cancel")) { send(.dropCase(itemId: item.id)) }.buttonStyle(.bordered)
                 } else {
-                    Button(L("raise_hazard")) { send(.raiseCase(itemId: item.id, description: "")) }.buttonStyle(.bordered)
+                    TextField(L("case_description"), text: $caseDescription)
+                        .textFieldStyle(.roundedBorder)
+                    Button(L("raise_hazard")) { send(.raiseCase(itemId: item.id, description: caseDescription)) }.buttonStyle(.bordered)
                     TextField(L("fail_note"), text: $note)
                         .textFieldStyle(.roundedBorder)
                         .focused($editingNote)
@@ -241,6 +235,8 @@ private struct ChecklistItemCard: View {
                             if !on && note != (item.note ?? "") { send(.note(itemId: item.id, text: note)) }
                         }
                 }
+            } else if let caseText = item.caseText {
+                Text(caseText).foregroundStyle(Color.accentColor)
             }
             if let problem = item.problem { Text(problem).foregroundStyle(.red) }
         }
@@ -255,166 +251,281 @@ private struct ChecklistItemCard: View {
 }
 
 @MainActor
-struct CaseDetailScreen: View {
-    @StateObject private var vm: CaseDetailHolder
+struct CaseDetailPage: View {
+    @StateObject private var model: ScreenModel<CaseDetailEvent, CaseDetailView>
 
     init(env: ScreenEnv, caseId: String) {
-        _vm = StateObject(wrappedValue: CaseDetailHolder(repos: env.repos, caseId: caseId, lang: env.lang))
+        _model = StateObject(wrappedValue: ScreenModel(caseDetail: env.store, id: caseId, lang: env.lang, performer: env.effects))
     }
 
     var body: some View {
-        let s = vm.state
-        ScrollView {
-            VStack(alignment: .leading, spacing: 8) {
-                Banner(text: s.banner)
-                SectionTitle(text: s.title)
-                Text(s.description)
-                Text(s.stateLabel + " · " + L("deadline", s.deadline)).foregroundStyle(s.overdue ? Color.red : Color.primary)
-                if !s.photosBefore.isEmpty { Text(L("photos_before") + " · " + L("photos_n", s.photosBefore.count)) }
-                if !s.photosAfter.isEmpty { Text(L("photos_after") + " · " + L("photos_n", s.photosAfter.count)) }
-                SectionTitle(text: L("timeline"))
-                ForEach(Array(s.timeline.enumerated()), id: \.offset) { _, t in
-                    Text("\(t.at) · \(t.action) · \(t.by)" + [t.note, t.reason].filter { !$0.isEmpty }.map { " " + $0 }.joined(separator: "；"))
-                        .font(.callout)
-                }
-                if !s.actions.isEmpty {
-                    FieldInput(label: L("case_note"), value: s.note, error: s.errors["note"], multiline: true) { vm.post(.note($0)) }
-                    FieldInput(label: L("case_reason"), value: s.reason, error: s.errors["reason"]) { vm.post(.reason($0)) }
-                    Choices(options: [(EscalationLevel.community, L("escalate_community")), (EscalationLevel.street, L("escalate_street"))],
-                            chosen: s.escalateTo) { vm.post(.escalateTo($0)) }
-                    if let error = s.errors["escalate_to"] { Text(error).foregroundStyle(.red) }
-                    PhotoButtons { vm.post(.photo(bytes: $0, mediaType: "image/jpeg")) }
-                    if !s.photos.isEmpty { Text(L("photos_n", s.photos.count)) }
-                    LazyVGrid(columns: [GridItem(.adaptive(minimum: 96), spacing: 8)], alignment: .leading, spacing: 8) {
-                        ForEach(s.actions, id: \.self) { choice in
-                            Button(choice.label) { vm.post(.act(choice.action)) }.buttonStyle(.borderedProminent)
+        Drawn(model.view, failed: model.failure != nil) { v in
+            ScrollView {
+                VStack(alignment: .leading, spacing: 8) {
+                    Banner(text: unplaced(v.error, v.errorField, ["note", "reason", "escalate_to"]))
+                    SectionTitle(text: v.title)
+                    Text(v.description)
+                    Text(v.stateLabel + " · " + v.deadlineText).foregroundStyle(v.overdue ? Color.red : Color.primary)
+                    if !v.photosBefore.isEmpty { Text(L("photos_before") + " · " + L("photos_n", v.photosBefore.count)) }
+                    if !v.photosAfter.isEmpty { Text(L("photos_after") + " · " + L("photos_n", v.photosAfter.count)) }
+                    SectionTitle(text: L("timeline"))
+                    ForEach(Array(v.timeline.enumerated()), id: \.offset) { _, t in
+                        Text("\(t.at) · \(t.action) · \(t.by)" + [t.note, t.reason].filter { !$0.isEmpty }.map { " " + $0 }.joined(separator: "；"))
+                            .font(.callout)
+                            .foregroundStyle(t.superseded ? Color.secondary : Color.primary)
+                    }
+                    if !v.actions.isEmpty {
+                        FieldInput(label: L("case_note"), value: v.note, error: error(v, "note"), multiline: true) { model.send(.note($0)) }
+                        FieldInput(label: L("case_reason"), value: v.reason, error: error(v, "reason")) { model.send(.reason($0)) }
+                        Choices(options: Self.escalations, chosen: v.escalateTo) { model.send(.escalateTo($0)) }
+                        if let escalate = error(v, "escalate_to") { Text(escalate).foregroundStyle(.red) }
+                        Button(L("add_case_photo")) { model.send(.takePhoto) }.buttonStyle(.bordered)
+                        if !v.photos.isEmpty { Text(L("photos_n", v.photos.count)) }
+                        LazyVGrid(columns: [GridItem(.adaptive(minimum: 96), spacing: 8)], alignment: .leading, spacing: 8) {
+                            ForEach(v.actions, id: \.action) { choice in
+                                Button(choice.label) { model.send(.act(action: choice.action)) }.buttonStyle(.borderedProminent)
+                            }
                         }
                     }
                 }
+                .padding()
             }
-            .padding()
+            .overlay { if v.loading { Loading() } }
         }
-        .overlay { if s.loading { Loading() } }
-        .task { await vm.send(.load) }
+        .task { model.send(.load(at: unixNow())) }
+    }
+
+    private func error(_ v: CaseDetailView, _ field: String) -> String? {
+        v.errorField == field ? v.error : nil
+    }
+
+    private static let escalations: [(CaseEscalation?, String)] = [
+        (nil, L("escalate_none")),
+        (.community, L("escalate_community")),
+        (.street, L("escalate_street")),
+    ]
+}
+
+@MainActor
+struct CaseReportPage: View {
+    @StateObject private var model: ScreenModel<CaseReportEvent, CaseReportView>
+
+    init(env: ScreenEnv) {
+        _model = StateObject(wrappedValue: ScreenModel(caseReport: env.store, grid: env.grid, subjectKind: nil, subjectId: nil,
+                                                       lang: env.lang, performer: env.effects))
+    }
+
+    var body: some View {
+        Drawn(model.view, failed: model.failure != nil) { v in
+            ScrollView {
+                VStack(alignment: .leading, spacing: 8) {
+                    if v.restoredDraft { Text(L("draft_restored")).font(.callout) }
+                    Banner(text: unplaced(v.error, v.errorField, ["category", "severity", "description"]))
+                    if let subject = v.subject { Text(subject).font(.headline) }
+                    Choices(options: v.categories.map { ($0.category, $0.label) }, chosen: v.category) { model.send(.category($0)) }
+                    if let category = error(v, "category") { Text(category).foregroundStyle(.red) }
+                    Choices(options: v.severities.map { ($0.severity, $0.label) }, chosen: v.severity) { model.send(.severity($0)) }
+                    if let severity = error(v, "severity") { Text(severity).foregroundStyle(.red) }
+                    FieldInput(label: L("case_description"), value: v.description, error: error(v, "description"), multiline: true) {
+                        model.send(.description($0))
+                    }
+                    Button(L("add_case_photo")) { model.send(.takePhoto) }.buttonStyle(.bordered)
+                    ForEach(Array(v.photos.enumerated()), id: \.offset) { i, _ in
+                        HStack {
+                            Text(L("photo_n", i + 1))
+                            Spacer()
+                            Button(L("remove_photo"), role: .destructive) { model.send(.removePhoto(index: UInt32(i))) }
+                        }
+                    }
+                    Button {
+                        model.send(.submit)
+                    } label: {
+                        Text(L("report_case")).frame(maxWidth: .infinity)
+                    }
+                    .buttonStyle(.borderedProminent)
+                }
+                .padding()
+            }
+        }
+        .navigationTitle(L("report_case"))
+        .task { model.send(.load) }
+    }
+
+    private func error(_ v: CaseReportView, _ field: String) -> String? {
+        v.errorField == field ? v.error : nil
     }
 }
 
 @MainActor
-struct MediationScreen: View {
-    @StateObject private var vm: MediationHolder
-    @EnvironmentObject private var nav: Navigator
-    @State private var signing: String?
-    private let lang: Lang
+struct MediationPage: View {
+    @StateObject private var model: ScreenModel<MediationEvent, MediationView>
     private let mediationId: String?
 
     init(env: ScreenEnv, mediationId: String?) {
-        _vm = StateObject(wrappedValue: MediationHolder(repos: env.repos, drafts: env.drafts, grid: env.grid,
-                                                        mediationId: mediationId, lang: env.lang))
-        lang = env.lang
+        _model = StateObject(wrappedValue: ScreenModel(mediation: env.store, grid: env.grid, id: mediationId,
+                                                       lang: env.lang, performer: env.effects))
         self.mediationId = mediationId
     }
 
     var body: some View {
-        let s = vm.state
-        ScrollView {
-            VStack(alignment: .leading, spacing: 8) {
-                if s.restoredDraft { Text(L("draft_restored")).font(.callout) }
-                Banner(text: s.banner)
-                Choices(options: DisputeType.allCases.map { ($0, Strings.label("dispute", $0, lang)) }, chosen: s.disputeType) {
-                    vm.post(.disputeTypeChosen($0))
-                }
-                Choices(options: RiskLevel.allCases.map { ($0, Strings.label("risk", $0, lang)) }, chosen: s.riskLevel) {
-                    vm.post(.riskChosen($0))
-                }
-                field(L("session_date"), "opened_on", s.openedOn)
-                SectionTitle(text: L("parties"))
-                Banner(text: s.errors["parties"])
-                ForEach(Array(s.parties.enumerated()), id: \.offset) { i, p in
-                    VStack(alignment: .leading, spacing: 6) {
-                        field(L("party_name"), "parties[\(i)].name", p.name)
-                        field(L("party_phone"), "parties[\(i)].phone", p.phone, keyboard: .phonePad)
-                        let signed = s.signatures[p.id] != nil
-                        Button(signed ? L("signed") : L("sign")) { signing = p.id }
-                            .buttonStyle(.bordered)
-                            .accessibilityValue(signed ? L("signed") : "")
+        Drawn(model.view, failed: model.failure != nil) { v in
+            ScrollView {
+                VStack(alignment: .leading, spacing: 8) {
+                    if v.restoredDraft { Text(L("draft_restored")).font(.callout) }
+                    Banner(text: unplaced(v.error, v.errorField, Self.paths(v)))
+                    if v.savedId != nil { Text(L("saved")).foregroundStyle(Color.accentColor) }
+                    // The core labels the chosen value; the others are the app's chrome.
+                    Choices(options: Self.disputes(v), chosen: v.disputeType) { model.send(.disputeType($0)) }
+                    Choices(options: Self.risks(v), chosen: v.riskLevel) { model.send(.risk($0)) }
+                    field(v, L("session_date"), "opened_on", v.openedOn)
+                    SectionTitle(text: L("parties"))
+                    if let parties = error(v, "parties") { Text(parties).foregroundStyle(.red) }
+                    ForEach(Array(v.parties.enumerated()), id: \.offset) { i, p in
+                        VStack(alignment: .leading, spacing: 6) {
+                            field(v, L("party_name"), "parties[\(i)].name", p.name)
+                            field(v, L("party_phone"), "parties[\(i)].phone", p.phone, keyboard: .phonePad)
+                            HStack {
+                                Button(p.signed ? L("signed") : L("sign")) { model.send(.askSignature(partyId: p.id)) }
+                                    .buttonStyle(.bordered)
+                                    .accessibilityValue(p.signed ? L("signed") : "")
+                                Spacer()
+                                Button(L("remove_party"), role: .destructive) { model.send(.removeParty(index: UInt32(i))) }
+                            }
+                        }
+                        .padding(10)
+                        .background(Color.secondary.opacity(0.08), in: RoundedRectangle(cornerRadius: 8))
                     }
-                    .padding(10)
-                    .background(Color.secondary.opacity(0.08), in: RoundedRectangle(cornerRadius: 8))
+                    Button(L("add_party")) { model.send(.addParty) }.buttonStyle(.bordered)
+                    field(v, L("narrative"), "narrative", v.narrative, multiline: true)
+                    SectionTitle(text: L("sessions"))
+                    ForEach(Array(v.sessions.enumerated()), id: \.offset) { i, x in
+                        field(v, L("session_date"), "sessions[\(i)].date", x.date)
+                        field(v, L("session_outcome"), "sessions[\(i)].outcome", x.outcome, multiline: true)
+                    }
+                    Button(L("add_session")) { model.send(.addSession) }.buttonStyle(.bordered)
+                    SectionTitle(text: L("result"))
+                    Choices(options: Self.results(v), chosen: v.result) { model.send(.result($0)) }
+                    if let result = error(v, "result") { Text(result).foregroundStyle(.red) }
+                    field(v, L("agreement"), "agreement_text", v.agreementText, multiline: true)
+                    Button {
+                        model.send(.save)
+                    } label: {
+                        Text(L("save")).frame(maxWidth: .infinity)
+                    }
+                    .buttonStyle(.borderedProminent)
                 }
-                Button(L("add_party")) { vm.post(.addParty) }.buttonStyle(.bordered)
-                field(L("narrative"), "narrative", s.narrative, multiline: true)
-                SectionTitle(text: L("sessions"))
-                ForEach(Array(s.sessions.enumerated()), id: \.offset) { i, x in
-                    field(L("session_date"), "sessions[\(i)].date", x.date)
-                    field(L("session_outcome"), "sessions[\(i)].outcome", x.outcome, multiline: true)
-                }
-                Button(L("add_session")) { vm.post(.addSession) }.buttonStyle(.bordered)
-                SectionTitle(text: L("result"))
-                Choices(options: MediationResult.allCases.map { ($0, Strings.label("result", $0, lang)) }, chosen: s.result) {
-                    vm.post(.resultChosen($0))
-                }
-                field(L("agreement"), "agreement_text", s.agreementText, multiline: true)
-                Button {
-                    vm.post(.save)
-                } label: {
-                    Text(L("save")).frame(maxWidth: .infinity)
-                }
-                .buttonStyle(.borderedProminent)
+                .padding()
             }
-            .padding()
+            .overlay { if v.loading { Loading() } }
         }
         .navigationTitle(mediationId == nil ? L("mediation_new") : L("nav_mediation"))
-        .overlay { if s.loading { Loading() } }
-        .sheet(item: Binding(get: { signing.map(PartyRef.init) }, set: { signing = $0?.id })) { party in
-            SignaturePad(onDone: { png in
-                vm.post(.sign(partyId: party.id, png: png))
-                signing = nil
-            }, onCancel: { signing = nil })
-        }
-        .task { await vm.send(.load) }
-        .effects(of: vm) { effect in
-            // The mediation tab's root stays, ready for the next one; a pushed one closes.
-            if case .saved = effect, mediationId != nil { nav.pop() }
-            if case .saved = effect, mediationId == nil { vm.post(.load) }
-        }
+        .task { model.send(.load(at: unixNow())) }
     }
 
-    private func field(_ label: String, _ path: String, _ value: String, multiline: Bool = false,
+    private func error(_ v: MediationView, _ field: String) -> String? {
+        v.errorField == field ? v.error : nil
+    }
+
+    private static func disputes(_ v: MediationView) -> [(MediationDispute, String)] {
+        MediationDispute.all.map { d in (d, d == v.disputeType ? v.disputeLabel : L(d.key)) }
+    }
+
+    private static func risks(_ v: MediationView) -> [(MediationRisk, String)] {
+        MediationRisk.all.map { r in (r, r == v.riskLevel ? v.riskLabel : L(r.key)) }
+    }
+
+    private static func results(_ v: MediationView) -> [(MediationOutcome?, String)] {
+        var out: [(MediationOutcome?, String)] = [(nil, L("result_none"))]
+        for r in MediationOutcome.all {
+            let label: String = (r == v.result ? v.resultLabel : nil) ?? L(r.key)
+            out.append((r, label))
+        }
+        return out
+    }
+
+    /// The paths this page shows an error under.
+    private static func paths(_ v: MediationView) -> Set<String> {
+        var paths: Set<String> = ["opened_on", "parties", "narrative", "result", "agreement_text"]
+        for i in v.parties.indices { paths.formUnion(["parties[\(i)].name", "parties[\(i)].phone"]) }
+        for i in v.sessions.indices { paths.formUnion(["sessions[\(i)].date", "sessions[\(i)].outcome"]) }
+        return paths
+    }
+
+    private func field(_ v: MediationView, _ label: String, _ path: String, _ value: String, multiline: Bool = false,
                        keyboard: UIKeyboardType = .default) -> some View {
-        FieldInput(label: label, value: value, error: vm.state.errors[path], multiline: multiline, keyboard: keyboard) {
-            vm.post(.field(path: path, value: $0))
+        FieldInput(label: label, value: value, error: error(v, path), multiline: multiline, keyboard: keyboard) {
+            model.send(.field(path: path, value: $0))
         }
     }
 }
 
-private struct PartyRef: Identifiable {
-    let id: String
+// The mediation view labels only the chosen dispute type, risk and result; the buttons for
+// the others are chrome, keyed as the core names them (Localizable.strings).
+extension MediationDispute {
+    static let all: [MediationDispute] = [.neighbour, .family, .marriage, .labour, .property, .land, .other]
+    var key: String {
+        switch self {
+        case .neighbour: return "dispute_neighbour"
+        case .family: return "dispute_family"
+        case .marriage: return "dispute_marriage"
+        case .labour: return "dispute_labour"
+        case .property: return "dispute_property"
+        case .land: return "dispute_land"
+        case .other: return "dispute_other"
+        }
+    }
+}
+
+extension MediationRisk {
+    static let all: [MediationRisk] = [.low, .medium, .high]
+    var key: String {
+        switch self {
+        case .low: return "risk_low"
+        case .medium: return "risk_medium"
+        case .high: return "risk_high"
+        }
+    }
+}
+
+extension MediationOutcome {
+    static let all: [MediationOutcome] = [.agreement, .partial, .failed, .referredJudicialOffice, .referredCourt, .referredPolice]
+    var key: String {
+        switch self {
+        case .agreement: return "result_agreement"
+        case .partial: return "result_partial"
+        case .failed: return "result_failed"
+        case .referredJudicialOffice: return "result_referred_judicial_office"
+        case .referredCourt: return "result_referred_court"
+        case .referredPolice: return "result_referred_police"
+        }
+    }
 }
 
 @MainActor
-struct ConflictsScreen: View {
-    @StateObject private var vm: ConflictsHolder
-    @EnvironmentObject private var nav: Navigator
+struct ConflictsPage: View {
+    @StateObject private var model: ScreenModel<ConflictsEvent, ConflictsView>
 
     init(env: ScreenEnv, recordId: String) {
-        _vm = StateObject(wrappedValue: ConflictsHolder(repos: env.repos, recordId: recordId, lang: env.lang))
+        _model = StateObject(wrappedValue: ScreenModel(conflicts: env.store, recordId: recordId, lang: env.lang, performer: env.effects))
     }
 
     var body: some View {
-        let s = vm.state
-        List {
-            if let banner = s.banner { Banner(text: banner) }
-            ForEach(s.conflicts, id: \.path) { line in
-                Section(line.field) {
-                    ForEach(line.choices, id: \.index) { c in
-                        VStack(alignment: .leading, spacing: 4) {
-                            Text(c.value).font(.body.monospacedDigit())
-                            Text(L("conflict_by", c.who, c.whenText)).font(.caption).foregroundStyle(.secondary)
-                            HStack {
-                                if c.shownNow { Text(L("conflict_shown")).font(.caption) }
-                                Spacer()
-                                Button(L("conflict_pick")) { vm.post(.pick(path: line.path, index: c.index)) }
-                                    .buttonStyle(.bordered)
+        Drawn(model.view, failed: model.failure != nil) { v in
+            List {
+                if let error = v.error { Banner(text: error) }
+                if let empty = v.emptyText { Text(empty) }
+                ForEach(v.items, id: \.path) { item in
+                    Section(item.title) {
+                        ForEach(Array(item.choices.enumerated()), id: \.offset) { i, c in
+                            VStack(alignment: .leading, spacing: 4) {
+                                Text(c.text).font(.body.monospacedDigit())
+                                Text(c.by).font(.caption).foregroundStyle(.secondary)
+                                HStack {
+                                    if c.shown { Text(L("conflict_shown")).font(.caption) }
+                                    Spacer()
+                                    Button(c.action) { model.send(.pick(path: item.path, choice: UInt32(i))) }
+                                        .buttonStyle(.bordered)
+                                }
                             }
                         }
                     }
@@ -422,10 +533,6 @@ struct ConflictsScreen: View {
             }
         }
         .navigationTitle(L("conflicts_title"))
-        .overlay { if s.loading { Loading() } }
-        .task { await vm.send(.load) }
-        .effects(of: vm) { effect in
-            if case .allResolved = effect { nav.pop() }
-        }
+        .task { model.send(.load) }
     }
 }

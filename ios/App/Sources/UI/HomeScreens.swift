@@ -1,5 +1,6 @@
 // Android twins: android/app/src/main/java/org/gridkeeper/app/ui/HomeScreens.kt and the
 // navigation of MainActivity.kt
+import CoreLocation
 import Gridkeeper
 import GridkeeperShared
 import SwiftUI
@@ -11,6 +12,7 @@ enum Route: Hashable {
     case visit(householdId: String, memberId: String?)
     case inspection(placeId: String?)
     case caseDetail(String)
+    case caseReport
     case mediation(String?)
     case conflicts(String)
 }
@@ -23,174 +25,252 @@ struct RootView: View {
         switch model.phase {
         case .opening:
             Loading().task { await model.start() }
-        case let .failed(message):
-            Text(message).padding()
+        case .failed:
+            Text(L("store_failed")).padding()
         case .needsEnrolment:
-            if let repos = model.repos {
-                EnrolScreen(repos: repos, lang: model.lang, link: model.enrolLink) { model.enrolled($0) }
+            if let store = model.store {
+                EnrolPage(store: store, lang: model.lang, link: model.enrolLink, performer: model)
             }
         case let .ready(grid):
-            if let repos = model.repos, let drafts = model.drafts {
-                Tabs(env: ScreenEnv(repos: repos, drafts: drafts, lang: model.lang, grid: grid))
+            if let store = model.store, let sync = model.sync {
+                VStack(spacing: 0) {
+                    SyncBar(model: sync)
+                    Tabs(base: ScreenEnv(store: store, lang: model.lang, grid: grid, effects: nil), app: model)
+                }
             }
         }
     }
 }
 
-/// What every screen needs to build its view model.
+/// What every screen needs to open its screen object; `effects` is the tab's performer.
 struct ScreenEnv {
-    let repos: Repositories
-    let drafts: DraftStore
+    let store: GridStore
     let lang: Lang
     let grid: String
+    let effects: TabEffects?
+
+    func with(_ effects: TabEffects) -> ScreenEnv {
+        ScreenEnv(store: store, lang: lang, grid: grid, effects: effects)
+    }
 }
 
 @MainActor
 private struct Tabs: View {
-    let env: ScreenEnv
+    let base: ScreenEnv
+    let app: AppModel
 
     var body: some View {
-        VStack(spacing: 0) {
-            SyncBar(repos: env.repos, lang: env.lang) { removed in AppModel.shared.signedOut(removed: removed) }
-            TabView {
-                Stack(env: env) { TodayScreen(env: env) }
-                    .tabItem { Label(L("nav_today"), systemImage: "calendar") }
-                Stack(env: env) { HouseholdsScreen(env: env) }
-                    .tabItem { Label(L("nav_households"), systemImage: "house") }
-                Stack(env: env) { InspectionScreen(env: env, placeId: nil) }
-                    .tabItem { Label(L("nav_inspection"), systemImage: "checklist") }
-                Stack(env: env) { CasesScreen(env: env) }
-                    .tabItem { Label(L("nav_cases"), systemImage: "exclamationmark.triangle") }
-                Stack(env: env) { MediationScreen(env: env, mediationId: nil) }
-                    .tabItem { Label(L("nav_mediation"), systemImage: "bubble.left.and.bubble.right") }
-            }
+        TabView {
+            Stack(base, app) { TodayPage(env: $0) }
+                .tabItem { Label(L("nav_today"), systemImage: "calendar") }
+            Stack(base, app) { HouseholdsPage(env: $0) }
+                .tabItem { Label(L("nav_households"), systemImage: "house") }
+            Stack(base, app) { InspectionPage(env: $0, placeId: nil) }
+                .tabItem { Label(L("nav_inspection"), systemImage: "checklist") }
+            Stack(base, app) { CaseListPage(env: $0) }
+                .tabItem { Label(L("nav_cases"), systemImage: "exclamationmark.triangle") }
+            Stack(base, app) { MediationPage(env: $0, mediationId: nil) }
+                .tabItem { Label(L("nav_mediation"), systemImage: "bubble.left.and.bubble.right") }
         }
     }
 }
 
-/// A tab's navigation stack; screens push routes through `Navigator`.
+/// A tab's navigation stack, and the sheets its screens' effects ask for.
 @MainActor
 private struct Stack<Root: View>: View {
-    let env: ScreenEnv
-    let root: () -> Root
-    @StateObject private var nav = Navigator()
+    let base: ScreenEnv
+    let root: (ScreenEnv) -> Root
+    @StateObject private var effects: TabEffects
 
-    init(env: ScreenEnv, @ViewBuilder root: @escaping () -> Root) {
-        self.env = env
+    init(_ base: ScreenEnv, _ app: AppModel, @ViewBuilder root: @escaping (ScreenEnv) -> Root) {
+        self.base = base
         self.root = root
+        _effects = StateObject(wrappedValue: TabEffects(app: app, locator: Locator(), files: TemporaryAnswerFiles()))
     }
 
     var body: some View {
-        NavigationStack(path: $nav.path) {
-            root()
-                .navigationDestination(for: Route.self) { route in destination(route) }
+        let env = base.with(effects)
+        NavigationStack(path: $effects.path) {
+            root(env)
+                .navigationDestination(for: Route.self) { route in destination(route, env) }
         }
-        .environmentObject(nav)
+        .sheet(item: $effects.photo) { request in
+            PhotoSheet { data in effects.photoTaken(data, for: request) }
+        }
+        .sheet(item: $effects.signature) { request in
+            SignaturePad(onDone: { png in effects.signed(png, for: request) },
+                         onCancel: { effects.signature = nil })
+        }
     }
 
     @ViewBuilder
-    private func destination(_ route: Route) -> some View {
+    private func destination(_ route: Route, _ env: ScreenEnv) -> some View {
         switch route {
-        case let .household(id): HouseholdDetailScreen(env: env, householdId: id)
-        case let .householdEdit(id): HouseholdEditScreen(env: env, householdId: id)
-        case let .visit(householdId, memberId): VisitScreen(env: env, householdId: householdId, memberId: memberId)
-        case let .inspection(placeId): InspectionScreen(env: env, placeId: placeId)
-        case let .caseDetail(id): CaseDetailScreen(env: env, caseId: id)
-        case let .mediation(id): MediationScreen(env: env, mediationId: id)
-        case let .conflicts(id): ConflictsScreen(env: env, recordId: id)
+        case let .household(id): HouseholdDetailPage(env: env, householdId: id)
+        case let .householdEdit(id): HouseholdEditPage(env: env, householdId: id)
+        case let .visit(householdId, memberId): VisitPage(env: env, householdId: householdId, memberId: memberId)
+        case let .inspection(placeId): InspectionPage(env: env, placeId: placeId)
+        case let .caseDetail(id): CaseDetailPage(env: env, caseId: id)
+        case .caseReport: CaseReportPage(env: env)
+        case let .mediation(id): MediationPage(env: env, mediationId: id)
+        case let .conflicts(id): ConflictsPage(env: env, recordId: id)
+        }
+    }
+}
+
+/// A photo or signature asked for by a screen, while its sheet is shown.
+struct AnswerRequest: Identifiable {
+    let id = UUID()
+    /// `TakePhoto`'s field, or `AskSignature`'s party.
+    let key: String
+    let source: EffectSource
+}
+
+/// Performs a tab's effects: navigation on the tab's stack, camera, location and signature
+/// pad, each answered back to the screen that asked. Sync and enrolment go to the app.
+@MainActor
+final class TabEffects: ObservableObject, EffectPerformer {
+    @Published var path: [Route] = []
+    @Published var photo: AnswerRequest?
+    @Published var signature: AnswerRequest?
+    private let app: AppModel
+    private let locator: LocationFinding
+    private let files: AnswerFiles
+
+    init(app: AppModel, locator: LocationFinding, files: AnswerFiles) {
+        self.app = app
+        self.locator = locator
+        self.files = files
+    }
+
+    func perform(_ effect: Effect, for source: EffectSource) {
+        switch effect {
+        case let .openHousehold(id): path.append(.household(id))
+        case .newHousehold: path.append(.householdEdit(nil))
+        case let .editHousehold(id): path.append(.householdEdit(id))
+        case let .startVisit(householdId, memberId): path.append(.visit(householdId: householdId, memberId: memberId))
+        case let .openConflicts(recordId): path.append(.conflicts(recordId))
+        case let .open(target): show(target)
+        case let .openCase(id): path.append(.caseDetail(id))
+        case .newCase: path.append(.caseReport)
+        case .close: if !path.isEmpty { path.removeLast() }
+        case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
+        case .getLocation: locate(for: source)
+        case let .askSignature(party): signature = AnswerRequest(key: party, source: source)
+        case .startSync, .cancelSync, .enrol, .enrolled, .recordsChanged: app.perform(effect, for: source)
+        }
+    }
+
+    private func show(_ target: Target) {
+        switch target {
+        case let .household(id, _): path.append(.household(id))
+        case let .place(id): path.append(.inspection(placeId: id))
+        case let .`case`(id): path.append(.caseDetail(id))
+        case let .mediation(id): path.append(.mediation(id))
+        }
+    }
+
+    private func locate(for source: EffectSource) {
+        Task { @MainActor in
+            if let fix = await locator.current() {
+                await source.answer(.located(lat: fix.coordinate.latitude, lon: fix.coordinate.longitude,
+                                             accuracyM: fix.horizontalAccuracy >= 0 ? fix.horizontalAccuracy : nil))
+            } else {
+                await source.answer(.locationUnavailable)
+            }
+        }
+    }
+
+    /// Nil (cancelled) is no answer: the core's `TakePhoto` expects none then.
+    func photoTaken(_ jpeg: Data?, for request: AnswerRequest) {
+        photo = nil
+        guard let jpeg else { return }
+        hand(jpeg, suffix: ".jpg", to: request.source) { .photoTaken(forField: request.key, path: $0) }
+    }
+
+    func signed(_ png: Data, for request: AnswerRequest) {
+        signature = nil
+        hand(png, suffix: ".png", to: request.source) { .signed(party: request.key, path: $0) }
+    }
+
+    private func hand(_ data: Data, suffix: String, to source: EffectSource, _ answer: @escaping (String) -> EffectAnswer) {
+        guard let url = try? files.write(data, suffix: suffix) else { return }
+        Task { @MainActor in
+            await source.answer(answer(url.path))
+            try? FileManager.default.removeItem(at: url)
         }
     }
 }
 
 @MainActor
-final class Navigator: ObservableObject {
-    @Published var path: [Route] = []
-    func push(_ route: Route) { path.append(route) }
-    func pop() { if !path.isEmpty { path.removeLast() } }
-}
-
-@MainActor
-struct EnrolScreen: View {
-    @StateObject private var vm: EnrolHolder
+struct EnrolPage: View {
+    @StateObject private var model: ScreenModel<EnrolEvent, EnrolView>
     private let link: String?
-    private let onEnrolled: ([String]) -> Void
 
-    init(repos: Repositories, lang: Lang, link: String?, onEnrolled: @escaping ([String]) -> Void) {
-        _vm = StateObject(wrappedValue: EnrolHolder(repos: repos, lang: lang))
+    init(store: GridStore, lang: Lang, link: String?, performer: EffectPerformer) {
+        _model = StateObject(wrappedValue: ScreenModel(enrol: store, lang: lang, performer: performer))
         self.link = link
-        self.onEnrolled = onEnrolled
     }
 
     var body: some View {
-        let s = vm.state
-        ScrollView {
-            VStack(alignment: .leading, spacing: 12) {
-                SectionTitle(text: L("enrol_title"))
-                Text(L("enrol_hint"))
-                Banner(text: s.banner)
-                FieldInput(label: L("enrol_server"), value: s.server, error: s.errors["server"], keyboard: .URL) { vm.post(.server($0)) }
-                FieldInput(label: L("enrol_code"), value: s.code, error: s.errors["code"]) { vm.post(.code($0)) }
-                Button {
-                    vm.post(.submit)
-                } label: {
-                    Text(L("enrol_submit")).frame(maxWidth: .infinity)
+        Drawn(model.view, failed: model.failure != nil) { v in
+            ScrollView {
+                VStack(alignment: .leading, spacing: 12) {
+                    SectionTitle(text: L("enrol_title"))
+                    Text(L("enrol_hint"))
+                    Banner(text: v.banner)
+                    FieldInput(label: L("enrol_server"), value: v.server, error: v.serverError, keyboard: .URL) { model.send(.server($0)) }
+                    FieldInput(label: L("enrol_code"), value: v.code, error: v.codeError) { model.send(.code($0)) }
+                    Button {
+                        model.send(.submit)
+                    } label: {
+                        Text(L("enrol_submit")).frame(maxWidth: .infinity)
+                    }
+                    .buttonStyle(.borderedProminent)
+                    .disabled(v.busy)
+                    if v.busy { ProgressView() }
                 }
-                .buttonStyle(.borderedProminent)
-                .disabled(s.busy)
-                if s.busy { ProgressView() }
+                .padding()
             }
-            .padding()
         }
         .textInputAutocapitalization(.never)
         .autocorrectionDisabled()
-        .effects(of: vm) { effect in
-            if case let .enrolled(grids) = effect { onEnrolled(grids) }
-        }
         .task(id: link) {
-            if let link { await vm.send(.qrScanned(link)) }
+            if let link { await model.send(.qrScanned(link)).value }
         }
     }
 }
 
 @MainActor
-struct TodayScreen: View {
-    @StateObject private var vm: TodayHolder
-    @EnvironmentObject private var nav: Navigator
+struct TodayPage: View {
+    @StateObject private var model: ScreenModel<TodayEvent, TodayView>
 
     init(env: ScreenEnv) {
-        _vm = StateObject(wrappedValue: TodayHolder(repos: env.repos, grid: env.grid, lang: env.lang))
+        _model = StateObject(wrappedValue: ScreenModel(today: env.store, grid: env.grid, lang: env.lang, performer: env.effects))
     }
 
     var body: some View {
-        let s = vm.state
-        List {
-            if let error = s.error { Banner(text: error) }
-            if !s.loading && s.empty { Text(L("empty_today")) }
-            section(L("today_visits"), s.visits)
-            section(L("today_inspections"), s.inspections)
-            section(L("today_cases"), s.cases)
-            section(L("today_mediations"), s.mediations)
-        }
-        .navigationTitle(L("nav_today"))
-        .refreshable { await vm.send(.refresh) }
-        .task { await vm.send(.refresh) }
-        .effects(of: vm) { effect in
-            guard case let .navigate(target) = effect else { return }
-            switch target {
-            case let .household(id, _): nav.push(.household(id))
-            case let .place(id): nav.push(.inspection(placeId: id))
-            case let .`case`(id): nav.push(.caseDetail(id))
-            case let .mediation(id): nav.push(.mediation(id))
+        Drawn(model.view, failed: model.failure != nil) { v in
+            List {
+                if let error = v.error { Banner(text: error) }
+                if let empty = v.emptyText { Text(empty) }
+                section(L("today_visits"), v.visits)
+                section(L("today_inspections"), v.inspections)
+                section(L("today_cases"), v.cases)
+                section(L("today_mediations"), v.mediations)
             }
         }
+        .navigationTitle(L("nav_today"))
+        .refreshable { await model.send(.refresh(at: unixNow())).value }
+        .task { model.send(.refresh(at: unixNow())) }
     }
 
     @ViewBuilder
-    private func section(_ title: String, _ lines: [AgendaLine]) -> some View {
+    private func section(_ title: String, _ lines: [TodayLine]) -> some View {
         if !lines.isEmpty {
             Section(title) {
-                ForEach(lines, id: \.self) { line in
-                    Button { vm.post(.open(line.target)) } label: {
+                ForEach(Array(lines.enumerated()), id: \.offset) { _, line in
+                    Button { model.send(.open(line.target)) } label: {
                         VStack(alignment: .leading) {
                             Text(line.title)
                             Text(line.detail).font(.caption).foregroundStyle(line.overdue ? Color.red : Color.secondary)
@@ -203,37 +283,51 @@ struct TodayScreen: View {
 }
 
 @MainActor
-struct CasesScreen: View {
-    @StateObject private var vm: CasesHolder
-    @EnvironmentObject private var nav: Navigator
-    private let lang: Lang
+struct CaseListPage: View {
+    @StateObject private var model: ScreenModel<CaseListEvent, CaseListView>
 
     init(env: ScreenEnv) {
-        _vm = StateObject(wrappedValue: CasesHolder(repos: env.repos, grid: env.grid, lang: env.lang))
-        lang = env.lang
+        _model = StateObject(wrappedValue: ScreenModel(cases: env.store, grid: env.grid, lang: env.lang, performer: env.effects))
     }
 
     var body: some View {
-        let s = vm.state
-        List {
-            Choices(options: [(CaseState?.none, L("open_cases"))] + CaseState.allCases.map { (Optional($0), Strings.label("state", $0, lang)) },
-                    chosen: s.filter) { vm.post(.filter($0)) }
-            if let error = s.error { Banner(text: error) }
-            ForEach(s.rows) { row in
-                Button { vm.post(.open(row.id)) } label: {
-                    VStack(alignment: .leading) {
-                        Text(row.title)
-                        Text(row.stateLabel + " · " + L("deadline", row.deadline))
-                            .font(.caption).foregroundStyle(row.overdue ? Color.red : Color.secondary)
+        Drawn(model.view, failed: model.failure != nil) { v in
+            List {
+                // Open cases, then each state; the filter's words are the rows' own labels.
+                Choices(options: [(CaseFlowState?.none, L("open_cases"))] + Self.states(v), chosen: v.filter) {
+                    model.send(.filter(state: $0))
+                }
+                if let error = v.error { Banner(text: error) }
+                if let overdue = v.overdueText { Text(overdue).foregroundStyle(.red) }
+                if let empty = v.emptyText { Text(empty) }
+                ForEach(v.rows, id: \.id) { row in
+                    Button { model.send(.open(id: row.id)) } label: {
+                        VStack(alignment: .leading) {
+                            Text(row.title)
+                            Text([row.stateLabel, row.severity, row.deadlineText].filter { !$0.isEmpty }.joined(separator: " · "))
+                                .font(.caption).foregroundStyle(row.overdue ? Color.red : Color.secondary)
+                        }
                     }
                 }
             }
         }
         .navigationTitle(L("nav_cases"))
-        .refreshable { await vm.send(.load) }
-        .task { await vm.send(.load) }
-        .effects(of: vm) { effect in
-            if case let .openCase(id) = effect { nav.push(.caseDetail(id)) }
+        .toolbar {
+            Button { model.send(.report) } label: { Label(L("report_case"), systemImage: "plus") }
         }
+        .refreshable { await model.send(.load(at: unixNow())).value }
+        .task { model.send(.load(at: unixNow())) }
+    }
+
+    /// The states the rows are in, each once, for the filter (the core labels them).
+    private static func states(_ v: CaseListView) -> [(CaseFlowState?, String)] {
+        var seen: [CaseFlowState] = []
+        var out: [(CaseFlowState?, String)] = []
+        for row in v.rows where !seen.contains(row.state) {
+            seen.append(row.state)
+            out.append((row.state, row.stateLabel))
+        }
+        if let f = v.filter, !seen.contains(f) { out.append((f, L("filtered"))) }
+        return out
     }
 }

@@ -4,36 +4,35 @@ import GridkeeperShared
 import SwiftUI
 
 @MainActor
-struct HouseholdsScreen: View {
-    @StateObject private var vm: HouseholdsHolder
-    @EnvironmentObject private var nav: Navigator
+struct HouseholdsPage: View {
+    @StateObject private var model: ScreenModel<HouseholdsEvent, HouseholdsView>
     @State private var query = ""
-    private let lang: Lang
 
     init(env: ScreenEnv) {
-        _vm = StateObject(wrappedValue: HouseholdsHolder(repos: env.repos, grid: env.grid, lang: env.lang))
-        lang = env.lang
+        _model = StateObject(wrappedValue: ScreenModel(households: env.store, grid: env.grid, lang: env.lang, performer: env.effects))
     }
 
     var body: some View {
-        let s = vm.state
-        List {
-            Choices(options: [(MemberTag?.none, L("all"))] + MemberTag.allCases.map { (Optional($0), Strings.label("tag", $0, lang)) },
-                    chosen: s.tag) { vm.post(.tag($0)) }
-            if let error = s.error { Banner(text: error) }
-            if s.building != nil {
-                Button(L("up") + " · " + [s.building, s.unit].compactMap { $0 }.joined(separator: " / ")) { vm.post(.up) }
-            }
-            ForEach(s.groups, id: \.self) { group in
-                Button(group) { vm.post(.browse(group)) }
-            }
-            ForEach(s.rows) { row in
-                Button { vm.post(.open(row.id)) } label: {
-                    VStack(alignment: .leading) {
-                        Text(row.title)
-                        Text(row.address).font(.caption).foregroundStyle(.secondary)
-                        if !row.tags.isEmpty {
-                            Text(row.tags.joined(separator: " · ")).font(.caption)
+        Drawn(model.view, failed: model.failure != nil) { v in
+            List {
+                if let error = v.error { Banner(text: error) }
+                if v.canGoUp {
+                    Button(L("up") + " · " + v.place) { model.send(.up) }
+                } else {
+                    Text(v.place).font(.headline)
+                }
+                ForEach(v.groups, id: \.key) { group in
+                    Button(group.label) { model.send(.browse(group.key)) }
+                }
+                if let empty = v.emptyText { Text(empty) }
+                ForEach(v.rows, id: \.id) { row in
+                    Button { model.send(.open(row.id)) } label: {
+                        VStack(alignment: .leading) {
+                            Text(row.title)
+                            Text(row.address + " · " + row.members).font(.caption).foregroundStyle(.secondary)
+                            if !row.tags.isEmpty {
+                                Text(row.tags.joined(separator: " · ")).font(.caption)
+                            }
                         }
                     }
                 }
@@ -41,175 +40,173 @@ struct HouseholdsScreen: View {
         }
         .navigationTitle(L("nav_households"))
         .searchable(text: $query, prompt: L("search_hint"))
-        .onChange(of: query) { vm.post(.query($0)) }
+        .onChange(of: query) { model.send(.query($0)) }
         .toolbar {
-            Button { vm.post(.add) } label: { Label(L("add_household"), systemImage: "plus") }
+            Button { model.send(.add) } label: { Label(L("add_household"), systemImage: "plus") }
         }
-        .task { await vm.send(.load) }
-        .effects(of: vm) { effect in
-            switch effect {
-            case let .openHousehold(id): nav.push(.household(id))
-            case .newHousehold: nav.push(.householdEdit(nil))
-            }
-        }
+        .task { model.send(.load) }
     }
 }
 
 @MainActor
-struct HouseholdDetailScreen: View {
-    @StateObject private var vm: HouseholdDetailHolder
-    @EnvironmentObject private var nav: Navigator
+struct HouseholdDetailPage: View {
+    @StateObject private var model: ScreenModel<HouseholdDetailEvent, HouseholdDetailView>
 
     init(env: ScreenEnv, householdId: String) {
-        _vm = StateObject(wrappedValue: HouseholdDetailHolder(repos: env.repos, householdId: householdId, lang: env.lang))
+        _model = StateObject(wrappedValue: ScreenModel(household: env.store, id: householdId, lang: env.lang, performer: env.effects))
     }
 
     var body: some View {
-        let s = vm.state
-        List {
-            if let error = s.error { Banner(text: error) }
-            if s.conflictCount > 0 {
-                Button(L("conflicts_n", s.conflictCount)) { vm.post(.showConflicts) }.foregroundStyle(.red)
-            }
-            Section {
-                Text(s.address).font(.headline)
-                if !s.tags.isEmpty { Text(s.tags.joined(separator: " · ")) }
-                if !s.notes.isEmpty { Text(s.notes).font(.callout) }
-                Button(L("start_visit")) { vm.post(.visit(memberId: nil)) }
-            }
-            Section(L("members")) {
-                ForEach(s.members) { m in
-                    VStack(alignment: .leading, spacing: 4) {
-                        Text("\(m.name) · \(m.relation)").font(.body)
-                        if let id = m.idNumber { Text(id).font(.callout.monospacedDigit()) }
-                        if let phone = m.phone { Text(phone).font(.callout.monospacedDigit()) }
-                        if !m.tags.isEmpty { Text(m.tags.joined(separator: " · ")).font(.caption) }
-                        HStack {
-                            Button(m.revealed ? L("hide_full") : L("show_full")) { vm.post(.reveal(memberId: m.id)) }
-                            Spacer()
-                            Button(L("start_visit")) { vm.post(.visit(memberId: m.id)) }
+        Drawn(model.view, failed: model.failure != nil) { v in
+            List {
+                if let error = v.error { Banner(text: error) }
+                if let conflicts = v.conflictsText {
+                    Button(conflicts) { model.send(.showConflicts) }.foregroundStyle(.red)
+                }
+                Section {
+                    Text(v.address).font(.headline)
+                    if !v.tags.isEmpty { Text(v.tags.joined(separator: " · ")) }
+                    if !v.notes.isEmpty { Text(v.notes).font(.callout) }
+                    Button(L("start_visit")) { model.send(.visit(memberId: nil)) }
+                }
+                Section(L("members")) {
+                    ForEach(v.members, id: \.id) { m in
+                        VStack(alignment: .leading, spacing: 4) {
+                            Text("\(m.name) · \(m.relation)").font(.body)
+                            if let left = m.left { Text(left).font(.caption).foregroundStyle(.secondary) }
+                            if let id = m.idNumber { Text(id).font(.callout.monospacedDigit()) }
+                            if let phone = m.phone { Text(phone).font(.callout.monospacedDigit()) }
+                            if !m.tags.isEmpty { Text(m.tags.joined(separator: " · ")).font(.caption) }
+                            if m.left == nil {
+                                HStack {
+                                    Button(m.revealed ? L("hide_full") : L("show_full")) { model.send(.reveal(memberId: m.id)) }
+                                    Spacer()
+                                    Button(L("start_visit")) { model.send(.visit(memberId: m.id)) }
+                                }
+                                .buttonStyle(.borderless)
+                            }
                         }
-                        .buttonStyle(.borderless)
+                    }
+                }
+                Section(L("visits")) {
+                    ForEach(v.visits, id: \.id) { visit in
+                        Text("\(visit.when) · \(visit.purpose) · \(visit.worker)").font(.callout)
                     }
                 }
             }
-            Section(L("visits")) {
-                ForEach(s.visits) { v in
-                    Text("\(v.whenText) · \(v.purpose) · \(v.worker)").font(.callout)
-                }
-            }
+            .overlay { if v.loading { Loading() } }
         }
-        .overlay { if s.loading { Loading() } }
-        .toolbar { Button(L("edit")) { vm.post(.edit) } }
-        // Back from an edit or a visit: show what was saved.
-        .onAppear { vm.post(.load) }
-        .effects(of: vm) { effect in
-            switch effect {
-            case let .editHousehold(id): nav.push(.householdEdit(id))
-            case let .startVisit(householdId, memberId): nav.push(.visit(householdId: householdId, memberId: memberId))
-            case let .openConflicts(recordId): nav.push(.conflicts(recordId))
-            }
-        }
+        .toolbar { Button(L("edit")) { model.send(.edit) } }
+        // Watched: a sync or another screen's save shows here by itself.
+        .task { model.send(.load) }
     }
 }
 
 @MainActor
-struct HouseholdEditScreen: View {
-    @StateObject private var vm: HouseholdEditHolder
-    @EnvironmentObject private var nav: Navigator
-    private let lang: Lang
-    private let householdId: String?
+struct HouseholdEditPage: View {
+    @StateObject private var model: ScreenModel<HouseholdEditEvent, HouseholdEditView>
 
     init(env: ScreenEnv, householdId: String?) {
-        _vm = StateObject(wrappedValue: HouseholdEditHolder(repos: env.repos, drafts: env.drafts, grid: env.grid,
-                                                            householdId: householdId, lang: env.lang))
-        lang = env.lang
-        self.householdId = householdId
+        _model = StateObject(wrappedValue: ScreenModel(householdForm: env.store, grid: env.grid, id: householdId,
+                                                       lang: env.lang, performer: env.effects))
     }
 
     var body: some View {
-        let s = vm.state
-        let f = s.form
-        ScrollView {
-            VStack(alignment: .leading, spacing: 8) {
-                if s.restoredDraft { Text(L("draft_restored")).font(.callout) }
-                Banner(text: s.banner)
-                if let address = s.errors["address"] { Text(address).foregroundStyle(.red) }
-                field("address_compound", "address.compound", f.compound)
-                HStack {
-                    field("address_building", "address.building", f.building)
-                    field("address_unit", "address.unit", f.unit)
-                    field("address_room", "address.room", f.room)
+        Drawn(model.view, failed: model.failure != nil) { v in
+            ScrollView {
+                VStack(alignment: .leading, spacing: 8) {
+                    if let note = v.note { Text(note).font(.callout) }
+                    Banner(text: v.banner)
+                    ForEach(v.errors.filter { !Self.shown(v).contains($0.field) }, id: \.field) { e in
+                        Text(e.message).foregroundStyle(.red)
+                    }
+                    if let address = error(v, "address") { Text(address).foregroundStyle(.red) }
+                    ForEach(v.address, id: \.field) { input in
+                        FieldInput(label: input.label, value: input.value, error: error(v, input.field)) {
+                            model.send(.text(field: input.field, value: $0))
+                        }
+                    }
+                    Choices(options: v.housingTypes.map { ($0.key, $0.label) }, chosen: v.housingType) {
+                        model.send(.housingType(key: $0))
+                    }
+                    SectionTitle(text: L("members"))
+                    ForEach(Array(v.members.enumerated()), id: \.offset) { i, m in
+                        memberCard(v, UInt32(i), m)
+                    }
+                    Button(L("add_member")) { model.send(.addMember) }
+                    FieldInput(label: L("notes"), value: v.notes, error: error(v, "notes"), multiline: true) {
+                        model.send(.text(field: "notes", value: $0))
+                    }
+                    Button {
+                        model.send(.save)
+                    } label: {
+                        Text(L("save")).frame(maxWidth: .infinity)
+                    }
+                    .buttonStyle(.borderedProminent)
+                    Button(L("discard"), role: .destructive) { model.send(.discard) }
                 }
-                field("address_text", "address.text", f.text)
-                Choices(options: HousingType.allCases.map { ($0, Strings.label("housing", $0, lang)) }, chosen: f.housingType) {
-                    vm.post(.housingTypeChosen($0))
-                }
-                SectionTitle(text: L("members"))
-                ForEach(Array(f.members.enumerated()), id: \.offset) { i, m in
-                    memberCard(i, m)
-                }
-                Button(L("add_member")) { vm.post(.addMember) }
-                FieldInput(label: L("notes"), value: f.notes, error: s.errors["notes"], multiline: true) {
-                    vm.post(.field(path: "notes", value: $0))
-                }
-                Button {
-                    vm.post(.save)
-                } label: {
-                    Text(L("save")).frame(maxWidth: .infinity)
-                }
-                .buttonStyle(.borderedProminent)
-                .disabled(s.saving)
-                Button(L("discard"), role: .destructive) { vm.post(.discard) }
+                .padding()
             }
-            .padding()
+            .overlay { if v.loading { Loading() } }
         }
-        .overlay { if s.loading { Loading() } }
-        .task { await vm.send(.load) }
-        .effects(of: vm) { effect in
-            switch effect {
-            case let .saved(id):
-                nav.pop()
-                if householdId == nil { nav.push(.household(id)) }
-            case .closed:
-                nav.pop()
-            }
-        }
+        .navigationTitle(model.view?.isNew == true ? L("add_household") : L("edit"))
+        .task { model.send(.load) }
     }
 
-    private func field(_ label: String, _ path: String, _ value: String) -> some View {
-        FieldInput(label: L(label), value: value, error: vm.state.errors[path]) { vm.post(.field(path: path, value: $0)) }
+    private func error(_ v: HouseholdEditView, _ field: String) -> String? {
+        v.errors.first { $0.field == field }?.message
     }
 
-    private func memberCard(_ i: Int, _ m: MemberForm) -> some View {
-        let errors = vm.state.errors
-        return VStack(alignment: .leading, spacing: 6) {
-            FieldInput(label: L("member_name"), value: m.name, error: errors["members[\(i)].name"]) {
-                vm.post(.field(path: "members[\(i)].name", value: $0))
+    /// The fields this page shows an error under; the others' errors go above the form.
+    private static func shown(_ v: HouseholdEditView) -> Set<String> {
+        var fields = Set(["address", "notes"] + v.address.map(\.field))
+        for m in v.members {
+            fields.formUnion([m.path, m.path + ".name", m.path + ".id_number", m.path + ".phone", m.path + ".birth_date"])
+        }
+        return fields
+    }
+
+    private func memberCard(_ v: HouseholdEditView, _ i: UInt32, _ m: HouseholdEditMember) -> some View {
+        VStack(alignment: .leading, spacing: 6) {
+            Text(m.heading).font(.subheadline.bold())
+            if let left = m.left { Text(left).font(.caption).foregroundStyle(.secondary) }
+            FieldInput(label: L("member_name"), value: m.name, error: error(v, m.path + ".name")) {
+                model.send(.text(field: m.path + ".name", value: $0))
             }
-            FieldInput(label: L("member_id_number"), value: m.idNumber, error: errors["members[\(i)].id_number"], keyboard: .asciiCapable) {
-                vm.post(.field(path: "members[\(i)].id_number", value: $0))
+            FieldInput(label: L("member_id_number"), value: m.idNumber, error: error(v, m.path + ".id_number"), keyboard: .asciiCapable) {
+                model.send(.text(field: m.path + ".id_number", value: $0))
             }
-            FieldInput(label: L("member_phone"), value: m.phone, error: errors["members[\(i)].phone"], keyboard: .phonePad) {
-                vm.post(.field(path: "members[\(i)].phone", value: $0))
+            FieldInput(label: L("member_phone"), value: m.phone, error: error(v, m.path + ".phone"), keyboard: .phonePad) {
+                model.send(.text(field: m.path + ".phone", value: $0))
             }
-            Choices(options: Relation.allCases.map { ($0, Strings.label("relation", $0, lang)) }, chosen: m.relation) {
-                vm.post(.relationChosen(member: i, relation: $0))
+            // An ID number gives the birth date on saving, so the input is only shown.
+            if m.birthDateFromIdNumber {
+                Text(L("member_birth_date") + " " + m.birthDate).font(.callout)
+            } else {
+                FieldInput(label: L("member_birth_date"), value: m.birthDate, error: error(v, m.path + ".birth_date")) {
+                    model.send(.text(field: m.path + ".birth_date", value: $0))
+                }
             }
-            // Tags toggle: each tap adds or removes one.
+            Choices(options: v.relations.map { ($0.key, $0.label) }, chosen: m.relation) {
+                model.send(.relation(member: i, key: $0))
+            }
+            Choices(options: v.registrations.map { ($0.key, $0.label) }, chosen: m.registration) {
+                model.send(.registration(member: i, key: $0))
+            }
+            // Each tap adds or removes one group.
             LazyVGrid(columns: [GridItem(.adaptive(minimum: 110), spacing: 6)], alignment: .leading, spacing: 6) {
-                ForEach(MemberTag.allCases, id: \.self) { tag in
-                    Toggle(Strings.label("tag", tag, lang), isOn: Binding(
-                        get: { m.tags.contains(tag) },
-                        set: { _ in vm.post(.toggleTag(member: i, tag: tag)) }
+                ForEach(v.tagChoices, id: \.key) { tag in
+                    Toggle(tag.label, isOn: Binding(
+                        get: { m.tags.contains(tag.key) },
+                        set: { _ in model.send(.toggleTag(member: i, key: tag.key)) }
                     ))
                     .toggleStyle(.button)
                 }
             }
-            // Core may name a member as a whole (`members[1]`).
-            if let whole = errors["members[\(i)]"] { Text(whole).foregroundStyle(.red) }
-            if vm.state.form.members.count > 1 {
-                Button(L("remove_member"), role: .destructive) { vm.post(.removeMember(i)) }
+            // The core may name a member as a whole (`members[1]`).
+            if let whole = error(v, m.path) { Text(whole).foregroundStyle(.red) }
+            if m.removable {
+                Button(L("remove_member"), role: .destructive) { model.send(.removeMember(member: i)) }
             }
         }
         .padding(10)

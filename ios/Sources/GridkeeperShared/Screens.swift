@@ -1,0 +1,223 @@
+import Foundation
+import Gridkeeper
+
+// Each screen: its object's constructor, `send` unpacked into view and effects, `watch` where
+// the core has one, and which of its events answer which effect. Nothing else: what a screen
+// shows and does is the core's (app/src/*.rs).
+
+/// The phone's time as the core's `Refresh { at }` / `Load { at }` events take it.
+public func unixNow() -> Int64 {
+    Int64(Date().timeIntervalSince1970)
+}
+
+extension ViewRelay: HouseholdsObserver where View == HouseholdsView {
+    public func onView(view: HouseholdsView) { deliver(view) }
+}
+
+extension ViewRelay: TodayObserver where View == TodayView {
+    public func onView(view: TodayView) { deliver(view) }
+}
+
+extension ViewRelay: HouseholdDetailObserver where View == HouseholdDetailView {
+    public func onView(view: HouseholdDetailView) { deliver(view) }
+}
+
+extension ViewRelay: CaseListObserver where View == CaseListView {
+    public func onView(view: CaseListView) { deliver(view) }
+}
+
+extension ViewRelay: CaseDetailObserver where View == CaseDetailView {
+    public func onView(view: CaseDetailView) { deliver(view) }
+}
+
+extension ViewRelay: ConflictsObserver where View == ConflictsView {
+    public func onView(view: ConflictsView) { deliver(view) }
+}
+
+extension ViewRelay: SyncObserver where View == SyncView {
+    public func onView(view: SyncView) { deliver(view) }
+}
+
+public extension ScreenModel where Event == HouseholdsEvent, View == HouseholdsView {
+    /// The households of `grid`, or of every grid in reach when nil.
+    convenience init(households store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = HouseholdsScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<HouseholdsView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == TodayEvent, View == TodayView {
+    convenience init(today store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = TodayScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<TodayView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == HouseholdDetailEvent, View == HouseholdDetailView {
+    convenience init(household store: GridStore, id: String, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = try HouseholdDetailScreen(store: store, householdId: id, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<HouseholdDetailView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == HouseholdEditEvent, View == HouseholdEditView {
+    /// A new household in `grid` (`id` nil), or that household edited.
+    convenience init(householdForm store: GridStore, grid: String, id: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = HouseholdEditScreen(store: store, grid: grid, householdId: id, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == VisitFormEvent, View == VisitFormView {
+    convenience init(visit store: GridStore, subject: VisitFormSubject, subjectId: String, memberId: String?,
+                     lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, answers: { answer in
+            switch answer {
+            case let .photoTaken(_, path): return .photoTaken(path: path)
+            case let .located(lat, lon, accuracyM): return .located(lat: lat, lon: lon, accuracyM: accuracyM)
+            case .locationUnavailable: return .locationUnavailable
+            case .signed: return nil
+            }
+        }, open: {
+            let screen = VisitFormScreen(store: store, subject: subject, subjectId: subjectId, memberId: memberId, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == InspectionEvent, View == InspectionView {
+    /// Inspections in `grid`: of `placeId`, or of a place picked first when nil.
+    convenience init(inspection store: GridStore, grid: String, placeId: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, answers: { answer in
+            // The inspection asks for a photo for one item: `forField` is its id.
+            if case let .photoTaken(itemId, path) = answer { return .photoTaken(itemId: itemId, path: path) }
+            return nil
+        }, open: {
+            let screen = InspectionScreen(store: store, grid: grid, placeId: placeId, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == CaseListEvent, View == CaseListView {
+    convenience init(cases store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = CaseListScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<CaseListView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == CaseDetailEvent, View == CaseDetailView {
+    convenience init(caseDetail store: GridStore, id: String, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, answers: { answer in
+            if case let .photoTaken(_, path) = answer { return .photoTaken(path: path) }
+            return nil
+        }, open: {
+            let screen = try CaseDetailScreen(store: store, caseId: id, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<CaseDetailView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == CaseReportEvent, View == CaseReportView {
+    /// A case reported on its own in `grid`, about a household or place or nothing.
+    convenience init(caseReport store: GridStore, grid: String, subjectKind: CaseReportSubjectKind?, subjectId: String?,
+                     lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, answers: { answer in
+            if case let .photoTaken(_, path) = answer { return .photoTaken(path: path) }
+            return nil
+        }, open: {
+            let screen = CaseReportScreen(store: store, grid: grid, subjectKind: subjectKind, subjectId: subjectId, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == MediationEvent, View == MediationView {
+    /// A new mediation in `grid` (`id` nil), or that one continued.
+    convenience init(mediation store: GridStore, grid: String, id: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, answers: { answer in
+            if case let .signed(party, path) = answer { return .signed(party: party, path: path) }
+            return nil
+        }, open: {
+            let screen = try MediationScreen(store: store, grid: grid, mediationId: id, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == ConflictsEvent, View == ConflictsView {
+    convenience init(conflicts store: GridStore, recordId: String, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = try ConflictsScreen(store: store, recordId: recordId, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<ConflictsView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == SyncEvent, View == SyncView {
+    /// The sync line; one per process, so every screen shows the same run.
+    convenience init(sync store: GridStore, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = SyncScreen(store: store, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<SyncView>($0)) })
+        })
+    }
+
+    /// Performs `StartSync` on this screen's object, off the main thread; `cancel` is what
+    /// `CancelSync` (and a background task's expiry) cancels.
+    @discardableResult
+    func runSync(cancel: CancelToken) -> Task<Void, Never> {
+        guard let screen = calls?.object as? SyncScreen else { return Task {} }
+        let progress = ViewRelay<SyncView> { [weak self] view in
+            Task { @MainActor in
+                // A round's view that hops over after the finished one must not bring the
+                // progress bar back.
+                guard let self, self.view?.running == true else { return }
+                self.view = view
+            }
+        }
+        return background {
+            let u = try screen.run(progress: progress, cancel: cancel)
+            return (u.view, u.effects)
+        }
+    }
+}
+
+public extension ScreenModel where Event == EnrolEvent, View == EnrolView {
+    convenience init(enrol store: GridStore, lang: Lang, performer: EffectPerformer?) {
+        // The enrolment screen has no `view()`: it starts empty.
+        self.init(performer: performer,
+                  initial: EnrolView(server: "", code: "", serverError: nil, codeError: nil, busy: false, banner: nil, grids: []),
+                  open: {
+                      let screen = EnrolScreen(store: store, lang: lang)
+                      return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+                  })
+    }
+
+    /// Performs `Enrol { server, code }` on this screen's object, off the main thread.
+    @discardableResult
+    func runEnrol(server: String, code: String) -> Task<Void, Never> {
+        guard let screen = calls?.object as? EnrolScreen else { return Task {} }
+        return background {
+            let u = try screen.run(server: server, code: code)
+            return (u.view, u.effects)
+        }
+    }
+}
