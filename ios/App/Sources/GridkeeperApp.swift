@@ -131,6 +131,18 @@ final class AppModel: ObservableObject, EffectPerformer {
             (source as? ScreenModel<EnrolEvent, EnrolView>)?.runEnrol(server: server, code: code)
         case let .enrolled(grids):
             if let grid = grids.first { phase = .ready(grid: grid) }
+        case .signOut:
+            if let sync = source as? ScreenModel<SyncEvent, SyncView>,
+               let slots = try? AppModel.directories().slots.path {
+                sync.signOut(slotsDir: slots)
+            }
+        case .signedOut:
+            // The store is closed; the next worker enrols into a store of their own.
+            store = nil
+            sync = nil
+            opening = nil
+            phase = .needsEnrolment
+            Task { await start() }
         default:
             // RecordsChanged: watched screens read their records again by themselves. The
             // rest are a tab's (TabEffects).

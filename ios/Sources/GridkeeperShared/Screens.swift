@@ -200,6 +200,20 @@ public extension ScreenModel where Event == SyncEvent, View == SyncView {
     }
 }
 
+public extension ScreenModel where Event == SyncEvent, View == SyncView {
+    /// Performs `SignOut` off the main thread: the store is closed (kept on the phone with
+    /// unsent work, removed when all of it is on the server) and the view says which; the
+    /// `SignedOut` effect that follows takes the app back to enrolment.
+    @discardableResult
+    func signOut(slotsDir: String) -> Task<Void, Never> {
+        guard let screen = calls?.object as? SyncScreen else { return Task {} }
+        return background {
+            let u = try screen.signOut(slotsDir: slotsDir)
+            return (u.view, u.effects)
+        }
+    }
+}
+
 public extension ScreenModel where Event == EnrolEvent, View == EnrolView {
     convenience init(enrol store: GridStore, lang: Lang, performer: EffectPerformer?) {
         // The enrolment screen has no `view()`: it starts empty.

@@ -8,6 +8,7 @@ import SwiftUI
 @MainActor
 struct SyncBar: View {
     @ObservedObject var model: ScreenModel<SyncEvent, SyncView>
+    @State private var rescueURL: URL?
 
     var body: some View {
         Group {
@@ -48,6 +49,32 @@ struct SyncBar: View {
             if let error = v.error {
                 Text(error).font(.caption).foregroundStyle(.red)
             }
+            if let unsynced = v.unsyncedText {
+                Text(unsynced).font(.caption)
+            }
+            // Said plainly: a background sync the system never ran says nothing by itself.
+            if let overdue = v.overdueWarning {
+                Text(overdue).font(.subheadline).foregroundStyle(.red)
+            }
+            if let recovery = v.recovery {
+                Text(recovery).font(.caption)
+                Button(L("understood")) { model.send(.dismissRecovery) }
+            }
+            if let rescue = v.rescueText {
+                Text(rescue).font(.caption)
+                if let url = rescueURL { ShareLink(item: url) }
+            }
+            if v.enrolled && !v.running && v.pending > 0 {
+                Button(L("write_rescue")) {
+                    let url = FileManager.default.temporaryDirectory.appendingPathComponent("gridkeeper-rescue.gkr")
+                    rescueURL = url
+                    model.send(.writeRescue(path: url.path))
+                }
+                .font(.caption)
+            }
+            if v.enrolled {
+                Button(L("sign_out"), role: .destructive) { model.send(.signOut) }.font(.caption)
+            }
             // Edits the server refused for good are never hidden.
             if let refused = v.refusedText {
                 Text(refused).font(.subheadline).foregroundStyle(.red)
@@ -59,5 +86,12 @@ struct SyncBar: View {
         .padding(.horizontal, 12)
         .padding(.vertical, 6)
         .background(.bar)
+        // The core asks before a sign-out that would leave work unsent on the phone.
+        .alert(L("sign_out"), isPresented: .constant(v.signOutQuestion != nil)) {
+            Button(L("sign_out"), role: .destructive) { model.send(.confirmSignOut) }
+            Button(L("cancel"), role: .cancel) { model.send(.keepSignedIn) }
+        } message: {
+            Text(v.signOutQuestion ?? "")
+        }
     }
 }
