@@ -1,5 +1,5 @@
-// Repositories and one state holder per screen: plain Kotlin, no Android imports, so the same
-// code is tested on the JVM against the real Rust library (scripts/test-android does it without
+// The app core's screens as StateFlows (ScreenModel, Screens): plain Kotlin, no Android imports,
+// so the same code is tested on the JVM against the real Rust library (scripts/test-android does it without
 // Gradle in CI). It compiles against the bindings' API only; the app supplies their Android
 // flavour at run time, the tests the JVM flavour.
 plugins {

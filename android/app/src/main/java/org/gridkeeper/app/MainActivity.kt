@@ -38,8 +38,11 @@ import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
+import androidx.compose.ui.platform.LocalContext
+import org.gridkeeper.app.glue.ComposeLocator
+import org.gridkeeper.app.glue.ComposePhotoTaker
+import org.gridkeeper.app.glue.ComposeSignatureTaker
 import org.gridkeeper.app.shared.SyncReason
-import org.gridkeeper.app.shared.screens.AgendaTarget
 import org.gridkeeper.app.ui.*
 
 class MainActivity : ComponentActivity() {
@@ -61,7 +64,7 @@ class MainActivity : ComponentActivity() {
         (application as GridkeeperApp).syncIfDue(SyncReason.RESUME)
     }
 
-    /** After a sign-out: a fresh activity, so no screen keeps a holder of the closed store. */
+    /** After a sign-out: a fresh activity, so no screen keeps a model of the closed store. */
     fun restartAfterSignOut() {
         startActivity(Intent(this, MainActivity::class.java))
         finish()
@@ -103,19 +106,43 @@ private fun AppRoot(app: GridkeeperApp, enrolLink: String?) {
         grid = withContext(Dispatchers.IO) { app.grid() }
         ready = true
     }
+    val nav = rememberNavController()
+    val context = LocalContext.current
+    val photos = remember { ComposePhotoTaker() }
+    val locator = remember { ComposeLocator(context.applicationContext) }
+    val signatures = remember { ComposeSignatureTaker(context.cacheDir) }
+    val performer = remember {
+        EffectPerformer(
+            nav = object : Navigator {
+                override fun open(route: String) = nav.navigate(route)
+                override fun close() { nav.popBackStack() }
+            },
+            photos = photos,
+            location = locator,
+            signatures = signatures,
+            background = object : Background {
+                override fun startSync() = app.startSync()
+                override fun cancelSync() = app.cancelSync()
+                override fun enrolled(grids: List<String>) { grid = grids.firstOrNull() }
+            },
+        )
+    }
+    // What the effects show over any screen: the photo chooser, the permission prompt, the pad.
+    photos.Chooser()
+    locator.PermissionAsker()
+    signatures.Dialog()
     if (!ready) {
         Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) { Text(stringResource(R.string.loading)) }
         return
     }
     val enrolled = grid
     if (enrolled == null) {
-        EnrolScreen(app, enrolLink) { grids -> grid = grids.firstOrNull() }
+        EnrolScreen(app, enrolLink, performer)
         return
     }
-    val nav = rememberNavController()
     val current by nav.currentBackStackEntryAsState()
     Scaffold(
-        topBar = { SyncBar(app) },
+        topBar = { SyncBar(app, performer) },
         bottomBar = {
             NavigationBar {
                 tabs.forEach { tab ->
@@ -131,61 +158,41 @@ private fun AppRoot(app: GridkeeperApp, enrolLink: String?) {
         },
     ) { padding ->
         Column(Modifier.padding(padding)) {
-            AppNav(app, enrolled, nav)
+            AppNav(app, enrolled, nav, performer)
         }
     }
 }
 
+/** Routes are Routes' (EffectPerformer.kt), where the core's effects are turned into them. */
 @Composable
-private fun AppNav(app: GridkeeperApp, grid: String, nav: NavHostController) {
-    fun open(target: AgendaTarget) = when (target) {
-        is AgendaTarget.Household -> nav.navigate("household/${target.id}")
-        is AgendaTarget.Place -> nav.navigate("inspection?place=${target.id}")
-        is AgendaTarget.Case -> nav.navigate("case/${target.id}")
-        is AgendaTarget.Mediation -> nav.navigate("mediation/${target.id}")
-    }
+private fun AppNav(app: GridkeeperApp, grid: String, nav: NavHostController, performer: EffectPerformer) {
+    val optional = { name: String -> navArgument(name) { type = NavType.StringType; nullable = true; defaultValue = null } }
     NavHost(nav, startDestination = "today") {
-        composable("today") { TodayScreen(app, grid, ::open) }
-        composable("households") {
-            HouseholdsScreen(app, grid, onOpen = { nav.navigate("household/$it") }, onAdd = { nav.navigate("household/new/edit") })
-        }
+        composable("today") { TodayScreen(app, grid, performer) }
+        composable("households") { HouseholdsScreen(app, grid, performer) }
         composable("household/{id}") { entry ->
-            val id = entry.arguments?.getString("id") ?: return@composable
-            HouseholdDetailScreen(app, id,
-                onEdit = { nav.navigate("household/$id/edit") },
-                onVisit = { member -> nav.navigate("visit/$id" + (member?.let { "?member=$it" } ?: "")) },
-                onConflicts = { nav.navigate("conflicts/$id") })
+            HouseholdDetailScreen(app, entry.arguments?.getString("id") ?: return@composable, performer)
         }
         composable("household/{id}/edit") { entry ->
-            val id = entry.arguments?.getString("id")?.takeIf { it != "new" }
-            HouseholdEditScreen(app, grid, id, onDone = { saved ->
-                nav.popBackStack()
-                if (id == null && saved != null) nav.navigate("household/$saved")
-            })
+            HouseholdEditScreen(app, grid, entry.arguments?.getString("id")?.takeIf { it != "new" }, performer)
         }
-        composable(
-            "visit/{hid}?member={member}",
-            arguments = listOf(navArgument("member") { type = NavType.StringType; nullable = true; defaultValue = null }),
-        ) { entry ->
+        composable("visit/{hid}?member={member}", arguments = listOf(optional("member"))) { entry ->
             val hid = entry.arguments?.getString("hid") ?: return@composable
-            VisitScreen(app, grid, hid, entry.arguments?.getString("member"), onDone = { nav.popBackStack() })
+            VisitScreen(app, hid, entry.arguments?.getString("member"), performer)
         }
-        composable(
-            "inspection?place={place}",
-            arguments = listOf(navArgument("place") { type = NavType.StringType; nullable = true; defaultValue = null }),
-        ) { entry ->
-            InspectionScreen(app, grid, entry.arguments?.getString("place"), onCase = { nav.navigate("case/$it") })
+        composable("inspection?place={place}", arguments = listOf(optional("place"))) { entry ->
+            InspectionScreen(app, grid, entry.arguments?.getString("place"), performer)
         }
-        composable("cases") { CasesScreen(app, grid) { nav.navigate("case/$it") } }
+        composable("cases") { CasesScreen(app, grid, performer) }
+        composable(Routes.NEW_CASE) { CaseReportScreen(app, grid, performer) }
         composable("case/{id}") { entry ->
-            CaseDetailScreen(app, entry.arguments?.getString("id") ?: return@composable)
+            CaseDetailScreen(app, entry.arguments?.getString("id") ?: return@composable, performer)
         }
         composable("mediation/{id}") { entry ->
-            val id = entry.arguments?.getString("id")?.takeIf { it != "new" }
-            MediationScreen(app, grid, id, onDone = { nav.popBackStack() })
+            MediationScreen(app, grid, entry.arguments?.getString("id")?.takeIf { it != "new" }, performer)
         }
         composable("conflicts/{id}") { entry ->
-            ConflictsScreen(app, entry.arguments?.getString("id") ?: return@composable, onDone = { nav.popBackStack() })
+            ConflictsScreen(app, entry.arguments?.getString("id") ?: return@composable, performer)
         }
     }
 }

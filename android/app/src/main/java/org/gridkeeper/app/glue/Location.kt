@@ -9,14 +9,24 @@ import android.location.LocationManager
 import androidx.core.content.ContextCompat
 import androidx.core.location.LocationManagerCompat
 import android.os.CancellationSignal
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.suspendCancellableCoroutine
+import org.gridkeeper.app.Fix
+import org.gridkeeper.app.Locator
 import kotlin.coroutines.resume
 
 /**
  * One location fix from the platform's LocationManager (GPS, else network) — not Google
  * Play's fused provider, which many phones sold in China do not have.
  */
-object Locator {
+object PlatformLocation {
     fun permitted(context: Context): Boolean =
         ContextCompat.checkSelfPermission(context, Manifest.permission.ACCESS_FINE_LOCATION) == PackageManager.PERMISSION_GRANTED ||
             ContextCompat.checkSelfPermission(context, Manifest.permission.ACCESS_COARSE_LOCATION) == PackageManager.PERMISSION_GRANTED
@@ -32,6 +42,37 @@ object Locator {
             cont.invokeOnCancellation { signal.cancel() }
             LocationManagerCompat.getCurrentLocation(manager, provider, signal, ContextCompat.getMainExecutor(context)) { location ->
                 if (cont.isActive) cont.resume(location)
+            }
+        }
+    }
+}
+
+/**
+ * Performs GetLocation: asks for the permission the first time, then one fix. Call
+ * [PermissionAsker] once in the app's root composition.
+ */
+class ComposeLocator(private val context: Context) : Locator {
+    internal var asking by mutableStateOf<CompletableDeferred<Unit>?>(null)
+
+    override suspend fun locate(): Fix? {
+        if (!PlatformLocation.permitted(context)) {
+            val answered = CompletableDeferred<Unit>()
+            asking = answered
+            try { answered.await() } finally { asking = null }
+        }
+        val location = PlatformLocation.current(context) ?: return null
+        return Fix(location.latitude, location.longitude, if (location.hasAccuracy()) location.accuracy.toDouble() else null)
+    }
+
+    @Composable
+    fun PermissionAsker() {
+        val waiting = asking
+        val launcher = rememberLauncherForActivityResult(ActivityResultContracts.RequestMultiplePermissions()) {
+            asking?.complete(Unit)
+        }
+        LaunchedEffect(waiting) {
+            if (waiting != null) {
+                launcher.launch(arrayOf(Manifest.permission.ACCESS_FINE_LOCATION, Manifest.permission.ACCESS_COARSE_LOCATION))
             }
         }
     }

@@ -7,49 +7,79 @@ import android.net.Uri
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.PickVisualMediaRequest
 import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
-import androidx.compose.runtime.remember
-import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.stringResource
 import androidx.core.content.FileProvider
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import org.gridkeeper.app.PhotoTaker
+import org.gridkeeper.app.R
 import java.io.ByteArrayOutputStream
 import java.io.File
 import java.util.UUID
 
-/** Launchers for the camera and the system photo picker (no storage permission needed). */
-class PhotoSource(val takePhoto: () -> Unit, val pickPhoto: () -> Unit)
-
 /**
- * A photo from the camera or the picker, handed on as JPEG bytes no larger than needed:
- * a 2 GB phone should not hold a 12-megapixel photo in memory, nor sync one over 3G.
+ * Performs TakePhoto: asks camera or picker, and hands back a downscaled JPEG in the cache
+ * for the core to store (the caller deletes it once the core has). Call [Chooser] once in
+ * the app's root composition.
  */
-@Composable
-fun rememberPhotoSource(onPhoto: suspend (ByteArray) -> Unit, launch: (suspend () -> Unit) -> Unit): PhotoSource {
-    val context = LocalContext.current
-    // Kept across process death: the camera app may outlive ours.
-    val pending = rememberSaveable { mutableStateOf<String?>(null) }
-    val camera = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { saved ->
-        val path = pending.value ?: return@rememberLauncherForActivityResult
-        pending.value = null
-        val file = File(path)
-        if (saved) launch { PhotoBytes.fromFile(file)?.let { onPhoto(it) }; file.delete() } else file.delete()
+class ComposePhotoTaker : PhotoTaker {
+    internal var asking by mutableStateOf<CompletableDeferred<File?>?>(null)
+
+    override suspend fun take(): File? {
+        val answer = CompletableDeferred<File?>()
+        asking = answer
+        return try { answer.await() } finally { asking = null }
     }
-    val picker = rememberLauncherForActivityResult(ActivityResultContracts.PickVisualMedia()) { uri ->
-        if (uri != null) launch { PhotoBytes.fromUri(context, uri)?.let { onPhoto(it) } }
-    }
-    return remember {
-        PhotoSource(
-            takePhoto = {
-                val dir = File(context.cacheDir, "captures").apply { mkdirs() }
-                val file = File(dir, UUID.randomUUID().toString() + ".jpg")
-                pending.value = file.path
-                camera.launch(FileProvider.getUriForFile(context, context.packageName + ".photos", file))
+
+    /** The choice of camera or picker while a screen waits for a photo. */
+    @Composable
+    fun Chooser() {
+        val context = LocalContext.current
+        val scope = rememberCoroutineScope()
+        // Kept across process death: the camera app may outlive ours.
+        val pending = rememberSaveable { mutableStateOf<String?>(null) }
+        fun finish(file: File?) {
+            asking?.complete(file)
+        }
+        val camera = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { saved ->
+            val path = pending.value ?: return@rememberLauncherForActivityResult
+            pending.value = null
+            val raw = File(path)
+            if (!saved) { raw.delete(); finish(null); return@rememberLauncherForActivityResult }
+            scope.launch { finish(PhotoBytes.fromFile(raw)?.let { PhotoBytes.write(context, it) }); raw.delete() }
+        }
+        val picker = rememberLauncherForActivityResult(ActivityResultContracts.PickVisualMedia()) { uri ->
+            if (uri == null) finish(null)
+            else scope.launch { finish(PhotoBytes.fromUri(context, uri)?.let { PhotoBytes.write(context, it) }) }
+        }
+        val waiting = asking ?: return
+        if (pending.value != null) return
+        AlertDialog(
+            onDismissRequest = { waiting.complete(null) },
+            confirmButton = {
+                TextButton(onClick = {
+                    val dir = File(context.cacheDir, "captures").apply { mkdirs() }
+                    val file = File(dir, UUID.randomUUID().toString() + ".jpg")
+                    pending.value = file.path
+                    camera.launch(FileProvider.getUriForFile(context, context.packageName + ".photos", file))
+                }) { Text(stringResource(R.string.take_photo)) }
             },
-            pickPhoto = {
-                picker.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageOnly))
+            dismissButton = {
+                TextButton(onClick = {
+                    picker.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageOnly))
+                }) { Text(stringResource(R.string.pick_photo)) }
             },
         )
     }
@@ -64,6 +94,12 @@ object PhotoBytes {
 
     suspend fun fromUri(context: Context, uri: Uri): ByteArray? = withContext(Dispatchers.IO) {
         decode { opts -> context.contentResolver.openInputStream(uri)?.use { BitmapFactory.decodeStream(it, null, opts) } }
+    }
+
+    /** The bytes as a file in the cache, named by nothing about the person. */
+    suspend fun write(context: Context, bytes: ByteArray): File = withContext(Dispatchers.IO) {
+        val dir = File(context.cacheDir, "photos").apply { mkdirs() }
+        File(dir, UUID.randomUUID().toString() + ".jpg").apply { writeBytes(bytes) }
     }
 
     /** Decodes at a power-of-two scale that keeps the long edge near [MAX_EDGE], then JPEG 85. */

@@ -19,7 +19,21 @@ import androidx.compose.ui.input.pointer.pointerInput
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
+import androidx.compose.foundation.layout.Column
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.res.stringResource
+import kotlinx.coroutines.CompletableDeferred
+import org.gridkeeper.app.R
+import org.gridkeeper.app.SignatureTaker
 import java.io.ByteArrayOutputStream
+import java.io.File
+import java.util.UUID
 
 /** The strokes of one signature, in the pad's pixels; [toPng] draws them for the record. */
 class SignatureStrokes {
@@ -87,5 +101,38 @@ fun SignaturePad(strokes: SignatureStrokes, description: String, modifier: Modif
                 drawPath(path, ink, style = Stroke(width = 6f))
             }
         }
+    }
+}
+
+/**
+ * Performs AskSignature: the pad in a dialog for one party; Done writes the PNG to the cache
+ * for the core to store. Call [Dialog] once in the app's root composition.
+ */
+class ComposeSignatureTaker(private val cacheDir: File) : SignatureTaker {
+    private var asking by mutableStateOf<CompletableDeferred<File?>?>(null)
+
+    override suspend fun sign(party: String): File? {
+        val answer = CompletableDeferred<File?>()
+        asking = answer
+        return try { answer.await() } finally { asking = null }
+    }
+
+    @Composable
+    fun Dialog() {
+        val waiting = asking ?: return
+        val strokes = remember(waiting) { SignatureStrokes() }
+        val description = stringResource(R.string.signature_pad)
+        AlertDialog(
+            onDismissRequest = { waiting.complete(null) },
+            text = { Column { Text(description); SignaturePad(strokes, description) } },
+            confirmButton = {
+                TextButton(onClick = {
+                    if (strokes.isEmpty) return@TextButton
+                    val dir = File(cacheDir, "signatures").apply { mkdirs() }
+                    waiting.complete(File(dir, UUID.randomUUID().toString() + ".png").apply { writeBytes(strokes.toPng()) })
+                }) { Text(stringResource(R.string.done)) }
+            },
+            dismissButton = { TextButton(onClick = { strokes.clear() }) { Text(stringResource(R.string.clear)) } },
+        )
     }
 }

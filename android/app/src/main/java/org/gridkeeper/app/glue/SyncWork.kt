@@ -15,23 +15,22 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.job
 import kotlinx.coroutines.withContext
-import org.gridkeeper.CancelToken
 import org.gridkeeper.app.GridkeeperApp
-import org.gridkeeper.app.shared.screens.SyncOutcome
-import org.gridkeeper.app.shared.screens.SyncRunner
 import java.util.concurrent.TimeUnit
 
 /** One background sync; WorkManager runs it only with a connection, and retries with backoff. */
 class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result {
         val app = applicationContext as GridkeeperApp
-        val cancel = CancelToken()
         // WorkManager stopping the work (connection lost, quota) stops the sync between rounds.
-        currentCoroutineContext().job.invokeOnCompletion { cancel.cancel() }
-        val outcome = withContext(Dispatchers.IO) { SyncRunner(app.repos).run(cancel) }
-        return when (outcome) {
-            is SyncOutcome.Done -> Result.success()
-            is SyncOutcome.Failed -> if (outcome.retryable) Result.retry() else Result.failure()
+        currentCoroutineContext().job.invokeOnCompletion { app.cancelSync() }
+        // The same sync line as on screen: the bar shows this run's progress and outcome.
+        val view = withContext(Dispatchers.IO) { app.runSync() } ?: return Result.success()
+        return when {
+            // Not enrolled or revoked: trying again will not help; the bar says why.
+            !view.enrolled -> Result.failure()
+            view.error == null -> Result.success()
+            else -> Result.retry()
         }
     }
 }

@@ -30,28 +30,52 @@ import androidx.lifecycle.viewmodel.compose.viewModel
 import androidx.lifecycle.viewmodel.initializer
 import androidx.lifecycle.viewmodel.viewModelFactory
 import kotlinx.coroutines.launch
-import org.gridkeeper.app.shared.StateHolder
+import androidx.compose.ui.res.stringResource
+import org.gridkeeper.app.EffectPerformer
+import org.gridkeeper.app.Answers
+import org.gridkeeper.app.R
+import org.gridkeeper.app.shared.ScreenModel
 
 /**
- * Keeps a screen's state holder across rotation and sends its events on the ViewModel's
- * scope, so a save that is under way finishes even if the worker leaves the screen.
+ * Keeps a screen's model across rotation, sends its events on the ViewModel's scope (so a
+ * save under way finishes even if the worker leaves the screen) and closes it, with its watch
+ * and the core's screen object, when the screen is gone for good.
  */
-class HolderVm<S, E, F>(val holder: StateHolder<S, E, F>) : ViewModel() {
+class ModelVm<E, V>(val model: ScreenModel<E, V>, val owner: Any? = null) : ViewModel() {
     fun send(event: E) {
-        viewModelScope.launch { holder.send(event) }
+        viewModelScope.launch { model.send(event) }
     }
+
+    override fun onCleared() = model.close()
 }
 
 @Composable
-fun <S, E, F> rememberHolder(key: String, make: () -> StateHolder<S, E, F>): HolderVm<S, E, F> =
-    viewModel(key = key, factory = viewModelFactory { initializer { HolderVm(make()) } })
+fun <E, V> rememberModel(key: String, make: () -> ScreenModel<E, V>): ModelVm<E, V> =
+    viewModel(key = key, factory = viewModelFactory { initializer { ModelVm(make()) } })
 
-/** The holder's state for composition, and its effects handed to [onEffect] once each. */
+/**
+ * The core's view for composition. Each effect goes to [performer]; its answer (a photo's
+ * file, a location) comes back through [answers] as this screen's event.
+ */
 @Composable
-fun <S, E, F> HolderVm<S, E, F>.collect(onEffect: (F) -> Unit = {}): S {
-    val state by holder.state.collectAsStateWithLifecycle()
-    LaunchedEffect(holder) { holder.effects.collect { onEffect(it) } }
-    return state
+fun <E, V> ScreenModel<E, V>.collect(performer: EffectPerformer, answers: Answers<E> = Answers()): V {
+    val current by view.collectAsStateWithLifecycle()
+    LaunchedEffect(this) { effects.collect { performer.perform(it, answers) { e -> send(e) } } }
+    return current
+}
+
+@Composable
+fun <E, V> ModelVm<E, V>.collect(performer: EffectPerformer, answers: Answers<E> = Answers()): V =
+    model.collect(performer, answers)
+
+/** A call the core refused as a whole (the store closed by a sign-out, the disk full). */
+@Composable
+fun ModelVm<*, *>.failureLine() = model.failureLine()
+
+@Composable
+fun ScreenModel<*, *>.failureLine() {
+    val refused by failure.collectAsStateWithLifecycle()
+    if (refused != null) Banner(stringResource(R.string.storage_failed))
 }
 
 /** A text input with its label and, beneath it, the message core gave for this field. */
@@ -106,7 +130,8 @@ fun Banner(text: String?) {
     }
 }
 
-/** Choices as a wrapping row of buttons; the chosen one is marked for TalkBack and by colour. */
+/** Choices as a wrapping row of buttons; the chosen one is marked for TalkBack and by colour.
+ *  The labels are the core's, from the view. */
 @Composable
 fun <T> Choices(options: List<Pair<T, String>>, chosen: T?, onChoose: (T) -> Unit) {
     Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {

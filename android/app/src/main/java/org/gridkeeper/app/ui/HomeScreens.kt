@@ -25,111 +25,135 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.semantics.stateDescription
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
+import androidx.lifecycle.viewmodel.compose.viewModel
+import androidx.lifecycle.viewmodel.initializer
+import androidx.lifecycle.viewmodel.viewModelFactory
+import org.gridkeeper.app.Answers
+import org.gridkeeper.app.EffectPerformer
 import org.gridkeeper.app.GridkeeperApp
 import org.gridkeeper.app.R
-import org.gridkeeper.app.shared.screens.*
+import org.gridkeeper.app.shared.EnrolModel
+import org.gridkeeper.screens.*
 
 @Composable
-fun EnrolScreen(app: GridkeeperApp, link: String?, onEnrolled: (List<String>) -> Unit) {
-    val vm = rememberHolder("enrol") { EnrolHolder(app.repos, app.lang) }
-    val s = vm.collect { effect -> if (effect is EnrolEffect.Enrolled) onEnrolled(effect.grids) }
-    LaunchedEffect(link) { if (link != null) vm.send(EnrolEvent.QrScanned(link)) }
+fun EnrolScreen(app: GridkeeperApp, link: String?, performer: EffectPerformer) {
+    // Its background run needs the screen object, which EnrolModel holds beside the model.
+    val vm: ModelVm<EnrolEvent, EnrolView> = viewModel(key = "enrol", factory = viewModelFactory {
+        initializer { app.screens.enrol().let { ModelVm(it.model, owner = it) } }
+    })
+    val enrol = vm.owner as EnrolModel
+    val v = vm.collect(performer, Answers(enrol = { server, code -> enrol.run(server, code) }))
+    LaunchedEffect(link) { if (link != null) vm.model.send(EnrolEvent.QrScanned(link)) }
     Column(
         Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
         verticalArrangement = Arrangement.spacedBy(8.dp),
     ) {
         SectionTitle(stringResource(R.string.enrol_title))
         Text(stringResource(R.string.enrol_hint))
-        FieldInput(stringResource(R.string.enrol_server), s.server, s.errors["server"], { vm.send(EnrolEvent.Server(it)) }, keyboard = KeyboardType.Uri)
-        FieldInput(stringResource(R.string.enrol_code), s.code, s.errors["code"], { vm.send(EnrolEvent.Code(it)) })
-        Banner(s.banner)
-        Button(onClick = { vm.send(EnrolEvent.Submit) }, enabled = !s.busy, modifier = Modifier.fillMaxWidth()) {
+        FieldInput(stringResource(R.string.enrol_server), v.server, v.serverError, { vm.send(EnrolEvent.Server(it)) }, keyboard = KeyboardType.Uri)
+        FieldInput(stringResource(R.string.enrol_code), v.code, v.codeError, { vm.send(EnrolEvent.Code(it)) })
+        Banner(v.banner)
+        vm.failureLine()
+        Button(onClick = { vm.send(EnrolEvent.Submit) }, enabled = !v.busy, modifier = Modifier.fillMaxWidth()) {
             Text(stringResource(R.string.enrol_submit))
         }
     }
 }
 
 @Composable
-fun TodayScreen(app: GridkeeperApp, grid: String, onOpen: (AgendaTarget) -> Unit) {
-    val vm = rememberHolder("today") { TodayHolder(app.repos, grid, app.lang) }
-    val s = vm.collect { effect -> if (effect is TodayEffect.Navigate) onOpen(effect.target) }
-    LaunchedEffect(Unit) { vm.send(TodayEvent.Refresh) }
+fun TodayScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
+    val vm = rememberModel("today") { app.screens.today(grid) }
+    val v = vm.collect(performer)
+    LaunchedEffect(Unit) { vm.model.send(TodayEvent.Refresh(System.currentTimeMillis() / 1000)) }
     val overdue = stringResource(R.string.overdue)
     LazyColumn(Modifier.fillMaxSize()) {
-        item { Banner(s.error) }
-        if (!s.loading && s.empty) item { Text(stringResource(R.string.empty_today), Modifier.padding(16.dp)) }
-        fun section(title: Int, lines: List<AgendaLine>, scope: LazyListScope) {
+        item { Banner(v.error); vm.failureLine() }
+        v.emptyText?.let { text -> item { Text(text, Modifier.padding(16.dp)) } }
+        fun section(title: Int, lines: List<TodayLine>, scope: LazyListScope) {
             if (lines.isEmpty()) return
             scope.item { Column(Modifier.padding(horizontal = 16.dp)) { SectionTitle(stringResource(title)) } }
             scope.items(lines, key = { it.target.toString() }) { line ->
                 ListItem(
                     headlineContent = { Text(line.title) },
-                    supportingContent = { Text(line.detail, color = if (line.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant) },
+                    supportingContent = {
+                        Text(line.detail, color = if (line.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant)
+                    },
                     modifier = Modifier
                         .clickable(role = Role.Button) { vm.send(TodayEvent.Open(line.target)) }
                         .semantics { if (line.overdue) stateDescription = overdue },
                 )
             }
         }
-        section(R.string.today_visits, s.visits, this)
-        section(R.string.today_inspections, s.inspections, this)
-        section(R.string.today_cases, s.cases, this)
-        section(R.string.today_mediations, s.mediations, this)
+        section(R.string.today_visits, v.visits, this)
+        section(R.string.today_inspections, v.inspections, this)
+        section(R.string.today_cases, v.cases, this)
+        section(R.string.today_mediations, v.mediations, this)
     }
 }
 
 @Composable
-fun CasesScreen(app: GridkeeperApp, grid: String, onOpen: (String) -> Unit) {
-    val vm = rememberHolder("cases") { CasesHolder(app.repos, grid, app.lang) }
-    val s = vm.collect { effect -> if (effect is CasesEffect.OpenCase) onOpen(effect.id) }
-    LaunchedEffect(Unit) { vm.send(CasesEvent.Load) }
-    val lang = app.lang
+fun CasesScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
+    val vm = rememberModel("cases") { app.screens.caseList(grid) }
+    val v = vm.collect(performer)
+    LaunchedEffect(Unit) { vm.model.send(CaseListEvent.Load(System.currentTimeMillis() / 1000)) }
     Column(Modifier.fillMaxSize()) {
-        Column(Modifier.padding(8.dp)) {
-            Choices(
-                listOf<Pair<org.gridkeeper.CaseState?, String>>(null to stringResource(R.string.open_cases)) +
-                    org.gridkeeper.CaseState.values().map { it to org.gridkeeper.app.shared.Strings.label("state", it, lang) },
-                s.filter,
-            ) { vm.send(CasesEvent.Filter(it)) }
+        Banner(v.error)
+        vm.failureLine()
+        v.overdueText?.let { Text(it, color = MaterialTheme.colorScheme.error, modifier = Modifier.padding(8.dp)) }
+        Row(Modifier.padding(8.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            // The list shows open cases; a filter picked from a row's state narrows it to that state.
+            if (v.filter != null) LinkButton(stringResource(R.string.open_cases)) { vm.send(CaseListEvent.Filter(null)) }
+            Button(onClick = { vm.send(CaseListEvent.Report) }) { Text(stringResource(R.string.report_case)) }
         }
-        Banner(s.error)
         LazyColumn(Modifier.fillMaxSize()) {
-            items(s.rows, key = { it.id }) { row ->
+            items(v.rows, key = { it.id }) { row ->
                 ListItem(
                     headlineContent = { Text(row.title) },
                     supportingContent = {
-                        Text(row.stateLabel + " · " + stringResource(R.string.deadline, row.deadline),
-                            color = if (row.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant)
+                        Column {
+                            Text(row.description, maxLines = 2)
+                            Text(row.stateLabel + " · " + row.severity + " · " + row.deadlineText,
+                                color = if (row.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant)
+                        }
                     },
-                    modifier = Modifier.clickable(role = Role.Button) { vm.send(CasesEvent.Open(row.id)) },
+                    trailingContent = {
+                        LinkButton(row.stateLabel) { vm.send(CaseListEvent.Filter(row.state)) }
+                    },
+                    modifier = Modifier.clickable(role = Role.Button) { vm.send(CaseListEvent.Open(row.id)) },
                 )
             }
+            v.emptyText?.let { text -> item { Text(text, Modifier.padding(16.dp)) } }
         }
     }
 }
 
 @Composable
-fun ConflictsScreen(app: GridkeeperApp, recordId: String, onDone: () -> Unit) {
-    val vm = rememberHolder("conflicts/$recordId") { ConflictsHolder(app.repos, recordId, app.lang) }
-    val s = vm.collect { effect -> if (effect is ConflictsEffect.AllResolved) onDone() }
-    LaunchedEffect(Unit) { vm.send(ConflictsEvent.Load) }
+fun ConflictsScreen(app: GridkeeperApp, recordId: String, performer: EffectPerformer) {
+    val vm = rememberModel("conflicts/$recordId") { app.screens.conflicts(recordId) }
+    val v = vm.collect(performer)
+    LaunchedEffect(Unit) { vm.model.send(ConflictsEvent.Load) }
     val shown = stringResource(R.string.conflict_shown)
     LazyColumn(Modifier.fillMaxSize().padding(16.dp)) {
         item { SectionTitle(stringResource(R.string.conflicts_title)) }
-        item { Banner(s.banner) }
-        s.conflicts.forEach { line ->
-            item(key = line.path) { Text(line.field, style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(top = 12.dp)) }
-            items(line.choices, key = { line.path + it.index }) { choice ->
-                ListItem(
-                    headlineContent = { Text(choice.value) },
-                    supportingContent = { Text(stringResource(R.string.conflict_by, choice.who, choice.whenText)) },
-                    trailingContent = { if (choice.shownNow) Text(shown) },
-                    modifier = Modifier
-                        .fillMaxWidth()
-                        .clickable(role = Role.Button, onClickLabel = stringResource(R.string.conflict_pick)) {
-                            vm.send(ConflictsEvent.Pick(line.path, choice.index))
-                        },
-                )
+        item { Banner(v.error); vm.failureLine() }
+        v.emptyText?.let { text -> item { Text(text) } }
+        v.items.forEach { conflict ->
+            item(key = conflict.path) {
+                Text(conflict.title, style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(top = 12.dp))
+            }
+            conflict.choices.forEachIndexed { i, choice ->
+                item(key = conflict.path + "#" + i) {
+                    ListItem(
+                        headlineContent = { Text(choice.text) },
+                        supportingContent = { Text(choice.by) },
+                        trailingContent = { if (choice.shown) Text(shown) },
+                        modifier = Modifier
+                            .fillMaxWidth()
+                            .clickable(role = Role.Button, onClickLabel = choice.action) {
+                                vm.send(ConflictsEvent.Pick(conflict.path, i.toUInt()))
+                            },
+                    )
+                }
             }
         }
     }

@@ -13,6 +13,11 @@ import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
@@ -21,83 +26,97 @@ import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import org.gridkeeper.GridkeeperException
+import org.gridkeeper.app.EffectPerformer
 import org.gridkeeper.app.GridkeeperApp
 import org.gridkeeper.app.MainActivity
 import org.gridkeeper.app.R
-import org.gridkeeper.app.shared.screens.SyncEffect
-import org.gridkeeper.app.shared.screens.SyncEvent
-import org.gridkeeper.app.shared.screens.SyncHolder
+import org.gridkeeper.screens.SyncEvent
+import java.io.File
 
-/** Always on screen: what is waiting to be sent, the last sync, and the last failure in words. */
+/** Always on screen: what is waiting to be sent, the last sync, and the last failure in words.
+ *  The sync line is the app's one (GridkeeperApp.sync), so a triggered or background sync
+ *  shows here as one tapped does. */
 @Composable
-fun SyncBar(app: GridkeeperApp) {
-    val vm = rememberHolder("sync") { SyncHolder(app.repos, app.lang) }
+fun SyncBar(app: GridkeeperApp, performer: EffectPerformer) {
+    val model = remember { app.sync.model }
+    val v = model.collect(performer)
     val activity = LocalContext.current as? MainActivity
-    val s = vm.collect { effect ->
-        when (effect) {
-            is SyncEffect.SignedOut -> {
-                app.signedOut(effect.removed)
-                activity?.restartAfterSignOut()
-            }
-            is SyncEffect.ShareRescue -> activity?.shareRescueFile(java.io.File(effect.path))
-            else -> {}
-        }
-    }
-    // The background worker syncs without this screen knowing; look again now and then.
+    val scope = rememberCoroutineScope()
+    var signOutQuestion by remember { mutableStateOf<String?>(null) }
+    // Watched, so syncs show as they happen; the ages in the words still move with the clock.
     LaunchedEffect(Unit) {
         while (true) {
-            vm.send(SyncEvent.Refresh)
-            delay(30_000)
+            model.send(SyncEvent.REFRESH)
+            delay(60_000)
+        }
+    }
+    // Sign-out and the rescue file are the phone's own (a slot directory, a share sheet);
+    // the core's sync line has no part in them yet.
+    fun signOut(confirmed: Boolean) = scope.launch {
+        val done = withContext(Dispatchers.IO) {
+            try {
+                app.store.signOut(app.slotsDir.path, confirmed); true
+            } catch (e: GridkeeperException.UnsyncedWork) {
+                signOutQuestion = e.userMessage; false
+            }
+        }
+        if (done) {
+            app.signedOut()
+            activity?.restartAfterSignOut()
         }
     }
     Surface(tonalElevation = 2.dp, modifier = Modifier.fillMaxWidth().statusBarsPadding()) {
         Column(Modifier.padding(horizontal = 12.dp, vertical = 4.dp)) {
             Row(verticalAlignment = Alignment.CenterVertically) {
                 Column(Modifier.weight(1f).semantics { liveRegion = LiveRegionMode.Polite }) {
-                    // "3 项未上传，最早的在 5 小时前" says more than the count alone.
-                    Text(s.unsyncedText ?: s.pendingText, style = MaterialTheme.typography.bodyMedium)
-                    Text(s.lastSyncText, style = MaterialTheme.typography.bodySmall)
+                    Text(v.progressText ?: v.pendingText, style = MaterialTheme.typography.bodyMedium)
+                    Text(v.lastSyncText, style = MaterialTheme.typography.bodySmall)
                 }
-                if (s.pending > 0 && !s.running) {
+                if (v.pending > 0u && !v.running) {
                     // No signal for days: the work leaves by USB or another phone instead.
                     TextButton(onClick = {
-                        val dir = java.io.File(app.cacheDir, "rescue").apply { mkdirs() }
-                        vm.send(SyncEvent.WriteRescue(java.io.File(dir, "gridkeeper-${System.currentTimeMillis()}.gkrescue").path))
+                        scope.launch {
+                            val dir = File(app.cacheDir, "rescue").apply { mkdirs() }
+                            val file = File(dir, "gridkeeper-${System.currentTimeMillis()}.gkrescue")
+                            val written = withContext(Dispatchers.IO) {
+                                try { app.store.writeRescue(file.path); true } catch (e: GridkeeperException) { false }
+                            }
+                            if (written) activity?.shareRescueFile(file)
+                        }
                     }) { Text(stringResource(R.string.write_rescue)) }
                 }
-                TextButton(onClick = { vm.send(SyncEvent.SignOut) }, enabled = !s.running) { Text(stringResource(R.string.sign_out)) }
-                if (s.running) {
-                    TextButton(onClick = { (vm.holder as SyncHolder).cancelNow() }) { Text(stringResource(R.string.cancel)) }
+                TextButton(onClick = { signOut(false) }, enabled = !v.running) { Text(stringResource(R.string.sign_out)) }
+                if (v.running) {
+                    TextButton(onClick = { scope.launch { model.send(SyncEvent.CANCEL) } }) { Text(stringResource(R.string.cancel)) }
                 } else {
-                    TextButton(onClick = { vm.send(SyncEvent.SyncNow) }) { Text(stringResource(R.string.sync_now)) }
+                    TextButton(onClick = { scope.launch { model.send(SyncEvent.SYNC_NOW) } }) { Text(stringResource(R.string.sync_now)) }
                 }
             }
-            if (s.running) {
-                val p = s.progress
-                if (p != null && p.recordsTotal > 0u) {
-                    LinearProgressIndicator(progress = { p.recordsDone.toFloat() / p.recordsTotal.toFloat() }, modifier = Modifier.fillMaxWidth())
+            if (v.running) {
+                val percent = v.progressPercent
+                if (percent != null) {
+                    LinearProgressIndicator(progress = { percent.toFloat() / 100f }, modifier = Modifier.fillMaxWidth())
                 } else {
                     LinearProgressIndicator(modifier = Modifier.fillMaxWidth())
                 }
             }
-            s.overdueWarning?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium) }
-            s.error?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
-            s.rescueText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
-            s.recovery?.let {
-                Row(verticalAlignment = Alignment.CenterVertically) {
-                    Text(it, Modifier.weight(1f), color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall)
-                    TextButton(onClick = { vm.send(SyncEvent.DismissRecovery) }) { Text(stringResource(R.string.understood)) }
-                }
-            }
+            v.error?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
+            v.refusedText?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium) }
+            v.refused.forEach { Text(it.text, style = MaterialTheme.typography.bodySmall) }
+            model.failureLine()
         }
     }
-    s.signOutQuestion?.let { question ->
+    signOutQuestion?.let { question ->
         AlertDialog(
-            onDismissRequest = { vm.send(SyncEvent.KeepSignedIn) },
+            onDismissRequest = { signOutQuestion = null },
             text = { Text(question) },
-            confirmButton = { TextButton(onClick = { vm.send(SyncEvent.ConfirmSignOut) }) { Text(stringResource(R.string.sign_out)) } },
-            dismissButton = { TextButton(onClick = { vm.send(SyncEvent.KeepSignedIn) }) { Text(stringResource(R.string.keep_signed_in)) } },
+            confirmButton = { TextButton(onClick = { signOutQuestion = null; signOut(true) }) { Text(stringResource(R.string.sign_out)) } },
+            dismissButton = { TextButton(onClick = { signOutQuestion = null }) { Text(stringResource(R.string.keep_signed_in)) } },
         )
     }
 }

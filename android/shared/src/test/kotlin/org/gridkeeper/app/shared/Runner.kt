@@ -7,19 +7,8 @@ import kotlin.system.exitProcess
 
 fun main() {
     val result = JUnitCore.runClasses(
-        DraftsTest::class.java,
-        EnrolTest::class.java,
-        TodayTest::class.java,
-        HouseholdsTest::class.java,
-        HouseholdDetailTest::class.java,
-        HouseholdEditTest::class.java,
-        VisitFormTest::class.java,
-        InspectionTest::class.java,
-        CasesTest::class.java,
-        MediationTest::class.java,
-        SyncTest::class.java,
-        ConflictsTest::class.java,
-        FieldPhonesTest::class.java,
+        ScreenModelTest::class.java,
+        StoreOpenerTest::class.java,
         SyncTriggerTest::class.java,
     )
     result.failures.forEach { f ->

@@ -1,0 +1,139 @@
+package org.gridkeeper.app.shared
+
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import org.gridkeeper.*
+import org.gridkeeper.screens.*
+
+/**
+ * The app core's screens bound to [ScreenModel]s over one store, in the worker's language.
+ * A screen that shows records others change is watched for as long as its model lives; the
+ * model closes the subscription and the screen object with it.
+ */
+class Screens(
+    private val store: GridStore,
+    private val lang: Lang,
+    private val io: CoroutineDispatcher = Dispatchers.IO,
+) {
+    fun households(grid: String?): ScreenModel<HouseholdsEvent, HouseholdsView> {
+        val screen = HouseholdsScreen(store, grid, lang)
+        return bind<HouseholdsEvent, HouseholdsView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : HouseholdsObserver { override fun onView(view: HouseholdsView) = m.show(view) }))
+        }
+    }
+
+    fun today(grid: String?): ScreenModel<TodayEvent, TodayView> {
+        val screen = TodayScreen(store, grid, lang)
+        return bind<TodayEvent, TodayView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : TodayObserver { override fun onView(view: TodayView) = m.show(view) }))
+        }
+    }
+
+    fun householdDetail(id: String): ScreenModel<HouseholdDetailEvent, HouseholdDetailView> {
+        val screen = HouseholdDetailScreen(store, id, lang)
+        return bind<HouseholdDetailEvent, HouseholdDetailView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : HouseholdDetailObserver { override fun onView(view: HouseholdDetailView) = m.show(view) }))
+        }
+    }
+
+    fun householdEdit(grid: String, id: String?): ScreenModel<HouseholdEditEvent, HouseholdEditView> {
+        val screen = HouseholdEditScreen(store, grid, id, lang)
+        return bind<HouseholdEditEvent, HouseholdEditView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
+    fun visitForm(subject: VisitFormSubject, subjectId: String, memberId: String?): ScreenModel<VisitFormEvent, VisitFormView> {
+        val screen = VisitFormScreen(store, subject, subjectId, memberId, lang)
+        return bind<VisitFormEvent, VisitFormView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
+    fun inspection(grid: String, placeId: String?): ScreenModel<InspectionEvent, InspectionView> {
+        val screen = InspectionScreen(store, grid, placeId, lang)
+        return bind<InspectionEvent, InspectionView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
+    fun caseList(grid: String?): ScreenModel<CaseListEvent, CaseListView> {
+        val screen = CaseListScreen(store, grid, lang)
+        return bind<CaseListEvent, CaseListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : CaseListObserver { override fun onView(view: CaseListView) = m.show(view) }))
+        }
+    }
+
+    fun caseDetail(id: String): ScreenModel<CaseDetailEvent, CaseDetailView> {
+        val screen = CaseDetailScreen(store, id, lang)
+        return bind<CaseDetailEvent, CaseDetailView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : CaseDetailObserver { override fun onView(view: CaseDetailView) = m.show(view) }))
+        }
+    }
+
+    fun caseReport(grid: String, kind: CaseReportSubjectKind?, subjectId: String?): ScreenModel<CaseReportEvent, CaseReportView> {
+        val screen = CaseReportScreen(store, grid, kind, subjectId, lang)
+        return bind<CaseReportEvent, CaseReportView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
+    fun mediation(grid: String, id: String?): ScreenModel<MediationEvent, MediationView> {
+        val screen = MediationScreen(store, grid, id, lang)
+        return bind<MediationEvent, MediationView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
+    fun conflicts(recordId: String): ScreenModel<ConflictsEvent, ConflictsView> {
+        val screen = ConflictsScreen(store, recordId, lang)
+        return bind<ConflictsEvent, ConflictsView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : ConflictsObserver { override fun onView(view: ConflictsView) = m.show(view) }))
+        }
+    }
+
+    fun sync(): SyncModel = SyncModel(SyncScreen(store, lang), io)
+
+    fun enrol(): EnrolModel = EnrolModel(EnrolScreen(store, lang), io)
+
+    private fun <E, V> bind(screen: AutoCloseable, initial: V, core: (E) -> Update<V>): ScreenModel<E, V> =
+        ScreenModel(initial, io, core).also { it.hold(screen) }
+}
+
+/** The sync line, and the sync itself when the line (or the app) asks for one. */
+class SyncModel(val screen: SyncScreen, io: CoroutineDispatcher) : AutoCloseable {
+    val model: ScreenModel<SyncEvent, SyncView> =
+        ScreenModel(screen.view(), io) { e: SyncEvent -> screen.send(e).let { Update(it.view, it.effects) } }.also { m ->
+            m.hold(screen)
+            m.hold(screen.watch(object : SyncObserver { override fun onView(view: SyncView) = m.show(view) }))
+        }
+
+    // The token of the sync under way, so CancelSync reaches it.
+    @Volatile private var cancel: CancelToken? = null
+
+    /** Performs StartSync; blocks its caller's IO thread for the whole sync, progress shown
+     *  as it comes. */
+    suspend fun run() {
+        val token = CancelToken().also { cancel = it }
+        try {
+            model.perform {
+                screen.run(object : SyncObserver { override fun onView(view: SyncView) = model.show(view) }, token)
+                    .let { Update(it.view, it.effects) }
+            }
+        } finally {
+            cancel = null
+            token.close()
+        }
+    }
+
+    /** Performs CancelSync: the sync stops between rounds. */
+    fun cancel() {
+        cancel?.cancel()
+    }
+
+    override fun close() = model.close()
+}
+
+/** Enrolment: the form, and the enrolment itself on a background thread. */
+class EnrolModel(val screen: EnrolScreen, io: CoroutineDispatcher) : AutoCloseable {
+    val model: ScreenModel<EnrolEvent, EnrolView> =
+        // The enrolment screen has no view() to start from; a blank form is what it starts as.
+        ScreenModel(EnrolView("", "", null, null, false, null, emptyList()), io) { e: EnrolEvent -> screen.send(e).let { Update(it.view, it.effects) } }
+            .also { it.hold(screen) }
+
+    /** Performs Enrol { server, code }. */
+    suspend fun run(server: String, code: String) =
+        model.perform { screen.run(server, code).let { Update(it.view, it.effects) } }
+
+    override fun close() = model.close()
+}
