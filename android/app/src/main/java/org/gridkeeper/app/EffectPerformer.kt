@@ -40,11 +40,15 @@ fun interface SignatureTaker {
     suspend fun sign(party: String): File?
 }
 
-/** Work that outlives a screen: the process-wide sync, and moving on after enrolment. */
+/** Work that outlives a screen: the process-wide sync, moving on after enrolment, signing
+ *  out (the store closes), and handing a rescue file to the share sheet. */
 interface Background {
     fun startSync()
     fun cancelSync()
     fun enrolled(grids: List<String>)
+    fun signOut()
+    fun signedOut(removed: Boolean)
+    fun shareRescue(path: String)
 }
 
 /** Where each of the core's targets is shown. */
@@ -94,6 +98,9 @@ class EffectPerformer(
             Effect.CancelSync -> background.cancelSync()
             is Effect.Enrol -> answers.enrol?.invoke(effect.server, effect.code)
             is Effect.Enrolled -> background.enrolled(effect.grids)
+            Effect.SignOut -> background.signOut()
+            is Effect.SignedOut -> background.signedOut(effect.removed)
+            is Effect.ShareRescue -> background.shareRescue(effect.path)
             // Watched screens reload by themselves; the app's own subscription asks for a sync.
             is Effect.RecordsChanged -> Unit
             is Effect.TakePhoto -> {

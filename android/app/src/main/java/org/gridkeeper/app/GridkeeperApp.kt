@@ -16,10 +16,10 @@ import org.gridkeeper.app.glue.KeystoreKeys
 import org.gridkeeper.app.glue.SyncScheduler
 import org.gridkeeper.app.shared.Screens
 import org.gridkeeper.app.shared.StoreOpener
-import org.gridkeeper.app.shared.SyncDecision
 import org.gridkeeper.app.shared.SyncModel
-import org.gridkeeper.app.shared.SyncReason
-import org.gridkeeper.app.shared.SyncTrigger
+import org.gridkeeper.SyncTrigger
+import org.gridkeeper.screens.SyncDecision
+import org.gridkeeper.screens.SyncReason
 import org.gridkeeper.keptStorePaths
 import org.gridkeeper.screens.Lang
 import org.gridkeeper.screens.SyncView
@@ -92,7 +92,7 @@ class GridkeeperApp : Application() {
 
     // Sync while the app is in front of the worker: several phone makers force-stop an app
     // swiped from Recents, and then no scheduled background sync ever runs. The rules are
-    // SyncTrigger's; this only reports events and runs what it says.
+    // the app core's SyncTrigger; this only reports events and runs what it says.
     private val trigger = SyncTrigger()
     private val running = AtomicBoolean(false)
     private val syncThread = Executors.newSingleThreadExecutor()
@@ -110,10 +110,13 @@ class GridkeeperApp : Application() {
             val status = try { store.syncStatus() } catch (e: GridkeeperException) { return@execute }
             // Before enrolment there is nowhere to sync to (and a failed try would show as one).
             if (!status.enrolled) return@execute
-            val pending = (status.pendingChanges + status.pendingUploads).toLong()
-            when (val d = trigger.decide(reason, online(), running.get(), pending)) {
+            val pending = status.pendingChanges + status.pendingUploads
+            val decision = try {
+                trigger.decide(reason, online(), running.get(), pending, System.currentTimeMillis())
+            } catch (e: GridkeeperException) { return@execute }
+            when (decision) {
                 SyncDecision.Now -> runSync()
-                is SyncDecision.Later -> main.postDelayed({ syncIfDue(reason) }, d.delayMillis)
+                is SyncDecision.Later -> main.postDelayed({ syncIfDue(reason) }, decision.delayMs)
                 SyncDecision.No -> Unit
             }
         }
@@ -126,6 +129,11 @@ class GridkeeperApp : Application() {
 
     /** Performs CancelSync: the sync under way stops between rounds. */
     fun cancelSync() = sync.cancel()
+
+    /** Performs SignOut on the sync thread, so it waits for a sync under way to finish. */
+    fun signOut() {
+        syncThread.execute { kotlinx.coroutines.runBlocking { sync.signOut(slotsDir.path) } }
+    }
 
     /** Blocks for the whole sync: call it off the main thread. Null when one was already
      *  running (that one takes what is queued); else the sync line as it ended. */

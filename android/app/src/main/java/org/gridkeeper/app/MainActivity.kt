@@ -42,7 +42,7 @@ import androidx.compose.ui.platform.LocalContext
 import org.gridkeeper.app.glue.ComposeLocator
 import org.gridkeeper.app.glue.ComposePhotoTaker
 import org.gridkeeper.app.glue.ComposeSignatureTaker
-import org.gridkeeper.app.shared.SyncReason
+import org.gridkeeper.screens.SyncReason
 import org.gridkeeper.app.ui.*
 
 class MainActivity : ComponentActivity() {
@@ -108,6 +108,7 @@ private fun AppRoot(app: GridkeeperApp, enrolLink: String?) {
     }
     val nav = rememberNavController()
     val context = LocalContext.current
+    val activity = context as MainActivity
     val photos = remember { ComposePhotoTaker() }
     val locator = remember { ComposeLocator(context.applicationContext) }
     val signatures = remember { ComposeSignatureTaker(context.cacheDir) }
@@ -124,6 +125,12 @@ private fun AppRoot(app: GridkeeperApp, enrolLink: String?) {
                 override fun startSync() = app.startSync()
                 override fun cancelSync() = app.cancelSync()
                 override fun enrolled(grids: List<String>) { grid = grids.firstOrNull() }
+                override fun signOut() = app.signOut()
+                override fun signedOut(removed: Boolean) {
+                    app.signedOut()
+                    activity.restartAfterSignOut()
+                }
+                override fun shareRescue(path: String) = activity.shareRescueFile(java.io.File(path))
             },
         )
     }

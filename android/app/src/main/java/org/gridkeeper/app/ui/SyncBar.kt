@@ -14,26 +14,19 @@ import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
-import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
-import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.withContext
-import org.gridkeeper.GridkeeperException
 import org.gridkeeper.app.EffectPerformer
 import org.gridkeeper.app.GridkeeperApp
-import org.gridkeeper.app.MainActivity
 import org.gridkeeper.app.R
 import org.gridkeeper.screens.SyncEvent
 import java.io.File
@@ -45,29 +38,12 @@ import java.io.File
 fun SyncBar(app: GridkeeperApp, performer: EffectPerformer) {
     val model = remember { app.sync.model }
     val v = model.collect(performer)
-    val activity = LocalContext.current as? MainActivity
     val scope = rememberCoroutineScope()
-    var signOutQuestion by remember { mutableStateOf<String?>(null) }
     // Watched, so syncs show as they happen; the ages in the words still move with the clock.
     LaunchedEffect(Unit) {
         while (true) {
-            model.send(SyncEvent.REFRESH)
+            model.send(SyncEvent.Refresh)
             delay(60_000)
-        }
-    }
-    // Sign-out and the rescue file are the phone's own (a slot directory, a share sheet);
-    // the core's sync line has no part in them yet.
-    fun signOut(confirmed: Boolean) = scope.launch {
-        val done = withContext(Dispatchers.IO) {
-            try {
-                app.store.signOut(app.slotsDir.path, confirmed); true
-            } catch (e: GridkeeperException.UnsyncedWork) {
-                signOutQuestion = e.userMessage; false
-            }
-        }
-        if (done) {
-            app.signedOut()
-            activity?.restartAfterSignOut()
         }
     }
     Surface(tonalElevation = 2.dp, modifier = Modifier.fillMaxWidth().statusBarsPadding()) {
@@ -80,21 +56,18 @@ fun SyncBar(app: GridkeeperApp, performer: EffectPerformer) {
                 if (v.pending > 0u && !v.running) {
                     // No signal for days: the work leaves by USB or another phone instead.
                     TextButton(onClick = {
-                        scope.launch {
-                            val dir = File(app.cacheDir, "rescue").apply { mkdirs() }
-                            val file = File(dir, "gridkeeper-${System.currentTimeMillis()}.gkrescue")
-                            val written = withContext(Dispatchers.IO) {
-                                try { app.store.writeRescue(file.path); true } catch (e: GridkeeperException) { false }
-                            }
-                            if (written) activity?.shareRescueFile(file)
-                        }
+                        val dir = File(app.cacheDir, "rescue").apply { mkdirs() }
+                        val file = File(dir, "gridkeeper-${System.currentTimeMillis()}.gkrescue")
+                        scope.launch { model.send(SyncEvent.WriteRescue(file.path)) }
                     }) { Text(stringResource(R.string.write_rescue)) }
                 }
-                TextButton(onClick = { signOut(false) }, enabled = !v.running) { Text(stringResource(R.string.sign_out)) }
+                TextButton(onClick = { scope.launch { model.send(SyncEvent.SignOut) } }, enabled = !v.running) {
+                    Text(stringResource(R.string.sign_out))
+                }
                 if (v.running) {
-                    TextButton(onClick = { scope.launch { model.send(SyncEvent.CANCEL) } }) { Text(stringResource(R.string.cancel)) }
+                    TextButton(onClick = { scope.launch { model.send(SyncEvent.Cancel) } }) { Text(stringResource(R.string.cancel)) }
                 } else {
-                    TextButton(onClick = { scope.launch { model.send(SyncEvent.SYNC_NOW) } }) { Text(stringResource(R.string.sync_now)) }
+                    TextButton(onClick = { scope.launch { model.send(SyncEvent.SyncNow) } }) { Text(stringResource(R.string.sync_now)) }
                 }
             }
             if (v.running) {
@@ -108,15 +81,24 @@ fun SyncBar(app: GridkeeperApp, performer: EffectPerformer) {
             v.error?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
             v.refusedText?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium) }
             v.refused.forEach { Text(it.text, style = MaterialTheme.typography.bodySmall) }
+            v.unsyncedText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+            // Said plainly: a background sync the phone maker killed says nothing by itself.
+            v.overdueWarning?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium) }
+            v.recovery?.let {
+                Text(it, style = MaterialTheme.typography.bodySmall)
+                TextButton(onClick = { scope.launch { model.send(SyncEvent.DismissRecovery) } }) { Text(stringResource(R.string.understood)) }
+            }
+            v.rescueText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
             model.failureLine()
         }
     }
-    signOutQuestion?.let { question ->
+    // The core asks before a sign-out that would leave work unsent on the phone.
+    v.signOutQuestion?.let { question ->
         AlertDialog(
-            onDismissRequest = { signOutQuestion = null },
+            onDismissRequest = { scope.launch { model.send(SyncEvent.KeepSignedIn) } },
             text = { Text(question) },
-            confirmButton = { TextButton(onClick = { signOutQuestion = null; signOut(true) }) { Text(stringResource(R.string.sign_out)) } },
-            dismissButton = { TextButton(onClick = { signOutQuestion = null }) { Text(stringResource(R.string.keep_signed_in)) } },
+            confirmButton = { TextButton(onClick = { scope.launch { model.send(SyncEvent.ConfirmSignOut) } }) { Text(stringResource(R.string.sign_out)) } },
+            dismissButton = { TextButton(onClick = { scope.launch { model.send(SyncEvent.KeepSignedIn) } }) { Text(stringResource(R.string.keep_signed_in)) } },
         )
     }
 }

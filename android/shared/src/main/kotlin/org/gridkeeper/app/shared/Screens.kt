@@ -121,6 +121,12 @@ class SyncModel(val screen: SyncScreen, io: CoroutineDispatcher) : AutoCloseable
         cancel?.cancel()
     }
 
+    /** Performs SignOut (asked and answered on the sync line by then): closes the store,
+     *  kept on the phone with unsent work or removed when all of it is on the server. */
+    suspend fun signOut(slotsDir: String) {
+        model.perform { screen.signOut(slotsDir).let { Update(it.view, it.effects) } }
+    }
+
     override fun close() = model.close()
 }
 

@@ -9,7 +9,6 @@ fun main() {
     val result = JUnitCore.runClasses(
         ScreenModelTest::class.java,
         StoreOpenerTest::class.java,
-        SyncTriggerTest::class.java,
     )
     result.failures.forEach { f ->
         println("FAIL ${f.testHeader}: ${f.message}")

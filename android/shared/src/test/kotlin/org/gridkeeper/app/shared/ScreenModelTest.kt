@@ -107,10 +107,10 @@ class ScreenModelTest {
         }
         p.store.createHousehold(GRID, household("吴伯", "2", "1", "301"))
         p.screens.sync().use { sync ->
-            val before = sync.model.run(SyncEvent.REFRESH)
+            val before = sync.model.run(SyncEvent.Refresh)
             assertTrue(before.enrolled)
             assertTrue(before.pending > 0u)
-            sync.model.run(SyncEvent.SYNC_NOW)
+            sync.model.run(SyncEvent.SyncNow)
             assertEquals(Effect.StartSync, sync.model.drainEffects().single())
             runBlocking { sync.run() }
             val after = sync.model.view.value
