@@ -12,7 +12,7 @@ use gridkeeper_core::{RecordId, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::effect::Effect;
-use crate::lang::{Lang, error_words, field_message, t, t1};
+use crate::lang::{Lang, error_words, field_message, t, t1, words_key};
 use crate::times;
 
 /// Where a case stands in its loop (core's `CaseState`).
@@ -508,13 +508,13 @@ impl CaseDetail {
                 label: t(&format!("action.{}", core_action(a).as_str()), lang),
             })
             .collect();
-        let category = enum_name(&case.category);
+        let category = words_key(&case.category);
         self.view = CaseDetailView {
             loading: false,
             title: format!(
                 "{} · {}",
                 title(&category, &case.subcategory, lang),
-                t(&format!("severity.{}", enum_name(&case.severity)), lang)
+                t(&format!("severity.{}", words_key(&case.severity)), lang)
             ),
             description: case.description.clone(),
             state: state_of(status.state),
@@ -545,26 +545,6 @@ fn case_field_message(path: &str, reason: &str, lang: Lang) -> String {
         return t("cases.escalate_to_required", lang);
     }
     field_message(path, reason, lang)
-}
-
-/// An enum's name in snake case (`in_progress`): the key its words are found under.
-fn enum_name<T: Serialize>(value: &T) -> String {
-    let name = serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// What kind of problem a report is (core's `CaseCategory`).
@@ -754,7 +734,7 @@ impl CaseReport {
         // Plain strings and unit enums: writing them as JSON does not fail.
         if let Ok(json) = serde_json::to_string(&self.form) {
             let title = t(
-                &format!("category.{}", enum_name(&self.form.category)),
+                &format!("category.{}", words_key(&self.form.category)),
                 lang,
             );
             let record = self.subject.as_ref().map(|(_, id)| id.as_str());
@@ -882,14 +862,14 @@ impl CaseReport {
                 .into_iter()
                 .map(|c| CaseReportCategoryChoice {
                     category: c,
-                    label: t(&format!("category.{}", enum_name(&c)), lang),
+                    label: t(&format!("category.{}", words_key(&c)), lang),
                 })
                 .collect(),
             severities: [S::Low, S::Medium, S::High, S::Critical]
                 .into_iter()
                 .map(|s| CaseReportSeverityChoice {
                     severity: s,
-                    label: t(&format!("severity.{}", enum_name(&s)), lang),
+                    label: t(&format!("severity.{}", words_key(&s)), lang),
                 })
                 .collect(),
             restored_draft: self.view.restored_draft,

@@ -9,7 +9,7 @@ use gridkeeper_core::{Kind, RecordId, Store, mask};
 use serde::Serialize;
 
 use crate::effect::Effect;
-use crate::lang::{Lang, error_words, t, t1};
+use crate::lang::{Lang, error_words, key_of, t, t1};
 use crate::times;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,7 +231,7 @@ impl HouseholdDetail {
                 HouseholdMemberLine {
                     id: m.id.clone(),
                     name: m.name.clone(),
-                    relation: t(&format!("relation.{}", enum_name(&m.relation)), lang),
+                    relation: t(&format!("relation.{}", key_of(&m.relation)), lang),
                     id_number: show(&m.id_number, mask::id_number),
                     phone: show(&m.phone, mask::phone),
                     tags: m
@@ -243,7 +243,7 @@ impl HouseholdDetail {
                     left: m
                         .left
                         .as_ref()
-                        .map(|l| t1(&format!("left.{}", enum_name(&l.reason)), lang, &l.on)),
+                        .map(|l| t1(&format!("left.{}", key_of(&l.reason)), lang, &l.on)),
                 }
             })
             .collect();
@@ -259,12 +259,4 @@ impl HouseholdDetail {
             error_field: None,
         };
     }
-}
-
-/// An enum's name as stored (`moved_out`): the key its words are found under.
-fn enum_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

@@ -12,11 +12,10 @@ use gridkeeper_core::kinds::address::Address;
 use gridkeeper_core::kinds::household::{HousingType, Member, MemberTag, Registration, Relation};
 use gridkeeper_core::record::Context;
 use gridkeeper_core::{Error, Invalid, RecordId, RecordKind, Store, validate};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::effect::Effect;
-use crate::lang::{Lang, error_words, field_message, t, t1};
+use crate::lang::{Lang, error_words, field_message, key_of, parse_key, t, t1};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
@@ -799,17 +798,4 @@ fn check(h: &Household, ctx: &Context) -> Vec<Invalid> {
         problems.push(e);
     }
     problems
-}
-
-/// An enum's name as core stores it (`owner_occupied`).
-pub(crate) fn key_of<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-/// The enum value a key names, if any.
-pub(crate) fn parse_key<T: DeserializeOwned>(key: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
 }

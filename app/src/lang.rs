@@ -465,6 +465,36 @@ pub fn t2(key: &str, lang: Lang, a: &str, b: &str) -> String {
     t(key, lang).replacen("%s", a, 1).replacen("%s", b, 1)
 }
 
+/// An enum's name as core stores it (`owner_occupied`): the key a choice is sent back with.
+pub(crate) fn key_of<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The enum value a key names, if any.
+pub(crate) fn parse_key<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
+}
+
+/// An enum's name in snake case (`in_progress`), whichever way core spells it: the key its
+/// words are found under in the table.
+pub(crate) fn words_key<T: Serialize>(value: &T) -> String {
+    let mut out = String::new();
+    for (i, c) in key_of(value).chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A core error in words for the worker: what happened and that saved work is safe. Never
 /// the values involved (they may be personal data).
 pub fn error_words(e: &Error, lang: Lang) -> String {

@@ -14,7 +14,7 @@ use gridkeeper_core::{RecordId, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::effect::Effect;
-use crate::lang::{Lang, error_words, field_message, t};
+use crate::lang::{Lang, error_words, field_message, t, words_key};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
@@ -338,7 +338,7 @@ impl Mediation {
         let title = format!(
             "{} {}",
             t(
-                &format!("dispute.{}", enum_name(&self.form.dispute_type)),
+                &format!("dispute.{}", words_key(&self.form.dispute_type)),
                 self.lang
             ),
             self.form.opened_on
@@ -393,9 +393,9 @@ impl Mediation {
             loading: false,
             is_new: self.id.is_none(),
             dispute_type: f.dispute_type,
-            dispute_label: t(&format!("dispute.{}", enum_name(&f.dispute_type)), lang),
+            dispute_label: t(&format!("dispute.{}", words_key(&f.dispute_type)), lang),
             risk_level: f.risk_level,
-            risk_label: t(&format!("risk.{}", enum_name(&f.risk_level)), lang),
+            risk_label: t(&format!("risk.{}", words_key(&f.risk_level)), lang),
             opened_on: f.opened_on.clone(),
             narrative: f.narrative.clone(),
             parties: f
@@ -420,7 +420,7 @@ impl Mediation {
             result: f.result,
             result_label: f
                 .result
-                .map(|r| t(&format!("result.{}", enum_name(&r)), lang)),
+                .map(|r| t(&format!("result.{}", words_key(&r)), lang)),
             agreement_text: f.agreement_text.clone(),
             signatures: f
                 .signatures
@@ -633,24 +633,4 @@ fn china_date(at: i64) -> String {
         (Some(t), Some(tz)) => t.with_timezone(&tz).format("%Y-%m-%d").to_string(),
         _ => String::new(),
     }
-}
-
-/// An enum's name in snake case (`referred_court`): the key its words are found under.
-fn enum_name<T: Serialize>(value: &T) -> String {
-    let name = serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

@@ -11,8 +11,8 @@ use gridkeeper_core::{Error, Invalid, RecordId, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::effect::Effect;
-use crate::household_edit::{key_of, parse_key};
 use crate::lang::{Lang, error_words, field_message, t, t1};
+use crate::lang::{key_of, parse_key};
 
 /// What is visited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
