@@ -218,7 +218,8 @@ const REGISTRATIONS: [Registration; 3] = [
     Registration::Migrant,
     Registration::Foreign,
 ];
-const TAGS: [MemberTag; 7] = [
+/// The special groups a worker looks after, in the order the forms and filters show them.
+pub(crate) const TAGS: [MemberTag; 7] = [
     MemberTag::SolitaryElderly,
     MemberTag::EmptyNestElderly,
     MemberTag::LeftBehindChild,

@@ -58,6 +58,8 @@ pub struct HouseholdsView {
     /// Whether `Up` leads anywhere.
     pub can_go_up: bool,
     pub groups: Vec<HouseholdsGroup>,
+    /// The special groups to filter by (sent back in `Tag`), in the worker's words.
+    pub tag_choices: Vec<HouseholdsGroup>,
     pub rows: Vec<HouseholdLine>,
     /// Shown when `rows` is empty.
     pub empty_text: Option<String>,
@@ -220,6 +222,16 @@ impl Households {
             tag: self.tag.clone(),
             place,
             can_go_up: self.building.is_some(),
+            tag_choices: crate::household_edit::TAGS
+                .iter()
+                .map(|tag| {
+                    let key = crate::lang::key_of(tag);
+                    HouseholdsGroup {
+                        label: t(&format!("tag.{key}"), lang),
+                        key,
+                    }
+                })
+                .collect(),
             groups: groups
                 .into_iter()
                 .map(|g| HouseholdsGroup {

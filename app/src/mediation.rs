@@ -49,6 +49,27 @@ pub enum MediationOutcome {
     ReferredPolice,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct MediationDisputeChoice {
+    pub value: MediationDispute,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct MediationRiskChoice {
+    pub value: MediationRisk,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct MediationOutcomeChoice {
+    pub value: MediationOutcome,
+    pub label: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum MediationEvent {
@@ -125,6 +146,10 @@ pub struct MediationView {
     pub result_label: Option<String>,
     pub agreement_text: String,
     pub signatures: Vec<MediationSignature>,
+    /// What the pickers offer, in the worker's words.
+    pub dispute_choices: Vec<MediationDisputeChoice>,
+    pub risk_choices: Vec<MediationRiskChoice>,
+    pub result_choices: Vec<MediationOutcomeChoice>,
     /// The form was filled from a draft left when the app was last closed.
     pub restored_draft: bool,
     /// Once saved: the record.
@@ -422,6 +447,44 @@ impl Mediation {
                 .result
                 .map(|r| t(&format!("result.{}", words_key(&r)), lang)),
             agreement_text: f.agreement_text.clone(),
+            dispute_choices: {
+                use MediationDispute::*;
+                [Neighbour, Family, Marriage, Labour, Property, Land, Other]
+                    .into_iter()
+                    .map(|value| MediationDisputeChoice {
+                        label: t(&format!("dispute.{}", words_key(&value)), lang),
+                        value,
+                    })
+                    .collect()
+            },
+            risk_choices: [
+                MediationRisk::Low,
+                MediationRisk::Medium,
+                MediationRisk::High,
+            ]
+            .into_iter()
+            .map(|value| MediationRiskChoice {
+                label: t(&format!("risk.{}", words_key(&value)), lang),
+                value,
+            })
+            .collect(),
+            result_choices: {
+                use MediationOutcome::*;
+                [
+                    Agreement,
+                    Partial,
+                    Failed,
+                    ReferredJudicialOffice,
+                    ReferredCourt,
+                    ReferredPolice,
+                ]
+                .into_iter()
+                .map(|value| MediationOutcomeChoice {
+                    label: t(&format!("result.{}", words_key(&value)), lang),
+                    value,
+                })
+                .collect()
+            },
             signatures: f
                 .signatures
                 .iter()

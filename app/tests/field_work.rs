@@ -731,6 +731,15 @@ fn parties_sessions_result_and_signatures_are_saved() {
     assert_eq!(v.sessions[0].date, "2026-12-06");
     assert_eq!(v.dispute_label, "邻里纠纷");
     assert_eq!(v.result_label.as_deref(), Some("达成协议"));
+    // The pickers offer every choice in words.
+    assert_eq!(v.dispute_choices.len(), 7);
+    assert_eq!(v.dispute_choices[1].label, "家庭纠纷");
+    assert_eq!(v.risk_choices.len(), 3);
+    assert!(
+        v.result_choices
+            .iter()
+            .any(|c| c.value == MediationOutcome::ReferredCourt && !c.label.is_empty())
+    );
     // An agreement needs its text: refused, the message under that input, nothing stored.
     assert!(screen.update(&mut s, Me::Save).is_empty());
     assert_eq!(

@@ -130,6 +130,13 @@ fn search_by_pinyin_initials_and_a_group_filter() {
 
     screen.update(&s, households::HouseholdsEvent::Query(String::new()));
     screen.update(&s, households::HouseholdsEvent::Up);
+    // The filter offers every group in words; its key is what `Tag` takes.
+    let choices = &screen.view().tag_choices;
+    assert_eq!(choices.len(), 7);
+    assert_eq!(
+        (choices[0].key.as_str(), choices[0].label.as_str()),
+        ("solitary_elderly", "独居老人")
+    );
     screen.update(
         &s,
         households::HouseholdsEvent::Tag(Some("solitary_elderly".into())),

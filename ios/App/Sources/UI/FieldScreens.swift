@@ -427,20 +427,15 @@ struct MediationPage: View {
     }
 
     private static func disputes(_ v: MediationView) -> [(MediationDispute, String)] {
-        MediationDispute.all.map { d in (d, d == v.disputeType ? v.disputeLabel : L(d.key)) }
+        v.disputeChoices.map { ($0.value, $0.label) }
     }
 
     private static func risks(_ v: MediationView) -> [(MediationRisk, String)] {
-        MediationRisk.all.map { r in (r, r == v.riskLevel ? v.riskLabel : L(r.key)) }
+        v.riskChoices.map { ($0.value, $0.label) }
     }
 
     private static func results(_ v: MediationView) -> [(MediationOutcome?, String)] {
-        var out: [(MediationOutcome?, String)] = [(nil, L("result_none"))]
-        for r in MediationOutcome.all {
-            let label: String = (r == v.result ? v.resultLabel : nil) ?? L(r.key)
-            out.append((r, label))
-        }
-        return out
+        [(nil, L("result_none"))] + v.resultChoices.map { (Optional($0.value), $0.label) }
     }
 
     /// The paths this page shows an error under.
@@ -455,48 +450,6 @@ struct MediationPage: View {
                        keyboard: UIKeyboardType = .default) -> some View {
         FieldInput(label: label, value: value, error: error(v, path), multiline: multiline, keyboard: keyboard) {
             model.send(.field(path: path, value: $0))
-        }
-    }
-}
-
-// The mediation view labels only the chosen dispute type, risk and result; the buttons for
-// the others are chrome, keyed as the core names them (Localizable.strings).
-extension MediationDispute {
-    static let all: [MediationDispute] = [.neighbour, .family, .marriage, .labour, .property, .land, .other]
-    var key: String {
-        switch self {
-        case .neighbour: return "dispute_neighbour"
-        case .family: return "dispute_family"
-        case .marriage: return "dispute_marriage"
-        case .labour: return "dispute_labour"
-        case .property: return "dispute_property"
-        case .land: return "dispute_land"
-        case .other: return "dispute_other"
-        }
-    }
-}
-
-extension MediationRisk {
-    static let all: [MediationRisk] = [.low, .medium, .high]
-    var key: String {
-        switch self {
-        case .low: return "risk_low"
-        case .medium: return "risk_medium"
-        case .high: return "risk_high"
-        }
-    }
-}
-
-extension MediationOutcome {
-    static let all: [MediationOutcome] = [.agreement, .partial, .failed, .referredJudicialOffice, .referredCourt, .referredPolice]
-    var key: String {
-        switch self {
-        case .agreement: return "result_agreement"
-        case .partial: return "result_partial"
-        case .failed: return "result_failed"
-        case .referredJudicialOffice: return "result_referred_judicial_office"
-        case .referredCourt: return "result_referred_court"
-        case .referredPolice: return "result_referred_police"
         }
     }
 }

@@ -16,6 +16,16 @@ struct HouseholdsPage: View {
         Drawn(model.view, failed: model.failure != nil) { v in
             List {
                 if let error = v.error { Banner(text: error) }
+                // Filter by the special groups the worker looks after; a second tap clears it.
+                ScrollView(.horizontal, showsIndicators: false) {
+                    HStack {
+                        ForEach(v.tagChoices, id: \.key) { tag in
+                            Button(tag.label) { model.send(.tag(v.tag == tag.key ? nil : tag.key)) }
+                                .buttonStyle(.bordered)
+                                .tint(v.tag == tag.key ? .accentColor : .secondary)
+                        }
+                    }
+                }
                 if v.canGoUp {
                     Button(L("up") + " · " + v.place) { model.send(.up) }
                 } else {

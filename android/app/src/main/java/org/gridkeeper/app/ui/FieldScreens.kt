@@ -1,5 +1,8 @@
 package org.gridkeeper.app.ui
 
+import androidx.compose.material3.DropdownMenuItem
+import androidx.compose.material3.DropdownMenu
+import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
@@ -275,8 +278,8 @@ fun MediationScreen(app: GridkeeperApp, grid: String, mediationId: String?, perf
         vm.failureLine()
         // The view names only the chosen type, risk and result; until it lists the choices,
         // a tap moves to the next one (no wording of the core's kept in the shell).
-        NextChoice(v.disputeLabel, MediationDispute.entries, v.disputeType) { vm.send(MediationEvent.DisputeType(it)) }
-        NextChoice(v.riskLabel, MediationRisk.entries, v.riskLevel) { vm.send(MediationEvent.Risk(it)) }
+        Picker(v.disputeLabel, v.disputeChoices.map { it.label }) { vm.send(MediationEvent.DisputeType(v.disputeChoices[it].value)) }
+        Picker(v.riskLabel, v.riskChoices.map { it.label }) { vm.send(MediationEvent.Risk(v.riskChoices[it].value)) }
         FieldInput(stringResource(R.string.session_date), v.openedOn, error("opened_on"), field("opened_on"))
         SectionTitle(stringResource(R.string.parties))
         error("parties")?.let { Text(it, color = MaterialTheme.colorScheme.error) }
@@ -304,16 +307,24 @@ fun MediationScreen(app: GridkeeperApp, grid: String, mediationId: String?, perf
         }
         OutlinedButton(onClick = { vm.send(MediationEvent.AddSession) }) { Text(stringResource(R.string.add_session)) }
         SectionTitle(stringResource(R.string.result))
-        NextChoice(v.resultLabel ?: stringResource(R.string.result), listOf(null) + MediationOutcome.entries, v.result) {
-            vm.send(MediationEvent.Result(it))
+        Picker(v.resultLabel ?: stringResource(R.string.result), v.resultChoices.map { it.label }) {
+            vm.send(MediationEvent.Result(v.resultChoices[it].value))
         }
         FieldInput(stringResource(R.string.agreement), v.agreementText, error("agreement_text"), field("agreement_text"), singleLine = false)
         Button(onClick = { vm.send(MediationEvent.Save) }, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.save)) }
     }
 }
 
-/** The chosen value, worded by the core; a tap asks for the next of [all]. */
+/** The chosen value and the core's choices, worded by it; [onChoose] gets the index picked. */
 @Composable
-private fun <T> NextChoice(label: String, all: List<T>, chosen: T, onChoose: (T) -> Unit) {
-    OutlinedButton(onClick = { onChoose(all[(all.indexOf(chosen) + 1) % all.size]) }) { Text("$label ▸") }
+private fun Picker(label: String, choices: List<String>, onChoose: (Int) -> Unit) {
+    var open by remember { mutableStateOf(false) }
+    Box {
+        OutlinedButton(onClick = { open = true }) { Text("$label ▾") }
+        DropdownMenu(expanded = open, onDismissRequest = { open = false }) {
+            choices.forEachIndexed { i, choice ->
+                DropdownMenuItem(text = { Text(choice) }, onClick = { open = false; onChoose(i) })
+            }
+        }
+    }
 }

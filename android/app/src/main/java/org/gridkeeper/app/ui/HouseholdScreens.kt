@@ -1,5 +1,6 @@
 package org.gridkeeper.app.ui
 
+import androidx.compose.foundation.horizontalScroll
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
@@ -43,6 +44,17 @@ fun HouseholdsScreen(app: GridkeeperApp, grid: String, performer: EffectPerforme
             singleLine = true,
             modifier = Modifier.fillMaxWidth(),
         )
+        // Filter by the special groups the worker looks after; a second tap clears it.
+        Row(Modifier.horizontalScroll(rememberScrollState())) {
+            v.tagChoices.forEach { tag ->
+                FilterChip(
+                    selected = v.tag == tag.key,
+                    onClick = { vm.send(HouseholdsEvent.Tag(if (v.tag == tag.key) null else tag.key)) },
+                    label = { Text(tag.label) },
+                    modifier = Modifier.padding(end = 4.dp),
+                )
+            }
+        }
         Banner(v.error)
         vm.failureLine()
         LazyColumn(Modifier.fillMaxSize()) {
