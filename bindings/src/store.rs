@@ -288,6 +288,40 @@ impl GridStore {
         GridStore::wrap(store, attachment_cache_dir)
     }
 
+    /// How both phones open the signed-in worker's store: the active slot in `slots_dir`
+    /// (a fresh one when nobody is signed in), the single store of app versions before several
+    /// workers (`legacy_path`, with its WAL) moved into the first worker's slot — a rename, so
+    /// its history and actor stay as they were —, a store from before encryption encrypted in
+    /// place, then `openOrRecover`.
+    #[uniffi::constructor]
+    pub fn open_active(
+        slots_dir: String,
+        key: Vec<u8>,
+        attachment_cache_dir: String,
+        legacy_path: Option<String>,
+    ) -> Result<Arc<Self>> {
+        let path = StoreSlots::new(&slots_dir).active_path()?;
+        if let Some(legacy) = legacy_path.map(PathBuf::from)
+            && legacy.exists()
+            && !path.exists()
+        {
+            for suffix in ["-wal", "-shm", ""] {
+                let from = PathBuf::from(format!("{}{suffix}", legacy.display()));
+                let to = PathBuf::from(format!("{}{suffix}", path.display()));
+                if from.exists() {
+                    std::fs::rename(&from, &to).map_err(|e| GridkeeperError::Storage {
+                        detail: format!("cannot move the store into its slot: {}", e.kind()),
+                    })?;
+                }
+            }
+        }
+        let path = path.to_string_lossy().into_owned();
+        if Path::new(&path).exists() && Store::is_plaintext_store(&path)? {
+            encrypt_plaintext_store(path.clone(), key.clone())?;
+        }
+        GridStore::open_or_recover(path, key, attachment_cache_dir)
+    }
+
     /// The recovery this store came from, until `dismissRecovery`: show it to the worker.
     pub fn last_recovery(&self) -> Result<Option<StoreRecovery>> {
         Ok(self.with(|s| s.last_recovery())?.map(Into::into))

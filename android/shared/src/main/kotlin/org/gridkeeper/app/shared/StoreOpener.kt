@@ -9,34 +9,11 @@ fun interface StoreKeyProvider {
 }
 
 /**
- * Opens the signed-in worker's store. Each worker who signs in on a phone has a store file of
- * their own in [slotsDir] (named by a random id, never by the person), so a second worker
- * never sees the first one's records. Always through [GridStore.openOrRecover]: a damaged
- * store is moved aside intact, never deleted, and [GridStore.lastRecovery] says what happened.
+ * Opens the signed-in worker's store with the key from the keystore. What opening does —
+ * the worker's own slot, the old single store adopted, a plaintext store encrypted, a damaged
+ * one set aside — is the library's ([GridStore.openActive]), the same on both phones.
  */
 object StoreOpener {
-    fun open(path: String, attachmentCacheDir: String, keys: StoreKeyProvider): GridStore {
-        val key = keys.storeKey()
-        if (File(path).exists() && isPlaintextStore(path)) encryptPlaintextStore(path, key)
-        return GridStore.openOrRecover(path, key, attachmentCacheDir)
-    }
-
-    /** The signed-in worker's store; a fresh one when nobody is signed in. [legacy] is the one
-     *  store file of app versions before several workers: it becomes the first worker's. */
-    fun openActive(slotsDir: String, attachmentCacheDir: String, keys: StoreKeyProvider, legacy: File? = null): GridStore {
-        val path = activeStorePath(slotsDir)
-        if (legacy != null && legacy.exists() && !File(path).exists()) adopt(legacy, File(path))
-        return open(path, attachmentCacheDir, keys)
-    }
-
-    /** Moves the old single store (with its WAL, which may hold the last commits) into a slot.
-     *  A rename keeps the file itself, so its history and actor stay as they were. */
-    private fun adopt(legacy: File, slot: File) {
-        for (suffix in listOf("-wal", "-shm", "")) {
-            val from = File(legacy.path + suffix)
-            if (from.exists() && !from.renameTo(File(slot.path + suffix))) {
-                throw GridkeeperException.Storage("cannot move the store into its slot")
-            }
-        }
-    }
+    fun openActive(slotsDir: String, attachmentCacheDir: String, keys: StoreKeyProvider, legacy: File? = null): GridStore =
+        GridStore.openActive(slotsDir, keys.storeKey(), attachmentCacheDir, legacy?.path)
 }
