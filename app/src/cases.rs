@@ -11,6 +11,7 @@ use gridkeeper_core::kinds::common::{Subject, SubjectKind};
 use gridkeeper_core::{RecordId, Store};
 use serde::{Deserialize, Serialize};
 
+use crate::drafts::{self, Restored};
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, t, t1, words_key};
 use crate::times;
@@ -771,17 +772,14 @@ impl CaseReport {
         });
         let mut restored = false;
         let mut note = None;
-        match store.draft(&self.key()) {
-            Ok(Some(d)) => match serde_json::from_str::<CaseReportForm>(&d.fields) {
-                Ok(form) => {
-                    self.form = form;
-                    restored = true;
-                }
-                // Kept as it is; the worker starts again.
-                Err(_) => note = Some(t("cases.draft_unreadable", lang)),
-            },
-            Ok(None) => {}
-            Err(e) => note = Some(error_words(&e, lang)),
+        match drafts::restore::<CaseReportForm>(store, &self.key(), lang) {
+            Restored::Form(form) => {
+                self.form = form;
+                restored = true;
+            }
+            Restored::Unreadable => note = Some(t("cases.draft_unreadable", lang)),
+            Restored::Nothing => {}
+            Restored::Failed(words) => note = Some(words),
         }
         self.view.error = note;
         self.view.error_field = None;

@@ -14,6 +14,7 @@ use gridkeeper_core::record::Context;
 use gridkeeper_core::{Error, Invalid, RecordId, RecordKind, Store, validate};
 use serde::{Deserialize, Serialize};
 
+use crate::drafts::{self, Restored};
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, key_of, parse_key, t, t1};
 
@@ -392,19 +393,15 @@ impl HouseholdEdit {
                 ..Form::default()
             },
         };
-        match store.draft(&self.draft_key()) {
-            Ok(Some(draft)) => match serde_json::from_str::<Form>(&draft.fields) {
-                Ok(form) => {
-                    self.form = form;
-                    self.restored = true;
-                    self.note = Some(t("household_edit.restored", lang));
-                }
-                // Kept, not cleared: the next edit replaces it, and until then it is there
-                // for a newer version of the app that may read it.
-                Err(_) => self.note = Some(t("household_edit.unreadable", lang)),
-            },
-            Ok(None) => {}
-            Err(e) => self.banner = Some(error_words(&e, lang)),
+        match drafts::restore::<Form>(store, &self.draft_key(), lang) {
+            Restored::Form(form) => {
+                self.form = form;
+                self.restored = true;
+                self.note = Some(t("household_edit.restored", lang));
+            }
+            Restored::Unreadable => self.note = Some(t("household_edit.unreadable", lang)),
+            Restored::Nothing => {}
+            Restored::Failed(words) => self.banner = Some(words),
         }
     }
 

@@ -16,6 +16,7 @@ use gridkeeper_core::kinds::place::Place;
 use gridkeeper_core::{Kind, RecordId, Store};
 use serde::{Deserialize, Serialize};
 
+use crate::drafts::{self, Restored};
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, t, t1};
 
@@ -309,18 +310,15 @@ impl Inspection {
     fn open_place(&mut self, store: &mut Store, place_id: &str) {
         let lang = self.lang;
         let mut note = None;
-        match store.draft(&draft_key(place_id)) {
-            Ok(Some(d)) => match serde_json::from_str::<InspectionForm>(&d.fields) {
-                Ok(form) => {
-                    self.form = Some(form);
-                    self.refresh(store);
-                    return;
-                }
-                // Kept as it is, for whoever can read it; the worker starts again.
-                Err(_) => note = Some(t("inspection.draft_unreadable", lang)),
-            },
-            Ok(None) => {}
-            Err(e) => note = Some(error_words(&e, lang)),
+        match drafts::restore::<InspectionForm>(store, &draft_key(place_id), lang) {
+            Restored::Form(form) => {
+                self.form = Some(form);
+                self.refresh(store);
+                return;
+            }
+            Restored::Unreadable => note = Some(t("inspection.draft_unreadable", lang)),
+            Restored::Nothing => {}
+            Restored::Failed(words) => note = Some(words),
         }
         let place = match place_id
             .parse::<RecordId>()

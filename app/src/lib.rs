@@ -13,6 +13,7 @@
 
 pub mod cases;
 pub mod conflicts;
+mod drafts;
 pub mod effect;
 pub mod enrol;
 pub mod household_detail;

@@ -13,6 +13,7 @@ use gridkeeper_core::kinds::mediation::{
 use gridkeeper_core::{RecordId, Store};
 use serde::{Deserialize, Serialize};
 
+use crate::drafts::{self, Restored};
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, t, words_key};
 
@@ -331,21 +332,19 @@ impl Mediation {
         };
         let mut restored = false;
         let mut note = None;
-        self.form = match store.draft(&self.key()) {
-            Ok(Some(d)) => match serde_json::from_str::<MediationForm>(&d.fields) {
-                Ok(form) => {
-                    restored = true;
-                    form
-                }
-                // Kept as it is; the worker starts from the record.
-                Err(_) => {
-                    note = Some(t("mediation.draft_unreadable", lang));
-                    base
-                }
-            },
-            Ok(None) => base,
-            Err(e) => {
-                note = Some(error_words(&e, lang));
+        // An unreadable draft or a failed read: the worker starts from the record.
+        self.form = match drafts::restore::<MediationForm>(store, &self.key(), lang) {
+            Restored::Form(form) => {
+                restored = true;
+                form
+            }
+            Restored::Unreadable => {
+                note = Some(t("mediation.draft_unreadable", lang));
+                base
+            }
+            Restored::Nothing => base,
+            Restored::Failed(words) => {
+                note = Some(words);
                 base
             }
         };

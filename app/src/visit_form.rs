@@ -10,6 +10,7 @@ use gridkeeper_core::kinds::{Household, Place, Visit};
 use gridkeeper_core::{Error, Invalid, RecordId, Store};
 use serde::{Deserialize, Serialize};
 
+use crate::drafts::{self, Restored};
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, t, t1};
 use crate::lang::{key_of, parse_key};
@@ -429,19 +430,15 @@ impl VisitForm {
             case_severity: key_of(&Severity::Medium),
             ..Form::default()
         };
-        match store.draft(&self.draft_key()) {
-            Ok(Some(draft)) => match serde_json::from_str::<Form>(&draft.fields) {
-                Ok(form) => {
-                    self.form = form;
-                    self.restored = true;
-                    self.note = Some(t("visit_form.restored", lang));
-                }
-                // Kept, not cleared: the next edit replaces it, and until then it is there
-                // for a newer version of the app that may read it.
-                Err(_) => self.note = Some(t("visit_form.unreadable", lang)),
-            },
-            Ok(None) => {}
-            Err(e) => self.banner = Some(error_words(&e, lang)),
+        match drafts::restore::<Form>(store, &self.draft_key(), lang) {
+            Restored::Form(form) => {
+                self.form = form;
+                self.restored = true;
+                self.note = Some(t("visit_form.restored", lang));
+            }
+            Restored::Unreadable => self.note = Some(t("visit_form.unreadable", lang)),
+            Restored::Nothing => {}
+            Restored::Failed(words) => self.banner = Some(words),
         }
     }
 

@@ -102,6 +102,28 @@ impl Relay {
         format!("http://{}", self.addr)
     }
 
+    /// Workers of `grid` (the grid must exist), each on a phone of their own in `dir`
+    /// (`phone-0`, `phone-1`, …), enrolled with this relay.
+    pub fn enrolled_workers(
+        &self,
+        dir: &std::path::Path,
+        grid: &str,
+        users: &[&str],
+    ) -> Result<Vec<crate::phones::Phone>, String> {
+        let mut phones = Vec::new();
+        for user in users {
+            self.admin(&["user", "add", user, "--role", "worker", "--scope", grid])?;
+            let code = self.admin(&["enroll-code", user])?;
+            let name = format!("phone-{}", phones.len());
+            let mut phone = crate::phones::Phone::new(dir, &name).map_err(|e| e.to_string())?;
+            phone
+                .enroll(&self.url(), &code, &self.url())
+                .map_err(|e| e.to_string())?;
+            phones.push(phone);
+        }
+        Ok(phones)
+    }
+
     /// Runs `relay admin ARGS…` on the same data; returns stdout.
     pub fn admin(&self, args: &[&str]) -> Result<String, String> {
         let out = Command::new(&self.bin)

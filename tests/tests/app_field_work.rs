@@ -10,7 +10,6 @@ use gridkeeper_app::cases::{
 };
 use gridkeeper_app::inspection::{Inspection, InspectionEvent, InspectionStage};
 use gridkeeper_core::Kind;
-use gridkeeper_tests::phones::Phone;
 use gridkeeper_tests::relay::{Backend, Relay};
 use serde_json::json;
 
@@ -45,16 +44,9 @@ fn an_inspections_hazard_case_reaches_the_other_phones_case_list() {
         .admin(&["grid", "add", "g1", "--name", "第一网格"])
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut phones = Vec::new();
-    for user in ["王芳", "李强"] {
-        relay
-            .admin(&["user", "add", user, "--role", "worker", "--scope", "g1"])
-            .unwrap();
-        let code = relay.admin(&["enroll-code", user]).unwrap();
-        let mut p = Phone::new(dir.path(), &format!("phone-{}", phones.len())).unwrap();
-        p.enroll(&relay.url(), &code, &relay.url()).unwrap();
-        phones.push(p);
-    }
+    let mut phones = relay
+        .enrolled_workers(dir.path(), "g1", &["王芳", "李强"])
+        .unwrap();
     let [wang, li] = &mut phones[..] else {
         unreachable!()
     };

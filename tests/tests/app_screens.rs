@@ -23,16 +23,9 @@ fn a_worker_syncs_from_the_sync_line_and_sees_what_came_of_it() {
         relay.admin(&["grid", "add", id, "--name", name]).unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
-    let mut phones = Vec::new();
-    for user in ["王芳", "李强"] {
-        relay
-            .admin(&["user", "add", user, "--role", "worker", "--scope", "g1"])
-            .unwrap();
-        let code = relay.admin(&["enroll-code", user]).unwrap();
-        let mut p = Phone::new(dir.path(), &format!("phone-{}", phones.len())).unwrap();
-        p.enroll(&relay.url(), &code, &relay.url()).unwrap();
-        phones.push(p);
-    }
+    let mut phones = relay
+        .enrolled_workers(dir.path(), "g1", &["王芳", "李强"])
+        .unwrap();
     let [wang, li] = &mut phones[..] else {
         unreachable!()
     };

@@ -49,16 +49,9 @@ fn a_full_phone_still_empties_its_outbox() {
         .admin(&["grid", "add", "g1", "--name", "第一网格"])
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut phones = Vec::new();
-    for user in ["王芳", "李强"] {
-        relay
-            .admin(&["user", "add", user, "--role", "worker", "--scope", "g1"])
-            .unwrap();
-        let code = relay.admin(&["enroll-code", user]).unwrap();
-        let mut p = Phone::new(dir.path(), &format!("phone-{}", phones.len())).unwrap();
-        p.enroll(&relay.url(), &code, &relay.url()).unwrap();
-        phones.push(p);
-    }
+    let mut phones = relay
+        .enrolled_workers(dir.path(), "g1", &["王芳", "李强"])
+        .unwrap();
     let [full, other] = &mut phones[..] else {
         unreachable!()
     };
