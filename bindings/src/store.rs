@@ -165,7 +165,11 @@ impl GridStore {
     ) -> Result<Result<gridkeeper_core::sync::Enrolment, gridkeeper_core::sync::SyncError>> {
         let mut guard = self.store.lock().map_err(|_| poisoned())?;
         let store = guard.as_mut().ok_or_else(signed_out)?;
-        Ok(store.enroll(server, code))
+        let outcome = store.enroll(server, code);
+        if outcome.is_ok() {
+            with_builtin_checklists(store)?;
+        }
+        Ok(outcome)
     }
 
     /// Runs `f` on the store for a read that reports its own typed errors.
@@ -376,7 +380,9 @@ impl GridStore {
     pub fn enroll(&self, server: String, code: String) -> Result<Enrolment> {
         let mut guard = self.store.lock().map_err(|_| poisoned())?;
         let store = guard.as_mut().ok_or_else(signed_out)?;
-        Ok(store.enroll(&server, &code)?.into())
+        let enrolment = store.enroll(&server, &code)?;
+        with_builtin_checklists(store)?;
+        Ok(enrolment.into())
     }
 
     /// The grid a new record goes into when the screen does not ask: the grid chosen on this
@@ -709,4 +715,12 @@ pub struct RescueFileSummary {
     pub refused: u64,
     pub photos: u64,
     pub bytes: u64,
+}
+
+/// A phone enrolled for fieldwork inspects with the checklists that ship with Gridkeeper
+/// (消防安全, 燃气用电安全) from its first day: the relay knows them without publishing them,
+/// and only delivers the versions an administrator published. Installing again is a no-op.
+fn with_builtin_checklists(store: &mut Store) -> Result<()> {
+    store.install_builtin_templates()?;
+    Ok(())
 }

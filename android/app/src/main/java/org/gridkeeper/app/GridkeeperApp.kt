@@ -39,8 +39,10 @@ import java.util.concurrent.atomic.AtomicBoolean
  * with it. StoreOpener goes through GridStore.openOrRecover, which moves a damaged store aside
  * intact instead.
  */
-class GridkeeperApp : Application() {
+class GridkeeperApp : Application(), AppServices {
     private val keys by lazy { KeystoreKeys(this) }
+
+    override val rescueDir: File get() = File(cacheDir, "rescue")
 
     /** One store per worker who signs in on this phone, named by a random id. */
     val slotsDir: File get() = File(filesDir, "stores")
@@ -65,12 +67,12 @@ class GridkeeperApp : Application() {
     val lang: Lang get() = if (Locale.getDefault().language == "en") Lang.EN else Lang.ZH
 
     /** The app core's screens over the worker's store. */
-    val screens: Screens
+    override val screens: Screens
         get() = synchronized(lock) { currentScreens ?: Screens(store, lang).also { currentScreens = it } }
 
     /** The one sync line: the bar draws it, and every sync (tapped, triggered, WorkManager's)
      *  runs through it, so the bar shows whichever is under way. */
-    val sync: SyncModel
+    override val sync: SyncModel
         get() = synchronized(lock) { currentSync ?: screens.sync().also { currentSync = it } }
 
     /** After a sign-out: forget the closed store; the next access opens whoever signs in. */

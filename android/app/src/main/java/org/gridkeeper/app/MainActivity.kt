@@ -6,19 +6,7 @@ import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
 import androidx.activity.enableEdgeToEdge
 import androidx.compose.foundation.layout.Box
-import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxSize
-import androidx.compose.foundation.layout.padding
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.filled.Checklist
-import androidx.compose.material.icons.filled.Forum
-import androidx.compose.material.icons.filled.Home
-import androidx.compose.material.icons.filled.ReportProblem
-import androidx.compose.material.icons.filled.Today
-import androidx.compose.material3.Icon
-import androidx.compose.material3.NavigationBar
-import androidx.compose.material3.NavigationBarItem
-import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
@@ -28,17 +16,12 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.stringResource
-import androidx.navigation.NavHostController
-import androidx.navigation.NavType
-import androidx.navigation.navArgument
-import androidx.navigation.compose.NavHost
-import androidx.navigation.compose.composable
-import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.platform.LocalConfiguration
+import androidx.compose.runtime.CompositionLocalProvider
 import org.gridkeeper.app.glue.ComposeLocator
 import org.gridkeeper.app.glue.ComposePhotoTaker
 import org.gridkeeper.app.glue.ComposeSignatureTaker
@@ -87,18 +70,19 @@ class MainActivity : ComponentActivity() {
     }
 }
 
-private data class Tab(val route: String, val label: Int, val icon: androidx.compose.ui.graphics.vector.ImageVector)
-
-private val tabs = listOf(
-    Tab("today", R.string.nav_today, Icons.Filled.Today),
-    Tab("households", R.string.nav_households, Icons.Filled.Home),
-    Tab("inspection", R.string.nav_inspection, Icons.Filled.Checklist),
-    Tab("cases", R.string.nav_cases, Icons.Filled.ReportProblem),
-    Tab("mediation/new", R.string.nav_mediation, Icons.Filled.Forum),
-)
-
 @Composable
 private fun AppRoot(app: GridkeeperApp, enrolLink: String?) {
+    // The shell's own words from Android's resources, read again when the language changes.
+    val context = LocalContext.current
+    val configuration = LocalConfiguration.current
+    val words = remember(configuration) {
+        Words { id, args -> if (args.isEmpty()) context.getString(id) else context.getString(id, *args) }
+    }
+    CompositionLocalProvider(LocalWords provides words) { AppWithGlue(app, enrolLink) }
+}
+
+@Composable
+private fun AppWithGlue(app: GridkeeperApp, enrolLink: String?) {
     // The store opens off the main thread (the first open creates the keystore key).
     var grid by remember { mutableStateOf<String?>(null) }
     var ready by remember { mutableStateOf(false) }
@@ -139,67 +123,8 @@ private fun AppRoot(app: GridkeeperApp, enrolLink: String?) {
     locator.PermissionAsker()
     signatures.Dialog()
     if (!ready) {
-        Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) { Text(stringResource(R.string.loading)) }
+        Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) { Text(word(R.string.loading)) }
         return
     }
-    val enrolled = grid
-    if (enrolled == null) {
-        EnrolScreen(app, enrolLink, performer)
-        return
-    }
-    val current by nav.currentBackStackEntryAsState()
-    Scaffold(
-        topBar = { SyncBar(app, performer) },
-        bottomBar = {
-            NavigationBar {
-                tabs.forEach { tab ->
-                    val label = stringResource(tab.label)
-                    NavigationBarItem(
-                        selected = current?.destination?.route?.startsWith(tab.route.substringBefore('/')) == true,
-                        onClick = { nav.navigate(tab.route) { launchSingleTop = true; popUpTo("today") } },
-                        icon = { Icon(tab.icon, contentDescription = null) },
-                        label = { Text(label) },
-                    )
-                }
-            }
-        },
-    ) { padding ->
-        Column(Modifier.padding(padding)) {
-            AppNav(app, enrolled, nav, performer)
-        }
-    }
-}
-
-/** Routes are Routes' (EffectPerformer.kt), where the core's effects are turned into them. */
-@Composable
-private fun AppNav(app: GridkeeperApp, grid: String, nav: NavHostController, performer: EffectPerformer) {
-    val optional = { name: String -> navArgument(name) { type = NavType.StringType; nullable = true; defaultValue = null } }
-    NavHost(nav, startDestination = "today") {
-        composable("today") { TodayScreen(app, grid, performer) }
-        composable("households") { HouseholdsScreen(app, grid, performer) }
-        composable("household/{id}") { entry ->
-            HouseholdDetailScreen(app, entry.arguments?.getString("id") ?: return@composable, performer)
-        }
-        composable("household/{id}/edit") { entry ->
-            HouseholdEditScreen(app, grid, entry.arguments?.getString("id")?.takeIf { it != "new" }, performer)
-        }
-        composable("visit/{hid}?member={member}", arguments = listOf(optional("member"))) { entry ->
-            val hid = entry.arguments?.getString("hid") ?: return@composable
-            VisitScreen(app, hid, entry.arguments?.getString("member"), performer)
-        }
-        composable("inspection?place={place}", arguments = listOf(optional("place"))) { entry ->
-            InspectionScreen(app, grid, entry.arguments?.getString("place"), performer)
-        }
-        composable("cases") { CasesScreen(app, grid, performer) }
-        composable(Routes.NEW_CASE) { CaseReportScreen(app, grid, performer) }
-        composable("case/{id}") { entry ->
-            CaseDetailScreen(app, entry.arguments?.getString("id") ?: return@composable, performer)
-        }
-        composable("mediation/{id}") { entry ->
-            MediationScreen(app, grid, entry.arguments?.getString("id")?.takeIf { it != "new" }, performer)
-        }
-        composable("conflicts/{id}") { entry ->
-            ConflictsScreen(app, entry.arguments?.getString("id") ?: return@composable, performer)
-        }
-    }
+    AppContent(app, grid, enrolLink, nav, performer)
 }

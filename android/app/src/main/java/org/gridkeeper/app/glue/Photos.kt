@@ -1,5 +1,6 @@
 package org.gridkeeper.app.glue
 
+import org.gridkeeper.app.ui.word
 import android.content.Context
 import android.graphics.Bitmap
 import android.graphics.BitmapFactory
@@ -17,7 +18,6 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.platform.LocalContext
-import androidx.compose.ui.res.stringResource
 import androidx.core.content.FileProvider
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
@@ -74,12 +74,12 @@ class ComposePhotoTaker : PhotoTaker {
                     val file = File(dir, UUID.randomUUID().toString() + ".jpg")
                     pending.value = file.path
                     camera.launch(FileProvider.getUriForFile(context, context.packageName + ".photos", file))
-                }) { Text(stringResource(R.string.take_photo)) }
+                }) { Text(word(R.string.take_photo)) }
             },
             dismissButton = {
                 TextButton(onClick = {
                     picker.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageOnly))
-                }) { Text(stringResource(R.string.pick_photo)) }
+                }) { Text(word(R.string.pick_photo)) }
             },
         )
     }

@@ -1,5 +1,6 @@
 package org.gridkeeper.app.glue
 
+import org.gridkeeper.app.ui.word
 import android.graphics.Bitmap
 import android.graphics.Paint
 import androidx.compose.foundation.Canvas
@@ -27,7 +28,6 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
-import androidx.compose.ui.res.stringResource
 import kotlinx.coroutines.CompletableDeferred
 import org.gridkeeper.app.R
 import org.gridkeeper.app.SignatureTaker
@@ -121,7 +121,7 @@ class ComposeSignatureTaker(private val cacheDir: File) : SignatureTaker {
     fun Dialog() {
         val waiting = asking ?: return
         val strokes = remember(waiting) { SignatureStrokes() }
-        val description = stringResource(R.string.signature_pad)
+        val description = word(R.string.signature_pad)
         AlertDialog(
             onDismissRequest = { waiting.complete(null) },
             text = { Column { Text(description); SignaturePad(strokes, description) } },
@@ -130,9 +130,9 @@ class ComposeSignatureTaker(private val cacheDir: File) : SignatureTaker {
                     if (strokes.isEmpty) return@TextButton
                     val dir = File(cacheDir, "signatures").apply { mkdirs() }
                     waiting.complete(File(dir, UUID.randomUUID().toString() + ".png").apply { writeBytes(strokes.toPng()) })
-                }) { Text(stringResource(R.string.done)) }
+                }) { Text(word(R.string.done)) }
             },
-            dismissButton = { TextButton(onClick = { strokes.clear() }) { Text(stringResource(R.string.clear)) } },
+            dismissButton = { TextButton(onClick = { strokes.clear() }) { Text(word(R.string.clear)) } },
         )
     }
 }

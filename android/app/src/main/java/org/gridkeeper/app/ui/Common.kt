@@ -30,7 +30,6 @@ import androidx.lifecycle.viewmodel.compose.viewModel
 import androidx.lifecycle.viewmodel.initializer
 import androidx.lifecycle.viewmodel.viewModelFactory
 import kotlinx.coroutines.launch
-import androidx.compose.ui.res.stringResource
 import org.gridkeeper.app.EffectPerformer
 import org.gridkeeper.app.Answers
 import org.gridkeeper.app.R
@@ -75,7 +74,7 @@ fun ModelVm<*, *>.failureLine() = model.failureLine()
 @Composable
 fun ScreenModel<*, *>.failureLine() {
     val refused by failure.collectAsStateWithLifecycle()
-    if (refused != null) Banner(stringResource(R.string.storage_failed))
+    if (refused != null) Banner(word(R.string.storage_failed))
 }
 
 /** A text input with its label and, beneath it, the message core gave for this field. */

@@ -28,7 +28,6 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.focus.onFocusChanged
 import androidx.compose.ui.platform.LocalFocusManager
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.semantics.toggleableState
 import androidx.compose.ui.state.ToggleableState
@@ -36,7 +35,7 @@ import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import org.gridkeeper.app.Answers
 import org.gridkeeper.app.EffectPerformer
-import org.gridkeeper.app.GridkeeperApp
+import org.gridkeeper.app.AppServices
 import org.gridkeeper.app.R
 import org.gridkeeper.screens.*
 
@@ -46,7 +45,7 @@ private fun now(): Long = System.currentTimeMillis() / 1000
 private fun errorAt(errorField: String?, error: String?, field: String): String? = error.takeIf { errorField == field }
 
 @Composable
-fun VisitScreen(app: GridkeeperApp, householdId: String, memberId: String?, performer: EffectPerformer) {
+fun VisitScreen(app: AppServices, householdId: String, memberId: String?, performer: EffectPerformer) {
     val vm = rememberModel("visit/$householdId") { app.screens.visitForm(VisitFormSubject.HOUSEHOLD, householdId, memberId) }
     val v = vm.collect(performer, Answers(
         photoTaken = { _, path -> VisitFormEvent.PhotoTaken(path) },
@@ -57,14 +56,14 @@ fun VisitScreen(app: GridkeeperApp, householdId: String, memberId: String?, perf
     fun error(field: String) = v.errors.firstOrNull { it.field == field }?.message
     Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
         SectionTitle(v.title)
-        if (v.restoredDraft) Text(stringResource(R.string.draft_restored))
+        if (v.restoredDraft) Text(word(R.string.draft_restored))
         Banner(v.banner)
         vm.failureLine()
         v.note?.let { Text(it) }
-        Text(stringResource(R.string.visit_purpose))
+        Text(word(R.string.visit_purpose))
         Choices(v.purposes.map { it.key to it.label }, v.purpose) { vm.send(VisitFormEvent.Purpose(it)) }
         if (v.members.isNotEmpty()) {
-            Text(stringResource(R.string.visit_members_seen))
+            Text(word(R.string.visit_members_seen))
             v.members.forEach { m ->
                 Row(verticalAlignment = Alignment.CenterVertically) {
                     Checkbox(checked = m.seen, onCheckedChange = { vm.send(VisitFormEvent.ToggleMember(m.id)) })
@@ -72,32 +71,32 @@ fun VisitScreen(app: GridkeeperApp, householdId: String, memberId: String?, perf
                 }
             }
         }
-        FieldInput(stringResource(R.string.visit_findings), v.findings, error("findings"), { vm.send(VisitFormEvent.Findings(it)) }, singleLine = false)
-        OutlinedButton(onClick = { vm.send(VisitFormEvent.TakePhoto) }) { Text(stringResource(R.string.take_photo)) }
-        if (v.photos.isNotEmpty()) Text(stringResource(R.string.photos_n, v.photos.size))
-        OutlinedButton(onClick = { vm.send(VisitFormEvent.Locate) }, enabled = !v.locating) { Text(stringResource(R.string.locate)) }
+        FieldInput(word(R.string.visit_findings), v.findings, error("findings"), { vm.send(VisitFormEvent.Findings(it)) }, singleLine = false)
+        OutlinedButton(onClick = { vm.send(VisitFormEvent.TakePhoto) }) { Text(word(R.string.take_photo)) }
+        if (v.photos.isNotEmpty()) Text(word(R.string.photos_n, v.photos.size))
+        OutlinedButton(onClick = { vm.send(VisitFormEvent.Locate) }, enabled = !v.locating) { Text(word(R.string.locate)) }
         v.location?.let { Text(it.text) }
         v.locationNote?.let { Text(it) }
         error("location")?.let { Text(it, color = MaterialTheme.colorScheme.error) }
         Row(verticalAlignment = Alignment.CenterVertically) {
             Switch(checked = v.raiseCase, onCheckedChange = { vm.send(VisitFormEvent.RaiseCase(it)) })
-            Text(stringResource(R.string.raise_case), Modifier.padding(start = 8.dp))
+            Text(word(R.string.raise_case), Modifier.padding(start = 8.dp))
         }
         if (v.raiseCase) {
             Choices(v.caseCategories.map { it.key to it.label }, v.caseCategory) { vm.send(VisitFormEvent.CaseCategory(it)) }
             Choices(v.caseSeverities.map { it.key to it.label }, v.caseSeverity) { vm.send(VisitFormEvent.CaseSeverity(it)) }
-            FieldInput(stringResource(R.string.case_description), v.caseDescription, error("description"),
+            FieldInput(word(R.string.case_description), v.caseDescription, error("description"),
                 { vm.send(VisitFormEvent.CaseDescription(it)) }, singleLine = false)
         }
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            Button(onClick = { vm.send(VisitFormEvent.Submit) }, enabled = !v.loading) { Text(stringResource(R.string.save)) }
-            OutlinedButton(onClick = { vm.send(VisitFormEvent.Discard) }) { Text(stringResource(R.string.discard)) }
+            Button(onClick = { vm.send(VisitFormEvent.Submit) }, enabled = !v.loading) { Text(word(R.string.save)) }
+            OutlinedButton(onClick = { vm.send(VisitFormEvent.Discard) }) { Text(word(R.string.discard)) }
         }
     }
 }
 
 @Composable
-fun InspectionScreen(app: GridkeeperApp, grid: String, placeId: String?, performer: EffectPerformer) {
+fun InspectionScreen(app: AppServices, grid: String, placeId: String?, performer: EffectPerformer) {
     val vm = rememberModel("inspection/${placeId ?: ""}") { app.screens.inspection(grid, placeId) }
     val v = vm.collect(performer, Answers(photoTaken = { item, path -> InspectionEvent.PhotoTaken(item, path) }))
     val focus = LocalFocusManager.current
@@ -107,7 +106,7 @@ fun InspectionScreen(app: GridkeeperApp, grid: String, placeId: String?, perform
         vm.failureLine()
         when (v.stage) {
             InspectionStage.PICK_PLACE -> {
-                SectionTitle(stringResource(R.string.inspection_pick_place))
+                SectionTitle(word(R.string.inspection_pick_place))
                 v.places.forEach { p ->
                     OutlinedButton(onClick = { vm.send(InspectionEvent.PickPlace(p.id)) }, modifier = Modifier.fillMaxWidth()) {
                         Text("${p.name} · ${p.address}")
@@ -115,7 +114,7 @@ fun InspectionScreen(app: GridkeeperApp, grid: String, placeId: String?, perform
                 }
             }
             InspectionStage.PICK_TEMPLATE -> {
-                SectionTitle(stringResource(R.string.inspection_pick_template) + " · " + v.placeName)
+                SectionTitle(word(R.string.inspection_pick_template) + " · " + v.placeName)
                 v.templates.forEach { t ->
                     OutlinedButton(onClick = { vm.send(InspectionEvent.PickTemplate(t.id, t.version)) }, modifier = Modifier.fillMaxWidth()) {
                         Text(t.title)
@@ -134,10 +133,10 @@ fun InspectionScreen(app: GridkeeperApp, grid: String, placeId: String?, perform
                 }
                 // Leaving the last input first sends its answer, which the rules then count.
                 Button(onClick = { focus.clearFocus(); vm.send(InspectionEvent.Complete) }, enabled = v.canComplete, modifier = Modifier.fillMaxWidth()) {
-                    Text(stringResource(R.string.complete))
+                    Text(word(R.string.complete))
                 }
             }
-            InspectionStage.DONE -> SectionTitle(stringResource(R.string.inspection_done))
+            InspectionStage.DONE -> SectionTitle(word(R.string.inspection_done))
         }
     }
 }
@@ -150,8 +149,8 @@ private fun ChecklistItemCard(item: InspectionItem, focused: Boolean, send: (Ins
             when (item.kind) {
                 // The three answer buttons are the shell's chrome; what a failure means is the core's.
                 InspectionItemKind.PASS_FAIL_NA -> Choices(
-                    listOf("pass" to stringResource(R.string.answer_pass), "fail" to stringResource(R.string.answer_fail),
-                        "na" to stringResource(R.string.answer_na)),
+                    listOf("pass" to word(R.string.answer_pass), "fail" to word(R.string.answer_fail),
+                        "na" to word(R.string.answer_na)),
                     item.text,
                 ) { send(InspectionEvent.AnswerText(item.id, it)) }
                 InspectionItemKind.SINGLE_CHOICE ->
@@ -183,20 +182,20 @@ private fun ChecklistItemCard(item: InspectionItem, focused: Boolean, send: (Ins
                 InspectionItemKind.PHOTO -> {}
             }
             if (item.kind == InspectionItemKind.PHOTO || item.photoRequired || item.text != null) {
-                OutlinedButton(onClick = { send(InspectionEvent.TakePhoto(item.id)) }) { Text(stringResource(R.string.take_photo)) }
-                if (item.photos.isNotEmpty()) Text(stringResource(R.string.photos_n, item.photos.size))
+                OutlinedButton(onClick = { send(InspectionEvent.TakePhoto(item.id)) }) { Text(word(R.string.take_photo)) }
+                if (item.photos.isNotEmpty()) Text(word(R.string.photos_n, item.photos.size))
             }
             if (item.failed) {
                 item.caseText?.let { Text(it, color = MaterialTheme.colorScheme.primary) }
                 if (item.caseId == null) {
-                    OutlinedButton(onClick = { send(InspectionEvent.RaiseCase(item.id, "")) }) { Text(stringResource(R.string.raise_hazard)) }
+                    OutlinedButton(onClick = { send(InspectionEvent.RaiseCase(item.id, "")) }) { Text(word(R.string.raise_hazard)) }
                     var note by remember(item.note) { mutableStateOf(item.note ?: "") }
-                    FieldInput(stringResource(R.string.fail_note), note, null, { note = it },
+                    FieldInput(word(R.string.fail_note), note, null, { note = it },
                         modifier = Modifier.onFocusChanged { f ->
                             if (!f.isFocused && note != (item.note ?: "")) send(InspectionEvent.Note(item.id, note))
                         })
                 } else {
-                    LinkButton(stringResource(R.string.undo)) { send(InspectionEvent.DropCase(item.id)) }
+                    LinkButton(word(R.string.undo)) { send(InspectionEvent.DropCase(item.id)) }
                 }
             }
             item.problem?.let { Text(it, color = MaterialTheme.colorScheme.error) }
@@ -205,7 +204,7 @@ private fun ChecklistItemCard(item: InspectionItem, focused: Boolean, send: (Ins
 }
 
 @Composable
-fun CaseDetailScreen(app: GridkeeperApp, caseId: String, performer: EffectPerformer) {
+fun CaseDetailScreen(app: AppServices, caseId: String, performer: EffectPerformer) {
     val vm = rememberModel("case/$caseId") { app.screens.caseDetail(caseId) }
     val v = vm.collect(performer, Answers(photoTaken = { _, path -> CaseDetailEvent.PhotoTaken(path) }))
     LaunchedEffect(Unit) { vm.model.send(CaseDetailEvent.Load(now())) }
@@ -215,23 +214,23 @@ fun CaseDetailScreen(app: GridkeeperApp, caseId: String, performer: EffectPerfor
         SectionTitle(v.title)
         Text(v.description)
         Text(v.stateLabel + " · " + v.deadlineText, color = if (v.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
-        if (v.photosBefore.isNotEmpty()) Text(stringResource(R.string.photos_before) + " · " + stringResource(R.string.photos_n, v.photosBefore.size))
-        if (v.photosAfter.isNotEmpty()) Text(stringResource(R.string.photos_after) + " · " + stringResource(R.string.photos_n, v.photosAfter.size))
-        SectionTitle(stringResource(R.string.timeline))
+        if (v.photosBefore.isNotEmpty()) Text(word(R.string.photos_before) + " · " + word(R.string.photos_n, v.photosBefore.size))
+        if (v.photosAfter.isNotEmpty()) Text(word(R.string.photos_after) + " · " + word(R.string.photos_n, v.photosAfter.size))
+        SectionTitle(word(R.string.timeline))
         v.timeline.forEach { t ->
             val line = "${t.at} · ${t.action} · ${t.by}" + listOf(t.note, t.reason).filter { it.isNotBlank() }.joinToString("；", prefix = " ")
             Text(line, color = if (t.superseded) MaterialTheme.colorScheme.outline else MaterialTheme.colorScheme.onSurface)
         }
         if (v.actions.isNotEmpty()) {
-            FieldInput(stringResource(R.string.case_note), v.note, errorAt(v.errorField, v.error, "note"), { vm.send(CaseDetailEvent.Note(it)) }, singleLine = false)
-            FieldInput(stringResource(R.string.case_reason), v.reason, errorAt(v.errorField, v.error, "reason"), { vm.send(CaseDetailEvent.Reason(it)) })
+            FieldInput(word(R.string.case_note), v.note, errorAt(v.errorField, v.error, "note"), { vm.send(CaseDetailEvent.Note(it)) }, singleLine = false)
+            FieldInput(word(R.string.case_reason), v.reason, errorAt(v.errorField, v.error, "reason"), { vm.send(CaseDetailEvent.Reason(it)) })
             Choices(
-                listOf(CaseEscalation.COMMUNITY to stringResource(R.string.escalate_community), CaseEscalation.STREET to stringResource(R.string.escalate_street)),
+                listOf(CaseEscalation.COMMUNITY to word(R.string.escalate_community), CaseEscalation.STREET to word(R.string.escalate_street)),
                 v.escalateTo,
             ) { vm.send(CaseDetailEvent.EscalateTo(it)) }
             errorAt(v.errorField, v.error, "escalate_to")?.let { Text(it, color = MaterialTheme.colorScheme.error) }
-            OutlinedButton(onClick = { vm.send(CaseDetailEvent.TakePhoto) }) { Text(stringResource(R.string.add_case_photo)) }
-            if (v.photos.isNotEmpty()) Text(stringResource(R.string.photos_n, v.photos.size))
+            OutlinedButton(onClick = { vm.send(CaseDetailEvent.TakePhoto) }) { Text(word(R.string.add_case_photo)) }
+            if (v.photos.isNotEmpty()) Text(word(R.string.photos_n, v.photos.size))
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 v.actions.forEach { a -> Button(onClick = { vm.send(CaseDetailEvent.Act(a.action)) }) { Text(a.label) } }
             }
@@ -240,78 +239,78 @@ fun CaseDetailScreen(app: GridkeeperApp, caseId: String, performer: EffectPerfor
 }
 
 @Composable
-fun CaseReportScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
+fun CaseReportScreen(app: AppServices, grid: String, performer: EffectPerformer) {
     val vm = rememberModel("case/new") { app.screens.caseReport(grid, null, null) }
     val v = vm.collect(performer, Answers(photoTaken = { _, path -> CaseReportEvent.PhotoTaken(path) }))
     LaunchedEffect(Unit) { vm.model.send(CaseReportEvent.Load) }
     Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
-        SectionTitle(stringResource(R.string.report_case))
-        if (v.restoredDraft) Text(stringResource(R.string.draft_restored))
+        SectionTitle(word(R.string.report_case))
+        if (v.restoredDraft) Text(word(R.string.draft_restored))
         Banner(v.error.takeIf { v.errorField == null })
         vm.failureLine()
         v.subject?.let { Text(it) }
         Choices(v.categories.map { it.category to it.label }, v.category) { vm.send(CaseReportEvent.Category(it)) }
         Choices(v.severities.map { it.severity to it.label }, v.severity) { vm.send(CaseReportEvent.Severity(it)) }
-        FieldInput(stringResource(R.string.case_description), v.description, errorAt(v.errorField, v.error, "description"),
+        FieldInput(word(R.string.case_description), v.description, errorAt(v.errorField, v.error, "description"),
             { vm.send(CaseReportEvent.Description(it)) }, singleLine = false)
-        OutlinedButton(onClick = { vm.send(CaseReportEvent.TakePhoto) }) { Text(stringResource(R.string.take_photo)) }
+        OutlinedButton(onClick = { vm.send(CaseReportEvent.TakePhoto) }) { Text(word(R.string.take_photo)) }
         v.photos.forEachIndexed { i, _ ->
-            LinkButton(stringResource(R.string.remove_photo, i + 1)) { vm.send(CaseReportEvent.RemovePhoto(i.toUInt())) }
+            LinkButton(word(R.string.remove_photo, i + 1)) { vm.send(CaseReportEvent.RemovePhoto(i.toUInt())) }
         }
         Button(onClick = { vm.send(CaseReportEvent.Submit) }, enabled = v.savedId == null, modifier = Modifier.fillMaxWidth()) {
-            Text(stringResource(R.string.save))
+            Text(word(R.string.save))
         }
     }
 }
 
 @Composable
-fun MediationScreen(app: GridkeeperApp, grid: String, mediationId: String?, performer: EffectPerformer) {
+fun MediationScreen(app: AppServices, grid: String, mediationId: String?, performer: EffectPerformer) {
     val vm = rememberModel("mediation/${mediationId ?: "new"}") { app.screens.mediation(grid, mediationId) }
     val v = vm.collect(performer, Answers(signed = { party, path -> MediationEvent.Signed(party, path) }))
     LaunchedEffect(Unit) { vm.model.send(MediationEvent.Load(now())) }
     fun error(field: String) = errorAt(v.errorField, v.error, field)
     fun field(path: String) = { value: String -> vm.send(MediationEvent.Field(path, value)) }
     Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
-        SectionTitle(stringResource(R.string.mediation_new))
-        if (v.restoredDraft) Text(stringResource(R.string.draft_restored))
+        SectionTitle(word(R.string.mediation_new))
+        if (v.restoredDraft) Text(word(R.string.draft_restored))
         Banner(v.error.takeIf { v.errorField == null })
         vm.failureLine()
         // The view names only the chosen type, risk and result; until it lists the choices,
         // a tap moves to the next one (no wording of the core's kept in the shell).
         Picker(v.disputeLabel, v.disputeChoices.map { it.label }) { vm.send(MediationEvent.DisputeType(v.disputeChoices[it].value)) }
         Picker(v.riskLabel, v.riskChoices.map { it.label }) { vm.send(MediationEvent.Risk(v.riskChoices[it].value)) }
-        FieldInput(stringResource(R.string.session_date), v.openedOn, error("opened_on"), field("opened_on"))
-        SectionTitle(stringResource(R.string.parties))
+        FieldInput(word(R.string.session_date), v.openedOn, error("opened_on"), field("opened_on"))
+        SectionTitle(word(R.string.parties))
         error("parties")?.let { Text(it, color = MaterialTheme.colorScheme.error) }
         v.parties.forEachIndexed { i, p ->
             Card(Modifier.fillMaxWidth()) {
                 Column(Modifier.padding(8.dp)) {
-                    FieldInput(stringResource(R.string.party_name), p.name, error("parties[$i].name"), field("parties[$i].name"))
-                    FieldInput(stringResource(R.string.party_phone), p.phone, error("parties[$i].phone"), field("parties[$i].phone"), keyboard = KeyboardType.Phone)
+                    FieldInput(word(R.string.party_name), p.name, error("parties[$i].name"), field("parties[$i].name"))
+                    FieldInput(word(R.string.party_phone), p.phone, error("parties[$i].phone"), field("parties[$i].phone"), keyboard = KeyboardType.Phone)
                     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                         OutlinedButton(
                             onClick = { vm.send(MediationEvent.AskSignature(p.id)) },
                             modifier = Modifier.semantics { toggleableState = if (p.signed) ToggleableState.On else ToggleableState.Off },
-                        ) { Text(stringResource(if (p.signed) R.string.signed else R.string.sign)) }
-                        LinkButton(stringResource(R.string.remove_party)) { vm.send(MediationEvent.RemoveParty(i.toUInt())) }
+                        ) { Text(word(if (p.signed) R.string.signed else R.string.sign)) }
+                        LinkButton(word(R.string.remove_party)) { vm.send(MediationEvent.RemoveParty(i.toUInt())) }
                     }
                 }
             }
         }
-        OutlinedButton(onClick = { vm.send(MediationEvent.AddParty) }) { Text(stringResource(R.string.add_party)) }
-        FieldInput(stringResource(R.string.narrative), v.narrative, error("narrative"), field("narrative"), singleLine = false)
-        SectionTitle(stringResource(R.string.sessions))
+        OutlinedButton(onClick = { vm.send(MediationEvent.AddParty) }) { Text(word(R.string.add_party)) }
+        FieldInput(word(R.string.narrative), v.narrative, error("narrative"), field("narrative"), singleLine = false)
+        SectionTitle(word(R.string.sessions))
         v.sessions.forEachIndexed { i, x ->
-            FieldInput(stringResource(R.string.session_date), x.date, error("sessions[$i].date"), field("sessions[$i].date"))
-            FieldInput(stringResource(R.string.session_outcome), x.outcome, error("sessions[$i].outcome"), field("sessions[$i].outcome"), singleLine = false)
+            FieldInput(word(R.string.session_date), x.date, error("sessions[$i].date"), field("sessions[$i].date"))
+            FieldInput(word(R.string.session_outcome), x.outcome, error("sessions[$i].outcome"), field("sessions[$i].outcome"), singleLine = false)
         }
-        OutlinedButton(onClick = { vm.send(MediationEvent.AddSession) }) { Text(stringResource(R.string.add_session)) }
-        SectionTitle(stringResource(R.string.result))
-        Picker(v.resultLabel ?: stringResource(R.string.result), v.resultChoices.map { it.label }) {
+        OutlinedButton(onClick = { vm.send(MediationEvent.AddSession) }) { Text(word(R.string.add_session)) }
+        SectionTitle(word(R.string.result))
+        Picker(v.resultLabel ?: word(R.string.result), v.resultChoices.map { it.label }) {
             vm.send(MediationEvent.Result(v.resultChoices[it].value))
         }
-        FieldInput(stringResource(R.string.agreement), v.agreementText, error("agreement_text"), field("agreement_text"), singleLine = false)
-        Button(onClick = { vm.send(MediationEvent.Save) }, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.save)) }
+        FieldInput(word(R.string.agreement), v.agreementText, error("agreement_text"), field("agreement_text"), singleLine = false)
+        Button(onClick = { vm.send(MediationEvent.Save) }, modifier = Modifier.fillMaxWidth()) { Text(word(R.string.save)) }
     }
 }
 

@@ -19,7 +19,6 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.semantics.stateDescription
@@ -30,13 +29,13 @@ import androidx.lifecycle.viewmodel.initializer
 import androidx.lifecycle.viewmodel.viewModelFactory
 import org.gridkeeper.app.Answers
 import org.gridkeeper.app.EffectPerformer
-import org.gridkeeper.app.GridkeeperApp
+import org.gridkeeper.app.AppServices
 import org.gridkeeper.app.R
 import org.gridkeeper.app.shared.EnrolModel
 import org.gridkeeper.screens.*
 
 @Composable
-fun EnrolScreen(app: GridkeeperApp, link: String?, performer: EffectPerformer) {
+fun EnrolScreen(app: AppServices, link: String?, performer: EffectPerformer) {
     // Its background run needs the screen object, which EnrolModel holds beside the model.
     val vm: ModelVm<EnrolEvent, EnrolView> = viewModel(key = "enrol", factory = viewModelFactory {
         initializer { app.screens.enrol().let { ModelVm(it.model, owner = it) } }
@@ -48,30 +47,30 @@ fun EnrolScreen(app: GridkeeperApp, link: String?, performer: EffectPerformer) {
         Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
         verticalArrangement = Arrangement.spacedBy(8.dp),
     ) {
-        SectionTitle(stringResource(R.string.enrol_title))
-        Text(stringResource(R.string.enrol_hint))
-        FieldInput(stringResource(R.string.enrol_server), v.server, v.serverError, { vm.send(EnrolEvent.Server(it)) }, keyboard = KeyboardType.Uri)
-        FieldInput(stringResource(R.string.enrol_code), v.code, v.codeError, { vm.send(EnrolEvent.Code(it)) })
+        SectionTitle(word(R.string.enrol_title))
+        Text(word(R.string.enrol_hint))
+        FieldInput(word(R.string.enrol_server), v.server, v.serverError, { vm.send(EnrolEvent.Server(it)) }, keyboard = KeyboardType.Uri)
+        FieldInput(word(R.string.enrol_code), v.code, v.codeError, { vm.send(EnrolEvent.Code(it)) })
         Banner(v.banner)
         vm.failureLine()
         Button(onClick = { vm.send(EnrolEvent.Submit) }, enabled = !v.busy, modifier = Modifier.fillMaxWidth()) {
-            Text(stringResource(R.string.enrol_submit))
+            Text(word(R.string.enrol_submit))
         }
     }
 }
 
 @Composable
-fun TodayScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
+fun TodayScreen(app: AppServices, grid: String, performer: EffectPerformer) {
     val vm = rememberModel("today") { app.screens.today(grid) }
     val v = vm.collect(performer)
     LaunchedEffect(Unit) { vm.model.send(TodayEvent.Refresh(System.currentTimeMillis() / 1000)) }
-    val overdue = stringResource(R.string.overdue)
+    val overdue = word(R.string.overdue)
     LazyColumn(Modifier.fillMaxSize()) {
         item { Banner(v.error); vm.failureLine() }
         v.emptyText?.let { text -> item { Text(text, Modifier.padding(16.dp)) } }
         fun section(title: Int, lines: List<TodayLine>, scope: LazyListScope) {
             if (lines.isEmpty()) return
-            scope.item { Column(Modifier.padding(horizontal = 16.dp)) { SectionTitle(stringResource(title)) } }
+            scope.item { Column(Modifier.padding(horizontal = 16.dp)) { SectionTitle(word(title)) } }
             scope.items(lines, key = { it.target.toString() }) { line ->
                 ListItem(
                     headlineContent = { Text(line.title) },
@@ -92,7 +91,7 @@ fun TodayScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
 }
 
 @Composable
-fun CasesScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
+fun CasesScreen(app: AppServices, grid: String, performer: EffectPerformer) {
     val vm = rememberModel("cases") { app.screens.caseList(grid) }
     val v = vm.collect(performer)
     LaunchedEffect(Unit) { vm.model.send(CaseListEvent.Load(System.currentTimeMillis() / 1000)) }
@@ -102,8 +101,8 @@ fun CasesScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
         v.overdueText?.let { Text(it, color = MaterialTheme.colorScheme.error, modifier = Modifier.padding(8.dp)) }
         Row(Modifier.padding(8.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             // The list shows open cases; a filter picked from a row's state narrows it to that state.
-            if (v.filter != null) LinkButton(stringResource(R.string.open_cases)) { vm.send(CaseListEvent.Filter(null)) }
-            Button(onClick = { vm.send(CaseListEvent.Report) }) { Text(stringResource(R.string.report_case)) }
+            if (v.filter != null) LinkButton(word(R.string.open_cases)) { vm.send(CaseListEvent.Filter(null)) }
+            Button(onClick = { vm.send(CaseListEvent.Report) }) { Text(word(R.string.report_case)) }
         }
         LazyColumn(Modifier.fillMaxSize()) {
             items(v.rows, key = { it.id }) { row ->
@@ -128,13 +127,13 @@ fun CasesScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
 }
 
 @Composable
-fun ConflictsScreen(app: GridkeeperApp, recordId: String, performer: EffectPerformer) {
+fun ConflictsScreen(app: AppServices, recordId: String, performer: EffectPerformer) {
     val vm = rememberModel("conflicts/$recordId") { app.screens.conflicts(recordId) }
     val v = vm.collect(performer)
     LaunchedEffect(Unit) { vm.model.send(ConflictsEvent.Load) }
-    val shown = stringResource(R.string.conflict_shown)
+    val shown = word(R.string.conflict_shown)
     LazyColumn(Modifier.fillMaxSize().padding(16.dp)) {
-        item { SectionTitle(stringResource(R.string.conflicts_title)) }
+        item { SectionTitle(word(R.string.conflicts_title)) }
         item { Banner(v.error); vm.failureLine() }
         v.emptyText?.let { text -> item { Text(text) } }
         v.items.forEach { conflict ->

@@ -22,17 +22,16 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import org.gridkeeper.app.EffectPerformer
-import org.gridkeeper.app.GridkeeperApp
+import org.gridkeeper.app.AppServices
 import org.gridkeeper.app.R
 import org.gridkeeper.screens.*
 
 @Composable
-fun HouseholdsScreen(app: GridkeeperApp, grid: String, performer: EffectPerformer) {
+fun HouseholdsScreen(app: AppServices, grid: String, performer: EffectPerformer) {
     val vm = rememberModel("households") { app.screens.households(grid) }
     val v = vm.collect(performer)
     LaunchedEffect(Unit) { vm.model.send(HouseholdsEvent.Load) }
@@ -40,7 +39,7 @@ fun HouseholdsScreen(app: GridkeeperApp, grid: String, performer: EffectPerforme
         OutlinedTextField(
             value = v.query,
             onValueChange = { vm.send(HouseholdsEvent.Query(it)) },
-            label = { Text(stringResource(R.string.search_hint)) },
+            label = { Text(word(R.string.search_hint)) },
             singleLine = true,
             modifier = Modifier.fillMaxWidth(),
         )
@@ -59,7 +58,7 @@ fun HouseholdsScreen(app: GridkeeperApp, grid: String, performer: EffectPerforme
         vm.failureLine()
         LazyColumn(Modifier.fillMaxSize()) {
             item { SectionTitle(v.place) }
-            if (v.canGoUp) item { LinkButton(stringResource(R.string.up)) { vm.send(HouseholdsEvent.Up) } }
+            if (v.canGoUp) item { LinkButton(word(R.string.up)) { vm.send(HouseholdsEvent.Up) } }
             items(v.groups, key = { "g" + it.key }) { group ->
                 ListItem(
                     headlineContent = { Text(group.label) },
@@ -76,7 +75,7 @@ fun HouseholdsScreen(app: GridkeeperApp, grid: String, performer: EffectPerforme
             v.emptyText?.let { text -> item { Text(text, Modifier.padding(16.dp)) } }
             item {
                 Button(onClick = { vm.send(HouseholdsEvent.Add) }, modifier = Modifier.padding(8.dp)) {
-                    Text(stringResource(R.string.add_household))
+                    Text(word(R.string.add_household))
                 }
             }
         }
@@ -84,7 +83,7 @@ fun HouseholdsScreen(app: GridkeeperApp, grid: String, performer: EffectPerforme
 }
 
 @Composable
-fun HouseholdDetailScreen(app: GridkeeperApp, id: String, performer: EffectPerformer) {
+fun HouseholdDetailScreen(app: AppServices, id: String, performer: EffectPerformer) {
     val vm = rememberModel("household/$id") { app.screens.householdDetail(id) }
     val v = vm.collect(performer)
     LaunchedEffect(Unit) { vm.model.send(HouseholdDetailEvent.Load) }
@@ -99,10 +98,10 @@ fun HouseholdDetailScreen(app: GridkeeperApp, id: String, performer: EffectPerfo
                 OutlinedButton(onClick = { vm.send(HouseholdDetailEvent.ShowConflicts) }) { Text(text) }
             }
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                Button(onClick = { vm.send(HouseholdDetailEvent.Visit(null)) }) { Text(stringResource(R.string.start_visit)) }
-                OutlinedButton(onClick = { vm.send(HouseholdDetailEvent.Edit) }) { Text(stringResource(R.string.edit)) }
+                Button(onClick = { vm.send(HouseholdDetailEvent.Visit(null)) }) { Text(word(R.string.start_visit)) }
+                OutlinedButton(onClick = { vm.send(HouseholdDetailEvent.Edit) }) { Text(word(R.string.edit)) }
             }
-            SectionTitle(stringResource(R.string.members))
+            SectionTitle(word(R.string.members))
         }
         items(v.members, key = { it.id }) { m ->
             Card(Modifier.fillMaxWidth().padding(vertical = 4.dp)) {
@@ -113,15 +112,15 @@ fun HouseholdDetailScreen(app: GridkeeperApp, id: String, performer: EffectPerfo
                     m.left?.let { Text(it) }
                     ChipsRow(m.tags)
                     Row {
-                        LinkButton(stringResource(if (m.revealed) R.string.hide_full else R.string.show_full)) {
+                        LinkButton(word(if (m.revealed) R.string.hide_full else R.string.show_full)) {
                             vm.send(HouseholdDetailEvent.Reveal(m.id))
                         }
-                        LinkButton(stringResource(R.string.start_visit)) { vm.send(HouseholdDetailEvent.Visit(m.id)) }
+                        LinkButton(word(R.string.start_visit)) { vm.send(HouseholdDetailEvent.Visit(m.id)) }
                     }
                 }
             }
         }
-        item { SectionTitle(stringResource(R.string.visits)) }
+        item { SectionTitle(word(R.string.visits)) }
         items(v.visits, key = { it.id }) { visit ->
             ListItem(headlineContent = { Text(visit.`when`) }, supportingContent = { Text("${visit.purpose} · ${visit.worker}") })
         }
@@ -129,7 +128,7 @@ fun HouseholdDetailScreen(app: GridkeeperApp, id: String, performer: EffectPerfo
 }
 
 @Composable
-fun HouseholdEditScreen(app: GridkeeperApp, grid: String, id: String?, performer: EffectPerformer) {
+fun HouseholdEditScreen(app: AppServices, grid: String, id: String?, performer: EffectPerformer) {
     val vm = rememberModel("household-edit/${id ?: "new"}") { app.screens.householdEdit(grid, id) }
     val v = vm.collect(performer)
     LaunchedEffect(Unit) { vm.model.send(HouseholdEditEvent.Load) }
@@ -139,24 +138,24 @@ fun HouseholdEditScreen(app: GridkeeperApp, grid: String, id: String?, performer
         Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
         verticalArrangement = Arrangement.spacedBy(4.dp),
     ) {
-        if (v.restoredDraft) Text(stringResource(R.string.draft_restored))
+        if (v.restoredDraft) Text(word(R.string.draft_restored))
         Banner(v.banner)
         vm.failureLine()
         v.note?.let { Text(it) }
         // Labels and messages are the core's: the form's fields are its to name.
         v.address.forEach { input -> FieldInput(input.label, input.value, error(input.field), text(input.field)) }
         Choices(v.housingTypes.map { it.key to it.label }, v.housingType) { vm.send(HouseholdEditEvent.HousingType(it)) }
-        SectionTitle(stringResource(R.string.members))
+        SectionTitle(word(R.string.members))
         v.members.forEachIndexed { i, m ->
             val at = i.toUInt()
             Card(Modifier.fillMaxWidth().padding(vertical = 4.dp)) {
                 Column(Modifier.padding(8.dp)) {
                     Text(m.heading)
                     m.left?.let { Text(it) }
-                    FieldInput(stringResource(R.string.member_name), m.name, error("${m.path}.name"), text("${m.path}.name"))
-                    FieldInput(stringResource(R.string.member_id_number), m.idNumber, error("${m.path}.id_number"),
+                    FieldInput(word(R.string.member_name), m.name, error("${m.path}.name"), text("${m.path}.name"))
+                    FieldInput(word(R.string.member_id_number), m.idNumber, error("${m.path}.id_number"),
                         text("${m.path}.id_number"), keyboard = KeyboardType.Ascii)
-                    FieldInput(stringResource(R.string.member_phone), m.phone, error("${m.path}.phone"),
+                    FieldInput(word(R.string.member_phone), m.phone, error("${m.path}.phone"),
                         text("${m.path}.phone"), keyboard = KeyboardType.Phone)
                     Choices(v.relations.map { it.key to it.label }, m.relation) { vm.send(HouseholdEditEvent.Relation(at, it)) }
                     Choices(v.registrations.map { it.key to it.label }, m.registration) { vm.send(HouseholdEditEvent.Registration(at, it)) }
@@ -167,15 +166,15 @@ fun HouseholdEditScreen(app: GridkeeperApp, grid: String, id: String?, performer
                             label = { Text(tag.label) },
                         )
                     }
-                    if (m.removable) LinkButton(stringResource(R.string.remove_member)) { vm.send(HouseholdEditEvent.RemoveMember(at)) }
+                    if (m.removable) LinkButton(word(R.string.remove_member)) { vm.send(HouseholdEditEvent.RemoveMember(at)) }
                 }
             }
         }
-        OutlinedButton(onClick = { vm.send(HouseholdEditEvent.AddMember) }) { Text(stringResource(R.string.add_member)) }
-        FieldInput(stringResource(R.string.notes), v.notes, error("notes"), text("notes"), singleLine = false)
+        OutlinedButton(onClick = { vm.send(HouseholdEditEvent.AddMember) }) { Text(word(R.string.add_member)) }
+        FieldInput(word(R.string.notes), v.notes, error("notes"), text("notes"), singleLine = false)
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            Button(onClick = { vm.send(HouseholdEditEvent.Save) }, enabled = !v.loading) { Text(stringResource(R.string.save)) }
-            OutlinedButton(onClick = { vm.send(HouseholdEditEvent.Discard) }) { Text(stringResource(R.string.discard)) }
+            Button(onClick = { vm.send(HouseholdEditEvent.Save) }, enabled = !v.loading) { Text(word(R.string.save)) }
+            OutlinedButton(onClick = { vm.send(HouseholdEditEvent.Discard) }) { Text(word(R.string.discard)) }
         }
     }
 }

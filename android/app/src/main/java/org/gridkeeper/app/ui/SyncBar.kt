@@ -18,7 +18,6 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
@@ -26,16 +25,16 @@ import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import org.gridkeeper.app.EffectPerformer
-import org.gridkeeper.app.GridkeeperApp
+import org.gridkeeper.app.AppServices
 import org.gridkeeper.app.R
 import org.gridkeeper.screens.SyncEvent
 import java.io.File
 
 /** Always on screen: what is waiting to be sent, the last sync, and the last failure in words.
- *  The sync line is the app's one (GridkeeperApp.sync), so a triggered or background sync
+ *  The sync line is the app's one (AppServices.sync), so a triggered or background sync
  *  shows here as one tapped does. */
 @Composable
-fun SyncBar(app: GridkeeperApp, performer: EffectPerformer) {
+fun SyncBar(app: AppServices, performer: EffectPerformer) {
     val model = remember { app.sync.model }
     val v = model.collect(performer)
     val scope = rememberCoroutineScope()
@@ -56,18 +55,18 @@ fun SyncBar(app: GridkeeperApp, performer: EffectPerformer) {
                 if (v.pending > 0u && !v.running) {
                     // No signal for days: the work leaves by USB or another phone instead.
                     TextButton(onClick = {
-                        val dir = File(app.cacheDir, "rescue").apply { mkdirs() }
+                        val dir = app.rescueDir.apply { mkdirs() }
                         val file = File(dir, "gridkeeper-${System.currentTimeMillis()}.gkrescue")
                         scope.launch { model.send(SyncEvent.WriteRescue(file.path)) }
-                    }) { Text(stringResource(R.string.write_rescue)) }
+                    }) { Text(word(R.string.write_rescue)) }
                 }
                 TextButton(onClick = { scope.launch { model.send(SyncEvent.SignOut) } }, enabled = !v.running) {
-                    Text(stringResource(R.string.sign_out))
+                    Text(word(R.string.sign_out))
                 }
                 if (v.running) {
-                    TextButton(onClick = { scope.launch { model.send(SyncEvent.Cancel) } }) { Text(stringResource(R.string.cancel)) }
+                    TextButton(onClick = { scope.launch { model.send(SyncEvent.Cancel) } }) { Text(word(R.string.cancel)) }
                 } else {
-                    TextButton(onClick = { scope.launch { model.send(SyncEvent.SyncNow) } }) { Text(stringResource(R.string.sync_now)) }
+                    TextButton(onClick = { scope.launch { model.send(SyncEvent.SyncNow) } }) { Text(word(R.string.sync_now)) }
                 }
             }
             if (v.running) {
@@ -86,7 +85,7 @@ fun SyncBar(app: GridkeeperApp, performer: EffectPerformer) {
             v.overdueWarning?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium) }
             v.recovery?.let {
                 Text(it, style = MaterialTheme.typography.bodySmall)
-                TextButton(onClick = { scope.launch { model.send(SyncEvent.DismissRecovery) } }) { Text(stringResource(R.string.understood)) }
+                TextButton(onClick = { scope.launch { model.send(SyncEvent.DismissRecovery) } }) { Text(word(R.string.understood)) }
             }
             v.rescueText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
             model.failureLine()
@@ -97,8 +96,8 @@ fun SyncBar(app: GridkeeperApp, performer: EffectPerformer) {
         AlertDialog(
             onDismissRequest = { scope.launch { model.send(SyncEvent.KeepSignedIn) } },
             text = { Text(question) },
-            confirmButton = { TextButton(onClick = { scope.launch { model.send(SyncEvent.ConfirmSignOut) } }) { Text(stringResource(R.string.sign_out)) } },
-            dismissButton = { TextButton(onClick = { scope.launch { model.send(SyncEvent.KeepSignedIn) } }) { Text(stringResource(R.string.keep_signed_in)) } },
+            confirmButton = { TextButton(onClick = { scope.launch { model.send(SyncEvent.ConfirmSignOut) } }) { Text(word(R.string.sign_out)) } },
+            dismissButton = { TextButton(onClick = { scope.launch { model.send(SyncEvent.KeepSignedIn) } }) { Text(word(R.string.keep_signed_in)) } },
         )
     }
 }
