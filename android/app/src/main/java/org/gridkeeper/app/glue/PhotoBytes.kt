@@ -10,7 +10,6 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import java.io.ByteArrayOutputStream
 import java.io.File
-import java.io.IOException
 import java.util.UUID
 
 /**
@@ -82,11 +81,13 @@ object PhotoBytes {
         }
     }
 
-    // No EXIF, or none readable (a PNG, a damaged file): as stored.
+    // No EXIF, or none readable (a PNG, a damaged file): as stored. Not only IOException: a
+    // malformed EXIF block can make the parser throw others, and the photo is worth more
+    // than its orientation.
     private fun orientation(open: () -> ExifInterface?): Int =
         try {
             open()?.getAttributeInt(ExifInterface.TAG_ORIENTATION, ExifInterface.ORIENTATION_NORMAL)
-        } catch (e: IOException) {
+        } catch (e: Exception) {
             null
         } ?: ExifInterface.ORIENTATION_NORMAL
 }
