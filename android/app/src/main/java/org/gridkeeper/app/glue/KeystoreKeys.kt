@@ -16,14 +16,24 @@ import javax.crypto.spec.GCMParameterSpec
  * The store's 32-byte SQLCipher key, random, kept in app files wrapped (AES-GCM) by a key
  * that never leaves the AndroidKeyStore. A copied file is useless without this phone's
  * keystore; the raw key exists only in memory while the app runs.
+ *
+ * [wrappingKey] is the AndroidKeyStore's on a phone; tests hand in a plain JCE key, since
+ * Robolectric has no AndroidKeyStore provider.
  */
-class KeystoreKeys(private val context: Context) : StoreKeyProvider {
-    private val wrapped = File(context.noBackupFilesDir, "store.key")
+class KeystoreKeys(
+    private val wrapped: File,
+    private val wrappingKey: () -> SecretKey = { androidKeyStoreKey() },
+) : StoreKeyProvider {
+    // noBackupFilesDir: a restored backup on another phone could not unwrap it anyway.
+    constructor(context: Context) : this(File(context.noBackupFilesDir, FILE_NAME))
+
     @Volatile private var cached: ByteArray? = null
 
     @Synchronized
     override fun storeKey(): ByteArray {
         cached?.let { return it }
+        // A file that does not unwrap throws: making a new key would orphan every store
+        // sealed with the old one, so the worker's unsynced visits with it.
         val key = if (wrapped.exists()) unwrap(wrapped.readBytes()) else create()
         cached = key
         return key
@@ -47,24 +57,26 @@ class KeystoreKeys(private val context: Context) : StoreKeyProvider {
         return cipher.doFinal(sealed, NONCE, sealed.size - NONCE)
     }
 
-    private fun wrappingKey(): SecretKey {
-        val keyStore = KeyStore.getInstance(PROVIDER).apply { load(null) }
-        (keyStore.getKey(ALIAS, null) as? SecretKey)?.let { return it }
-        val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, PROVIDER)
-        generator.init(
-            KeyGenParameterSpec.Builder(ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
-                .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
-                .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
-                .setKeySize(256)
-                .build(),
-        )
-        return generator.generateKey()
-    }
+    companion object {
+        const val FILE_NAME = "store.key"
+        private const val PROVIDER = "AndroidKeyStore"
+        private const val ALIAS = "gridkeeper-store-key-wrap"
+        private const val TRANSFORMATION = "AES/GCM/NoPadding"
+        private const val NONCE = 12
 
-    private companion object {
-        const val PROVIDER = "AndroidKeyStore"
-        const val ALIAS = "gridkeeper-store-key-wrap"
-        const val TRANSFORMATION = "AES/GCM/NoPadding"
-        const val NONCE = 12
+        /** This phone's wrapping key, made on first use; it cannot be exported. */
+        fun androidKeyStoreKey(): SecretKey {
+            val keyStore = KeyStore.getInstance(PROVIDER).apply { load(null) }
+            (keyStore.getKey(ALIAS, null) as? SecretKey)?.let { return it }
+            val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, PROVIDER)
+            generator.init(
+                KeyGenParameterSpec.Builder(ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
+                    .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
+                    .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
+                    .setKeySize(256)
+                    .build(),
+            )
+            return generator.generateKey()
+        }
     }
 }

@@ -3,9 +3,7 @@ package org.gridkeeper.app.glue
 import android.Manifest
 import android.annotation.SuppressLint
 import android.content.Context
-import android.content.pm.PackageManager
 import android.location.Location
-import android.location.LocationManager
 import androidx.core.content.ContextCompat
 import androidx.core.location.LocationManagerCompat
 import android.os.CancellationSignal
@@ -22,21 +20,13 @@ import org.gridkeeper.app.Fix
 import org.gridkeeper.app.Locator
 import kotlin.coroutines.resume
 
-/**
- * One location fix from the platform's LocationManager (GPS, else network) — not Google
- * Play's fused provider, which many phones sold in China do not have.
- */
-object PlatformLocation {
-    fun permitted(context: Context): Boolean =
-        ContextCompat.checkSelfPermission(context, Manifest.permission.ACCESS_FINE_LOCATION) == PackageManager.PERMISSION_GRANTED ||
-            ContextCompat.checkSelfPermission(context, Manifest.permission.ACCESS_COARSE_LOCATION) == PackageManager.PERMISSION_GRANTED
-
+/** One fix from the source [PlatformLocation] picks; LocationManagerCompat covers the phones
+ *  before API 30, which lack LocationManager.getCurrentLocation. */
+object CurrentLocation {
     @SuppressLint("MissingPermission") // checked by permitted() first
     suspend fun current(context: Context): Location? {
-        if (!permitted(context)) return null
-        val manager = context.getSystemService(Context.LOCATION_SERVICE) as? LocationManager ?: return null
-        val provider = listOf(LocationManager.GPS_PROVIDER, LocationManager.NETWORK_PROVIDER)
-            .firstOrNull { manager.isProviderEnabled(it) } ?: return null
+        if (!PlatformLocation.permitted(context)) return null
+        val (manager, provider) = PlatformLocation.source(context) ?: return null
         return suspendCancellableCoroutine { cont ->
             val signal = CancellationSignal()
             cont.invokeOnCancellation { signal.cancel() }
@@ -60,7 +50,7 @@ class ComposeLocator(private val context: Context) : Locator {
             asking = answered
             try { answered.await() } finally { asking = null }
         }
-        val location = PlatformLocation.current(context) ?: return null
+        val location = CurrentLocation.current(context) ?: return null
         return Fix(location.latitude, location.longitude, if (location.hasAccuracy()) location.accuracy.toDouble() else null)
     }
 

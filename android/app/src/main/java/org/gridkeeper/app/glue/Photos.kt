@@ -1,10 +1,6 @@
 package org.gridkeeper.app.glue
 
 import org.gridkeeper.app.ui.word
-import android.content.Context
-import android.graphics.Bitmap
-import android.graphics.BitmapFactory
-import android.net.Uri
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.PickVisualMediaRequest
 import androidx.activity.result.contract.ActivityResultContracts
@@ -20,12 +16,9 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.platform.LocalContext
 import androidx.core.content.FileProvider
 import kotlinx.coroutines.CompletableDeferred
-import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.withContext
 import org.gridkeeper.app.PhotoTaker
 import org.gridkeeper.app.R
-import java.io.ByteArrayOutputStream
 import java.io.File
 import java.util.UUID
 
@@ -82,38 +75,5 @@ class ComposePhotoTaker : PhotoTaker {
                 }) { Text(word(R.string.pick_photo)) }
             },
         )
-    }
-}
-
-object PhotoBytes {
-    private const val MAX_EDGE = 1600
-
-    suspend fun fromFile(file: File): ByteArray? = withContext(Dispatchers.IO) {
-        decode { opts -> BitmapFactory.decodeFile(file.path, opts) }
-    }
-
-    suspend fun fromUri(context: Context, uri: Uri): ByteArray? = withContext(Dispatchers.IO) {
-        decode { opts -> context.contentResolver.openInputStream(uri)?.use { BitmapFactory.decodeStream(it, null, opts) } }
-    }
-
-    /** The bytes as a file in the cache, named by nothing about the person. */
-    suspend fun write(context: Context, bytes: ByteArray): File = withContext(Dispatchers.IO) {
-        val dir = File(context.cacheDir, "photos").apply { mkdirs() }
-        File(dir, UUID.randomUUID().toString() + ".jpg").apply { writeBytes(bytes) }
-    }
-
-    /** Decodes at a power-of-two scale that keeps the long edge near [MAX_EDGE], then JPEG 85. */
-    private fun decode(read: (BitmapFactory.Options) -> Bitmap?): ByteArray? {
-        val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
-        read(bounds)
-        if (bounds.outWidth <= 0 || bounds.outHeight <= 0) return null
-        var sample = 1
-        while (maxOf(bounds.outWidth, bounds.outHeight) / (sample * 2) >= MAX_EDGE) sample *= 2
-        val bitmap = read(BitmapFactory.Options().apply { inSampleSize = sample }) ?: return null
-        return ByteArrayOutputStream().use { out ->
-            bitmap.compress(Bitmap.CompressFormat.JPEG, 85, out)
-            bitmap.recycle()
-            out.toByteArray()
-        }
     }
 }

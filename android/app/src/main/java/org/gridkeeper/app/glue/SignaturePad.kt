@@ -1,8 +1,6 @@
 package org.gridkeeper.app.glue
 
 import org.gridkeeper.app.ui.word
-import android.graphics.Bitmap
-import android.graphics.Paint
 import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.border
 import androidx.compose.foundation.gestures.detectDragGestures
@@ -31,7 +29,6 @@ import androidx.compose.runtime.setValue
 import kotlinx.coroutines.CompletableDeferred
 import org.gridkeeper.app.R
 import org.gridkeeper.app.SignatureTaker
-import java.io.ByteArrayOutputStream
 import java.io.File
 import java.util.UUID
 
@@ -45,30 +42,12 @@ class SignatureStrokes {
 
     fun clear() = strokes.clear()
 
-    /** Black ink on white, the form a printed agreement shows. */
-    fun toPng(): ByteArray {
-        val bitmap = Bitmap.createBitmap(width.coerceAtLeast(1), height.coerceAtLeast(1), Bitmap.Config.ARGB_8888)
-        val canvas = android.graphics.Canvas(bitmap)
-        canvas.drawColor(android.graphics.Color.WHITE)
-        val paint = Paint().apply {
-            color = android.graphics.Color.BLACK
-            strokeWidth = 6f
-            style = Paint.Style.STROKE
-            strokeCap = Paint.Cap.ROUND
-            strokeJoin = Paint.Join.ROUND
-            isAntiAlias = true
-        }
-        strokes.forEach { stroke ->
-            val path = android.graphics.Path()
-            stroke.forEachIndexed { i, p -> if (i == 0) path.moveTo(p.x, p.y) else path.lineTo(p.x, p.y) }
-            canvas.drawPath(path, paint)
-        }
-        return ByteArrayOutputStream().use { out ->
-            bitmap.compress(Bitmap.CompressFormat.PNG, 100, out)
-            bitmap.recycle()
-            out.toByteArray()
-        }
-    }
+    /** Drawn by [SignaturePng], apart from Compose so that it is tested under Robolectric. */
+    fun toPng(): ByteArray = SignaturePng.render(
+        width,
+        height,
+        strokes.map { stroke -> FloatArray(stroke.size * 2) { i -> if (i % 2 == 0) stroke[i / 2].x else stroke[i / 2].y } },
+    )
 }
 
 @Composable
