@@ -2,8 +2,6 @@ package org.gridkeeper.app
 
 import android.app.Application
 import android.net.ConnectivityManager
-import android.net.Network
-import android.net.NetworkCapabilities
 import android.os.Handler
 import android.os.Looper
 import kotlinx.coroutines.runBlocking
@@ -12,6 +10,8 @@ import org.gridkeeper.GridStore
 import org.gridkeeper.GridkeeperException
 import org.gridkeeper.RecordsChanged
 import org.gridkeeper.Subscription
+import org.gridkeeper.app.glue.ConnectionBack
+import org.gridkeeper.app.glue.Connectivity
 import org.gridkeeper.app.glue.KeystoreKeys
 import org.gridkeeper.app.glue.SyncScheduler
 import org.gridkeeper.app.shared.Screens
@@ -100,11 +100,7 @@ class GridkeeperApp : Application(), AppServices {
     private val syncThread = Executors.newSingleThreadExecutor()
     private val main by lazy { Handler(Looper.getMainLooper()) }
 
-    fun online(): Boolean {
-        val cm = getSystemService(ConnectivityManager::class.java) ?: return false
-        val caps = cm.getNetworkCapabilities(cm.activeNetwork) ?: return false
-        return caps.hasCapability(NetworkCapabilities.NET_CAPABILITY_VALIDATED)
-    }
+    fun online(): Boolean = Connectivity.online(this)
 
     /** Called on start, on resume, after a save and when a connection comes back. */
     fun syncIfDue(reason: SyncReason) {
@@ -182,20 +178,7 @@ class GridkeeperApp : Application(), AppServices {
         SyncScheduler.schedulePeriodic(this)
         syncIfDue(SyncReason.APP_START)
         // Capabilities change with every bar of signal: only a connection coming back counts.
-        getSystemService(ConnectivityManager::class.java)?.registerDefaultNetworkCallback(
-            object : ConnectivityManager.NetworkCallback() {
-                private var wasOnline = false
-
-                override fun onCapabilitiesChanged(network: Network, caps: NetworkCapabilities) {
-                    val now = caps.hasCapability(NetworkCapabilities.NET_CAPABILITY_VALIDATED)
-                    if (now && !wasOnline) syncIfDue(SyncReason.CONNECTED)
-                    wasOnline = now
-                }
-
-                override fun onLost(network: Network) {
-                    wasOnline = false
-                }
-            },
-        )
+        getSystemService(ConnectivityManager::class.java)
+            ?.registerDefaultNetworkCallback(ConnectionBack { syncIfDue(SyncReason.CONNECTED) })
     }
 }

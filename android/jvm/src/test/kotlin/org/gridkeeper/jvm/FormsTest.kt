@@ -103,6 +103,10 @@ class FormsTest {
             tap(word(zh, R.string.save))
             awaitOrTell("the household saved", 10_000) { store.listHouseholds(grid, null).size == before + 1 }
             awaitOrTell("the form closed", 5_000) { "close" in effects.asked }
+            // A new household opens once saved: its page shows the member just typed.
+            awaitText("赵测试", substring = true)
+            awaitText(word(zh, R.string.start_visit))
+            waitForIdle()
         }
         val saved = store.listHouseholds(grid, null).single { it.compound == "测试小区" }
         assertEquals("赵测试", saved.headName)
@@ -139,20 +143,31 @@ class FormsTest {
     }
 
     @Test
-    fun inspectionShowsAFailedItemWithItsHazardChoices() {
+    fun inspectionShowsAFailedItemWithItsHazardChoicesAndResumesIt() {
         val place = store.listPlaces(grid, null).first()
-        val template = InspectionScreen(store, grid, place.id, Lang.EN).use { it.send(InspectionEvent.Load).view }.templates.first()
-        for (lang in Lang.entries) onPhone {
-            DemoPhone.app(lang).use { app ->
+        onPhone {
+            DemoPhone.app(zh).use { app ->
                 setContent { AppUnderTest(app, PhoneEffects(app), grid, Routes.inspection(place.id)) }
-                awaitText(word(lang, R.string.inspection_pick_template), substring = true)
-                screenshot("inspection-templates-${lang.tag}")
-                tap(InspectionScreen(store, grid, place.id, lang).use { it.send(InspectionEvent.Load).view }.templates.first { it.id == template.id }.title)
-                awaitText(word(lang, R.string.answer_fail))
-                tap(word(lang, R.string.answer_fail))
-                awaitText(word(lang, R.string.raise_hazard))
-                onAllNodesWithText(word(lang, R.string.raise_hazard)).onFirst().assertIsEnabled()
-                screenshot("inspection-failing-${lang.tag}")
+                awaitText(word(zh, R.string.inspection_pick_template), substring = true)
+                screenshot("inspection-templates-zh")
+                val template = InspectionScreen(store, grid, place.id, zh).use { it.send(InspectionEvent.Load).view }.templates.first()
+                tap(template.title)
+                awaitText(word(zh, R.string.answer_fail))
+                tap(word(zh, R.string.answer_fail))
+                awaitText(word(zh, R.string.raise_hazard))
+                onAllNodesWithText(word(zh, R.string.raise_hazard)).onFirst().assertIsEnabled()
+                screenshot("inspection-failing-zh")
+            }
+        }
+        // The first answer made the inspection a draft record: opening the place again, in
+        // English now, goes on from that answer instead of asking for a checklist.
+        val en = Lang.EN
+        onPhone {
+            DemoPhone.app(en).use { app ->
+                setContent { AppUnderTest(app, PhoneEffects(app), grid, Routes.inspection(place.id)) }
+                awaitText(word(en, R.string.raise_hazard))
+                assertTrue(!shown(word(en, R.string.inspection_pick_template), substring = true))
+                screenshot("inspection-failing-en")
             }
         }
     }
@@ -165,6 +180,9 @@ class FormsTest {
             setContent { AppUnderTest(app, effects, grid = null) }
             awaitText(word(zh, R.string.enrol_title))
             field(word(zh, R.string.enrol_server)).performTextInput(Relay.url)
+            awaitOrTell("the server address taken: ${Relay.url}") {
+                field(word(zh, R.string.enrol_server)).fetchSemanticsNode().config.getOrNull(SemanticsProperties.EditableText)?.text == Relay.url
+            }
             field(word(zh, R.string.enrol_code)).performTextInput("NOT-A-CODE")
             tap(word(zh, R.string.enrol_submit))
             awaitOrTell("the refusal shown", 15_000) {
@@ -184,7 +202,7 @@ class FormsTest {
             awaitOrTell("the grid synced", 60_000) { store.listHouseholds(grid, null).isNotEmpty() }
             tap(word(zh, R.string.nav_households))
             val compound = store.listHouseholds(grid, null).map { it.compound }.filter { it.isNotEmpty() }.sorted().first()
-            awaitText(compound)
+            awaitText(compound, substring = true)
             screenshot("enrolled-households-zh")
         }
         store.close()

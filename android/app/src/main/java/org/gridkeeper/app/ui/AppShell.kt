@@ -62,7 +62,7 @@ fun AppContent(app: AppServices, grid: String?, enrolLink: String?, nav: NavHost
                         selected = current?.destination?.route?.startsWith(tab.route.substringBefore('/')) == true,
                         onClick = { nav.navigate(tab.route) { launchSingleTop = true; popUpTo("today") } },
                         icon = { Icon(tab.icon, contentDescription = null) },
-                        label = { Text(label) },
+                        label = { Text(label, maxLines = 1) },
                     )
                 }
             }

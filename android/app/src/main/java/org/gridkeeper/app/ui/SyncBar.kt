@@ -1,7 +1,9 @@
 package org.gridkeeper.app.ui
 
+import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.statusBarsPadding
@@ -33,6 +35,7 @@ import java.io.File
 /** Always on screen: what is waiting to be sent, the last sync, and the last failure in words.
  *  The sync line is the app's one (AppServices.sync), so a triggered or background sync
  *  shows here as one tapped does. */
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun SyncBar(app: AppServices, performer: EffectPerformer) {
     val model = remember { app.sync.model }
@@ -47,11 +50,13 @@ fun SyncBar(app: AppServices, performer: EffectPerformer) {
     }
     Surface(tonalElevation = 2.dp, modifier = Modifier.fillMaxWidth().statusBarsPadding()) {
         Column(Modifier.padding(horizontal = 12.dp, vertical = 4.dp)) {
-            Row(verticalAlignment = Alignment.CenterVertically) {
-                Column(Modifier.weight(1f).semantics { liveRegion = LiveRegionMode.Polite }) {
-                    Text(v.progressText ?: v.pendingText, style = MaterialTheme.typography.bodyMedium)
-                    Text(v.lastSyncText, style = MaterialTheme.typography.bodySmall)
-                }
+            // The words on a line of their own and the buttons beneath, wrapping: side by side,
+            // three English buttons left the words a column one letter wide.
+            Column(Modifier.fillMaxWidth().semantics { liveRegion = LiveRegionMode.Polite }) {
+                Text(v.progressText ?: v.pendingText, style = MaterialTheme.typography.bodyMedium)
+                Text(v.lastSyncText, style = MaterialTheme.typography.bodySmall)
+            }
+            FlowRow(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.End) {
                 if (v.pending > 0u && !v.running) {
                     // No signal for days: the work leaves by USB or another phone instead.
                     TextButton(onClick = {
