@@ -14,6 +14,11 @@ import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.text.TextRange
+import androidx.compose.ui.text.input.TextFieldValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.semantics.LiveRegionMode
@@ -87,20 +92,49 @@ fun FieldInput(
     modifier: Modifier = Modifier,
     keyboard: KeyboardType = KeyboardType.Text,
     singleLine: Boolean = true,
+    enabled: Boolean = true,
 ) {
+    val (text, onText) = localText(value, onChange)
     OutlinedTextField(
-        value = value,
-        onValueChange = onChange,
+        value = text,
+        onValueChange = onText,
         label = { Text(label) },
         isError = error != null,
         supportingText = if (error != null) { { Text(error) } } else null,
         singleLine = singleLine,
         minLines = if (singleLine) 1 else 3,
+        enabled = enabled,
         keyboardOptions = KeyboardOptions(keyboardType = keyboard),
         modifier = modifier
             .fillMaxWidth()
             .semantics { if (error != null) this.error(error) },
     )
+}
+
+/**
+ * The text as the worker types it, kept in the field: the core's view of it comes back a moment
+ * later, and a field drawn from that would be reset to an older text while the worker types on
+ * (a keystroke lost, a pinyin composition broken mid-word). What the core says comes back only
+ * when it is not an echo of something typed here: a draft restored, a code scanned, a form
+ * cleared. [send] gets each new text; trimming or other tidying by the core is an echo too.
+ */
+@Composable
+fun localText(value: String, send: (String) -> Unit): Pair<TextFieldValue, (TextFieldValue) -> Unit> {
+    var text by remember { mutableStateOf(TextFieldValue(value, TextRange(value.length))) }
+    val typed = remember { ArrayDeque<String>() }
+    LaunchedEffect(value) {
+        val echo = typed.any { it == value || it.trim() == value }
+        if (!echo && value != text.text) text = TextFieldValue(value, TextRange(value.length))
+    }
+    return text to { next: TextFieldValue ->
+        val changed = next.text != text.text
+        text = next
+        if (changed) {
+            typed.addLast(next.text)
+            if (typed.size > 64) typed.removeFirst()
+            send(next.text)
+        }
+    }
 }
 
 @Composable

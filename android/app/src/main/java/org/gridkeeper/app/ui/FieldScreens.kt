@@ -71,7 +71,7 @@ fun VisitScreen(app: AppServices, householdId: String, memberId: String?, perfor
                 }
             }
         }
-        FieldInput(word(R.string.visit_findings), v.findings, error("findings"), { vm.send(VisitFormEvent.Findings(it)) }, singleLine = false)
+        FieldInput(word(R.string.visit_findings), v.findings, error("findings"), { vm.send(VisitFormEvent.Findings(it)) }, singleLine = false, enabled = !v.loading)
         OutlinedButton(onClick = { vm.send(VisitFormEvent.TakePhoto) }) { Text(word(R.string.take_photo)) }
         if (v.photos.isNotEmpty()) Text(word(R.string.photos_n, v.photos.size))
         OutlinedButton(onClick = { vm.send(VisitFormEvent.Locate) }, enabled = !v.locating) { Text(word(R.string.locate)) }
@@ -86,7 +86,7 @@ fun VisitScreen(app: AppServices, householdId: String, memberId: String?, perfor
             Choices(v.caseCategories.map { it.key to it.label }, v.caseCategory) { vm.send(VisitFormEvent.CaseCategory(it)) }
             Choices(v.caseSeverities.map { it.key to it.label }, v.caseSeverity) { vm.send(VisitFormEvent.CaseSeverity(it)) }
             FieldInput(word(R.string.case_description), v.caseDescription, error("description"),
-                { vm.send(VisitFormEvent.CaseDescription(it)) }, singleLine = false)
+                { vm.send(VisitFormEvent.CaseDescription(it)) }, singleLine = false, enabled = !v.loading)
         }
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             Button(onClick = { vm.send(VisitFormEvent.Submit) }, enabled = !v.loading) { Text(word(R.string.save)) }

@@ -21,6 +21,12 @@ import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.text.input.KeyboardType
@@ -36,9 +42,17 @@ fun HouseholdsScreen(app: AppServices, grid: String, performer: EffectPerformer)
     val v = vm.collect(performer)
     LaunchedEffect(Unit) { vm.model.send(HouseholdsEvent.Load) }
     Column(Modifier.fillMaxSize().padding(horizontal = 8.dp)) {
+        // Each keystroke would re-read the grid: the list follows once typing pauses, and the
+        // text stays as typed meanwhile (localText), so a pinyin composition is not broken.
+        val scope = rememberCoroutineScope()
+        val search = remember { mutableStateOf<Job?>(null) }
+        val (query, onQuery) = localText(v.query) { typed ->
+            search.value?.cancel()
+            search.value = scope.launch { delay(250); vm.send(HouseholdsEvent.Query(typed)) }
+        }
         OutlinedTextField(
-            value = v.query,
-            onValueChange = { vm.send(HouseholdsEvent.Query(it)) },
+            value = query,
+            onValueChange = onQuery,
             label = { Text(word(R.string.search_hint)) },
             singleLine = true,
             modifier = Modifier.fillMaxWidth(),
@@ -143,7 +157,7 @@ fun HouseholdEditScreen(app: AppServices, grid: String, id: String?, performer: 
         vm.failureLine()
         v.note?.let { Text(it) }
         // Labels and messages are the core's: the form's fields are its to name.
-        v.address.forEach { input -> FieldInput(input.label, input.value, error(input.field), text(input.field)) }
+        v.address.forEach { input -> FieldInput(input.label, input.value, error(input.field), text(input.field), enabled = !v.loading) }
         Choices(v.housingTypes.map { it.key to it.label }, v.housingType) { vm.send(HouseholdEditEvent.HousingType(it)) }
         SectionTitle(word(R.string.members))
         v.members.forEachIndexed { i, m ->
@@ -152,11 +166,11 @@ fun HouseholdEditScreen(app: AppServices, grid: String, id: String?, performer: 
                 Column(Modifier.padding(8.dp)) {
                     Text(m.heading)
                     m.left?.let { Text(it) }
-                    FieldInput(word(R.string.member_name), m.name, error("${m.path}.name"), text("${m.path}.name"))
+                    FieldInput(word(R.string.member_name), m.name, error("${m.path}.name"), text("${m.path}.name"), enabled = !v.loading)
                     FieldInput(word(R.string.member_id_number), m.idNumber, error("${m.path}.id_number"),
-                        text("${m.path}.id_number"), keyboard = KeyboardType.Ascii)
+                        text("${m.path}.id_number"), keyboard = KeyboardType.Ascii, enabled = !v.loading)
                     FieldInput(word(R.string.member_phone), m.phone, error("${m.path}.phone"),
-                        text("${m.path}.phone"), keyboard = KeyboardType.Phone)
+                        text("${m.path}.phone"), keyboard = KeyboardType.Phone, enabled = !v.loading)
                     Choices(v.relations.map { it.key to it.label }, m.relation) { vm.send(HouseholdEditEvent.Relation(at, it)) }
                     Choices(v.registrations.map { it.key to it.label }, m.registration) { vm.send(HouseholdEditEvent.Registration(at, it)) }
                     v.tagChoices.forEach { tag ->
@@ -171,7 +185,7 @@ fun HouseholdEditScreen(app: AppServices, grid: String, id: String?, performer: 
             }
         }
         OutlinedButton(onClick = { vm.send(HouseholdEditEvent.AddMember) }) { Text(word(R.string.add_member)) }
-        FieldInput(word(R.string.notes), v.notes, error("notes"), text("notes"), singleLine = false)
+        FieldInput(word(R.string.notes), v.notes, error("notes"), text("notes"), singleLine = false, enabled = !v.loading)
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             Button(onClick = { vm.send(HouseholdEditEvent.Save) }, enabled = !v.loading) { Text(word(R.string.save)) }
             OutlinedButton(onClick = { vm.send(HouseholdEditEvent.Discard) }) { Text(word(R.string.discard)) }
