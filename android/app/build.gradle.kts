@@ -70,6 +70,11 @@ android {
     }
 
     compileOptions {
+        // minSdk 24: java.time and java.nio.file arrived in API 26. Desugaring (the nio flavour,
+        // which carries java.nio.file too) gives Android 7 phones both, so a date format or a
+        // file write anywhere in the app or a library cannot crash them. Checked on the JVM by
+        // android/jvm DesugaringTest.
+        isCoreLibraryDesugaringEnabled = true
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
     }
@@ -87,6 +92,7 @@ android {
 tasks.named("preBuild") { dependsOn(cargoNdk, uniffiAndroid) }
 
 dependencies {
+    coreLibraryDesugaring(libs.desugar.jdk.libs.nio)
     implementation(project(":shared"))
     // JNA's Android build carries its own libjnidispatch.so per ABI.
     implementation("net.java.dev.jna:jna:${libs.versions.jna.get()}@aar")

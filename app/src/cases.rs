@@ -739,7 +739,7 @@ impl CaseReport {
                 lang,
             );
             let record = self.subject.as_ref().map(|(_, id)| id.as_str());
-            if let Err(e) = store.save_draft(&self.key(), REPORT_FORM, record, &title, &json) {
+            if let Err(e) = store.keep_draft(&self.key(), REPORT_FORM, record, &title, &json) {
                 self.view.error = Some(error_words(&e, lang));
                 self.view.error_field = None;
             }

@@ -5,7 +5,7 @@
 
 use gridkeeper_core::kinds::Household;
 use gridkeeper_core::kinds::household::{Departure, LeftReason, Member};
-use gridkeeper_core::{Kind, RecordId, Store, mask};
+use gridkeeper_core::{RecordId, Store, mask};
 use serde::Serialize;
 
 use crate::effect::Effect;
@@ -31,7 +31,13 @@ pub enum HouseholdDetailEvent {
         member_id: Option<String>,
     },
     ShowConflicts,
+    /// The next page of the household's visits.
+    MoreVisits,
 }
+
+/// Visits shown at first, and added by each `MoreVisits`: a household visited weekly for
+/// years would otherwise be hundreds of rows read and drawn to open its page.
+pub const VISITS_PAGE: usize = 20;
 
 /// Why someone no longer lives here (core's `LeftReason`, as the screen offers it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +90,10 @@ pub struct HouseholdDetailView {
     pub members: Vec<HouseholdMemberLine>,
     pub tags: Vec<String>,
     pub notes: String,
+    /// The newest visits, `VISITS_PAGE` more for each `MoreVisits`.
     pub visits: Vec<HouseholdVisitLine>,
+    /// `再显示 20 次走访`, when older visits are not shown yet.
+    pub more_visits: Option<String>,
     /// `2 处冲突待处理`, when any wait.
     pub conflicts_text: Option<String>,
     pub error: Option<String>,
@@ -97,6 +106,8 @@ pub struct HouseholdDetail {
     id: RecordId,
     lang: Lang,
     revealed: Vec<String>,
+    /// How many of its visits the page shows.
+    visits_shown: usize,
     view: HouseholdDetailView,
 }
 
@@ -106,6 +117,7 @@ impl HouseholdDetail {
             id,
             lang,
             revealed: Vec::new(),
+            visits_shown: VISITS_PAGE,
             view: HouseholdDetailView {
                 loading: true,
                 ..HouseholdDetailView::default()
@@ -166,6 +178,7 @@ impl HouseholdDetail {
             HouseholdDetailEvent::ShowConflicts => {
                 return vec![Effect::OpenConflicts { record_id: id }];
             }
+            HouseholdDetailEvent::MoreVisits => self.visits_shown += VISITS_PAGE,
         }
         self.load(store);
         Vec::new()
@@ -182,11 +195,18 @@ impl HouseholdDetail {
             }
         };
         let conflicts = store.conflicts(self.id).map(|c| c.len()).unwrap_or(0);
-        let visits = store
-            .list_json(Kind::Visit, Some(&record.envelope.grid), None, false)
-            .unwrap_or_default()
+        let (visits, all_visits) = store
+            .visits_of(&self.id.to_string(), self.visits_shown, 0)
+            .unwrap_or_default();
+        let more_visits = (all_visits > visits.len()).then(|| {
+            t1(
+                "detail.more_visits",
+                lang,
+                (all_visits - visits.len()).min(VISITS_PAGE),
+            )
+        });
+        let visits = visits
             .into_iter()
-            .filter(|v| v["subject_id"].as_str() == Some(self.id.to_string().as_str()))
             .map(|v| HouseholdVisitLine {
                 id: v["id"].as_str().unwrap_or_default().to_string(),
                 when: times::local(v["visited_at"].as_str().unwrap_or_default()),
@@ -254,6 +274,7 @@ impl HouseholdDetail {
             tags: h.tags,
             notes: h.notes,
             visits,
+            more_visits,
             conflicts_text: (conflicts > 0).then(|| t1("detail.conflicts", lang, conflicts)),
             error: None,
             error_field: None,

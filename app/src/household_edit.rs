@@ -460,7 +460,7 @@ impl HouseholdEdit {
                 line
             }
         };
-        if let Err(e) = store.save_draft(
+        if let Err(e) = store.keep_draft(
             &self.draft_key(),
             "household",
             self.id.as_deref(),

@@ -483,7 +483,7 @@ impl Inspection {
         let Ok(json) = serde_json::to_string(form) else {
             return;
         };
-        let saved = store.save_draft(
+        let saved = store.keep_draft(
             &draft_key(&form.place_id),
             FORM,
             Some(&form.place_id),

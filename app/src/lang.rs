@@ -83,6 +83,63 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("detail.building", "%s栋", "Bldg %s"),
     ("detail.unit", "%s单元", "Unit %s"),
     (
+        "detail.more_visits",
+        "再显示 %d 次走访",
+        "Show %d more visits",
+    ),
+    (
+        "store_problem.title",
+        "无法打开本机数据",
+        "This phone's data cannot be opened",
+    ),
+    (
+        "store_problem.key_lost",
+        "打开数据所需的密钥已不在手机的安全存储中（例如取消了锁屏密码，或应用数据被恢复到了另一部手机）。数据文件仍在手机上，没有删除。",
+        "The key that opens the data is no longer in the phone's secure storage (the screen lock was removed, or the app's data was restored onto another phone). The data file is still on the phone; nothing was deleted.",
+    ),
+    (
+        "store_problem.storage_full",
+        "手机存储空间已满，无法打开数据。已保存的内容都完好。",
+        "The phone's storage is full, so the data cannot be opened. Everything saved is intact.",
+    ),
+    (
+        "store_problem.storage",
+        "手机存储读写出错，无法打开数据。数据文件没有删除。",
+        "The phone's storage failed while opening the data. The data file was not deleted.",
+    ),
+    (
+        "store_problem.keep_app",
+        "不要卸载本应用，也不要清除应用数据。",
+        "Do not uninstall the app or clear its data.",
+    ),
+    (
+        "store_problem.ask_supervisor",
+        "联系主管：上次同步之前的工作都已在服务器上，主管可以查看。",
+        "Tell your supervisor: all work up to the last sync is on the server.",
+    ),
+    (
+        "store_problem.start_over_then",
+        "主管同意后，点“重新开始”，再用主管给的注册码注册本机，从服务器取回网格数据。旧数据文件保留在手机上。",
+        "When your supervisor agrees, tap “Start over”, then enrol the phone with the code they give you to get the grid back from the server. The old data file stays on the phone.",
+    ),
+    (
+        "store_problem.free_space",
+        "删除不需要的照片、视频或应用，腾出空间。",
+        "Free some space: delete photos, videos or apps you do not need.",
+    ),
+    (
+        "store_problem.retry_then",
+        "然后点“重试”。",
+        "Then tap “Try again”.",
+    ),
+    (
+        "store_problem.restart_phone",
+        "重启手机后点“重试”。",
+        "Restart the phone, then tap “Try again”.",
+    ),
+    ("store_problem.retry", "重试", "Try again"),
+    ("store_problem.start_over", "重新开始", "Start over"),
+    (
         "detail.conflicts",
         "%d 处冲突待处理",
         "%d conflicts to settle",

@@ -22,6 +22,7 @@ pub mod households;
 pub mod inspection;
 pub mod lang;
 pub mod mediation;
+pub mod store_problem;
 pub mod sync_status;
 pub mod sync_trigger;
 mod times;

@@ -368,7 +368,7 @@ impl Mediation {
             self.form.opened_on
         );
         let record = self.id.map(|i| i.to_string());
-        if let Err(e) = store.save_draft(&self.key(), FORM, record.as_deref(), &title, &json) {
+        if let Err(e) = store.keep_draft(&self.key(), FORM, record.as_deref(), &title, &json) {
             self.view.error = Some(error_words(&e, self.lang));
             self.view.error_field = None;
         }

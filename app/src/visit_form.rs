@@ -448,7 +448,7 @@ impl VisitForm {
         let Ok(fields) = serde_json::to_string(&self.form) else {
             return;
         };
-        if let Err(e) = store.save_draft(
+        if let Err(e) = store.keep_draft(
             &self.draft_key(),
             "visit",
             Some(&self.subject_id),

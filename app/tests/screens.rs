@@ -659,3 +659,96 @@ fn a_household_masks_numbers_until_asked_and_marks_who_left() {
         }]
     );
 }
+
+#[test]
+fn a_household_shows_its_own_visits_a_page_at_a_time() {
+    use gridkeeper_app::household_detail::{self, HouseholdDetail, VISITS_PAGE};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    let ours = add(
+        &mut s,
+        "1",
+        "1",
+        "101",
+        json!([{"name": "李四", "relation": "head"}]),
+    );
+    let neighbour = add(
+        &mut s,
+        "1",
+        "1",
+        "102",
+        json!([{"name": "张三", "relation": "head"}]),
+    );
+    let visit = |s: &mut Store, hid: RecordId, day: usize| {
+        s.create_json(
+            Kind::Visit,
+            "g1",
+            json!({"subject": {"kind": "household", "id": hid.to_string()},
+                   "visited_at": format!("2026-10-{:02}T02:00:00Z", day), "worker": "王芳", "purpose": "routine"}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    };
+    for day in 1..=(VISITS_PAGE + 5) {
+        visit(&mut s, ours, day);
+    }
+    visit(&mut s, neighbour, 28);
+
+    let mut screen = HouseholdDetail::new(ours, Lang::Zh);
+    screen.update(&mut s, household_detail::HouseholdDetailEvent::Load);
+    let v = screen.view().clone();
+    assert_eq!(v.visits.len(), VISITS_PAGE, "the first page only");
+    assert_eq!(
+        v.visits[0].when,
+        format!("2026-10-{:02} 10:00", VISITS_PAGE + 5),
+        "newest first"
+    );
+    assert_eq!(v.more_visits.as_deref(), Some("再显示 5 次走访"));
+
+    screen.update(&mut s, household_detail::HouseholdDetailEvent::MoreVisits);
+    let v = screen.view().clone();
+    assert_eq!(
+        v.visits.len(),
+        VISITS_PAGE + 5,
+        "every visit of this household, none of the neighbour's"
+    );
+    assert_eq!(v.more_visits, None);
+}
+
+#[test]
+fn a_store_that_will_not_open_says_what_to_do_and_offers_a_fresh_start_only_for_a_lost_key() {
+    use gridkeeper_app::store_problem::{StoreProblem, store_problem_view};
+    for lang in [Lang::Zh, Lang::En] {
+        let lost = store_problem_view(StoreProblem::KeyLost, lang);
+        assert!(
+            lost.start_over.is_some(),
+            "a lost key never comes back: starting over must be offered"
+        );
+        assert_eq!(lost.steps.len(), 3);
+        for problem in [StoreProblem::StorageFull, StoreProblem::Storage] {
+            let v = store_problem_view(problem, lang);
+            assert_eq!(
+                v.start_over, None,
+                "{problem:?}: waiting or freeing space can help; no fresh start"
+            );
+            assert!(!v.steps.is_empty());
+        }
+        // Every word is in the table (a missing one would show its key).
+        for v in [
+            StoreProblem::KeyLost,
+            StoreProblem::StorageFull,
+            StoreProblem::Storage,
+        ]
+        .map(|p| store_problem_view(p, lang))
+        {
+            for text in [&v.title, &v.detail, &v.retry].into_iter().chain(&v.steps) {
+                assert!(!text.starts_with("store_problem."), "{text}");
+            }
+        }
+    }
+    assert_eq!(
+        store_problem_view(StoreProblem::KeyLost, Lang::Zh)
+            .start_over
+            .as_deref(),
+        Some("重新开始")
+    );
+}

@@ -331,6 +331,13 @@ impl GridStore {
         Ok(self.with(|s| s.last_recovery())?.map(Into::into))
     }
 
+    /// Writes the forms' last keystrokes that are held in memory (drafts are written at most
+    /// every two seconds while typing): call it when the app goes to the background, so they
+    /// survive the app being killed there. How many drafts were written.
+    pub fn flush_drafts(&self) -> Result<u32> {
+        Ok(u32::try_from(self.with(|s| s.flush_drafts())?).unwrap_or(u32::MAX))
+    }
+
     /// The worker has read what `lastRecovery` said; it is not shown again.
     pub fn dismiss_recovery(&self) -> Result<()> {
         self.with(|s| s.clear_last_recovery())

@@ -76,6 +76,38 @@ impl Store {
         })
     }
 
+    /// One household's or place's visits, newest first, `limit` from `offset`, and how many
+    /// there are in all: its page reads its own visits (an index on the subject), not the
+    /// grid's, and a long history comes a page at a time.
+    pub fn visits_of(
+        &self,
+        subject_id: &str,
+        limit: usize,
+        offset: usize,
+    ) -> Result<(Vec<Json>, usize)> {
+        let total: i64 = self.conn.query_row(
+            "SELECT count(*) FROM visits WHERE archived = 0 AND subject_id = ?1",
+            params![subject_id],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record_id, visited_at, worker, purpose FROM visits
+             WHERE archived = 0 AND subject_id = ?1 ORDER BY visited_at DESC, record_id LIMIT ?2 OFFSET ?3",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![subject_id, limit, offset], |r| {
+            Ok(json!({
+                "id": r.get::<_, String>(0)?,
+                "visited_at": r.get::<_, String>(1)?,
+                "worker": r.get::<_, Option<String>>(2)?,
+                "purpose": r.get::<_, String>(3)?,
+            }))
+        })?;
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((rows, usize::try_from(total).unwrap_or(0)))
+    }
+
     fn household_rows(&self, grid: Option<&str>) -> Result<Vec<Json>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT record_id, grid, address, housing_type, head_name, member_count, tags, member_tags,

@@ -71,6 +71,17 @@ pub struct Store {
     templates: std::sync::Arc<crate::checklist::Templates>,
     /// The community's rules, read once and kept in step by `set_policies`.
     policies: crate::policy::Policies,
+    /// Draft keystrokes not written yet (`keep_draft`).
+    held_drafts: drafts::HeldDrafts,
+}
+
+impl Drop for Store {
+    /// The last keystrokes of a form typed just before the store closes (the app leaving, a
+    /// sign-out) are written, not dropped. A failure here cannot be reported to anyone; the
+    /// draft written before them is still there.
+    fn drop(&mut self) {
+        let _ = self.flush_drafts();
+    }
 }
 
 impl Store {
@@ -142,6 +153,7 @@ impl Store {
             user,
             templates,
             policies,
+            held_drafts: drafts::HeldDrafts::default(),
         })
     }
 

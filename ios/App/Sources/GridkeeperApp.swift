@@ -23,7 +23,11 @@ struct GridkeeperApp: App {
                 .onOpenURL { url in model.enrolLink = url.absoluteString }
         }
         .onChange(of: scenePhase) { phase in
-            if phase == .background { BackgroundSync.shared.scheduleRefresh() }
+            if phase == .background {
+                // The forms' last keystrokes, held between draft writes, before iOS suspends us.
+                _ = try? model.store?.flushDrafts()
+                BackgroundSync.shared.scheduleRefresh()
+            }
             // Back in front of the worker: iOS runs a BGTask only when it chooses.
             if phase == .active { model.syncIfDue(.resume) }
         }
@@ -39,7 +43,7 @@ final class AppModel: ObservableObject, EffectPerformer {
 
     enum Phase: Equatable {
         case opening
-        case failed
+        case failed(StoreProblem)
         case needsEnrolment
         case ready(grid: String)
     }
@@ -170,6 +174,14 @@ final class AppModel: ObservableObject, EffectPerformer {
         }
     }
 
+    /// The buttons of the "cannot be opened" screen: try again, or (a lost key) start over with
+    /// a new key, the old store and key kept aside on the phone.
+    func retryOpening(startingOver: Bool) {
+        if startingOver { try? keys.startOver() }
+        opening = nil
+        phase = .opening
+    }
+
     /// The store, opened once; nil when it cannot be opened (the phase then says so).
     func openForBackground() async -> GridStore? {
         if let store { return store }
@@ -183,8 +195,14 @@ final class AppModel: ObservableObject, EffectPerformer {
                     return try StoreOpener.openActive(slotsDir: dirs.slots.path, attachmentCacheDir: dirs.attachments.path,
                                                       keys: keys, legacy: dirs.store.path)
                 } catch {
-                    // The error may name a path; it is not logged.
-                    await MainActor.run { AppModel.shared.phase = .failed }
+                    // The error may name a path; it is not logged. The screen says what to do.
+                    let problem: StoreProblem
+                    switch error {
+                    case GridkeeperError.StorageFull: problem = .storageFull
+                    case is KeychainKeys.Failure: problem = .keyLost
+                    default: problem = .storage
+                    }
+                    await MainActor.run { AppModel.shared.phase = .failed(problem) }
                     return nil
                 }
             }

@@ -27,6 +27,18 @@ final class KeychainKeys: StoreKeyProvider, @unchecked Sendable {
         return key
     }
 
+    /// The worker's choice on the "cannot be opened" screen: the Keychain item is kept under
+    /// another name (never deleted), and the next `storeKey` makes a new key; the library then
+    /// moves the store it no longer opens aside intact and opens a fresh one to enrol again.
+    func startOver() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        cached = nil
+        let kept: [String: Any] = [kSecAttrAccount as String: "\(account)-lost-\(Int(Date().timeIntervalSince1970))"]
+        let status = SecItemUpdate(query as CFDictionary, kept as CFDictionary)
+        guard status == errSecSuccess || status == errSecItemNotFound else { throw Failure.keychain(status) }
+    }
+
     private var query: [String: Any] {
         [
             kSecClass as String: kSecClassGenericPassword,

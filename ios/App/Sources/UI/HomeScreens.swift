@@ -25,8 +25,10 @@ struct RootView: View {
         switch model.phase {
         case .opening:
             Loading().task { await model.start() }
-        case .failed:
-            Text(L("store_failed")).padding()
+        case let .failed(problem):
+            StoreProblemPage(view: storeProblemView(problem: problem, lang: model.lang),
+                             retry: { model.retryOpening(startingOver: false) },
+                             startOver: { model.retryOpening(startingOver: true) })
         case .needsEnrolment:
             if let store = model.store {
                 EnrolPage(store: store, lang: model.lang, link: model.enrolLink, performer: model)
@@ -329,5 +331,30 @@ struct CaseListPage: View {
         }
         if let f = v.filter, !seen.contains(f) { out.append((f, L("filtered"))) }
         return out
+    }
+}
+
+/// Shown instead of the app when the store cannot be opened at all: what happened and what to
+/// do, in the core's words (Android twin: ui/StoreProblemScreen.kt).
+struct StoreProblemPage: View {
+    let view: StoreProblemView
+    let retry: () -> Void
+    let startOver: () -> Void
+
+    var body: some View {
+        ScrollView {
+            VStack(alignment: .leading, spacing: 12) {
+                Text(view.title).font(.title2).accessibilityAddTraits(.isHeader)
+                Text(view.detail).foregroundColor(.red)
+                ForEach(Array(view.steps.enumerated()), id: \.offset) { i, step in
+                    Text("\(i + 1). \(step)")
+                }
+                Button(view.retry, action: retry).buttonStyle(.borderedProminent)
+                if let label = view.startOver {
+                    Button(label, action: startOver).buttonStyle(.bordered)
+                }
+            }
+            .padding(24)
+        }
     }
 }

@@ -22,6 +22,8 @@ import org.gridkeeper.screens.SyncDecision
 import org.gridkeeper.screens.SyncReason
 import org.gridkeeper.keptStorePaths
 import org.gridkeeper.screens.Lang
+import org.gridkeeper.screens.StoreProblem
+import java.security.GeneralSecurityException
 import org.gridkeeper.screens.SyncView
 import org.gridkeeper.syncKeptStore
 import java.io.File
@@ -87,6 +89,24 @@ class GridkeeperApp : Application(), AppServices {
         }
     }
 
+    /** Why the store would not open, for the screen that says what to do. */
+    fun problemOf(e: Exception): StoreProblem = when (e) {
+        is GridkeeperException.StorageFull -> StoreProblem.STORAGE_FULL
+        // The wrapped key does not unwrap, or the keystore lost or invalidated its key.
+        is GeneralSecurityException -> StoreProblem.KEY_LOST
+        else -> StoreProblem.STORAGE
+    }
+
+    /** The worker's choice when the key is gone for good: a new key, the old store and key
+     *  file kept aside on the phone, a fresh store to enrol again. */
+    fun startOver() {
+        synchronized(lock) {
+            keys.startOver()
+            current = null
+            currentScreens = null
+        }
+    }
+
     /** The worker's grid, from enrolment; null before enrolment. */
     fun grid(): String? = store.syncStatus().grids.firstOrNull()
 
@@ -105,7 +125,9 @@ class GridkeeperApp : Application(), AppServices {
     /** Called on start, on resume, after a save and when a connection comes back. */
     fun syncIfDue(reason: SyncReason) {
         syncThread.execute {
-            val status = try { store.syncStatus() } catch (e: GridkeeperException) { return@execute }
+            // A store that cannot be opened (the keystore's key gone, a full disk) is the
+            // screen's to explain; a background attempt just does nothing.
+            val status = try { store.syncStatus() } catch (e: GridkeeperException) { return@execute } catch (e: GeneralSecurityException) { return@execute }
             // Before enrolment there is nowhere to sync to (and a failed try would show as one).
             if (!status.enrolled) return@execute
             val pending = status.pendingChanges + status.pendingUploads
@@ -117,6 +139,15 @@ class GridkeeperApp : Application(), AppServices {
                 is SyncDecision.Later -> main.postDelayed({ syncIfDue(reason) }, decision.delayMs)
                 SyncDecision.No -> Unit
             }
+        }
+    }
+
+    /** The app leaves the screen: the forms' last keystrokes, held in memory between draft
+     *  writes, go to the store before Android may kill the process. */
+    fun flushDrafts() {
+        syncThread.execute {
+            val store = synchronized(lock) { current } ?: return@execute
+            try { store.flushDrafts() } catch (e: GridkeeperException) { /* the earlier draft stays */ }
         }
     }
 

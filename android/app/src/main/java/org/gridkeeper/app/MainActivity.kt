@@ -25,7 +25,9 @@ import androidx.compose.runtime.CompositionLocalProvider
 import org.gridkeeper.app.glue.ComposeLocator
 import org.gridkeeper.app.glue.ComposePhotoTaker
 import org.gridkeeper.app.glue.ComposeSignatureTaker
+import org.gridkeeper.screens.StoreProblem
 import org.gridkeeper.screens.SyncReason
+import org.gridkeeper.screens.storeProblemView
 import org.gridkeeper.app.ui.*
 
 class MainActivity : ComponentActivity() {
@@ -45,6 +47,12 @@ class MainActivity : ComponentActivity() {
     override fun onResume() {
         super.onResume()
         (application as GridkeeperApp).syncIfDue(SyncReason.RESUME)
+    }
+
+    /** Out of sight: Android may now kill the process without another word. */
+    override fun onStop() {
+        super.onStop()
+        (application as GridkeeperApp).flushDrafts()
     }
 
     /** After a sign-out: a fresh activity, so no screen keeps a model of the closed store. */
@@ -83,12 +91,20 @@ private fun AppRoot(app: GridkeeperApp, enrolLink: String?) {
 
 @Composable
 private fun AppWithGlue(app: GridkeeperApp, enrolLink: String?) {
-    // The store opens off the main thread (the first open creates the keystore key).
+    // The store opens off the main thread (the first open creates the keystore key). When it
+    // cannot, the app says why and what to do instead of crashing at start.
     var grid by remember { mutableStateOf<String?>(null) }
     var ready by remember { mutableStateOf(false) }
-    LaunchedEffect(Unit) {
-        grid = withContext(Dispatchers.IO) { app.grid() }
-        ready = true
+    var problem by remember { mutableStateOf<StoreProblem?>(null) }
+    var attempt by remember { mutableStateOf(0) }
+    LaunchedEffect(attempt) {
+        problem = null
+        try {
+            grid = withContext(Dispatchers.IO) { app.grid() }
+            ready = true
+        } catch (e: Exception) {
+            problem = app.problemOf(e)
+        }
     }
     val nav = rememberNavController()
     val context = LocalContext.current
@@ -122,6 +138,14 @@ private fun AppWithGlue(app: GridkeeperApp, enrolLink: String?) {
     photos.Chooser()
     locator.PermissionAsker()
     signatures.Dialog()
+    problem?.let { p ->
+        StoreProblemScreen(
+            storeProblemView(p, app.lang),
+            onRetry = { attempt++ },
+            onStartOver = { app.startOver(); attempt++ },
+        )
+        return
+    }
     if (!ready) {
         Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) { Text(word(R.string.loading)) }
         return

@@ -48,11 +48,12 @@ const val PHONE_WIDTH_DP = 360
 const val PHONE_HEIGHT_DP = 800
 const val PX_PER_DP = 2f
 
-/** Runs [block] against a headless scene the size of a phone's screen. */
+/** Runs [block] against a headless scene the size of a phone's screen, text scaled by
+ *  [fontScale] as the phone's font-size setting does (2.0 is Android's largest). */
 @OptIn(ExperimentalTestApi::class)
-fun onPhone(block: SkikoComposeUiTest.() -> Unit) = runSkikoComposeUiTest(
+fun onPhone(fontScale: Float = 1f, block: SkikoComposeUiTest.() -> Unit) = runSkikoComposeUiTest(
     size = Size(PHONE_WIDTH_DP * PX_PER_DP, PHONE_HEIGHT_DP * PX_PER_DP),
-    density = Density(PX_PER_DP),
+    density = Density(PX_PER_DP, fontScale),
 ) { block() }
 
 /** Writes the whole screen as it is now to target/screenshots/android/[name].png. */

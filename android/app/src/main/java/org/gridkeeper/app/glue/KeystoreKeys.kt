@@ -24,6 +24,9 @@ class KeystoreKeys(
     private val wrapped: File,
     private val wrappingKey: () -> SecretKey = { androidKeyStoreKey() },
 ) : StoreKeyProvider {
+    /** What [startOver] does to the wrapping key: drops the AndroidKeyStore's (tests swap it). */
+    var forgetWrappingKey: () -> Unit = { forgetAndroidKeyStoreKey() }
+
     // noBackupFilesDir: a restored backup on another phone could not unwrap it anyway.
     constructor(context: Context) : this(File(context.noBackupFilesDir, FILE_NAME))
 
@@ -37,6 +40,23 @@ class KeystoreKeys(
         val key = if (wrapped.exists()) unwrap(wrapped.readBytes()) else create()
         cached = key
         return key
+    }
+
+    /**
+     * The worker's choice on the "cannot be opened" screen when the key is gone for good: the
+     * wrapped key is kept beside the new one (`store.key.lost-<time>`), never deleted, and the
+     * next [storeKey] makes a new key. The store it no longer opens is then moved aside intact
+     * by the library and a fresh one opened, which the worker enrols again.
+     */
+    @Synchronized
+    fun startOver() {
+        cached = null
+        if (wrapped.exists()) {
+            val kept = File(wrapped.path + ".lost-" + System.currentTimeMillis())
+            check(wrapped.renameTo(kept)) { "cannot keep the old wrapped key aside" }
+        }
+        // A keystore key that was invalidated (the screen lock removed) stays unusable.
+        forgetWrappingKey()
     }
 
     private fun create(): ByteArray {
@@ -63,6 +83,11 @@ class KeystoreKeys(
         private const val ALIAS = "gridkeeper-store-key-wrap"
         private const val TRANSFORMATION = "AES/GCM/NoPadding"
         private const val NONCE = 12
+
+        /** Drops the wrapping key from the AndroidKeyStore, so the next use makes a new one. */
+        fun forgetAndroidKeyStoreKey() {
+            KeyStore.getInstance(PROVIDER).apply { load(null) }.deleteEntry(ALIAS)
+        }
 
         /** This phone's wrapping key, made on first use; it cannot be exported. */
         fun androidKeyStoreKey(): SecretKey {

@@ -2,6 +2,8 @@ package org.gridkeeper.app.ui
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
@@ -166,19 +168,16 @@ fun Banner(text: String?) {
 /** Choices as a wrapping row of buttons; the chosen one is marked for TalkBack and by colour.
  *  The labels are the core's, from the view. */
 @Composable
+@OptIn(ExperimentalLayoutApi::class)
 fun <T> Choices(options: List<Pair<T, String>>, chosen: T?, onChoose: (T) -> Unit) {
-    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
-        options.chunked(3).forEach { row ->
-            Row(horizontalArrangement = Arrangement.spacedBy(4.dp), verticalAlignment = Alignment.CenterVertically) {
-                row.forEach { (value, label) ->
-                    val selected = value == chosen
-                    androidx.compose.material3.FilterChip(
-                        selected = selected,
-                        onClick = { onChoose(value) },
-                        label = { Text(label) },
-                    )
-                }
-            }
+    // As many to a line as fit: at the largest font sizes one chip may need the whole width.
+    FlowRow(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+        options.forEach { (value, label) ->
+            androidx.compose.material3.FilterChip(
+                selected = value == chosen,
+                onClick = { onChoose(value) },
+                label = { Text(label) },
+            )
         }
     }
 }

@@ -3,6 +3,8 @@ package org.gridkeeper.app.ui
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -158,10 +160,12 @@ fun ConflictsScreen(app: AppServices, recordId: String, performer: EffectPerform
     }
 }
 
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 internal fun ChipsRow(labels: List<String>) {
     if (labels.isEmpty()) return
-    Row(horizontalArrangement = Arrangement.spacedBy(6.dp)) {
+    // Wraps: at the large font sizes many older workers set, a row would run off the screen.
+    FlowRow(horizontalArrangement = Arrangement.spacedBy(6.dp)) {
         labels.forEach { Text(it, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.primary) }
     }
 }

@@ -4,6 +4,8 @@ import androidx.compose.foundation.horizontalScroll
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -138,9 +140,11 @@ fun HouseholdDetailScreen(app: AppServices, id: String, performer: EffectPerform
         items(v.visits, key = { it.id }) { visit ->
             ListItem(headlineContent = { Text(visit.`when`) }, supportingContent = { Text("${visit.purpose} · ${visit.worker}") })
         }
+        v.moreVisits?.let { more -> item { LinkButton(more) { vm.send(HouseholdDetailEvent.MoreVisits) } } }
     }
 }
 
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun HouseholdEditScreen(app: AppServices, grid: String, id: String?, performer: EffectPerformer) {
     val vm = rememberModel("household-edit/${id ?: "new"}") { app.screens.householdEdit(grid, id) }
@@ -173,12 +177,14 @@ fun HouseholdEditScreen(app: AppServices, grid: String, id: String?, performer: 
                         text("${m.path}.phone"), keyboard = KeyboardType.Phone, enabled = !v.loading)
                     Choices(v.relations.map { it.key to it.label }, m.relation) { vm.send(HouseholdEditEvent.Relation(at, it)) }
                     Choices(v.registrations.map { it.key to it.label }, m.registration) { vm.send(HouseholdEditEvent.Registration(at, it)) }
-                    v.tagChoices.forEach { tag ->
-                        FilterChip(
-                            selected = tag.key in m.tags,
-                            onClick = { vm.send(HouseholdEditEvent.ToggleTag(at, tag.key)) },
-                            label = { Text(tag.label) },
-                        )
+                    FlowRow(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+                        v.tagChoices.forEach { tag ->
+                            FilterChip(
+                                selected = tag.key in m.tags,
+                                onClick = { vm.send(HouseholdEditEvent.ToggleTag(at, tag.key)) },
+                                label = { Text(tag.label) },
+                            )
+                        }
                     }
                     if (m.removable) LinkButton(word(R.string.remove_member)) { vm.send(HouseholdEditEvent.RemoveMember(at)) }
                 }

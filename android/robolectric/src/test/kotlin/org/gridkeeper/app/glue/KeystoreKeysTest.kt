@@ -114,4 +114,24 @@ class KeystoreKeysTest {
         } catch (e: java.security.GeneralSecurityException) {
         }
     }
+
+    @Test fun startingOverKeepsTheOldWrappedKeyAsideAndMakesANewOne() {
+        val file = File(tmp.root, "store.key")
+        var wrapping = aesKey()
+        val keys = KeystoreKeys(file) { wrapping }
+        var forgotten = 0
+        keys.forgetWrappingKey = { forgotten++; wrapping = aesKey() }
+        val old = keys.storeKey()
+        val sealedBefore = file.readBytes()
+
+        keys.startOver()
+        val fresh = keys.storeKey()
+
+        assertEquals(1, forgotten)
+        assertEquals(32, fresh.size)
+        assertFalse("a new key", old.contentEquals(fresh))
+        val kept = tmp.root.listFiles()!!.single { it.name.startsWith("store.key.lost-") }
+        assertArrayEquals("the old wrapped key kept, byte for byte", sealedBefore, kept.readBytes())
+        assertArrayEquals("the new key is what later opens get", fresh, KeystoreKeys(file) { wrapping }.storeKey())
+    }
 }
