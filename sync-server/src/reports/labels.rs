@@ -177,6 +177,13 @@ pub fn word(key: &str, zh: bool) -> &str {
         "return" => ("退回", "return"),
         "escalate" => ("上报上级", "escalate"),
         "comment" => ("备注", "comment"),
+        // Case subcategories the phones offer beside the checklists' hazard categories.
+        "facilities" => ("设施损坏", "facilities"),
+        "noise" => ("噪声扰民", "noise"),
+        "pension" => ("养老金", "pension"),
+        "disability" => ("残疾证", "disability card"),
+        "garbage" => ("垃圾清运", "garbage"),
+        "clutter" => ("杂物堆放", "clutter"),
         "pass" => ("合格", "pass"),
         "fail" => ("不合格", "fail"),
         "na" => ("不适用", "not applicable"),
