@@ -4,6 +4,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { execFileSync } = require('child_process');
 const { chromium } = require(path.join(process.env.GK_TOOLS, 'node_modules', 'playwright-core'));
 
 const counts = { passed: 0, failed: 0 };
@@ -21,6 +22,13 @@ async function check(name, fn) {
     counts.failed++;
     console.log(`FAIL ${name}: ${e && e.message ? e.message.split('\n')[0] : e}`);
   }
+}
+
+// The text of an XLSX file's sheets and shared strings (its XML, tags and all).
+function xlsxText(file) {
+  return execFileSync('python3', ['-c',
+    "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(''.join(z.read(n).decode('utf-8') for n in z.namelist() if n.startswith('xl/') and n.endswith('.xml')))",
+    file]).toString('utf-8');
 }
 
 async function shot(page, name) {
@@ -54,4 +62,4 @@ function run(body) {
   });
 }
 
-module.exports = { assert, check, shot, run };
+module.exports = { assert, check, shot, run, xlsxText };

@@ -4,7 +4,10 @@
 // words (no snake_case identifier, no JSON), masked, linked both ways; settles a conflict
 // from the page; and walks every report, list and CSV export of the community in Chinese.
 'use strict';
-const { assert, check, shot, run } = require('./harness.cjs');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { assert, check, shot, run, xlsxText } = require('./harness.cjs');
 
 const base = process.env.GK_DEMO_BASE;
 const password = process.env.GK_PASSWORD;
@@ -103,7 +106,7 @@ run(async (page, context) => {
     await shot(page, 'rec-household-settled');
   });
 
-  await check('every report, list and CSV export of the community in Chinese, no identifiers', async () => {
+  await check('every report, list and export (CSV, XLSX) of the community in Chinese, no identifiers', async () => {
     const reports = ['population', 'visits', 'inspections', 'cases', 'mediations', 'activities', 'workers'];
     const lists = ['households', 'members', 'visits', 'places', 'inspections', 'cases', 'mediations', 'activities'];
     const bad = [];
@@ -117,6 +120,17 @@ run(async (page, context) => {
         const r = await page.request.get(`${base}${url}`);
         assert(r.status() === 200, `${url}: ${r.status()}`);
         const words = snakeWords(await r.text());
+        if (words.length) bad.push(`${url}: ${words.join(' ')}`);
+      }
+      // The XLSX form of the same exports: cell text only, the XML's own tags left out.
+      for (const url of [...reports.map((r) => `/x/r/${r}?node=${n}&format=xlsx`), ...lists.map((l) => `/x/l/${l}?node=${n}&format=xlsx`)]) {
+        const r = await page.request.get(`${base}${url}`);
+        assert(r.status() === 200, `${url}: ${r.status()}`);
+        const file = path.join(os.tmpdir(), `gk-records-${Date.now()}.xlsx`);
+        fs.writeFileSync(file, await r.body());
+        const cells = xlsxText(file).replace(/<[^>]*>/g, ' ');
+        fs.rmSync(file);
+        const words = snakeWords(cells);
         if (words.length) bad.push(`${url}: ${words.join(' ')}`);
       }
     }

@@ -1,19 +1,12 @@
 // Real-browser test of the supervisor pages, run by scripts/test-browser: headless Chromium
 // driven by playwright-core against a relay seeded by the `web_fixture` example.
 'use strict';
-const { assert, check, shot, run } = require('./harness.cjs');
+const { assert, check, shot, run, xlsxText } = require('./harness.cjs');
 const os = require('os');
 const path = require('path');
-const { execFileSync } = require('child_process');
 
 const base = process.env.GK_BASE;
 const password = process.env.GK_PASSWORD;
-
-function xlsxText(file) {
-  return execFileSync('python3', ['-c',
-    "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(''.join(z.read(n).decode('utf-8') for n in z.namelist() if n.startswith('xl/') and n.endswith('.xml')))",
-    file]).toString('utf-8');
-}
 
 async function signIn(page, name) {
   await page.goto(`${base}/login`);
