@@ -335,10 +335,14 @@ pub(crate) fn conflicts(doc: &mut AutoCommit, r: &Reading) -> Vec<ConflictV> {
                         None if r.full => text(&v.value, r.zh),
                         None => String::new(),
                     };
-                    let shown_value = if shown_value.is_empty() {
-                        r.say("（删除）", "(removed)").to_string()
-                    } else {
-                        shown_value
+                    let shown_value = match (shown_value.is_empty(), v.value.is_null()) {
+                        (false, _) => shown_value,
+                        (true, true) => r.say("（删除）", "(removed)").to_string(),
+                        (true, false) if v.value.as_str() == Some("") => {
+                            r.say("（空）", "(empty)").to_string()
+                        }
+                        // A value the reader may not see, or one the kind cannot mask.
+                        (true, false) => r.say("（不予显示）", "(not shown)").to_string(),
                     };
                     ConflictValueV {
                         pick,
