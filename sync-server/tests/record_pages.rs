@@ -440,6 +440,10 @@ async fn links_both_ways() {
         inspection.contains(&format!("/rec/{}", r.case)),
         "inspection → its case"
     );
+    assert!(
+        inspection.contains("填写了 不合格项处理 · 「疏散通道、安全出口畅通"),
+        "the item's handling in the history by the item's words"
+    );
     let place = sup.page(&format!("/rec/{}", r.place)).await;
     assert!(
         place.contains(&format!("/rec/{}", r.inspection)),

@@ -80,6 +80,9 @@ const INSPECTION: Table = &[
     ("answers.answer", "结果", "Answer"),
     ("answers.handling", "处理", "Handled by"),
     ("answers.photos", "照片", "Photos"),
+    ("answers.value", "结果", "Answer"),
+    ("actions.case_id", "事件", "Case"),
+    ("actions.note", "说明", "Note"),
 ];
 
 const CASE: Table = &[

@@ -3,6 +3,8 @@
 //! are read from the document before and after each change and masked by the kind's own
 //! `mask` (the rule reports and exports use) when the reader may not see them whole.
 
+use std::collections::HashMap;
+
 use automerge::AutoCommit;
 use chrono::DateTime;
 use gridkeeper_core::Kind;
@@ -42,6 +44,9 @@ pub(crate) struct Reading {
     pub(crate) kind: Kind,
     pub(crate) full: bool,
     pub(crate) zh: bool,
+    /// An inspection's checklist items by id: its answers and their handling are keyed by
+    /// item, so a change to one is told by the item's words.
+    pub(crate) items: HashMap<String, String>,
 }
 
 impl Reading {
@@ -126,11 +131,17 @@ fn diff(r: &Reading, path: &str, place: &str, old: &Json, new: &Json, out: &mut 
             keys.sort();
             keys.dedup();
             for k in keys {
-                let p = join(k);
+                // Under a checklist item the path stays the list's (`actions.case_id`).
+                let (p, label) = match (path, r.items.get(k.as_str())) {
+                    ("answers" | "actions", Some(item)) => {
+                        (path.to_string(), format!("「{item}」"))
+                    }
+                    _ => (join(k), r.label(&join(k))),
+                };
                 let here = if place.is_empty() {
-                    r.label(&p)
+                    label
                 } else {
-                    format!("{place} · {}", r.label(&p))
+                    format!("{place} · {label}")
                 };
                 diff(
                     r,
@@ -141,6 +152,14 @@ fn diff(r: &Reading, path: &str, place: &str, old: &Json, new: &Json, out: &mut 
                     out,
                 );
             }
+        }
+        // A map that appears or goes whole (a first failed item's handling) reads as
+        // its entries, one by one.
+        (Json::Null, Json::Object(_)) if !path.is_empty() => {
+            diff(r, path, place, &Json::Object(Default::default()), new, out)
+        }
+        (Json::Object(_), Json::Null) if !path.is_empty() => {
+            diff(r, path, place, old, &Json::Object(Default::default()), out)
         }
         (Json::Array(a), Json::Array(b)) if by_id(a) && by_id(b) => {
             let id = |x: &Json| x["id"].as_str().unwrap_or_default().to_string();

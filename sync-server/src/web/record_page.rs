@@ -186,6 +186,12 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
                 kind,
                 full: s.reader.full_access(),
                 zh,
+                items: lookups
+                    .template
+                    .iter()
+                    .flat_map(|t| t.items())
+                    .map(|i| (i.id.clone(), i.label.clone()))
+                    .collect(),
             };
             (
                 record_history::history(&mut am, &reading),
