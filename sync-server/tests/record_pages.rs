@@ -9,6 +9,7 @@ mod http_support;
 use gridkeeper_core::kinds::case::TimelineEntry;
 use gridkeeper_core::kinds::case_flow::CaseAction;
 use gridkeeper_core::{Kind, RecordId};
+use gridkeeper_server::admin;
 use http_support::Street;
 use reqwest::redirect::Policy;
 use serde_json::json;
@@ -551,6 +552,19 @@ async fn a_supervisor_settles_a_conflict_and_the_phones_get_it() {
     assert!(phone.store.conflicts(r.household).unwrap().is_empty());
     let h = phone.store.get_json(r.household, true).unwrap();
     assert_eq!(h["data"]["members"][0]["phone"], kept);
+    // An administrator revokes the supervisor's web device: no more picks from the page.
+    let sup_user = admin::find_user(&street.relay.storage, "super-c1")
+        .await
+        .unwrap();
+    admin::revoke_device(&street.relay.storage, &format!("web-{}", sup_user.id))
+        .await
+        .unwrap();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("path", "housing_type"),
+        ("pick", "0"),
+    ];
+    assert_eq!(sup.post(&action, &form).await.0, 403, "revoked");
     // Out of the supervisor's reach: refused whatever the form says.
     let mut b = street.enroll("worker-b").await;
     let other = b.add_household("g3", "201", "李四");

@@ -41,7 +41,11 @@ pub struct PickForm {
 /// out: it signs nothing in, it only names who wrote a change.
 async fn web_device(state: &AppState, user_id: &str) -> Result<String, ApiError> {
     let id = format!("web-{user_id}");
-    if state.storage.device_by_id(&id).await?.is_some() {
+    if let Some((device, _, _)) = state.storage.device_by_id(&id).await? {
+        // Revoked by an administrator: this person settles nothing more from the pages.
+        if device.revoked_at.is_some() {
+            return Err(ApiError::forbidden("your web device was revoked"));
+        }
         return Ok(id);
     }
     let made = state
