@@ -9,7 +9,6 @@ mod http_support;
 use gridkeeper_core::{Kind, RecordId};
 use gridkeeper_server::admin;
 use gridkeeper_server::web::cookies::CookieSecurity;
-use gridkeeper_server::web::password;
 use http_support::Street;
 use reqwest::redirect::Policy;
 use serde_json::json;
@@ -153,13 +152,7 @@ const PW: &str = "correct horse battery";
 
 async fn street() -> (Street, RecordId, RecordId) {
     let street = http_support::start().await.street().await;
-    let s = &street.relay.storage;
-    for name in ["super-c1", "root"] {
-        let u = admin::find_user(s, name).await.unwrap();
-        password::set(s.as_ref(), &u.id, PW, "2026-01-01T00:00:00Z")
-            .await
-            .unwrap();
-    }
+    street.web_passwords(PW).await;
     let mut a = street.enroll("worker-a").await;
     let h = a.store
         .create_json(

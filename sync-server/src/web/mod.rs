@@ -6,10 +6,15 @@ pub mod charts;
 pub mod cookies;
 pub mod csrf;
 pub mod frame;
+pub mod labels;
 pub mod login;
 pub mod pages;
 pub mod password;
+pub mod record_card;
+pub mod record_history;
+pub mod record_page;
 pub mod rescue_page;
+pub mod resolve;
 pub mod session;
 pub mod template_pages;
 
@@ -26,7 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/lang/{lang}", get(login::set_lang))
         .route("/r/{report}", get(pages::report))
         .route("/l/{list}", get(pages::list))
-        .route("/rec/{id}", get(pages::record))
+        .route("/rec/{id}", get(record_page::record))
+        .route("/rec/{id}/resolve", post(resolve::resolve))
         .route("/blob/{hash}", get(pages::blob))
         .route("/x/r/{report}", get(pages::export_report))
         .route("/x/l/{list}", get(pages::export_list))

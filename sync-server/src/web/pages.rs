@@ -1,16 +1,14 @@
-//! The reading pages: reports with drill-down and charts, record lists, a record with its
-//! history and photos, and exports. Every page resolves the caller's session to a reader
-//! whose reach bounds what it may show.
+//! The reading pages: reports with drill-down and charts, record lists, photos, and
+//! exports (a record's own page is `record_page`). Every page resolves the caller's session
+//! to a reader whose reach bounds what it may show.
 
 use std::collections::HashMap;
 
 use askama::Template;
-use automerge::AutoCommit;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::DateTime;
 use serde_json::Value as Json;
 
 use super::charts;
@@ -20,8 +18,8 @@ use crate::error::ApiError;
 use crate::http::reports::{ExportOf, export, scope_of};
 use crate::reports::export::Cell;
 use crate::reports::labels::{figure, word};
+use crate::reports::lists;
 use crate::reports::queries::{self, Options, Report};
-use crate::reports::{lists, rows};
 
 use super::frame::*;
 
@@ -51,16 +49,6 @@ struct ListPage {
     table: TableV,
     truncated: bool,
     shown: usize,
-}
-
-#[derive(Template)]
-#[template(path = "record.html")]
-struct RecordPage {
-    c: Chrome,
-    crumbs: Vec<Crumb>,
-    fields: Vec<(String, String)>,
-    photos: Vec<String>,
-    history: Vec<(String, String, String)>,
 }
 
 pub async fn home(s: Session) -> Response {
@@ -509,113 +497,6 @@ pub async fn list(
             rows,
         },
         truncated,
-    };
-    render(&page, StatusCode::OK)
-}
-
-fn photos(v: &Json, out: &mut Vec<String>) {
-    match v {
-        Json::Object(o) => {
-            for (k, x) in o {
-                if k == "photos" || k == "evidence" {
-                    if let Some(a) = x.as_array() {
-                        out.extend(a.iter().filter_map(|h| h.as_str().map(String::from)));
-                    }
-                } else {
-                    photos(x, out);
-                }
-            }
-        }
-        Json::Array(a) => a.iter().for_each(|x| photos(x, out)),
-        _ => {}
-    }
-}
-
-/// Stored instants (`2026-11-28T02:30:00Z`, UTC) are shown in Asia/Shanghai; anything else
-/// passes through.
-pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<String>) -> Response {
-    let zh = s.zh;
-    let doc = match state.storage.document(&id).await {
-        Ok(Some(d)) => d,
-        Ok(None) => return error_page(ApiError::not_found("no such record"), zh),
-        Err(e) => return error_page(e.into(), zh),
-    };
-    if !s.reader.reach.contains(&doc.grid) {
-        return error_page(ApiError::forbidden("outside your scope"), zh);
-    }
-    let kind: Option<gridkeeper_core::Kind> = doc.kind.parse().ok();
-    let mut data = doc.data.clone().unwrap_or(Json::Null);
-    if !s.reader.full_access() {
-        data = match kind.map(|k| k.ops().mask(data)) {
-            Some(Ok(d)) => d,
-            _ => Json::Null,
-        };
-    }
-    let mut fields = vec![
-        (
-            if zh { "类型" } else { "kind" }.to_string(),
-            doc.kind.clone(),
-        ),
-        (
-            if zh { "网格" } else { "grid" }.to_string(),
-            s.reader.hierarchy.name(&doc.grid).to_string(),
-        ),
-        (
-            if zh { "创建时间" } else { "created" }.to_string(),
-            shown(doc.created_at.clone()),
-        ),
-    ];
-    if doc.kind == "case"
-        && let Some(c) = doc
-            .data
-            .clone()
-            .and_then(|d| serde_json::from_value::<gridkeeper_core::kinds::case::Case>(d).ok())
-    {
-        let f = rows::case_figures(&c);
-        fields.push((
-            if zh { "状态" } else { "state" }.into(),
-            word(f.state.as_str(), zh).to_string(),
-        ));
-    }
-    if let Some(o) = data.as_object() {
-        for (k, v) in o {
-            let text = match v {
-                Json::String(s) => s.clone(),
-                other => serde_json::to_string_pretty(other).unwrap_or_default(),
-            };
-            fields.push((k.clone(), text));
-        }
-    }
-    let mut photo_list = Vec::new();
-    photos(&data, &mut photo_list);
-    photo_list.retain(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()));
-    let history = AutoCommit::load(&doc.saved)
-        .map(|mut am| gridkeeper_core::record::history::list(&mut am))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| {
-            let when = DateTime::from_timestamp(h.time, 0)
-                .map(local_time)
-                .unwrap_or_default();
-            let who = h.user.unwrap_or_else(|| h.actor.chars().take(8).collect());
-            (when, who, h.summary)
-        })
-        .collect();
-    let back = format!("/rec/{id}");
-    let page = RecordPage {
-        c: chrome(
-            Some(&s),
-            zh,
-            format!("{} {}", if zh { "记录" } else { "Record" }, doc.record_id),
-            "",
-            &back,
-        ),
-        crumbs: crumbs(&s.reader.hierarchy, &doc.grid, |n| {
-            format!("/r/population?node={}", urlencode(n))
-        }),
-        fields,
-        photos: photo_list,
-        history,
     };
     render(&page, StatusCode::OK)
 }

@@ -1,42 +1,12 @@
 // Real-browser test of the supervisor pages, run by scripts/test-browser: headless Chromium
 // driven by playwright-core against a relay seeded by the `web_fixture` example.
 'use strict';
-const fs = require('fs');
+const { assert, check, shot, run, xlsxText } = require('./harness.cjs');
 const os = require('os');
 const path = require('path');
-const { execFileSync } = require('child_process');
-const { chromium } = require(path.join(process.env.GK_TOOLS, 'node_modules', 'playwright-core'));
 
 const base = process.env.GK_BASE;
 const password = process.env.GK_PASSWORD;
-const shots = process.env.GK_SHOTS;
-let passed = 0;
-let failed = 0;
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${e && e.message ? e.message.split('\n')[0] : e}`);
-  }
-}
-
-function xlsxText(file) {
-  return execFileSync('python3', ['-c',
-    "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(''.join(z.read(n).decode('utf-8') for n in z.namelist() if n.startswith('xl/') and n.endswith('.xml')))",
-    file]).toString('utf-8');
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
 
 async function signIn(page, name) {
   await page.goto(`${base}/login`);
@@ -52,19 +22,7 @@ async function download(page, selector) {
   return file;
 }
 
-(async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gk-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.GK_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-    locale: 'zh-CN',
-  });
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(15000);
+run(async (page, context) => {
 
   await check('signed-out pages lead to the sign-in form', async () => {
     await page.goto(`${base}/r/population?node=s1`);
@@ -87,7 +45,7 @@ async function download(page, selector) {
     await Promise.all([page.waitForURL(/\/rec\//), page.click('#records a[href^="/rec/"] >> nth=0')]);
     const history = await page.locator('#history tbody tr').count();
     assert(history >= 2, `history rows: ${history}`);
-    assert(await page.locator('#fields').innerText().then((t) => t.includes('11010519491231002X')), 'admin sees the ID number whole');
+    assert(await page.locator('#members').innerText().then((t) => t.includes('11010519491231002X')), 'admin sees the ID number whole');
     await shot(page, '05-record');
   });
 
@@ -185,13 +143,4 @@ async function download(page, selector) {
     assert(body.includes('Cases'), 'English title');
     await shot(page, '12-cases-english');
   });
-
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
-})().catch((e) => {
-  console.log(`FAIL harness: ${e && e.message}`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
 });

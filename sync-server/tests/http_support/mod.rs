@@ -116,6 +116,17 @@ impl Street {
         &self.relay.base
     }
 
+    /// Web sign-in passwords for the supervisor and the administrator.
+    pub async fn web_passwords(&self, pw: &str) {
+        let s = &self.relay.storage;
+        for name in ["super-c1", "root"] {
+            let u = admin::find_user(s, name).await.unwrap();
+            gridkeeper_server::web::password::set(s.as_ref(), &u.id, pw, "2026-01-01T00:00:00Z")
+                .await
+                .unwrap();
+        }
+    }
+
     pub async fn enroll(&self, user: &str) -> Device {
         let (code, _) = admin::issue_enroll_code(&self.relay.storage, user, 1)
             .await

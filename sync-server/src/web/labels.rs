@@ -1,0 +1,221 @@
+//! The words of a record page: what each kind is called and what each of its fields is
+//! called, in one table per kind (Chinese, English). Paths are the record's JSON keys with
+//! list positions dropped (`members.phone`), so the record card, the history and the
+//! conflicts all name a field the same way. Enum values are worded by
+//! [`crate::reports::labels::word`], the table reports and exports use too.
+
+use crate::reports::labels::word;
+
+type Table = &'static [(&'static str, &'static str, &'static str)];
+
+/// What every record carries whatever its kind.
+const ENVELOPE: Table = &[
+    ("kind", "类型", "Type"),
+    ("grid", "网格", "Grid"),
+    ("created_at", "创建时间", "Created"),
+    ("archived", "已归档", "Archived"),
+];
+
+const HOUSEHOLD: Table = &[
+    ("address", "住址", "Address"),
+    ("housing_type", "住房类型", "Housing"),
+    ("members", "成员", "Members"),
+    ("members.name", "姓名", "Name"),
+    ("members.id_number", "身份证号", "ID number"),
+    ("members.gender", "性别", "Gender"),
+    ("members.birth_date", "出生日期", "Born"),
+    ("members.age", "年龄", "Age"),
+    (
+        "members.legacy_id_number",
+        "旧版身份证号",
+        "Old-style ID number",
+    ),
+    ("members.phone", "联系电话", "Phone"),
+    ("members.relation", "与户主关系", "Relation to head"),
+    ("members.registration", "户籍类型", "Registration"),
+    ("members.tags", "特殊群体标签", "Special groups"),
+    ("members.custom_tags", "其他标签", "Other tags"),
+    ("members.left", "离开", "Left"),
+    ("members.left.reason", "离开原因", "Reason left"),
+    ("members.left.on", "离开日期", "Left on"),
+    ("tags", "标签", "Tags"),
+    ("notes", "备注", "Notes"),
+];
+
+const PLACE: Table = &[
+    ("name", "名称", "Name"),
+    ("place_type", "场所类型", "Type"),
+    ("address", "地址", "Address"),
+    ("responsible", "负责人", "Responsible person"),
+    ("contact", "联系电话", "Contact phone"),
+    ("tags", "标签", "Tags"),
+    ("notes", "备注", "Notes"),
+];
+
+const VISIT: Table = &[
+    ("subject", "走访对象", "Visited"),
+    ("visited_at", "走访时间", "Visited at"),
+    ("worker", "网格员", "Worker"),
+    ("purpose", "走访事由", "Purpose"),
+    ("members_seen", "见到的成员", "Members seen"),
+    ("findings", "走访情况", "Findings"),
+    ("location", "位置", "Location"),
+    ("photos", "照片", "Photos"),
+    ("raised_cases", "上报的事件", "Cases raised"),
+];
+
+const INSPECTION: Table = &[
+    ("subject", "巡查对象", "Inspected"),
+    ("template_id", "巡查模板", "Checklist"),
+    ("template_version", "模板版本", "Checklist version"),
+    ("inspected_at", "巡查时间", "Inspected at"),
+    ("inspector", "巡查人", "Inspector"),
+    ("answers", "检查项", "Checklist"),
+    ("actions", "不合格项处理", "Failed items handled"),
+    ("photos", "照片", "Photos"),
+    ("status", "状态", "Status"),
+    ("completed_at", "完成时间", "Completed at"),
+    ("answers.section", "分组", "Section"),
+    ("answers.item", "检查内容", "Item"),
+    ("answers.answer", "结果", "Answer"),
+    ("answers.handling", "处理", "Handled by"),
+    ("answers.photos", "照片", "Photos"),
+    ("answers.value", "结果", "Answer"),
+    ("actions.case_id", "事件", "Case"),
+    ("actions.note", "说明", "Note"),
+];
+
+const CASE: Table = &[
+    ("category", "类别", "Category"),
+    ("subcategory", "细类", "Subcategory"),
+    ("description", "描述", "Description"),
+    ("subject", "涉及对象", "Concerns"),
+    ("severity", "严重程度", "Severity"),
+    ("reported_at", "上报时间", "Reported at"),
+    ("deadline", "办理时限", "Deadline"),
+    ("state", "状态", "State"),
+    ("overdue", "逾期", "Overdue"),
+    ("photos", "照片", "Photos"),
+    ("source", "来源", "Raised by"),
+    ("timeline", "办理经过", "Timeline"),
+    ("timeline.action", "操作", "Action"),
+    ("timeline.at", "时间", "When"),
+    ("timeline.by", "办理人", "By"),
+    ("timeline.note", "说明", "Note"),
+    ("timeline.reason", "原因", "Reason"),
+    ("timeline.escalate_to", "上报至", "Escalated to"),
+    ("timeline.photos", "照片", "Photos"),
+];
+
+const MEDIATION: Table = &[
+    ("dispute_type", "纠纷类型", "Dispute"),
+    ("parties", "当事人", "Parties"),
+    ("parties.name", "姓名", "Name"),
+    ("parties.household_id", "所在住户", "Household"),
+    ("parties.member_id", "成员", "Member"),
+    ("parties.phone", "联系电话", "Phone"),
+    ("risk_level", "风险等级", "Risk"),
+    ("opened_on", "受理日期", "Opened on"),
+    ("narrative", "调解经过", "Narrative"),
+    ("sessions", "调解记录", "Sessions"),
+    ("sessions.date", "日期", "Date"),
+    ("sessions.participants", "参加人", "Participants"),
+    ("sessions.outcome", "结果", "Outcome"),
+    ("result", "调解结果", "Result"),
+    ("agreement_text", "调解协议", "Agreement"),
+    ("signatures", "签名", "Signatures"),
+    ("signatures.party_id", "签名人", "Signed by"),
+    ("signatures.blob", "签名", "Signature"),
+    ("follow_ups", "回访", "Follow-ups"),
+    ("follow_ups.due", "应回访日期", "Due"),
+    ("follow_ups.done_on", "回访日期", "Done on"),
+    ("follow_ups.note", "回访情况", "Note"),
+];
+
+const ACTIVITY: Table = &[
+    ("topic", "主题", "Topic"),
+    ("activity_type", "活动类型", "Type"),
+    ("held_on", "日期", "Held on"),
+    ("venue", "地点", "Venue"),
+    ("participants", "参与人次", "Participants"),
+    ("notes", "备注", "Notes"),
+    ("photos", "照片", "Photos"),
+];
+
+fn table(kind: &str) -> Table {
+    match kind {
+        "household" => HOUSEHOLD,
+        "place" => PLACE,
+        "visit" => VISIT,
+        "inspection" => INSPECTION,
+        "case" => CASE,
+        "mediation" => MEDIATION,
+        "activity" => ACTIVITY,
+        _ => &[],
+    }
+}
+
+/// What a kind is called (`household` → 住户).
+pub fn kind_name(kind: &str, zh: bool) -> &'static str {
+    let (c, e) = match kind {
+        "household" => ("住户", "Household"),
+        "place" => ("场所", "Place"),
+        "visit" => ("走访", "Visit"),
+        "inspection" => ("巡查", "Inspection"),
+        "case" => ("事件", "Case"),
+        "mediation" => ("矛盾调解", "Mediation"),
+        "activity" => ("活动", "Activity"),
+        _ => ("记录", "Record"),
+    };
+    if zh { c } else { e }
+}
+
+/// The label of a field of `kind`, or of the envelope. A path with list positions or item
+/// ids (`members[id=m1].phone`, `timeline[2].note`) is looked up without them. A field this
+/// build has no word for (one a newer app added) is called "其他字段", never by its key.
+pub fn field(kind: &str, path: &str, zh: bool) -> String {
+    let bare = strip_positions(path);
+    let found = table(kind)
+        .iter()
+        .chain(ENVELOPE)
+        .find(|(k, _, _)| *k == bare)
+        .map(|(_, c, e)| if zh { *c } else { *e });
+    match found {
+        Some(w) => w.to_string(),
+        None if zh => "其他字段".to_string(),
+        None => "Other field".to_string(),
+    }
+}
+
+/// An enum value in words (`owner_occupied` → 自住).
+pub fn value(v: &str, zh: bool) -> String {
+    word(v, zh).to_string()
+}
+
+fn strip_positions(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim_start_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_looked_up_without_positions() {
+        assert_eq!(field("household", "members[id=m1].phone", true), "联系电话");
+        assert_eq!(field("case", "timeline[2].note", true), "说明");
+        assert_eq!(field("household", "housing_type", false), "Housing");
+        assert_eq!(field("household", "from_a_newer_app", true), "其他字段");
+        assert_eq!(field("place", "archived", true), "已归档");
+    }
+}
