@@ -46,9 +46,13 @@ fn bytes_of(db: &Path) -> Vec<u8> {
     all
 }
 
+/// Whether `hay` holds `needle` as UTF-8, or hex-encoded as `pg_dump` writes a `bytea`
+/// column (change bytes, saved documents, blobs).
 fn contains(hay: &[u8], needle: &str) -> bool {
-    let n = needle.as_bytes();
-    hay.windows(n.len()).any(|w| w == n)
+    let hex: String = needle.bytes().map(|b| format!("{b:02x}")).collect();
+    [needle.as_bytes(), hex.as_bytes()]
+        .iter()
+        .any(|n| hay.windows(n.len()).any(|w| w == *n))
 }
 
 /// The values of `values` found in `hay`.
@@ -405,5 +409,100 @@ fn run(backend: Backend, dir: &Path) {
             p.name
         );
         assert_eq!(found(&bytes_of(&p.path), &[m2_name, h3_name]).len(), 2);
+    }
+}
+
+/// A PNG the relay accepts whose data chunk holds `marker`, so a byte scan can find it.
+fn png_with(marker: &str) -> Vec<u8> {
+    let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    b.extend_from_slice(&[
+        0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0,
+    ]);
+    b.extend_from_slice(&[0x90, 0x77, 0x53, 0xDE]);
+    b.extend_from_slice(&(marker.len() as u32).to_be_bytes());
+    b.extend_from_slice(b"IDAT");
+    b.extend_from_slice(marker.as_bytes());
+    b.extend_from_slice(&[0, 0, 0, 0]);
+    b.extend_from_slice(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]);
+    b
+}
+
+#[test]
+fn an_erased_photo_leaves_the_relay_and_every_phone_and_cannot_be_uploaded_again() {
+    let dir = tempfile::tempdir().unwrap();
+    for backend in backends(dir.path(), "erasure_photo").unwrap() {
+        let name = backend.name();
+        let relay = Relay::start(RELAY, backend).unwrap();
+        relay
+            .admin(&["grid", "add", "g1", "--name", "第一网格"])
+            .unwrap();
+        let phones_dir = dir.path().join(format!("{name}-photo-phones"));
+        std::fs::create_dir_all(&phones_dir).unwrap();
+        let mut phones = relay
+            .enrolled_workers(&phones_dir, "g1", &["王芳", "李娜"])
+            .unwrap();
+        let marker = "PHOTO-OF-A-RESIDENT-7f3a91";
+        let photo = png_with(marker);
+        let hash = phones[0]
+            .store()
+            .add_blob(&photo, Some("image/png"))
+            .unwrap()
+            .hash;
+        let visit = phones[0]
+            .store()
+            .create_json(
+                Kind::Visit,
+                "g1",
+                json!({"subject": {"kind": "household", "id": RecordId::new().to_string()}, "photos": [hash]}),
+            )
+            .unwrap();
+        assert_eq!(phones[0].sync(3).unwrap().blobs_uploaded, 1);
+        phones[1].sync(3).unwrap();
+        phones[1]
+            .store()
+            .fetch_record_blobs(visit, &gridkeeper_core::sync::SyncOptions::default())
+            .unwrap();
+        assert!(
+            contains(&relay_bytes(&relay), marker),
+            "{name}: the scan sees it"
+        );
+        for p in &phones {
+            assert!(contains(&bytes_of(&p.path), marker), "{name}: {}", p.name);
+        }
+
+        relay
+            .admin(&[
+                "erase",
+                &visit.to_string(),
+                "--field",
+                "photos",
+                "--reason",
+                "照片含未成年人面部",
+                "--by",
+                "admin",
+            ])
+            .unwrap();
+        assert!(!contains(&relay_bytes(&relay), marker), "{name}: relay");
+        for p in &mut phones {
+            p.sync(3).unwrap();
+            assert!(!contains(&bytes_of(&p.path), marker), "{name}: {}", p.name);
+            assert_eq!(p.store().get_blob(&hash).unwrap(), None);
+            let v = p.store().get_json(visit, true).unwrap();
+            assert!(!v.to_string().contains(&hash), "{name}: {v}");
+        }
+        // A phone that still had the photo to upload is refused, and it is not stored.
+        let token = phones[0].store().meta("sync_token").unwrap().unwrap();
+        let r = reqwest::blocking::Client::new()
+            .put(format!("{}/v1/blobs/{hash}?record={visit}", relay.url()))
+            .bearer_auth(&token)
+            .header("content-type", "image/png")
+            .body(photo.clone())
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 410, "{name}");
+        assert!(
+            !contains(&relay_bytes(&relay), marker),
+            "{name}: relay after the upload"
+        );
     }
 }
