@@ -51,6 +51,17 @@ impl Store {
         Ok(purged)
     }
 
+    /// Forgets the notices of edits lost to erasures, once the worker has read them (they
+    /// otherwise count as refused work, and sign-out asks about them); returns how many.
+    pub fn dismiss_erasure_notices(&mut self) -> Result<usize> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM refused_changes WHERE code = ?1 AND length(bytes) = 0",
+                [RECORD_ERASED],
+            )?)
+        })
+    }
+
     /// Moves every committed page into the database file and empties the WAL, whose frames
     /// would otherwise still hold the pages as they were before a purge.
     pub fn truncate_wal(&self) -> Result<()> {
@@ -187,6 +198,8 @@ mod tests {
         // Nothing to send again, and the notice stays.
         assert_eq!(store.requeue_refused()?, 0);
         assert_eq!(store.refused_records()?.len(), 1);
+        assert_eq!(store.dismiss_erasure_notices()?, 2);
+        assert!(store.refused_records()?.is_empty());
         let bytes = file_bytes(&path);
         for value in ["东方既白", "13855556666"] {
             assert!(!holds(&bytes, value), "{value} left in the file");
