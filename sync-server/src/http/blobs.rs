@@ -172,9 +172,10 @@ async fn refuse_erased(state: &AppState, record: &str, hash: &str) -> Result<(),
     if named {
         return Ok(());
     }
+    // The code is core's `store::RECORD_ERASED`, spelled out so the OpenAPI check finds it.
     Err(ApiError::new(
         StatusCode::GONE,
-        gridkeeper_core::store::RECORD_ERASED,
+        "record_erased",
         "an administrator erased this record's personal data; this attachment is not part of it any more",
     ))
 }
