@@ -15,8 +15,13 @@ use serde_json::Value as Json;
 /// The media type of a sync body; the version is part of it and of the path (`/v1`).
 pub const CONTENT_TYPE: &str = "application/vnd.gridkeeper.sync.v1+cbor";
 /// The protocol revision this build speaks. Revisions: 1, the first release; 2 adds the
-/// request's `actor` and `written` and the reply's `held` (store incarnations).
-pub const VERSION: u32 = 2;
+/// request's `actor` and `written` and the reply's `held` (store incarnations); 3 adds the
+/// reply's `erasures` (records erased under PIPL, purged by the phone).
+pub const VERSION: u32 = 3;
+/// The first revision whose phones can purge an erased record. A relay never serves an
+/// erasure to an older phone (its strict decoder would refuse the field, and it could not
+/// purge anyway): such a phone is told to update the app before it pulls past one.
+pub const ERASURE_VERSION: u32 = 3;
 /// The oldest revision a relay of this build still serves. Phones update on their own
 /// schedule, so a relay keeps serving the previous release's phones; a reply only carries
 /// fields the request showed the phone can read (`templates` after `templates_seq`, `held`
@@ -192,6 +197,22 @@ pub struct GridFeed {
     pub snapshots: Vec<WireSnapshot>,
     /// During a bootstrap: how many records the grid holds, for progress.
     pub total: Option<u64>,
+    /// Records erased at positions this reply covers: the phone purges what it holds of each
+    /// before taking in this reply's changes (a re-issued record's new document follows
+    /// its erasure in the feed). Sent only to phones of [`ERASURE_VERSION`] or later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erasures: Vec<WireErasure>,
+}
+
+/// A record erased on the relay. Names the record only, never what was erased.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireErasure {
+    pub record_id: String,
+    /// The erasure's position in the grid's feed.
+    pub seq: u64,
+    /// The whole record is gone; otherwise a new document of the same id follows in the feed.
+    pub whole: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -145,6 +145,10 @@ pub fn router(state: AppState) -> Router {
             post(http::admin::publish_template),
         )
         .route("/v1/admin/rescue", post(http::admin::import_rescue))
+        .route(
+            "/v1/admin/erasures",
+            get(http::admin::erasures).post(http::admin::erase),
+        )
         .route("/v1/reports", get(http::reports::index))
         .route("/v1/reports/{name}", get(http::reports::report))
         .route(

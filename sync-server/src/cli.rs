@@ -90,6 +90,25 @@ enum Admin {
         #[command(subcommand)]
         what: RescueCmd,
     },
+    /// Erase personal data (PIPL): re-issue RECORD without the named fields, or remove it
+    /// whole; every phone purges its copy at its next sync.
+    Erase {
+        record: String,
+        /// A field path to erase, e.g. `members[id=…].id_number`; repeat for several.
+        #[arg(long = "field")]
+        fields: Vec<String>,
+        /// Remove the whole record instead.
+        #[arg(long)]
+        whole: bool,
+        /// Why (legal ground, ticket): kept in the audit log.
+        #[arg(long)]
+        reason: String,
+        /// The administrator carrying it out (a user of role admin), for the audit log.
+        #[arg(long)]
+        by: String,
+    },
+    /// The erasure audit log: who erased which record, when and why (never what).
+    Erasures,
 }
 
 #[derive(Subcommand, Debug)]
@@ -299,6 +318,64 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(fail)?;
             println!("revoked {device}");
+        }
+        Admin::Erase {
+            record,
+            fields,
+            whole,
+            reason,
+            by,
+        } => {
+            let user = admin::find_user(&storage, &by).await.map_err(fail)?;
+            if user.role != crate::storage::Role::Admin {
+                return Err(format!("{by} is not an administrator"));
+            }
+            let req = crate::erasure::EraseRequest {
+                record_id: record,
+                fields,
+                whole,
+                reason,
+            };
+            let a = crate::erasure::erase(&storage, &user, &req)
+                .await
+                .map_err(fail)?;
+            println!(
+                "erased {} {} of record {} in grid {} (feed position {})",
+                if a.whole {
+                    "the whole record"
+                } else {
+                    "fields"
+                },
+                a.fields.join(", "),
+                a.record_id,
+                a.grid,
+                a.seq
+            );
+        }
+        Admin::Erasures => {
+            let grids: Vec<String> = storage
+                .grids()
+                .await
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|g| g.id)
+                .collect();
+            for a in crate::erasure::log(&storage, &grids).await.map_err(fail)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    a.erased_at,
+                    a.erased_by,
+                    a.grid,
+                    a.record_id,
+                    if a.whole {
+                        "whole".to_string()
+                    } else {
+                        a.fields.join(",")
+                    },
+                    a.kind,
+                    a.reason
+                );
+            }
         }
         Admin::RebuildReports => {
             let n = crate::reports::rebuild::rebuild(storage.as_ref())

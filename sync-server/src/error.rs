@@ -78,6 +78,11 @@ impl From<StorageError> for ApiError {
                 "enroll_code_refused",
                 "the enrolment code is unknown, already used or expired; ask your supervisor for a new one",
             ),
+            StorageError::Changed(what) => ApiError::new(
+                StatusCode::CONFLICT,
+                "changed_meanwhile",
+                format!("{what} changed meanwhile; try again"),
+            ),
             StorageError::Database(reason) => {
                 tracing::error!(%reason, "storage failure");
                 ApiError::new(

@@ -85,12 +85,25 @@ pub fn rejection(code: &str, message: impl Into<String>) -> Rejection {
     }
 }
 
+/// The refusal of an edit to an erased record (PIPL): it was made on a document that no longer
+/// exists anywhere, and taking it would bring erased data back.
+pub fn erased_rejection() -> Rejection {
+    rejection(
+        gridkeeper_core::store::RECORD_ERASED,
+        "an administrator erased this record's personal data; edits made to it before the erasure cannot be taken",
+    )
+}
+
 /// Decides a push to one record. `held` maps hashes the server already stores (among this
-/// push's) to the record each belongs to.
+/// push's) to the record each belongs to. `erased` is the record's latest erasure: whole
+/// (`Some(true)`) refuses every change; re-issued (`Some(false)`) refuses every change not
+/// built on the new document — one with no dependencies (the old document's first change)
+/// or whose dependencies the new document lacks (the old history).
 pub fn plan(
     doc: &PreparedDoc,
     existing: Option<&Existing>,
     held: &HashMap<String, String>,
+    erased: Option<bool>,
 ) -> Plan {
     let mut plan = Plan::default();
     let refuse_all = |plan: &mut Plan, why: Rejection| {
@@ -123,11 +136,18 @@ pub fn plan(
         }
     }
 
+    if erased == Some(true) {
+        refuse_all(&mut plan, erased_rejection());
+        return plan;
+    }
+    let reissued = erased == Some(false);
     let mut decided: Vec<Option<Option<Rejection>>> = Vec::with_capacity(doc.changes.len());
     let mut fresh = Vec::new();
     for (i, c) in doc.changes.iter().enumerate() {
         if let Some(why) = &c.refused {
             decided.push(Some(Some(why.clone())));
+        } else if reissued && c.change.deps().is_empty() && !held.contains_key(&c.hash) {
+            decided.push(Some(Some(erased_rejection())));
         } else if let Some(owner) = held.get(&c.hash) {
             decided.push(Some(if owner == &doc.record_id {
                 None
@@ -167,6 +187,8 @@ pub fn plan(
                             actor: c.actor.clone(),
                             bytes: c.change.raw_bytes().to_vec(),
                         });
+                    } else if reissued {
+                        decided[i] = Some(Some(erased_rejection()));
                     } else {
                         decided[i] = Some(Some(rejection(
                             "missing_dependencies",
@@ -251,12 +273,22 @@ fn apply(
     let env = record::read_envelope(&am)
         .ok_or_else(|| rejection("bad_envelope", "the record has no id, kind and grid"))?;
     check_envelope(doc, &env)?;
-    let (data, flagged) = match env.kind.ops().load(&env, record::read_data(&am)) {
+    let state = doc_state(&mut am, &env);
+    Ok(Applied {
+        state: Some(state),
+        took: applied,
+        reused,
+    })
+}
+
+/// The record as the server keeps it, read from its document (`seq` is the backend's).
+pub fn doc_state(am: &mut AutoCommit, env: &Envelope) -> DocState {
+    let (data, flagged) = match env.kind.ops().load(env, record::read_data(am)) {
         Ok(data) => (Some(data), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let state = DocState {
-        record_id: doc.record_id.clone(),
+    DocState {
+        record_id: env.id.to_string(),
         grid: env.grid.clone(),
         kind: env.kind.as_str().to_string(),
         archived: env.archived,
@@ -267,12 +299,7 @@ fn apply(
         data,
         flagged,
         seq: 0,
-    };
-    Ok(Applied {
-        state: Some(state),
-        took: applied,
-        reused,
-    })
+    }
 }
 
 /// Fresh changes whose (actor, seq) the document already holds under another hash. Automerge

@@ -32,6 +32,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/admin/devices", &["get"]),
     ("/v1/admin/devices/{id}/revoke", &["post"]),
     ("/v1/admin/rescue", &["post"]),
+    ("/v1/admin/erasures", &["get", "post"]),
     ("/v1/admin/templates", &["get", "post"]),
     ("/v1/admin/templates/{id}/{version}/publish", &["post"]),
     ("/v1/reports", &["get"]),

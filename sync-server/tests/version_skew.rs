@@ -41,6 +41,54 @@ async fn a_phone_of_the_previous_revision_keeps_syncing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_too_old_to_purge_an_erased_record_is_told_to_update_before_it_pulls_past_it() {
+    let street = start().await.street().await;
+    let mut a = street.enroll("worker-a").await;
+    let id = a.add_household("g1", "101", "赵敏");
+    a.sync(&street.relay).await;
+    let mut old = a.request(&["g1"]);
+    old.v = 2;
+    old.templates_seq = None;
+    let (status, _, body) = post_sync(&street.relay, Some(&a.token), wire::encode(&old)).await;
+    assert_eq!(status, 200, "{body}");
+
+    let root = street
+        .relay
+        .storage
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == "root")
+        .unwrap();
+    let req = gridkeeper_server::erasure::EraseRequest {
+        record_id: id.to_string(),
+        whole: true,
+        reason: "登记错误".into(),
+        ..Default::default()
+    };
+    gridkeeper_server::erasure::erase(&street.relay.storage, &root, &req)
+        .await
+        .unwrap();
+    // Revision 2 cannot read `erasures` nor purge the record: told to update, not fed past it.
+    let (status, _, body) = post_sync(&street.relay, Some(&a.token), wire::encode(&old)).await;
+    assert_eq!(
+        (status, code(&body).as_str()),
+        (400, "update_app"),
+        "{body}"
+    );
+    assert!(!body.contains("赵敏"), "{body}");
+    // The current revision is told of the erasure and purges the record.
+    let (resp, _) = a.round(&street.relay).await;
+    let erasures: Vec<_> = resp.grids.iter().flat_map(|g| g.erasures.iter()).collect();
+    assert_eq!(erasures.len(), 1);
+    assert_eq!(
+        (erasures[0].record_id.as_str(), erasures[0].whole),
+        (id.to_string().as_str(), true)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_from_a_newer_phone_asks_for_a_newer_server() {
     let street = start().await.street().await;
     let a = street.enroll("worker-a").await;

@@ -847,3 +847,41 @@ async fn a_rescue_file_from_the_admin_page() {
         .await;
     assert_eq!(refused.status(), 400);
 }
+
+/// An erasure from the admin page: CSRF and the administrator role checked, then the record
+/// is gone from the relay and the page says what was erased.
+#[tokio::test]
+async fn an_erasure_from_the_admin_page() {
+    let (street, mut sup, mut root, _anon, sup_token, root_token) = signed_in().await;
+    let mut phone = street.enroll("worker-a").await;
+    let h = phone.add_household("g1", "909", "王五");
+    phone.sync(&street.relay).await;
+    let id = h.to_string();
+    let admin = root.get("/admin").await.text().await.unwrap();
+    assert!(admin.contains("id=\"erase\""));
+    fn form<'a>(csrf: &'a str, id: &'a str) -> [(&'static str, &'a str); 4] {
+        [
+            ("csrf", csrf),
+            ("record_id", id),
+            ("whole", "1"),
+            ("reason", "登记错误"),
+        ]
+    }
+    let as_sup = form(&sup_token, &id);
+    assert_eq!(
+        sup.post("/admin/erase", &as_sup).await.status(),
+        403,
+        "supervisor"
+    );
+    let storage = street.relay.storage.clone();
+    assert!(storage.document(&id).await.unwrap().is_some());
+
+    let as_root = form(&root_token, &id);
+    let done = root.post("/admin/erase", &as_root).await;
+    assert_eq!(done.status(), 200);
+    let page = done.text().await.unwrap();
+    assert!(page.contains(&id), "{page}");
+    assert!(!page.contains("王五"), "the page names no erased value");
+    assert!(storage.document(&id).await.unwrap().is_none());
+    assert_eq!(storage.erased(&id).await.unwrap(), Some(true));
+}

@@ -12,6 +12,7 @@
 
 pub mod conflicts;
 pub mod context;
+pub mod erase;
 pub mod history;
 pub mod json_doc;
 pub mod merge_patch;

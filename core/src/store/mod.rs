@@ -11,6 +11,7 @@ mod bootstrap;
 mod drafts;
 mod duties;
 mod encryption;
+mod erasure;
 mod exchange_ops;
 mod incarnation;
 mod list;
@@ -39,6 +40,7 @@ pub use blobs::{
 pub use bootstrap::{IngestReport, IngestTimes, Snapshot};
 pub use drafts::Draft;
 pub use encryption::StoreKey;
+pub use erasure::{Purged, RECORD_ERASED};
 pub use exchange_ops::ApplyReport;
 pub use incarnation::Reason as IncarnationReason;
 pub use list::CaseRow;
@@ -305,6 +307,9 @@ fn connect(
         },
     )?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted rows are overwritten with zeros, not left in free pages: an erased record
+    // (PIPL) must not be readable from the file afterwards (see `erasure`).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Every write runs a couple of dozen distinct statements; the default cache of 16
     // would re-prepare them on every record.

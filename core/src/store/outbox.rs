@@ -125,10 +125,12 @@ impl Store {
     pub fn requeue_refused(&mut self) -> Result<usize> {
         self.write(|tx| {
             let n = tx.execute(
-                "INSERT OR IGNORE INTO outbox (record_id, hash, bytes) SELECT record_id, hash, bytes FROM refused_changes ORDER BY refused_at",
+                "INSERT OR IGNORE INTO outbox (record_id, hash, bytes) SELECT record_id, hash, bytes FROM refused_changes WHERE length(bytes) > 0 ORDER BY refused_at",
                 [],
             )?;
-            tx.execute("DELETE FROM refused_changes", [])?;
+            // An erased record's notices (no bytes, see `erasure`) stay until dismissed:
+            // there is nothing to send again.
+            tx.execute("DELETE FROM refused_changes WHERE length(bytes) > 0", [])?;
             Ok(n)
         })
     }

@@ -74,6 +74,10 @@ pub fn reason_words(code: &str) -> (&'static str, &'static str) {
             "这次修改不是用本机的身份记录的，服务器没有收下。修改仍保存在手机上，请联系主管重新登记本机。",
             "This edit was not recorded under this phone's identity and was not taken. It is kept on this phone; ask your supervisor to enrol the phone again.",
         ),
+        "record_erased" => (
+            "管理员已按个人信息保护规定删除了这条记录（或其中的个人信息），这次修改无法保存，已从手机上清除。如有需要，请同步后在现有记录上重新录入。",
+            "An administrator erased this record (or personal data in it) under data-protection rules; this edit could not be kept and was removed from the phone. If still needed, sync and enter it again on the record as it is now.",
+        ),
         "stored_document_damaged" => (
             "服务器上这条记录的副本损坏，暂时收不下修改。修改仍保存在手机上，请联系技术支持。",
             "The server's copy of this record is damaged and cannot take edits now. The edit is kept on this phone; contact support.",

@@ -111,7 +111,10 @@ impl Store {
     fn refused_pushes(&self) -> Result<Vec<DocPush>, RescueError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT f.record_id, r.kind, r.grid, f.bytes FROM refused_changes f
-             JOIN records r ON r.id = f.record_id ORDER BY f.record_id, f.refused_at, f.hash",
+             JOIN records r ON r.id = f.record_id
+             -- An erased record's notices carry no change (see `erasure`).
+             WHERE length(f.bytes) > 0
+             ORDER BY f.record_id, f.refused_at, f.hash",
         )?;
         let rows = stmt.query_map(params![], |r| {
             Ok((

@@ -49,6 +49,9 @@ pub struct RoundReport {
     /// Local changes written again under the fresh actor because they repeated a sequence
     /// number the server already held from another copy.
     pub reissued: usize,
+    /// Erased records (PIPL) purged from this store in this round, and unsent edits of them
+    /// that had to go (each kept as a `record_erased` notice for the worker).
+    pub purged: super::Purged,
 }
 
 /// The refusal of a change whose (actor, seq) the server already holds with other content:
@@ -172,6 +175,17 @@ impl Store {
             report.templates_refused = delivered.refused;
         }
         report.more |= resp.templates_more;
+        // Erasures before anything else of the reply: a re-issued record's new document
+        // follows its erasure in the feed and must not meet the old one here.
+        let erasures: Vec<wire::WireErasure> = resp
+            .grids
+            .iter()
+            .flat_map(|g| g.erasures.iter().cloned())
+            .collect();
+        report.purged = self.apply_erasures(&erasures)?;
+        report
+            .changed_records
+            .extend(erasures.into_iter().map(|e| e.record_id));
         let mut set = ChangeSet::default();
         let mut snapshots = Vec::new();
         let mut cursors = Vec::with_capacity(resp.grids.len());
@@ -270,7 +284,7 @@ impl Store {
             // fresh actor then (see `apply_changes`), which the check below notices.
             let applied = self.apply_server_changes(&set)?;
             report.applied = applied.applied;
-            report.changed_records = applied.changed_records;
+            report.changed_records.extend(applied.changed_records);
         }
         if !snapshots.is_empty() {
             let ids: Vec<String> = snapshots.iter().map(|s| s.record_id.clone()).collect();

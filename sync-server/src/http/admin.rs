@@ -185,3 +185,32 @@ pub async fn import_rescue(
         crate::rescue::import(&state, &caller.user.id, &bytes).await?,
     ))
 }
+
+/// Erases a record or fields of it (PIPL); see `crate::erasure`.
+pub async fn erase(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<Json<crate::storage::ErasureAudit>, ApiError> {
+    caller.require_admin()?;
+    let req: crate::erasure::EraseRequest = body::json(raw, SMALL).await?;
+    Ok(Json(
+        crate::erasure::erase(&state.storage, &caller.user, &req).await?,
+    ))
+}
+
+/// The erasure audit log, every grid, oldest first.
+pub async fn erasures(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<crate::storage::ErasureAudit>>, ApiError> {
+    caller.require_admin()?;
+    let grids: Vec<String> = state
+        .storage
+        .grids()
+        .await?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    Ok(Json(crate::erasure::log(&state.storage, &grids).await?))
+}

@@ -138,6 +138,7 @@ pub async fn accept(
             ),
         ));
     }
+    refuse_erased(state, record, &hash).await?;
     let existed = state.storage.blob(&hash).await?.is_some();
     state
         .storage
@@ -152,6 +153,31 @@ pub async fn accept(
         )
         .await?;
     Ok(existed)
+}
+
+/// An attachment of an erased record (PIPL) is taken only if the record as re-issued still
+/// names it: a phone that was offline during the erasure must not upload an erased photo.
+async fn refuse_erased(state: &AppState, record: &str, hash: &str) -> Result<(), ApiError> {
+    if state.storage.erased(record).await?.is_none() {
+        return Ok(());
+    }
+    let named = state
+        .storage
+        .document(record)
+        .await?
+        .and_then(|d| d.data)
+        .is_some_and(|data| {
+            gridkeeper_core::record::erase::attachment_hashes(&data).contains(hash)
+        });
+    if named {
+        return Ok(());
+    }
+    // The code is core's `store::RECORD_ERASED`, spelled out so the OpenAPI check finds it.
+    Err(ApiError::new(
+        StatusCode::GONE,
+        "record_erased",
+        "an administrator erased this record's personal data; this attachment is not part of it any more",
+    ))
 }
 
 async fn readable(caller: &Caller, state: &AppState, hash: &str) -> Result<Blob, ApiError> {

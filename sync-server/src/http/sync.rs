@@ -14,8 +14,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gridkeeper_core::wire::{
-    self, Cursor, DocChanges, GridFeed, SyncRequest, SyncResponse, WireError, WireSnapshot,
-    WireTemplate,
+    self, Cursor, DocChanges, GridFeed, SyncRequest, SyncResponse, WireErasure, WireError,
+    WireSnapshot, WireTemplate,
 };
 
 use crate::app::AppState;
@@ -98,7 +98,7 @@ pub async fn sync(
         bytes: state.limits.page_bytes,
     };
     for (grid, cursor, head) in pulls {
-        grids.push(pull(&state, &grid, cursor, head, &mut budget, &actor).await?);
+        grids.push(pull(&state, &grid, cursor, head, &mut budget, &actor, req.v).await?);
     }
     let (templates, templates_more) = match req.templates_seq {
         Some(after) => published_templates(&state, after).await?,
@@ -215,6 +215,7 @@ async fn pull(
     head: u64,
     budget: &mut Budget,
     actor: &str,
+    version: u32,
 ) -> Result<GridFeed, ApiError> {
     if budget.spent() {
         // Nothing more fits in this reply; the grid waits for the next round where it is.
@@ -227,7 +228,7 @@ async fn pull(
     }
     let limit = budget.items;
     let (upto, after) = match cursor {
-        Cursor::Feed(seq) => return feed(state, grid, seq, budget, actor).await,
+        Cursor::Feed(seq) => return feed(state, grid, seq, head, budget, actor, version).await,
         Cursor::Start => (head, None),
         Cursor::Bootstrap { upto, after } => (upto, after.map(|a| a.hyphenated().to_string())),
     };
@@ -259,6 +260,15 @@ async fn pull(
         _ => Cursor::Feed(upto),
     };
     let more = matches!(next, Cursor::Bootstrap { .. }) || state.storage.head(grid).await? > upto;
+    // A phone that bootstraps while holding records (a grid added to its reach again) may
+    // hold ones erased since: the first page names every erasure up to where the bootstrap
+    // hands over to the feed, and the feed names the later ones. An older phone cannot read
+    // the field, and starting from nothing it holds nothing erased.
+    let erasures = if cursor == Cursor::Start && version >= wire::ERASURE_VERSION {
+        to_wire_erasures(state.storage.erasures(grid, 0, upto).await?)
+    } else {
+        Vec::new()
+    };
     state.metrics.add(
         "gridkeeper_snapshots_served_total",
         String::new(),
@@ -271,15 +281,28 @@ async fn pull(
         changes: Vec::new(),
         snapshots,
         total: Some(total),
+        erasures,
     })
+}
+
+fn to_wire_erasures(rows: Vec<crate::storage::ErasureAudit>) -> Vec<WireErasure> {
+    rows.into_iter()
+        .map(|e| WireErasure {
+            record_id: e.record_id,
+            seq: e.seq,
+            whole: e.whole,
+        })
+        .collect()
 }
 
 async fn feed(
     state: &AppState,
     grid: &str,
     after: u64,
+    head: u64,
     budget: &mut Budget,
     actor: &str,
+    version: u32,
 ) -> Result<GridFeed, ApiError> {
     let limit = budget.items;
     let page = state.storage.feed(grid, after, limit, actor).await?;
@@ -313,6 +336,29 @@ async fn feed(
     state
         .metrics
         .add("gridkeeper_changes_served_total", String::new(), served);
+    // Erasures hold positions of the feed but no change. Those this page covers go with it;
+    // a page that ends the feed covers up to the head, so an erasure after the last change
+    // is not skipped. An erasure commits with its position (the `grid_heads` rule), so one
+    // below a position already seen is visible here.
+    let upper = if full || cut {
+        cursor
+    } else {
+        cursor.max(head)
+    };
+    let erasures = to_wire_erasures(state.storage.erasures(grid, after, upper).await?);
+    if let Some(last) = erasures.last() {
+        if version < wire::ERASURE_VERSION {
+            // An older phone cannot purge the record: it must update before it pulls on.
+            return Err(ApiError::bad_request(
+                "update_app",
+                format!(
+                    "a record of grid {grid} was erased; this app (sync protocol {version}) cannot erase it from the phone: update the app (protocol {} or later)",
+                    wire::ERASURE_VERSION
+                ),
+            ));
+        }
+        cursor = cursor.max(last.seq);
+    }
     Ok(GridFeed {
         grid: grid.to_string(),
         cursor: Cursor::Feed(cursor).to_string(),
@@ -320,6 +366,7 @@ async fn feed(
         changes,
         snapshots: Vec::new(),
         total: None,
+        erasures,
     })
 }
 

@@ -160,6 +160,20 @@ pub fn statements(state: &DocState) -> Vec<Stmt> {
     out
 }
 
+/// Statements that delete an erased record's report rows (its worker-activity facts stay:
+/// they name a device, a day and a record id, nothing of the resident).
+pub fn erase(kind: &str, record_id: &str) -> Vec<Stmt> {
+    tables(kind)
+        .iter()
+        .map(|(table, key)| {
+            Stmt::new(
+                format!("DELETE FROM {table} WHERE {key} = $1"),
+                vec![SqlValue::from(&record_id.to_string())],
+            )
+        })
+        .collect()
+}
+
 /// Everything a push writes for reports: the record's rows, and that the pushing device
 /// changed it on this (local) day, for the worker-activity report.
 pub fn on_push(state: &DocState, device_id: &str, now: &str) -> Vec<Stmt> {

@@ -27,6 +27,10 @@ pub enum StorageError {
     NotFound(String),
     #[error("enrolment code is unknown, used or expired")]
     CodeRefused,
+    /// The record changed between reading it and writing (a push landed meanwhile); the
+    /// caller reads it again and retries.
+    #[error("{0} changed meanwhile")]
+    Changed(String),
     #[error("database: {0}")]
     Database(String),
 }
@@ -148,6 +152,42 @@ pub struct Blob {
     pub bytes: Vec<u8>,
 }
 
+/// An erasure (PIPL Art. 47) to carry out in one transaction: the record's changes, document,
+/// report rows and the blobs only it named are deleted; the erasure takes the grid's next
+/// feed position; a re-issued record's one change and document follow it.
+#[derive(Debug, Clone)]
+pub struct ErasureWrite {
+    pub record_id: String,
+    pub grid: String,
+    pub kind: String,
+    /// The document's heads when the re-issue was built: a push landing in between would be
+    /// erased without being carried over, so the transaction refuses (`Changed`) instead.
+    pub expected_heads: Vec<String>,
+    /// The new document, or `None` when the whole record goes.
+    pub reissued: Option<(DocState, crate::materialize::NewChange)>,
+    /// Blob hashes the re-issued record still names; the record's other blobs are purged.
+    pub keep_blobs: Vec<String>,
+    pub audit: ErasureAudit,
+}
+
+/// What the audit log keeps of an erasure: who, when, which record, why, which field paths —
+/// never the erased values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureAudit {
+    pub record_id: String,
+    pub grid: String,
+    pub kind: String,
+    /// Field paths erased; empty for the whole record.
+    pub fields: Vec<String>,
+    pub whole: bool,
+    pub reason: String,
+    pub erased_by: String,
+    pub erased_at: String,
+    /// The erasure's position in the grid's feed (filled when stored).
+    #[serde(default)]
+    pub seq: u64,
+}
+
 /// Everything the relay stores. Methods are whole operations, each one transaction.
 #[async_trait]
 pub trait Storage: Send + Sync + std::fmt::Debug {
@@ -207,6 +247,14 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<DocState>>;
     async fn count_documents(&self, grid: &str) -> Result<u64>;
     async fn document(&self, record_id: &str) -> Result<Option<DocState>>;
+
+    /// Carries out an erasure; returns its feed position.
+    async fn erase(&self, erasure: &ErasureWrite) -> Result<u64>;
+    /// Erasures of a grid at positions in `(after, upto]`, in order.
+    async fn erasures(&self, grid: &str, after: u64, upto: u64) -> Result<Vec<ErasureAudit>>;
+    /// The latest erasure of a record: `Some(true)` when the whole record went, `Some(false)`
+    /// when it was re-issued.
+    async fn erased(&self, record_id: &str) -> Result<Option<bool>>;
 
     /// Stores a blob (once per hash) and ties it to a record.
     async fn put_blob(&self, blob: &Blob, record_id: &str, device_id: &str) -> Result<()>;

@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sqlite_pool::{Readers, Writer, connect};
 use super::{
-    Blob, DOC_COLUMNS, Device, EnrollCode, FeedChange, Grid, NewDevice, Result, Role, Storage,
-    StorageError, User, scope_list, scope_text,
+    Blob, DOC_COLUMNS, Device, EnrollCode, ErasureAudit, ErasureWrite, FeedChange, Grid, NewDevice,
+    Result, Role, Storage, StorageError, User, scope_list, scope_text,
 };
 use crate::materialize::{self, DocState, Existing, Outcome, PreparedDoc};
 use crate::reports::sql::{self, Row, Stmt};
@@ -93,6 +93,19 @@ CREATE TABLE IF NOT EXISTS blob_records (
     device_id TEXT NOT NULL,
     PRIMARY KEY (hash, record_id)
 );
+CREATE TABLE IF NOT EXISTS erasures (
+    record_id TEXT NOT NULL,
+    grid TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    whole INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    erased_by TEXT NOT NULL,
+    erased_at TEXT NOT NULL,
+    PRIMARY KEY (grid, seq)
+);
+CREATE INDEX IF NOT EXISTS erasures_by_record ON erasures (record_id, seq);
 ";
 
 const READERS: usize = 4;
@@ -209,7 +222,13 @@ fn push_doc(
             }
         }
     }
-    let plan = materialize::plan(doc, existing.as_ref(), &held);
+    let erased: Option<bool> = tx
+        .prepare_cached(
+            "SELECT whole FROM erasures WHERE record_id = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([&doc.record_id], |r| r.get(0))
+        .optional()?;
+    let plan = materialize::plan(doc, existing.as_ref(), &held, erased);
     let Some(mut state) = plan.state else {
         return Ok(plan.outcomes);
     };
@@ -237,6 +256,14 @@ fn push_doc(
         ])?;
     }
     state.seq = head as u64;
+    upsert_document(tx, &state, now)?;
+    // reports (issue #8): the record's report rows, in this transaction.
+    sql::sqlite_execute(tx, &crate::reports::rows::on_push(&state, device_id, now))?;
+    Ok(plan.outcomes)
+}
+
+/// Stores a record's document and what was read from it, new or replacing the old.
+fn upsert_document(tx: &Connection, state: &DocState, now: &str) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO documents (record_id, grid, kind, archived, schema_version, created_at, updated_at, saved, heads, data, flagged, seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
@@ -258,13 +285,132 @@ fn push_doc(
         state.flagged,
         state.seq as i64
     ])?;
-    // reports (issue #8): the record's report rows, in this transaction.
-    sql::sqlite_execute(tx, &crate::reports::rows::on_push(&state, device_id, now))?;
-    Ok(plan.outcomes)
+    Ok(())
+}
+
+/// One erasure in the writer's transaction; see [`Storage::erase`].
+fn erase_tx(tx: &Connection, e: &ErasureWrite) -> Result<u64> {
+    let heads: Option<String> = tx
+        .prepare_cached("SELECT heads FROM documents WHERE record_id = ?1")?
+        .query_row([&e.record_id], |r| r.get(0))
+        .optional()?;
+    let Some(heads) = heads else {
+        return Err(StorageError::NotFound(format!("record {}", e.record_id)));
+    };
+    if scope_list(&heads) != e.expected_heads {
+        return Err(StorageError::Changed(format!("record {}", e.record_id)));
+    }
+    let n: i64 = if e.reissued.is_some() { 2 } else { 1 };
+    let head: i64 = tx
+        .prepare_cached(
+            "INSERT INTO grid_heads (grid, head) VALUES (?1, ?2)
+             ON CONFLICT (grid) DO UPDATE SET head = head + excluded.head RETURNING head",
+        )?
+        .query_row(params![e.grid, n], |r| r.get(0))?;
+    let seq = head - n + 1;
+    tx.execute("DELETE FROM changes WHERE record_id = ?1", [&e.record_id])?;
+    tx.execute("DELETE FROM documents WHERE record_id = ?1", [&e.record_id])?;
+    sql::sqlite_execute(tx, &crate::reports::rows::erase(&e.kind, &e.record_id))?;
+    let keep = e.keep_blobs.join(",");
+    // Blobs the record named and no longer names, unless another record names them too.
+    tx.execute(
+        "DELETE FROM blob_records WHERE record_id = ?1 AND instr(',' || ?2 || ',', ',' || hash || ',') = 0",
+        params![e.record_id, keep],
+    )?;
+    tx.execute(
+        "DELETE FROM blobs WHERE hash NOT IN (SELECT hash FROM blob_records)",
+        [],
+    )?;
+    let a = &e.audit;
+    tx.execute(
+        "INSERT INTO erasures (record_id, grid, seq, kind, whole, fields, reason, erased_by, erased_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            a.record_id,
+            a.grid,
+            seq,
+            a.kind,
+            a.whole,
+            serde_json::to_string(&a.fields).unwrap_or_default(),
+            a.reason,
+            a.erased_by,
+            a.erased_at
+        ],
+    )?;
+    if let Some((state, change)) = &e.reissued {
+        let mut state = state.clone();
+        state.seq = head as u64;
+        tx.execute(
+            "INSERT INTO changes (hash, grid, seq, record_id, actor, device_id, received_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![change.hash, e.grid, head, e.record_id, change.actor, a.erased_by, a.erased_at, change.bytes],
+        )?;
+        upsert_document(tx, &state, &a.erased_at)?;
+        sql::sqlite_execute(tx, &crate::reports::rows::statements(&state))?;
+    }
+    Ok(seq as u64)
+}
+
+fn erasure_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ErasureAudit> {
+    let fields: String = r.get(5)?;
+    Ok(ErasureAudit {
+        record_id: r.get(0)?,
+        grid: r.get(1)?,
+        seq: r.get::<_, i64>(2)? as u64,
+        kind: r.get(3)?,
+        whole: r.get(4)?,
+        fields: serde_json::from_str(&fields).unwrap_or_default(),
+        reason: r.get(6)?,
+        erased_by: r.get(7)?,
+        erased_at: r.get(8)?,
+    })
 }
 
 #[async_trait]
 impl Storage for SqliteStorage {
+    async fn erase(&self, erasure: &ErasureWrite) -> Result<u64> {
+        let e = erasure.clone();
+        let seq = self.write(move |tx| erase_tx(tx, &e)).await?;
+        // The WAL still holds the pages as they were before the erasure; fold it into the
+        // file (whose freed space `secure_delete` has zeroed) and empty it.
+        // The erasure is committed whatever happens here; a checkpoint that cannot finish now
+        // (a long read holds the WAL) is logged, and the next one folds the WAL in.
+        let checkpoint = self
+            .read(|c| {
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                Ok(())
+            })
+            .await;
+        if let Err(e) = checkpoint {
+            tracing::warn!(error = %e, "WAL checkpoint after an erasure failed");
+        }
+        Ok(seq)
+    }
+
+    async fn erasures(&self, grid: &str, after: u64, upto: u64) -> Result<Vec<ErasureAudit>> {
+        let grid = grid.to_string();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT record_id, grid, seq, kind, whole, fields, reason, erased_by, erased_at
+                 FROM erasures WHERE grid = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map(params![grid, after as i64, upto as i64], erasure_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn erased(&self, record_id: &str) -> Result<Option<bool>> {
+        let id = record_id.to_string();
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT whole FROM erasures WHERE record_id = ?1 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+        })
+        .await
+    }
+
     async fn add_grid(&self, grid: &Grid) -> Result<()> {
         let grid = grid.clone();
         self.write(move |tx| {

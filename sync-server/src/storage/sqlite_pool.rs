@@ -27,6 +27,9 @@ pub fn connect(path: &Path) -> Result<Connection> {
     // acknowledgement a device receives is sent only after the commit.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted rows are overwritten with zeros rather than left in free pages, so an erased
+    // record (PIPL) cannot be read back from the file.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)

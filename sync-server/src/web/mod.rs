@@ -5,6 +5,7 @@ pub mod admin_pages;
 pub mod charts;
 pub mod cookies;
 pub mod csrf;
+pub mod erase_page;
 pub mod frame;
 pub mod labels;
 pub mod login;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/scope", post(admin_pages::admin_scope))
         .route("/admin/templates", post(template_pages::upload))
         .route("/admin/rescue", post(rescue_page::upload))
+        .route("/admin/erase", post(erase_page::erase))
         .route("/admin/templates/{id}/{version}", get(template_pages::show))
         .route(
             "/admin/templates/{id}/{version}/publish",
