@@ -49,6 +49,8 @@ pub enum Effect {
     OpenPlaces,
     /// Show the forms left unfinished.
     OpenDrafts,
+    /// Show the search across kinds.
+    OpenSearch,
     /// Show a place's screen.
     OpenPlace { id: String },
     /// Show the form for registering a place.

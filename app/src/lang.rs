@@ -512,6 +512,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("drafts.saved", "保存于 %s", "saved %s"),
     ("drafts.untitled", "（未填写）", "(nothing typed yet)"),
     ("today.drafts", "%d 份表单未完成", "%d unfinished forms"),
+    ("search.kind.household", "住户", "Household"),
+    ("search.kind.place", "场所", "Place"),
+    ("search.kind.case", "事件", "Case"),
+    ("search.kind.mediation", "调解", "Mediation"),
+    ("search.none", "没有找到匹配的记录", "Nothing matches"),
     ("drafts.empty", "没有未完成的表单", "No unfinished forms"),
 ];
 

@@ -25,6 +25,7 @@ pub mod lang;
 pub mod mediation;
 pub mod mediations;
 pub mod places;
+pub mod search;
 pub mod sync_status;
 pub mod sync_trigger;
 mod times;

@@ -22,6 +22,8 @@ pub enum TodayEvent {
     Places,
     /// The forms left unfinished.
     Drafts,
+    /// Search households, places, cases and mediations at once.
+    Search,
 }
 
 /// Where a tap on a line goes.
@@ -87,6 +89,7 @@ impl Today {
             TodayEvent::Open(target) => vec![Effect::Open { target }],
             TodayEvent::Places => vec![Effect::OpenPlaces],
             TodayEvent::Drafts => vec![Effect::OpenDrafts],
+            TodayEvent::Search => vec![Effect::OpenSearch],
             TodayEvent::Refresh { at } => {
                 // A clock outside chrono's range is no date a phone has; today will do.
                 let now = DateTime::from_timestamp(at, 0).unwrap_or_else(Utc::now);

@@ -413,3 +413,83 @@ fn unfinished_forms_of_every_kind_are_listed_resumed_where_they_were_and_dropped
     en.update(&mut s, De::Load);
     assert_eq!(en.view().empty_text.as_deref(), Some("No unfinished forms"));
 }
+
+#[test]
+fn one_search_finds_households_places_and_cases_each_opening_its_screen() {
+    use gridkeeper_app::search::{Search, SearchEvent as Se};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, "王芳");
+    let shop = place(&mut s, "幸福便利店", "shop", "幸福路12号");
+    let home = s
+        .create_json(
+            Kind::Household,
+            "g1",
+            json!({"address": {"compound": "幸福路小区", "building": "3", "room": "101"},
+                   "members": [{"name": "张三", "relation": "head"}]}),
+        )
+        .unwrap();
+    let case = s
+        .create_json(
+            Kind::Case,
+            "g1",
+            json!({"category": "environment", "description": "幸福路口垃圾堆放", "severity": "low"}),
+        )
+        .unwrap();
+    let mut search = Search::new(Some("g1".into()), Lang::Zh);
+    // Three characters or more: addresses and a case's words, not only names.
+    search.update(&s, Se::Query("幸福路".into()));
+    let v = search.view();
+    let kinds: Vec<(&str, &str)> = v
+        .rows
+        .iter()
+        .map(|r| (r.kind.as_str(), r.kind_label.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("household", "住户"), ("place", "场所"), ("case", "事件")],
+        "{v:?}"
+    );
+    assert_eq!(v.rows[1].title, "幸福便利店");
+    let open = |search: &mut Search, s: &Store, i: usize| {
+        let r = search.view().rows[i].clone();
+        search.update(
+            s,
+            Se::Open {
+                kind: r.kind,
+                id: r.id,
+            },
+        )
+    };
+    assert_eq!(
+        open(&mut search, &s, 0),
+        [Effect::OpenHousehold {
+            id: home.to_string()
+        }]
+    );
+    assert_eq!(
+        open(&mut search, &s, 1),
+        [Effect::OpenPlace {
+            id: shop.to_string()
+        }]
+    );
+    assert_eq!(
+        open(&mut search, &s, 2),
+        [Effect::OpenCase {
+            id: case.to_string()
+        }]
+    );
+    search.update(&s, Se::Query("zs".into()));
+    let titles: Vec<&str> = search
+        .view()
+        .rows
+        .iter()
+        .map(|r| r.title.as_str())
+        .collect();
+    assert_eq!(titles.len(), 1, "pinyin initials: {titles:?}");
+    assert!(titles[0].contains("张三"));
+    search.update(&s, Se::Query("没有这个".into()));
+    assert_eq!(
+        search.view().empty_text.as_deref(),
+        Some("没有找到匹配的记录")
+    );
+}
