@@ -511,7 +511,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("drafts.form.inspection", "安全巡查", "Inspection"),
     ("drafts.saved", "保存于 %s", "saved %s"),
     ("drafts.untitled", "（未填写）", "(nothing typed yet)"),
-    ("today.drafts", "%d 份表单未完成", "%d unfinished forms"),
+    ("today.drafts", "%d 份表单未完成", "Unfinished forms: %d"),
     ("search.kind.household", "住户", "Household"),
     ("search.kind.place", "场所", "Place"),
     ("search.kind.case", "事件", "Case"),
