@@ -45,6 +45,26 @@ pub enum Effect {
     /// Show the signature pad to this party (its id); answered by the mediation screen's
     /// `Signed { party, path }` with the PNG file drawn.
     AskSignature { party: String },
+    /// Show the grid's places.
+    OpenPlaces,
+    /// Show the forms left unfinished.
+    OpenDrafts,
+    /// Show the search across kinds.
+    OpenSearch,
+    /// Show a place's screen.
+    OpenPlace { id: String },
+    /// Show the form for registering a place.
+    NewPlace,
+    /// Show the place form filled with this place.
+    EditPlace { id: String },
+    /// Start a visit form for the place.
+    StartPlaceVisit { place_id: String },
+    /// Start an inspection of the place (its checklist picked first).
+    StartInspection { place_id: String },
+    /// Show a mediation, to continue it.
+    OpenMediation { id: String },
+    /// Show the form for a new mediation.
+    NewMediation,
     /// Show a case's detail screen.
     OpenCase { id: String },
     /// Show the form for reporting a case on its own.

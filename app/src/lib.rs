@@ -13,6 +13,7 @@
 
 pub mod cases;
 pub mod conflicts;
+pub mod draft_list;
 mod drafts;
 pub mod effect;
 pub mod enrol;
@@ -22,6 +23,9 @@ pub mod households;
 pub mod inspection;
 pub mod lang;
 pub mod mediation;
+pub mod mediations;
+pub mod places;
+pub mod search;
 pub mod store_problem;
 pub mod sync_status;
 pub mod sync_trigger;

@@ -18,6 +18,12 @@ pub enum TodayEvent {
         at: i64,
     },
     Open(Target),
+    /// The grid's places (shops, rental housing …).
+    Places,
+    /// The forms left unfinished.
+    Drafts,
+    /// Search households, places, cases and mediations at once.
+    Search,
 }
 
 /// Where a tap on a line goes.
@@ -49,6 +55,8 @@ pub struct TodayView {
     pub inspections: Vec<TodayLine>,
     pub cases: Vec<TodayLine>,
     pub mediations: Vec<TodayLine>,
+    /// `2 份表单未完成`, when any are: a tap opens them (`Drafts`).
+    pub drafts_text: Option<String>,
     pub empty_text: Option<String>,
     pub error: Option<String>,
 }
@@ -79,6 +87,9 @@ impl Today {
     pub fn update(&mut self, store: &Store, event: TodayEvent) -> Vec<Effect> {
         match event {
             TodayEvent::Open(target) => vec![Effect::Open { target }],
+            TodayEvent::Places => vec![Effect::OpenPlaces],
+            TodayEvent::Drafts => vec![Effect::OpenDrafts],
+            TodayEvent::Search => vec![Effect::OpenSearch],
             TodayEvent::Refresh { at } => {
                 // A clock outside chrono's range is no date a phone has; today will do.
                 let now = DateTime::from_timestamp(at, 0).unwrap_or_else(Utc::now);
@@ -166,6 +177,11 @@ impl Today {
             inspections,
             cases,
             mediations,
+            // Unfinished forms are the worker's own: the whole phone's, whatever the grid.
+            drafts_text: match store.drafts() {
+                Ok(d) if !d.is_empty() => Some(t1("today.drafts", lang, d.len())),
+                _ => None,
+            },
             empty_text: empty.then(|| t("today.nothing", lang)),
             error: None,
         };

@@ -11,6 +11,7 @@ use gridkeeper_app::cases::{
     CaseReportEvent, CaseReportSubjectKind, CaseReportView,
 };
 use gridkeeper_app::conflicts::{Conflicts, ConflictsEvent, ConflictsView};
+use gridkeeper_app::draft_list::{DraftList, DraftListEvent, DraftListView};
 use gridkeeper_app::enrol::{Enrol, EnrolEvent, EnrolView};
 use gridkeeper_app::household_detail::{
     HouseholdDetail, HouseholdDetailEvent, HouseholdDetailView,
@@ -19,6 +20,12 @@ use gridkeeper_app::household_edit::{HouseholdEdit, HouseholdEditEvent, Househol
 use gridkeeper_app::households::{Households, HouseholdsEvent, HouseholdsView};
 use gridkeeper_app::inspection::{Inspection, InspectionEvent, InspectionView};
 use gridkeeper_app::mediation::{Mediation, MediationEvent, MediationView};
+use gridkeeper_app::mediations::{MediationList, MediationListEvent, MediationListView};
+use gridkeeper_app::places::{
+    PlaceDetail, PlaceDetailEvent, PlaceDetailView, PlaceEdit, PlaceEditEvent, PlaceEditView,
+    PlaceList, PlaceListEvent, PlaceListView,
+};
+use gridkeeper_app::search::{Search, SearchEvent, SearchView};
 use gridkeeper_app::sync_status::{SyncEvent, SyncScreen as SyncLine, SyncView};
 use gridkeeper_app::sync_trigger::{SyncDecision, SyncReason};
 use gridkeeper_app::today::{Today, TodayEvent, TodayView};
@@ -359,6 +366,112 @@ impl MediationScreen {
     ) -> Result<Arc<Self>> {
         let id = mediation_id.as_deref().map(record_id).transpose()?;
         Ok(Self::wrap(store, Mediation::new(grid, id, lang)))
+    }
+}
+
+screen! {
+    /// The grid's places (shops, rental housing, firms, venues): search, a filter by type.
+    PlaceListScreen over PlaceList,
+    event PlaceListEvent, view PlaceListView, update PlaceListUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(PlaceListScreen, view PlaceListView, observer PlaceListObserver, reload PlaceListEvent::Load);
+
+#[uniffi::export]
+impl PlaceListScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, PlaceList::new(grid, lang))
+    }
+}
+
+screen! {
+    /// One place: who is responsible, its visits and inspections, a visit or inspection
+    /// started from it.
+    PlaceDetailScreen over PlaceDetail,
+    event PlaceDetailEvent, view PlaceDetailView, update PlaceDetailUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(PlaceDetailScreen, view PlaceDetailView, observer PlaceDetailObserver, reload PlaceDetailEvent::Load);
+
+#[uniffi::export]
+impl PlaceDetailScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, place_id: String, lang: Lang) -> Result<Arc<Self>> {
+        Ok(Self::wrap(
+            store,
+            PlaceDetail::new(record_id(&place_id)?, lang),
+        ))
+    }
+}
+
+screen! {
+    /// The place form: a place registered, or one edited; kept as a draft on every edit.
+    PlaceEditScreen over PlaceEdit,
+    event PlaceEditEvent, view PlaceEditView, update PlaceEditUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+#[uniffi::export]
+impl PlaceEditScreen {
+    /// A new place in `grid` (`place_id` = `None`), or that place edited.
+    #[uniffi::constructor]
+    pub fn new(
+        store: Arc<GridStore>,
+        grid: String,
+        place_id: Option<String>,
+        lang: Lang,
+    ) -> Arc<Self> {
+        Self::wrap(store, PlaceEdit::new(grid, place_id, lang))
+    }
+}
+
+screen! {
+    /// The mediations of the grid, those under way first.
+    MediationListScreen over MediationList,
+    event MediationListEvent, view MediationListView, update MediationListUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(MediationListScreen, view MediationListView, observer MediationListObserver, reload MediationListEvent::Load);
+
+#[uniffi::export]
+impl MediationListScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, MediationList::new(grid, lang))
+    }
+}
+
+screen! {
+    /// Unfinished forms of every kind, to resume or throw away.
+    DraftListScreen over DraftList,
+    event DraftListEvent, view DraftListView, update DraftListUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+#[uniffi::export]
+impl DraftListScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, DraftList::new(lang))
+    }
+}
+
+screen! {
+    /// One search over households, places, cases and mediations.
+    SearchScreen over Search,
+    event SearchEvent, view SearchView, update SearchUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+#[uniffi::export]
+impl SearchScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, Search::new(grid, lang))
     }
 }
 

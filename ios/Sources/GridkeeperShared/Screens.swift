@@ -34,6 +34,18 @@ extension ViewRelay: ConflictsObserver where View == ConflictsView {
     public func onView(view: ConflictsView) { deliver(view) }
 }
 
+extension ViewRelay: PlaceListObserver where View == PlaceListView {
+    public func onView(view: PlaceListView) { deliver(view) }
+}
+
+extension ViewRelay: PlaceDetailObserver where View == PlaceDetailView {
+    public func onView(view: PlaceDetailView) { deliver(view) }
+}
+
+extension ViewRelay: MediationListObserver where View == MediationListView {
+    public func onView(view: MediationListView) { deliver(view) }
+}
+
 extension ViewRelay: SyncObserver where View == SyncView {
     public func onView(view: SyncView) { deliver(view) }
 }
@@ -233,5 +245,63 @@ public extension ScreenModel where Event == EnrolEvent, View == EnrolView {
             let u = try screen.run(server: server, code: code)
             return (u.view, u.effects)
         }
+    }
+}
+
+public extension ScreenModel where Event == PlaceListEvent, View == PlaceListView {
+    convenience init(places store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = PlaceListScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<PlaceListView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == PlaceDetailEvent, View == PlaceDetailView {
+    convenience init(place store: GridStore, id: String, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = try PlaceDetailScreen(store: store, placeId: id, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<PlaceDetailView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == PlaceEditEvent, View == PlaceEditView {
+    /// A new place in `grid` (`id` nil), or that place edited.
+    convenience init(placeForm store: GridStore, grid: String, id: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = PlaceEditScreen(store: store, grid: grid, placeId: id, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == MediationListEvent, View == MediationListView {
+    convenience init(mediations store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = MediationListScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<MediationListView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == DraftListEvent, View == DraftListView {
+    convenience init(drafts store: GridStore, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = DraftListScreen(store: store, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == SearchEvent, View == SearchView {
+    convenience init(search store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = SearchScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
     }
 }

@@ -20,6 +20,12 @@ struct VisitPage: View {
                                                        memberId: memberId, lang: env.lang, performer: env.effects))
     }
 
+    /// A visit to a place (a shop, rental housing): no members to tick.
+    init(env: ScreenEnv, placeId: String) {
+        _model = StateObject(wrappedValue: ScreenModel(visit: env.store, subject: .place, subjectId: placeId,
+                                                       memberId: nil, lang: env.lang, performer: env.effects))
+    }
+
     var body: some View {
         Drawn(model.view, failed: model.failure != nil) { v in
             ScrollView {

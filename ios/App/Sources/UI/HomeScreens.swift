@@ -10,6 +10,13 @@ enum Route: Hashable {
     case household(String)
     case householdEdit(String?)
     case visit(householdId: String, memberId: String?)
+    case placeVisit(String)
+    case places
+    case place(String)
+    case placeEdit(String?)
+    case mediations
+    case drafts
+    case search
     case inspection(placeId: String?)
     case caseDetail(String)
     case caseReport
@@ -71,7 +78,7 @@ private struct Tabs: View {
                 .tabItem { Label(L("nav_inspection"), systemImage: "checklist") }
             Stack(base, app) { CaseListPage(env: $0) }
                 .tabItem { Label(L("nav_cases"), systemImage: "exclamationmark.triangle") }
-            Stack(base, app) { MediationPage(env: $0, mediationId: nil) }
+            Stack(base, app) { MediationsPage(env: $0) }
                 .tabItem { Label(L("nav_mediation"), systemImage: "bubble.left.and.bubble.right") }
         }
     }
@@ -111,6 +118,13 @@ private struct Stack<Root: View>: View {
         case let .household(id): HouseholdDetailPage(env: env, householdId: id)
         case let .householdEdit(id): HouseholdEditPage(env: env, householdId: id)
         case let .visit(householdId, memberId): VisitPage(env: env, householdId: householdId, memberId: memberId)
+        case let .placeVisit(placeId): VisitPage(env: env, placeId: placeId)
+        case .places: PlacesPage(env: env)
+        case let .place(id): PlaceDetailPage(env: env, placeId: id)
+        case let .placeEdit(id): PlaceEditPage(env: env, placeId: id)
+        case .mediations: MediationsPage(env: env)
+        case .drafts: DraftsPage(env: env)
+        case .search: SearchPage(env: env)
         case let .inspection(placeId): InspectionPage(env: env, placeId: placeId)
         case let .caseDetail(id): CaseDetailPage(env: env, caseId: id)
         case .caseReport: CaseReportPage(env: env)
@@ -155,6 +169,16 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .open(target): show(target)
         case let .openCase(id): path.append(.caseDetail(id))
         case .newCase: path.append(.caseReport)
+        case .openPlaces: path.append(.places)
+        case .openDrafts: path.append(.drafts)
+        case .openSearch: path.append(.search)
+        case let .openPlace(id): path.append(.place(id))
+        case .newPlace: path.append(.placeEdit(nil))
+        case let .editPlace(id): path.append(.placeEdit(id))
+        case let .startPlaceVisit(placeId): path.append(.placeVisit(placeId))
+        case let .startInspection(placeId): path.append(.inspection(placeId: placeId))
+        case let .openMediation(id): path.append(.mediation(id))
+        case .newMediation: path.append(.mediation(nil))
         case .close: if !path.isEmpty { path.removeLast() }
         case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
         case .getLocation: locate(for: source)
@@ -255,6 +279,10 @@ struct TodayPage: View {
         Drawn(model.view, failed: model.failure != nil) { v in
             List {
                 if let error = v.error { Banner(text: error) }
+                // The worker's other duties, one tap from the home screen.
+                Button(L("search")) { model.send(.search) }
+                Button(L("places")) { model.send(.places) }
+                if let drafts = v.draftsText { Button(drafts) { model.send(.drafts) } }
                 if let empty = v.emptyText { Text(empty) }
                 section(L("today_visits"), v.visits)
                 section(L("today_inspections"), v.inspections)

@@ -62,6 +62,15 @@ object Routes {
     fun case(id: String) = "case/$id"
     const val NEW_CASE = "case/new/report"
     fun mediation(id: String) = "mediation/$id"
+    const val NEW_MEDIATION = "mediation/new"
+    const val MEDIATIONS = "mediations"
+    const val PLACES = "places"
+    fun place(id: String) = "place/$id"
+    const val NEW_PLACE = "place/new/edit"
+    fun editPlace(id: String) = "place/$id/edit"
+    fun placeVisit(placeId: String) = "placevisit/$placeId"
+    const val DRAFTS = "drafts"
+    const val SEARCH = "search"
 
     fun of(target: Target): String = when (target) {
         is Target.Household -> household(target.id)
@@ -93,6 +102,16 @@ class EffectPerformer(
             is Effect.Open -> nav.open(Routes.of(effect.target))
             is Effect.OpenCase -> nav.open(Routes.case(effect.id))
             Effect.NewCase -> nav.open(Routes.NEW_CASE)
+            Effect.OpenPlaces -> nav.open(Routes.PLACES)
+            Effect.OpenDrafts -> nav.open(Routes.DRAFTS)
+            Effect.OpenSearch -> nav.open(Routes.SEARCH)
+            is Effect.OpenPlace -> nav.open(Routes.place(effect.id))
+            Effect.NewPlace -> nav.open(Routes.NEW_PLACE)
+            is Effect.EditPlace -> nav.open(Routes.editPlace(effect.id))
+            is Effect.StartPlaceVisit -> nav.open(Routes.placeVisit(effect.placeId))
+            is Effect.StartInspection -> nav.open(Routes.inspection(effect.placeId))
+            is Effect.OpenMediation -> nav.open(Routes.mediation(effect.id))
+            Effect.NewMediation -> nav.open(Routes.NEW_MEDIATION)
             Effect.Close -> nav.close()
             Effect.StartSync -> background.startSync()
             Effect.CancelSync -> background.cancelSync()

@@ -29,15 +29,17 @@ import org.gridkeeper.app.AppServices
 import org.gridkeeper.app.EffectPerformer
 import org.gridkeeper.app.R
 import org.gridkeeper.app.Routes
+import org.gridkeeper.screens.VisitFormSubject
 
-private class Tab(val route: String, val label: Int, val icon: ImageVector)
+/** [route] is what the tab lights up for (a route's first part); [target] where a tap goes. */
+private class Tab(val route: String, val label: Int, val icon: ImageVector, val target: String = route)
 
 private val tabs = listOf(
     Tab("today", R.string.nav_today, Icons.Filled.Today),
     Tab("households", R.string.nav_households, Icons.Filled.Home),
     Tab("inspection", R.string.nav_inspection, Icons.Filled.Checklist),
     Tab("cases", R.string.nav_cases, Icons.Filled.ReportProblem),
-    Tab("mediation/new", R.string.nav_mediation, Icons.Filled.Forum),
+    Tab("mediation", R.string.nav_mediation, Icons.Filled.Forum, target = Routes.MEDIATIONS),
 )
 
 /**
@@ -60,7 +62,7 @@ fun AppContent(app: AppServices, grid: String?, enrolLink: String?, nav: NavHost
                     val label = word(tab.label)
                     NavigationBarItem(
                         selected = current?.destination?.route?.startsWith(tab.route.substringBefore('/')) == true,
-                        onClick = { nav.navigate(tab.route) { launchSingleTop = true; popUpTo("today") } },
+                        onClick = { nav.navigate(tab.target) { launchSingleTop = true; popUpTo("today") } },
                         icon = { Icon(tab.icon, contentDescription = null) },
                         label = { Text(label, maxLines = 1) },
                     )
@@ -93,6 +95,19 @@ private fun AppNav(app: AppServices, grid: String, nav: NavHostController, perfo
         composable("visit/{hid}?member={member}", arguments = listOf(optional("member"))) { entry ->
             VisitScreen(app, entry.arg("hid") ?: return@composable, entry.arg("member"), performer)
         }
+        composable("placevisit/{pid}") { entry ->
+            VisitScreen(app, entry.arg("pid") ?: return@composable, null, performer, VisitFormSubject.PLACE)
+        }
+        composable(Routes.PLACES) { PlacesScreen(app, grid, performer) }
+        composable("place/{id}") { entry ->
+            PlaceDetailScreen(app, entry.arg("id") ?: return@composable, performer)
+        }
+        composable("place/{id}/edit") { entry ->
+            PlaceEditScreen(app, grid, entry.arg("id")?.takeIf { it != "new" }, performer)
+        }
+        composable(Routes.MEDIATIONS) { MediationsScreen(app, grid, performer) }
+        composable(Routes.DRAFTS) { DraftsScreen(app, performer) }
+        composable(Routes.SEARCH) { SearchScreen(app, grid, performer) }
         composable("inspection?place={place}", arguments = listOf(optional("place"))) { entry ->
             InspectionScreen(app, grid, entry.arg("place"), performer)
         }

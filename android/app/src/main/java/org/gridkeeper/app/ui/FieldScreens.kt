@@ -45,8 +45,14 @@ private fun now(): Long = System.currentTimeMillis() / 1000
 private fun errorAt(errorField: String?, error: String?, field: String): String? = error.takeIf { errorField == field }
 
 @Composable
-fun VisitScreen(app: AppServices, householdId: String, memberId: String?, performer: EffectPerformer) {
-    val vm = rememberModel("visit/$householdId") { app.screens.visitForm(VisitFormSubject.HOUSEHOLD, householdId, memberId) }
+fun VisitScreen(
+    app: AppServices,
+    subjectId: String,
+    memberId: String?,
+    performer: EffectPerformer,
+    subject: VisitFormSubject = VisitFormSubject.HOUSEHOLD,
+) {
+    val vm = rememberModel("visit/$subjectId") { app.screens.visitForm(subject, subjectId, memberId) }
     val v = vm.collect(performer, Answers(
         photoTaken = { _, path -> VisitFormEvent.PhotoTaken(path) },
         located = { lat, lon, accuracy -> VisitFormEvent.Located(lat, lon, accuracy) },

@@ -17,6 +17,7 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
@@ -69,6 +70,14 @@ fun TodayScreen(app: AppServices, grid: String, performer: EffectPerformer) {
     val overdue = word(R.string.overdue)
     LazyColumn(Modifier.fillMaxSize()) {
         item { Banner(v.error); vm.failureLine() }
+        item {
+            // The worker's other duties, one tap from the home screen.
+            Row(Modifier.padding(horizontal = 8.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                OutlinedButton(onClick = { vm.send(TodayEvent.Search) }) { Text(word(R.string.search)) }
+                OutlinedButton(onClick = { vm.send(TodayEvent.Places) }) { Text(word(R.string.places)) }
+                v.draftsText?.let { text -> OutlinedButton(onClick = { vm.send(TodayEvent.Drafts) }) { Text(text) } }
+            }
+        }
         v.emptyText?.let { text -> item { Text(text, Modifier.padding(16.dp)) } }
         fun section(title: Int, lines: List<TodayLine>, scope: LazyListScope) {
             if (lines.isEmpty()) return

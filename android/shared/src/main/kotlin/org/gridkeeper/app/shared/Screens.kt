@@ -75,6 +75,42 @@ class Screens(
         return bind<MediationEvent, MediationView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
     }
 
+    fun placeList(grid: String?): ScreenModel<PlaceListEvent, PlaceListView> {
+        val screen = PlaceListScreen(store, grid, lang)
+        return bind<PlaceListEvent, PlaceListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : PlaceListObserver { override fun onView(view: PlaceListView) = m.show(view) }))
+        }
+    }
+
+    fun placeDetail(id: String): ScreenModel<PlaceDetailEvent, PlaceDetailView> {
+        val screen = PlaceDetailScreen(store, id, lang)
+        return bind<PlaceDetailEvent, PlaceDetailView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : PlaceDetailObserver { override fun onView(view: PlaceDetailView) = m.show(view) }))
+        }
+    }
+
+    fun placeEdit(grid: String, id: String?): ScreenModel<PlaceEditEvent, PlaceEditView> {
+        val screen = PlaceEditScreen(store, grid, id, lang)
+        return bind<PlaceEditEvent, PlaceEditView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
+    fun mediationList(grid: String?): ScreenModel<MediationListEvent, MediationListView> {
+        val screen = MediationListScreen(store, grid, lang)
+        return bind<MediationListEvent, MediationListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : MediationListObserver { override fun onView(view: MediationListView) = m.show(view) }))
+        }
+    }
+
+    fun draftList(): ScreenModel<DraftListEvent, DraftListView> {
+        val screen = DraftListScreen(store, lang)
+        return bind<DraftListEvent, DraftListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
+    fun search(grid: String?): ScreenModel<SearchEvent, SearchView> {
+        val screen = SearchScreen(store, grid, lang)
+        return bind<SearchEvent, SearchView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
     fun conflicts(recordId: String): ScreenModel<ConflictsEvent, ConflictsView> {
         val screen = ConflictsScreen(store, recordId, lang)
         return bind<ConflictsEvent, ConflictsView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
