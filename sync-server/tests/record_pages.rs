@@ -223,12 +223,13 @@ async fn street_with_phone() -> (Street, Records, http_support::Device) {
 }
 
 /// ASCII snake_case words (`owner_occupied`, `housing_type`) in the text a person reads:
-/// tags, attributes, scripts and styles are left out, and so are ids and codes, which hold
-/// no letter-underscore-letter run.
+/// tags, attributes, scripts and styles are left out, and so is what the page shows as code
+/// (`<code>`: a field path an administrator types), and ids and codes, which hold no
+/// letter-underscore-letter run.
 fn snake_words(html: &str) -> Vec<String> {
     let mut text = String::new();
     let mut rest = html;
-    for block in ["<style", "<script"] {
+    for block in ["<style", "<script", "<code"] {
         while let Some(a) = rest.find(block) {
             let end = rest[a..].find("</").map_or(rest.len(), |e| a + e);
             text.push_str(&rest[..a]);
@@ -269,6 +270,11 @@ fn snake_words_finds_identifiers_only() {
         vec!["owner_occupied"]
     );
     assert!(snake_words("<a href=\"/l/households?housing_type=rented\">自住</a>").is_empty());
+    assert_eq!(
+        snake_words("如 <code>members[id=…].id_number</code>；housing_type"),
+        vec!["housing_type"],
+        "code is skipped, the words after it are not"
+    );
 }
 
 #[tokio::test]
