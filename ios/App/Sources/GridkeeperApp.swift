@@ -148,8 +148,9 @@ final class AppModel: ObservableObject, EffectPerformer {
             phase = .needsEnrolment
             Task { await start() }
         default:
-            // RecordsChanged: watched screens read their records again by themselves. The
-            // rest are a tab's (TabEffects).
+            // RecordsChanged: watched screens read their records again by themselves.
+            // ShareRescue: the sync bar's ShareLink already points at the file it asked the
+            // core to write. The rest are a tab's (TabEffects).
             break
         }
     }

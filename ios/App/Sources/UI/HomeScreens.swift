@@ -183,7 +183,10 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
         case .getLocation: locate(for: source)
         case let .askSignature(party): signature = AnswerRequest(key: party, source: source)
-        case .startSync, .cancelSync, .enrol, .enrolled, .recordsChanged: app.perform(effect, for: source)
+        // The app's own effects: the sync line's sign-out and rescue file act on the whole
+        // app, not on this tab's stack.
+        case .startSync, .cancelSync, .enrol, .enrolled, .recordsChanged, .signOut, .signedOut, .shareRescue:
+            app.perform(effect, for: source)
         }
     }
 
