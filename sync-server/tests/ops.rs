@@ -424,8 +424,17 @@ async fn openapi_describes_every_route_and_error_code() {
         ("Rejection", &["code", "message"]),
         (
             "GridFeed",
-            &["grid", "cursor", "more", "changes", "snapshots", "total"],
+            &[
+                "grid",
+                "cursor",
+                "more",
+                "changes",
+                "snapshots",
+                "total",
+                "erasures",
+            ],
         ),
+        ("WireErasure", &["record_id", "seq", "whole"]),
         ("DocChanges", &["record_id", "kind", "changes"]),
         (
             "WireSnapshot",

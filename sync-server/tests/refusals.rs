@@ -16,6 +16,7 @@ use gridkeeper_server::rate_limit::RateLimit;
 use gridkeeper_server::storage::{Device as StoredDevice, Role};
 use http_support::{Device, Relay, Street, code, post_sync, start, start_with};
 use serde::Serialize;
+use serde_json::Value;
 
 const FAST: RateLimit = RateLimit {
     burst: 10_000.0,
@@ -766,4 +767,114 @@ async fn refusals_outside_the_handlers_are_json_errors_with_a_code() {
         assert_eq!(stored(relay, &ids).await, before, "{case}");
         assert!(relay.storage.blob(&h).await.unwrap().is_none(), "{case}");
     }
+}
+
+/// What schemathesis found against the described API (scripts/test-api-schema): typed query
+/// parameters read as their defaults when they held nonsense, a repeated parameter and an
+/// undecodable path answered in axum's plain text, and an administrator able to revoke the
+/// very token making the request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_values_outside_the_description_are_refused_in_the_error_shape() {
+    let street = start().await.street().await;
+    let relay = &street.relay;
+    let admin = street.admin_token.as_str();
+    let cases = [
+        ("GET", "/v1/lists/households?lang=0", 400, "invalid_query"),
+        ("GET", "/v1/reports/population?lang=", 400, "invalid_query"),
+        ("GET", "/v1/lists/households?limit=-1", 400, "invalid_query"),
+        ("GET", "/v1/lists/households?limit=501", 400, "invalid_query"),
+        ("GET", "/v1/reports/workers?silent_days=x", 400, "invalid_query"),
+        ("GET", "/v1/reports/cases?to=&from=", 400, "bad_period"),
+        ("GET", "/v1/lists/activities/export?from=", 400, "bad_period"),
+        ("GET", "/v1/lists/households?lang=%FF", 400, "invalid_query"),
+        (
+            "POST",
+            "/v1/admin/templates?id=a&version=1&version=2",
+            400,
+            "invalid_query",
+        ),
+        ("GET", "/v1/reports/%FF", 404, "not_found"),
+    ];
+    for (method, path, status, err) in cases {
+        let r = relay
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", relay.base))
+            .bearer_auth(admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{method} {path}");
+        let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(ct.starts_with("application/json"), "{method} {path}: {ct}");
+        let text = r.text().await.unwrap();
+        assert_eq!(code(&text), err, "{method} {path}: {text}");
+    }
+    // The same parameters, as described, are answered.
+    for path in [
+        "/v1/lists/households?lang=en&limit=500",
+        "/v1/reports/workers?silent_days=0&lang=zh",
+    ] {
+        let r = relay
+            .http
+            .get(format!("{}{path}", relay.base))
+            .bearer_auth(admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+    }
+
+    // Revoking one's own token through the API is refused; the token still works.
+    let me: Value = relay
+        .http
+        .get(format!("{}/v1/me", relay.base))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let own = me["device_id"].as_str().unwrap();
+    let r = relay
+        .http
+        .post(format!("{}/v1/admin/devices/{own}/revoke", relay.base))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(code(&r.text().await.unwrap()), "revoke_self");
+    let again = relay
+        .http
+        .get(format!("{}/v1/admin/devices", relay.base))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200, "the administrator is not locked out");
+}
+
+/// Found by schemathesis's stateful run: enrolling a second phone under an actor id already
+/// enrolled is a described 409, and the code is still good for a phone with its own actor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrolling_under_a_taken_actor_is_refused_without_spending_the_code() {
+    let street = start().await.street().await;
+    let first = street.enroll("worker-a").await;
+    let (code_text, _) = admin::issue_enroll_code(&street.relay.storage, "worker-a", 1)
+        .await
+        .unwrap();
+    let enrol = |actor: String| {
+        street
+            .relay
+            .http
+            .post(format!("{}/v1/enroll", street.base()))
+            .json(&serde_json::json!({"code": code_text, "actor": actor}))
+            .send()
+    };
+    let taken = enrol(first.store.actor_hex()).await.unwrap();
+    assert_eq!(taken.status(), 409);
+    assert_eq!(code(&taken.text().await.unwrap()), "exists");
+    let fresh = enrol("ab".repeat(16)).await.unwrap();
+    assert_eq!(fresh.status(), 200, "the refused attempt did not spend the code");
 }

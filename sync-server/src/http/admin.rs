@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::body;
+use crate::http::extract::{ApiPath, ApiQuery};
 use crate::storage::{Device, Grid, Role, User};
 use crate::templates::{self, TemplateVersion};
 
@@ -114,9 +115,18 @@ pub async fn devices(
 pub async fn revoke_device(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     caller.require_admin()?;
+    // An administrator who revokes the token they are using is locked out of the API at
+    // once; on a relay with one administrator only a shell on the server gets back in.
+    if caller.device.id == id {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "revoke_self",
+            "this is the token making the request; revoke it from another administrator's token or with `admin device revoke` on the server",
+        ));
+    }
     admin::revoke_device(&state.storage, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -143,7 +153,7 @@ pub async fn templates(
 pub async fn upload_template(
     caller: Caller,
     State(state): State<AppState>,
-    Query(key): Query<TemplateKey>,
+    ApiQuery(key): ApiQuery<TemplateKey>,
     raw: Body,
 ) -> Result<(StatusCode, Json<TemplateVersion>), ApiError> {
     caller.require_admin()?;
@@ -163,7 +173,7 @@ pub async fn upload_template(
 pub async fn publish_template(
     caller: Caller,
     State(state): State<AppState>,
-    Path((id, version)): Path<(String, String)>,
+    ApiPath((id, version)): ApiPath<(String, String)>,
 ) -> Result<Json<TemplateVersion>, ApiError> {
     caller.require_admin()?;
     let (id, version) = templates::parse_key(&id, &version)?;

@@ -5,7 +5,7 @@
 
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gridkeeper_core::blob_type;
@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::body;
+use crate::http::extract::ApiPath;
 use crate::storage::Blob;
 
 #[derive(Debug, Deserialize)]
@@ -39,7 +40,7 @@ fn check_hash(hash: &str) -> Result<(), ApiError> {
 pub async fn put_blob(
     caller: Caller,
     State(state): State<AppState>,
-    Path(hash): Path<String>,
+    ApiPath(hash): ApiPath<String>,
     params: Result<Query<PutParams>, QueryRejection>,
     headers: HeaderMap,
     raw: Body,
@@ -193,7 +194,7 @@ async fn readable(caller: &Caller, state: &AppState, hash: &str) -> Result<Blob,
 pub async fn get_blob(
     caller: Caller,
     State(state): State<AppState>,
-    Path(hash): Path<String>,
+    ApiPath(hash): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let blob = readable(&caller, &state, &hash).await?;
     Ok((
@@ -212,7 +213,7 @@ pub async fn get_blob(
 pub async fn head_blob(
     caller: Caller,
     State(state): State<AppState>,
-    Path(hash): Path<String>,
+    ApiPath(hash): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let blob = readable(&caller, &state, &hash).await?;
     Ok((

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod blobs;
 pub mod body;
 pub mod enroll;
+pub mod extract;
 pub mod ops;
 pub mod reports;
 pub mod sync;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use chrono::{NaiveDate, Utc};
@@ -16,6 +16,7 @@ use serde_json::{Value as Json_, json};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::http::extract::{ApiPath, ApiQuery};
 use crate::reports::audit::{self, ExportEntry};
 use crate::reports::export::{self, Table};
 use crate::reports::lists::{self, Filter};
@@ -127,6 +128,38 @@ pub fn scope_of(r: &Reader, q: &HashMap<String, String>) -> Result<ReportScope, 
     ))
 }
 
+/// The API's own reading of the typed query parameters: a value the description does not
+/// allow (`lang=fr`, `limit=-1`, an empty `from`) is refused, not quietly read as the
+/// default, so a caller's mistake shows instead of returning other figures than asked for.
+/// The pages go through `scope_of` alone: their forms send blank fields for "the default".
+fn check_query(q: &HashMap<String, String>) -> Result<(), ApiError> {
+    let bad = |message: &str| Err(ApiError::bad_request("invalid_query", message));
+    if q.get("lang").is_some_and(|l| l != "zh" && l != "en") {
+        return bad("lang is zh or en");
+    }
+    if q.get("limit")
+        .is_some_and(|l| l.parse::<usize>().map_or(true, |n| n > LIST_PAGE))
+    {
+        return bad("limit is a whole number from 0 to 500");
+    }
+    if q.get("silent_days")
+        .is_some_and(|d| d.parse::<u32>().is_err())
+    {
+        return bad("silent_days is a whole number of days, 0 or more");
+    }
+    for field in ["from", "to"] {
+        if q.get(field).is_some_and(|d| d.is_empty()) {
+            return Err(ApiError::bad_request(
+                "bad_period",
+                format!(
+                    "{field} is empty: leave it out for the default, or give a date like 2026-11-28"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn zh(q: &HashMap<String, String>) -> bool {
     q.get("lang").is_none_or(|l| l != "en")
 }
@@ -174,9 +207,10 @@ pub async fn index(caller: Caller, State(state): State<AppState>) -> Result<Json
 pub async fn report(
     caller: Caller,
     State(state): State<AppState>,
-    Path(name): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
 ) -> Result<Json<queries::Report>, ApiError> {
+    check_query(&q)?;
     let r = reader(state.storage.as_ref(), caller.user).await?;
     let scope = scope_of(&r, &q)?;
     queries::run(state.storage.as_ref(), &scope, &name, &options_of(&q))
@@ -188,9 +222,10 @@ pub async fn report(
 pub async fn list(
     caller: Caller,
     State(state): State<AppState>,
-    Path(name): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
 ) -> Result<Json<Json_>, ApiError> {
+    check_query(&q)?;
     let r = reader(state.storage.as_ref(), caller.user).await?;
     let scope = scope_of(&r, &q)?;
     let limit = q
@@ -242,9 +277,10 @@ pub enum ExportOf {
 pub async fn export_report(
     caller: Caller,
     State(state): State<AppState>,
-    Path(name): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
+    check_query(&q)?;
     let r = reader(state.storage.as_ref(), caller.user).await?;
     export(&state, &r, ExportOf::Report, &name, &q).await
 }
@@ -252,9 +288,10 @@ pub async fn export_report(
 pub async fn export_list(
     caller: Caller,
     State(state): State<AppState>,
-    Path(name): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
+    check_query(&q)?;
     let r = reader(state.storage.as_ref(), caller.user).await?;
     export(&state, &r, ExportOf::List, &name, &q).await
 }
