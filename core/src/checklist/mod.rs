@@ -22,6 +22,30 @@ pub use template::{
 };
 pub use xlsform::{ImportReport, RowIssue, XlsFormError};
 
+/// The expression parsers, for the fuzz targets in `fuzz/`: not an API, and not used by the
+/// app. A bound comes back as its operator and number.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub fn relevant(expr: &str) -> Option<(String, String)> {
+        super::expr::parse_relevant(expr)
+    }
+
+    pub fn bounds(expr: &str) -> Option<Vec<(&'static str, f64)>> {
+        use super::expr::Bound;
+        super::expr::parse_bounds(expr).map(|bounds| {
+            bounds
+                .into_iter()
+                .map(|b| match b {
+                    Bound::AtLeast(n) => (">=", n),
+                    Bound::Above(n) => (">", n),
+                    Bound::AtMost(n) => ("<=", n),
+                    Bound::Below(n) => ("<", n),
+                })
+                .collect()
+        })
+    }
+}
+
 /// Templates by (id, version): what an inspection is checked against.
 pub type Templates = std::collections::BTreeMap<(String, u32), ChecklistTemplate>;
 
