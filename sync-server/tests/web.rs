@@ -530,12 +530,7 @@ async fn checklist_templates_from_the_admin_page() {
         .post_file("/admin/templates", &fields(leak(&root_token)), b"garbage")
         .await;
     assert_eq!(bad.status(), 400);
-    assert!(
-        bad.text()
-            .await
-            .unwrap()
-            .contains("not a readable spreadsheet")
-    );
+    assert!(bad.text().await.unwrap().contains("不是可读取的电子表格"));
 
     let ok = root
         .post_file("/admin/templates", &fields(leak(&root_token)), &form)
@@ -544,7 +539,9 @@ async fn checklist_templates_from_the_admin_page() {
     let html = ok.text().await.unwrap();
     assert!(html.contains("id=\"issues\""), "{html}");
     assert!(
-        html.contains("<td>survey</td><td class=\"num\">4</td><td>type</td>"),
+        html.contains(
+            "<td><code>survey</code></td><td class=\"num\">4</td><td><code>type</code></td><td>不支持类型 <code>date</code>；此行已跳过</td>"
+        ),
         "{html}"
     );
     assert!(
