@@ -466,7 +466,14 @@ async fn no_identifier_in_any_chinese_page_or_export() {
     let mut bad = Vec::new();
     let reports = gridkeeper_server::reports::queries::REPORTS;
     let lists: Vec<&str> = gridkeeper_server::reports::lists::names().collect();
-    let mut pages: Vec<String> = vec!["/admin".into()];
+    // The template pages: the list and upload form on /admin, and an import report with
+    // problems (stored as the upload form stores it).
+    let storage = street.relay.storage.as_ref();
+    gridkeeper_server::templates::import(storage, "u-root", "shop_check", 1, &messy_form())
+        .await
+        .unwrap();
+    let report = "/admin/templates/shop_check/1".to_string();
+    let mut pages: Vec<String> = vec!["/admin".into(), report.clone()];
     for n in ["s1", "c1", "g1"] {
         pages.extend(reports.iter().map(|r| format!("/r/{r}?node={n}")));
         pages.extend(lists.iter().map(|l| format!("/l/{l}?node={n}")));
@@ -507,6 +514,51 @@ async fn no_identifier_in_any_chinese_page_or_export() {
         "English identifiers in the Chinese UI:\n{}",
         bad.join("\n")
     );
+    let report = root.page(&report).await;
+    for words in [
+        "不支持类型 <code>date</code>；此行已跳过",
+        "分组没有标签",
+        "草稿",
+    ] {
+        assert!(report.contains(words), "{words}: {report}");
+    }
+}
+
+/// A shop checklist as people write them: a group without a label, a category of the
+/// form's own, and rows the importer cannot use.
+fn messy_form() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("survey").unwrap();
+    let rows: &[&[&str]] = &[
+        &[
+            "type",
+            "name",
+            "label",
+            "hazard_category",
+            "severity",
+            "hint",
+        ],
+        &["begin_group", "fire_exits"],
+        &[
+            "pass_fail_na",
+            "exit_clear",
+            "安全出口畅通",
+            "fire",
+            "high",
+            "看门后",
+        ],
+        &["pass_fail_na", "no_pests", "无鼠虫", "pest_control", "low"],
+        &["end_group"],
+        &["date", "checked_on", "检查日期"],
+        &["select_one yes_no", "sign_ok", "标志完好"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
 }
 
 /// A supervisor settles the conflict from the page; the pick reaches the phones like any
