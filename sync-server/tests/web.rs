@@ -834,7 +834,7 @@ async fn a_rescue_file_from_the_admin_page() {
     let page = done.text().await.unwrap();
     assert!(page.contains(&phone.device_id), "{page}");
     assert!(storage.document(&h.to_string()).await.unwrap().is_some());
-    assert!(page.contains("rescue:import"), "the audit log shows it");
+    assert!(page.contains("导入救援文件"), "the audit log shows it");
 
     let mut tampered = file.clone();
     let at = tampered.len() - 3;

@@ -2,7 +2,8 @@
 //! called, in one table per kind (Chinese, English). Paths are the record's JSON keys with
 //! list positions dropped (`members.phone`), so the record card, the history and the
 //! conflicts all name a field the same way. Enum values are worded by
-//! [`crate::reports::labels::word`], the table reports and exports use too.
+//! [`crate::reports::labels::word`], the table reports and exports use too. The export log
+//! on the administrator's page is worded here as well.
 
 use crate::reports::labels::word;
 
@@ -192,6 +193,42 @@ pub fn value(v: &str, zh: bool) -> String {
     word(v, zh).to_string()
 }
 
+/// What an export-log entry exported (`report:cases`, `list:members`, `rescue:import`), in
+/// words; a kind this build does not know is shown as it was written down.
+pub fn export_what(what: &str, zh: bool) -> String {
+    use super::frame::{list_title, report_title};
+    match what.split_once(':') {
+        Some(("report", name)) if zh => format!("报表：{}", report_title(name, zh)),
+        Some(("report", name)) => format!("Report: {}", report_title(name, zh)),
+        Some(("list", name)) if zh => format!("名单：{}", list_title(name, zh)),
+        Some(("list", name)) => format!("List: {}", list_title(name, zh)),
+        Some(("rescue", "import")) if zh => "导入救援文件".to_string(),
+        Some(("rescue", "import")) => "Rescue file imported".to_string(),
+        _ => what.to_string(),
+    }
+}
+
+/// A user's role, in the words of the add-user form.
+pub fn role_word(role: crate::storage::Role, zh: bool) -> &'static str {
+    use crate::storage::Role;
+    match (role, zh) {
+        (Role::Worker, true) => "网格员",
+        (Role::Supervisor, true) => "督导",
+        (Role::Admin, true) => "管理员",
+        (role, false) => role.as_str(),
+    }
+}
+
+/// Whether an export showed ID and phone numbers masked, in words.
+pub fn masked_word(masked: bool, zh: bool) -> &'static str {
+    match (masked, zh) {
+        (true, true) => "已脱敏",
+        (false, true) => "完整",
+        (true, false) => "masked",
+        (false, false) => "full",
+    }
+}
+
 fn strip_positions(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut depth = 0;
@@ -217,5 +254,15 @@ mod tests {
         assert_eq!(field("household", "housing_type", false), "Housing");
         assert_eq!(field("household", "from_a_newer_app", true), "其他字段");
         assert_eq!(field("place", "archived", true), "已归档");
+    }
+
+    #[test]
+    fn export_log_in_words() {
+        assert_eq!(export_what("report:cases", true), "报表：事件办理");
+        assert_eq!(export_what("list:members", true), "名单：人口名单");
+        assert_eq!(export_what("list:members", false), "List: People");
+        assert_eq!(export_what("rescue:import", true), "导入救援文件");
+        assert_eq!(export_what("something:new", true), "something:new");
+        assert_eq!(role_word(crate::storage::Role::Supervisor, true), "督导");
     }
 }
