@@ -588,11 +588,30 @@ async fn checklist_templates_from_the_admin_page() {
         root.post(publish, &[("csrf", &root_token)]).await.status(),
         409
     );
-    assert_eq!(
-        root.post_file("/admin/templates", &fields(leak(&root_token)), &form)
+    let again = root
+        .post_file("/admin/templates", &fields(leak(&root_token)), &form)
+        .await;
+    assert_eq!(again.status(), 409);
+    let again = again.text().await.unwrap();
+    assert!(again.contains("已发布的版本不可更改"), "in words: {again}");
+    let bad_id = root
+        .post_file(
+            "/admin/templates",
+            &[
+                ("id", "9 lives"),
+                ("version", "1"),
+                ("csrf", leak(&root_token)),
+            ],
+            &form,
+        )
+        .await;
+    assert_eq!(bad_id.status(), 400);
+    assert!(
+        bad_id
+            .text()
             .await
-            .status(),
-        409
+            .unwrap()
+            .contains("模板编号为 1–64 个字符")
     );
     let admin = root.get("/admin").await.text().await.unwrap();
     assert!(admin.contains("href=\"/admin/templates/shop_check/1\""));

@@ -202,6 +202,15 @@ async fn template_page(
     render(&page, StatusCode::OK)
 }
 
+/// A refusal as a page, in Chinese words where the API's message is English.
+fn refused(e: ApiError, zh: bool) -> Response {
+    let e = match xlsform_words::refusal(e.code).filter(|_| zh) {
+        Some(words) => ApiError::new(e.status, e.code, words),
+        None => e,
+    };
+    error_page(e, zh)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     s: Session,
@@ -216,7 +225,7 @@ pub async fn show(
     };
     match found {
         Ok(t) => template_page(&state, &s, &t, String::new()).await,
-        Err(e) => error_page(e, s.zh),
+        Err(e) => refused(e, s.zh),
     }
 }
 
@@ -277,7 +286,7 @@ pub async fn upload(
     };
     let up = match up {
         Ok(up) => up,
-        Err(e) => return error_page(e, s.zh),
+        Err(e) => return refused(e, s.zh),
     };
     if let Some(r) = admin_form(&s, &up.csrf) {
         return r;
@@ -315,7 +324,7 @@ pub async fn upload(
             };
             render(&page, StatusCode::BAD_REQUEST)
         }
-        Err(templates::ImportRefusal::Refused(e)) => error_page(e, s.zh),
+        Err(templates::ImportRefusal::Refused(e)) => refused(e, s.zh),
     }
 }
 
@@ -343,6 +352,6 @@ pub async fn publish(
             };
             template_page(&state, &s, &t, notice.into()).await
         }
-        Err(e) => error_page(e, s.zh),
+        Err(e) => refused(e, s.zh),
     }
 }
