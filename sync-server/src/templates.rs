@@ -98,7 +98,8 @@ impl ImportRefusal {
     /// The API's code for it.
     pub fn code(&self) -> &'static str {
         match self {
-            ImportRefusal::Form(_) => INVALID_XLSFORM,
+            // The code `xlsform_error` answers with.
+            ImportRefusal::Form(_) => "invalid_xlsform",
             ImportRefusal::Refused(e) => e.code,
         }
     }
@@ -322,11 +323,9 @@ pub async fn import(
     Ok(get(storage, id, version).await?)
 }
 
-const INVALID_XLSFORM: &str = "invalid_xlsform";
-
 fn xlsform_error(e: XlsFormError) -> ApiError {
     // The importer's messages name sheets, columns and fields, never cell values.
-    ApiError::bad_request(INVALID_XLSFORM, e.to_string())
+    ApiError::bad_request("invalid_xlsform", e.to_string())
 }
 
 /// Publishes a draft: gives it the next position in the publish sequence and freezes it.

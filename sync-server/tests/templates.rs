@@ -9,6 +9,8 @@
 mod http_support;
 mod support;
 
+use std::collections::BTreeSet;
+
 use gridkeeper_core::checklist::xlsform;
 use gridkeeper_server::admin;
 use gridkeeper_server::templates::{self, Issue, Status};
@@ -611,6 +613,33 @@ fn every_kind_of_problem_in_chinese() {
             "需要选项列表 `kinds`，但表单没有 `choices` 工作表；此行已跳过"
         )]
     );
+
+    // The two forms hold every kind of problem there is: the API's description names each
+    // code, and no other.
+    let mut codes = BTreeSet::new();
+    for sheets in [
+        &[
+            ("survey", survey),
+            ("choices", choices),
+            ("settings", settings),
+        ][..],
+        &[("survey", lone)][..],
+    ] {
+        let report = xlsform::import(&workbook(sheets), "shop_check", 1).unwrap();
+        for i in report.issues {
+            let json = serde_json::to_value(Issue::from(i)).unwrap();
+            codes.insert(json["code"].as_str().unwrap().to_string());
+        }
+    }
+    let doc: Value = serde_json::from_str(include_str!("../src/openapi.json")).unwrap();
+    let described: BTreeSet<String> =
+        doc["components"]["schemas"]["Issue"]["properties"]["code"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+    assert_eq!(codes, described);
 }
 
 #[test]
