@@ -240,12 +240,17 @@ fn snake_words(html: &str) -> Vec<String> {
 }
 
 /// Glossary values shown as their code where the word table has a Chinese word for them
-/// (`rented`, `evacuation`): one-word codes the snake_case rule cannot tell from a name.
+/// (`rented`, `evacuation`), and `true`/`false`/`null`: one-word codes the snake_case rule
+/// cannot tell from a name.
 fn glossary_words(html: &str) -> Vec<String> {
     visible_words(html)
         .into_iter()
         .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        .filter(|w| gridkeeper_server::reports::labels::word(w, true) != w)
+        .filter(|w| {
+            // JSON's literals, shown as they were serialized.
+            matches!(w.as_str(), "true" | "false" | "null")
+                || gridkeeper_server::reports::labels::word(w, true) != w
+        })
         .collect()
 }
 

@@ -208,6 +208,16 @@ pub fn export_what(what: &str, zh: bool) -> String {
     }
 }
 
+/// A yes/no value in words (never `true`/`false`).
+pub fn yes_no(b: bool, zh: bool) -> &'static str {
+    match (b, zh) {
+        (true, true) => "是",
+        (false, true) => "否",
+        (true, false) => "yes",
+        (false, false) => "no",
+    }
+}
+
 /// A user's role, in the words of the add-user form.
 pub fn role_word(role: crate::storage::Role, zh: bool) -> &'static str {
     use crate::storage::Role;
