@@ -556,6 +556,39 @@ async fn no_identifier_in_any_chinese_page_or_export() {
     }
 }
 
+/// A request a page refuses is told in Chinese words, not the API's English message.
+#[tokio::test]
+async fn refusals_in_chinese() {
+    let (street, _) = street().await;
+    let root = Web::sign_in(street.base(), "root").await;
+    for (path, status, words) in [
+        (
+            "/r/visits?node=s1&from=bad",
+            400,
+            "请求有误：日期格式如 2026-11-28",
+        ),
+        (
+            "/x/l/cases?node=s1&format=pdf",
+            400,
+            "请求有误：导出格式为 CSV 或 XLSX",
+        ),
+        (
+            "/admin/templates/9%20lives/1",
+            400,
+            "请求有误：模板编号为 1–64 个字符",
+        ),
+        (
+            "/admin/templates/shop_check/0",
+            400,
+            "请求有误：模板版本须为从 1 起的整数",
+        ),
+    ] {
+        let (got, body) = root.get(path).await;
+        assert_eq!(got, status, "{path}");
+        assert!(body.contains(words), "{path}: {body}");
+    }
+}
+
 /// A shop checklist as people write them: a group without a label, a category of the
 /// form's own, and rows the importer cannot use.
 fn messy_form() -> Vec<u8> {

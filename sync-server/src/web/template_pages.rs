@@ -202,11 +202,12 @@ async fn template_page(
     render(&page, StatusCode::OK)
 }
 
-/// A refusal as a page, in Chinese words where the API's message is English.
+/// A refusal as a page; the size limit in words here, the other codes by `error_page`.
 fn refused(e: ApiError, zh: bool) -> Response {
-    let e = match xlsform_words::refusal(e.code).filter(|_| zh) {
-        Some(words) => ApiError::new(e.status, e.code, words),
-        None => e,
+    let e = if zh && e.code == "too_large" {
+        ApiError::new(e.status, e.code, xlsform_words::too_large())
+    } else {
+        e
     };
     error_page(e, zh)
 }

@@ -75,25 +75,13 @@ pub fn error(e: &XlsFormError, zh: bool) -> Vec<Part> {
     })
 }
 
-/// A template upload or publish refused by the rules of ids, versions and sizes (the API's
-/// codes, whose messages are English), in Chinese; `None` for a code worded elsewhere.
-pub fn refusal(code: &str) -> Option<String> {
-    Some(match code {
-        "invalid_template_id" => {
-            "模板编号为 1–64 个字符：以字母或下划线开头，其后为字母、数字、下划线或连字符".into()
-        }
-        "invalid_version" => "模板版本须为从 1 起的整数".into(),
-        "too_large" => format!(
-            "XLSForm 工作簿最大 {} MB",
-            crate::templates::MAX_XLSFORM_BYTES >> 20
-        ),
-        "version_not_higher" => {
-            "此模板已发布了不低于此版本的版本，已发布的版本不可更改；请用更高的版本号上传".into()
-        }
-        "already_published" => "此版本已发布，不可再次发布".into(),
-        "malformed_form" => "上传的表单无法读取，请重新选择文件上传".into(),
-        _ => return None,
-    })
+/// A workbook above the upload limit, in Chinese (the API's `too_large` is shared with
+/// rescue files, whose limit differs).
+pub fn too_large() -> String {
+    format!(
+        "XLSForm 工作簿最大 {} MB",
+        crate::templates::MAX_XLSFORM_BYTES >> 20
+    )
 }
 
 fn value_problem(p: ValueProblem) -> &'static str {
