@@ -295,7 +295,14 @@ fn templates(db: &Path, action: TemplateAction) -> Result<()> {
             let issues: Vec<Value> = report
                 .issues
                 .iter()
-                .map(|i| json!({"sheet": i.sheet, "row": i.row, "column": i.column, "message": i.message}))
+                .map(|i| {
+                    // The typed code and its facts for scripts, the words for a person.
+                    let mut v = serde_json::to_value(i).unwrap_or(Value::Null);
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("message".into(), Value::String(i.message()));
+                    }
+                    v
+                })
                 .collect();
             output::json(
                 &json!({"id": report.template.id, "version": report.template.version, "items": report.template.items().count(), "issues": issues}),

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use gridkeeper_core::checklist::{
-    self, Answer, Answers, ChecklistTemplate, Choice, Condition, FailAction, Item, ItemType,
-    ProblemKind, RowIssue, Section, Severity, XlsFormError, check_answer, completion_problems,
-    failed_items, visible_items, xlsform,
+    self, Answer, Answers, ChecklistTemplate, Choice, Condition, FailAction, IssueKind, Item,
+    ItemType, ProblemKind, RowIssue, Section, Severity, XlsFormError, check_answer,
+    completion_problems, failed_items, visible_items, xlsform,
 };
 use rust_xlsxwriter::Workbook;
 use serde_json::json;
@@ -355,7 +355,7 @@ fn unsupported_constructs_are_reported_by_row_and_the_rest_imported() {
             .issues
             .iter()
             .find(|i| i.row == row)
-            .map_or("", |i| i.message.as_str())
+            .map_or_else(String::new, |i| i.message())
     };
     assert!(message(5).contains("calculate"), "{}", message(5));
     assert!(message(6).contains("not supported"), "{}", message(6));
@@ -363,6 +363,40 @@ fn unsupported_constructs_are_reported_by_row_and_the_rest_imported() {
     assert!(message(10).contains("missing_list"), "{}", message(10));
     assert!(message(11).contains("not imported"), "{}", message(11));
     assert!(message(12).contains("`date`"), "{}", message(12));
+    // Each issue is a typed code with its facts; the words above are made from them.
+    let kind = |row: u32| {
+        report
+            .issues
+            .iter()
+            .find(|i| i.row == row)
+            .map(|i| i.kind.clone())
+    };
+    assert_eq!(kind(5), Some(IssueKind::Calculate));
+    assert_eq!(kind(7), Some(IssueKind::Repeat { last_row: 9 }));
+    assert_eq!(
+        kind(10),
+        Some(IssueKind::ListNotFound {
+            list: "missing_list".into()
+        })
+    );
+    assert_eq!(
+        kind(11),
+        Some(IssueKind::ConditionOnSkipped {
+            condition: "${total} = '4'".into(),
+            target: "total".into()
+        })
+    );
+    assert_eq!(
+        kind(12),
+        Some(IssueKind::UnsupportedType {
+            value: "date".into()
+        })
+    );
+    let json = serde_json::to_value(&report.issues[0]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        json,
+        json!({"sheet": "survey", "row": 5, "column": "type", "code": "calculate"})
+    );
 
     let t = &report.template;
     assert_eq!(item_ids(t), vec!["a_text", "a", "b", "c", "e", "g"]);

@@ -15,7 +15,7 @@
 //! [`crate::reports::sql`], so both databases run the same text.
 
 use axum::http::StatusCode;
-use gridkeeper_core::checklist::{self, ChecklistTemplate, XlsFormError};
+use gridkeeper_core::checklist::{self, ChecklistTemplate, IssueKind, RowIssue, XlsFormError};
 use serde::{Deserialize, Serialize};
 
 use crate::admin::now;
@@ -60,13 +60,70 @@ pub enum Status {
     Published,
 }
 
-/// A row of the workbook the importer could not use (core's `RowIssue`, readable back).
+/// A row of the workbook the importer could not use: core's `RowIssue`, readable back,
+/// its `code` and facts beside the place, and its English words for API readers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
     pub sheet: String,
     pub row: u32,
     pub column: String,
+    /// `None` for a report stored before issues had codes: it has English words only.
+    /// (A flattened `Option` reads as `None` when the fields do not make a kind.)
+    #[serde(flatten)]
+    pub kind: Option<IssueKind>,
     pub message: String,
+}
+
+impl From<RowIssue> for Issue {
+    fn from(i: RowIssue) -> Self {
+        Issue {
+            message: i.message(),
+            sheet: i.sheet,
+            row: i.row,
+            column: i.column,
+            kind: Some(i.kind),
+        }
+    }
+}
+
+/// Why an upload was not stored: the workbook itself, kept typed so a page can word it in
+/// the reader's language, or a rule of versions and storage.
+#[derive(Debug)]
+pub enum ImportRefusal {
+    Form(XlsFormError),
+    Refused(ApiError),
+}
+
+impl ImportRefusal {
+    /// The API's code for it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            // The code `xlsform_error` answers with.
+            ImportRefusal::Form(_) => "invalid_xlsform",
+            ImportRefusal::Refused(e) => e.code,
+        }
+    }
+}
+
+impl From<ApiError> for ImportRefusal {
+    fn from(e: ApiError) -> Self {
+        ImportRefusal::Refused(e)
+    }
+}
+
+impl From<StorageError> for ImportRefusal {
+    fn from(e: StorageError) -> Self {
+        ImportRefusal::Refused(e.into())
+    }
+}
+
+impl From<ImportRefusal> for ApiError {
+    fn from(e: ImportRefusal) -> Self {
+        match e {
+            ImportRefusal::Form(e) => xlsform_error(e),
+            ImportRefusal::Refused(e) => e,
+        }
+    }
 }
 
 /// One stored template version. `imported_by` and `published_by` are user ids.
@@ -206,32 +263,23 @@ pub async fn import(
     id: &str,
     version: u32,
     bytes: &[u8],
-) -> Result<TemplateVersion, ApiError> {
+) -> Result<TemplateVersion, ImportRefusal> {
     if bytes.len() > MAX_XLSFORM_BYTES {
-        return Err(ApiError::new(
+        return Err(ImportRefusal::Refused(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             format!("an XLSForm workbook may be at most {MAX_XLSFORM_BYTES} bytes"),
-        ));
+        )));
     }
-    let report = checklist::xlsform::import(bytes, id, version).map_err(xlsform_error)?;
+    let report = checklist::xlsform::import(bytes, id, version).map_err(ImportRefusal::Form)?;
     if let Some(published) = highest_published(storage, id).await?
         && published >= version
     {
-        return Err(not_higher(id, published));
+        return Err(not_higher(id, published).into());
     }
     let definition = serde_json::to_string(&report.template)
         .map_err(|_| ApiError::bad_request("invalid_xlsform", "the template cannot be stored"))?;
-    let issues: Vec<Issue> = report
-        .issues
-        .into_iter()
-        .map(|i| Issue {
-            sheet: i.sheet,
-            row: i.row,
-            column: i.column,
-            message: i.message,
-        })
-        .collect();
+    let issues: Vec<Issue> = report.issues.into_iter().map(Issue::from).collect();
     let issues = serde_json::to_string(&issues).map_err(|_| {
         ApiError::bad_request("invalid_xlsform", "the import report cannot be stored")
     })?;
@@ -270,9 +318,9 @@ pub async fn import(
     if !ours {
         // Someone published this id at or above `version` between the check and the write.
         let published = highest_published(storage, id).await?.unwrap_or(version);
-        return Err(not_higher(id, published));
+        return Err(not_higher(id, published).into());
     }
-    get(storage, id, version).await
+    Ok(get(storage, id, version).await?)
 }
 
 fn xlsform_error(e: XlsFormError) -> ApiError {

@@ -227,6 +227,35 @@ async fn street_with_phone() -> (Street, Records, http_support::Device) {
 /// (`<code>`: a field path an administrator types), and ids and codes, which hold no
 /// letter-underscore-letter run.
 fn snake_words(html: &str) -> Vec<String> {
+    visible_words(html)
+        .into_iter()
+        .filter(|w| {
+            let parts: Vec<&str> = w.split('_').collect();
+            parts.len() > 1
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        })
+        .collect()
+}
+
+/// Glossary values shown as their code where the word table has a Chinese word for them
+/// (`rented`, `evacuation`), and `true`/`false`/`null`: one-word codes the snake_case rule
+/// cannot tell from a name.
+fn glossary_words(html: &str) -> Vec<String> {
+    visible_words(html)
+        .into_iter()
+        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .filter(|w| {
+            // JSON's literals, shown as they were serialized.
+            matches!(w.as_str(), "true" | "false" | "null")
+                || gridkeeper_server::reports::labels::word(w, true) != w
+        })
+        .collect()
+}
+
+/// The ASCII words of the text a person reads, as [`snake_words`] describes it.
+fn visible_words(html: &str) -> Vec<String> {
     let mut text = String::new();
     let mut rest = html;
     for block in ["<style", "<script", "<code"] {
@@ -252,13 +281,7 @@ fn snake_words(html: &str) -> Vec<String> {
     }
     visible
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| {
-            let parts: Vec<&str> = w.split('_').collect();
-            parts.len() > 1
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-        })
+        .filter(|w| !w.is_empty())
         .map(String::from)
         .collect()
 }
@@ -270,6 +293,11 @@ fn snake_words_finds_identifiers_only() {
         vec!["owner_occupied"]
     );
     assert!(snake_words("<a href=\"/l/households?housing_type=rented\">自住</a>").is_empty());
+    assert_eq!(
+        glossary_words("<td>rented</td><td>worker-a</td><td>张三</td><code>fire</code>"),
+        vec!["rented"],
+        "a code with a word is caught; names and code are not"
+    );
     assert_eq!(
         snake_words("如 <code>members[id=…].id_number</code>；housing_type"),
         vec!["housing_type"],
@@ -466,7 +494,14 @@ async fn no_identifier_in_any_chinese_page_or_export() {
     let mut bad = Vec::new();
     let reports = gridkeeper_server::reports::queries::REPORTS;
     let lists: Vec<&str> = gridkeeper_server::reports::lists::names().collect();
-    let mut pages: Vec<String> = vec!["/admin".into()];
+    // The template pages: the list and upload form on /admin, and an import report with
+    // problems (stored as the upload form stores it).
+    let storage = street.relay.storage.as_ref();
+    gridkeeper_server::templates::import(storage, "u-root", "shop_check", 1, &messy_form())
+        .await
+        .unwrap();
+    let report = "/admin/templates/shop_check/1".to_string();
+    let mut pages: Vec<String> = vec![report.clone()];
     for n in ["s1", "c1", "g1"] {
         pages.extend(reports.iter().map(|r| format!("/r/{r}?node={n}")));
         pages.extend(lists.iter().map(|l| format!("/l/{l}?node={n}")));
@@ -481,11 +516,14 @@ async fn no_identifier_in_any_chinese_page_or_export() {
                 .map(|l| format!("/x/l/{l}?node={n}&format=csv")),
         );
     }
+    // Last, so its export log holds the exports above.
+    pages.push("/admin".into());
     let mut records = Vec::new();
     for p in &pages {
         let (status, body) = root.get(p).await;
         assert_eq!(status, 200, "{p}");
-        let words = snake_words(&body);
+        let mut words = snake_words(&body);
+        words.extend(glossary_words(&body));
         if !words.is_empty() {
             bad.push(format!("{p}: {words:?}"));
         }
@@ -497,7 +535,8 @@ async fn no_identifier_in_any_chinese_page_or_export() {
     records.dedup();
     for id in records {
         let body = root.page(&format!("/rec/{id}")).await;
-        let words = snake_words(&body);
+        let mut words = snake_words(&body);
+        words.extend(glossary_words(&body));
         if !words.is_empty() {
             bad.push(format!("/rec/{id}: {words:?}"));
         }
@@ -507,6 +546,84 @@ async fn no_identifier_in_any_chinese_page_or_export() {
         "English identifiers in the Chinese UI:\n{}",
         bad.join("\n")
     );
+    let report = root.page(&report).await;
+    for words in [
+        "不支持类型 <code>date</code>；此行已跳过",
+        "分组没有标签",
+        "草稿",
+    ] {
+        assert!(report.contains(words), "{words}: {report}");
+    }
+}
+
+/// A request a page refuses is told in Chinese words, not the API's English message.
+#[tokio::test]
+async fn refusals_in_chinese() {
+    let (street, _) = street().await;
+    let root = Web::sign_in(street.base(), "root").await;
+    for (path, status, words) in [
+        (
+            "/r/visits?node=s1&from=bad",
+            400,
+            "请求有误：日期格式如 2026-11-28",
+        ),
+        (
+            "/x/l/cases?node=s1&format=pdf",
+            400,
+            "请求有误：导出格式为 CSV 或 XLSX",
+        ),
+        (
+            "/admin/templates/9%20lives/1",
+            400,
+            "请求有误：模板编号为 1–64 个字符",
+        ),
+        (
+            "/admin/templates/shop_check/0",
+            400,
+            "请求有误：模板版本须为从 1 起的整数",
+        ),
+    ] {
+        let (got, body) = root.get(path).await;
+        assert_eq!(got, status, "{path}");
+        assert!(body.contains(words), "{path}: {body}");
+    }
+}
+
+/// A shop checklist as people write them: a group without a label, a category of the
+/// form's own, and rows the importer cannot use.
+fn messy_form() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("survey").unwrap();
+    let rows: &[&[&str]] = &[
+        &[
+            "type",
+            "name",
+            "label",
+            "hazard_category",
+            "severity",
+            "hint",
+        ],
+        &["begin_group", "fire_exits"],
+        &[
+            "pass_fail_na",
+            "exit_clear",
+            "安全出口畅通",
+            "fire",
+            "high",
+            "看门后",
+        ],
+        &["pass_fail_na", "no_pests", "无鼠虫", "pest_control", "low"],
+        &["end_group"],
+        &["date", "checked_on", "检查日期"],
+        &["select_one yes_no", "sign_ok", "标志完好"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
 }
 
 /// A supervisor settles the conflict from the page; the pick reaches the phones like any

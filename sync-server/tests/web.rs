@@ -530,12 +530,7 @@ async fn checklist_templates_from_the_admin_page() {
         .post_file("/admin/templates", &fields(leak(&root_token)), b"garbage")
         .await;
     assert_eq!(bad.status(), 400);
-    assert!(
-        bad.text()
-            .await
-            .unwrap()
-            .contains("not a readable spreadsheet")
-    );
+    assert!(bad.text().await.unwrap().contains("不是可读取的电子表格"));
 
     let ok = root
         .post_file("/admin/templates", &fields(leak(&root_token)), &form)
@@ -544,7 +539,9 @@ async fn checklist_templates_from_the_admin_page() {
     let html = ok.text().await.unwrap();
     assert!(html.contains("id=\"issues\""), "{html}");
     assert!(
-        html.contains("<td>survey</td><td class=\"num\">4</td><td>type</td>"),
+        html.contains(
+            "<td><code>survey</code></td><td class=\"num\">4</td><td><code>type</code></td><td>不支持类型 <code>date</code>；此行已跳过</td>"
+        ),
         "{html}"
     );
     assert!(
@@ -591,11 +588,30 @@ async fn checklist_templates_from_the_admin_page() {
         root.post(publish, &[("csrf", &root_token)]).await.status(),
         409
     );
-    assert_eq!(
-        root.post_file("/admin/templates", &fields(leak(&root_token)), &form)
+    let again = root
+        .post_file("/admin/templates", &fields(leak(&root_token)), &form)
+        .await;
+    assert_eq!(again.status(), 409);
+    let again = again.text().await.unwrap();
+    assert!(again.contains("已发布的版本不可更改"), "in words: {again}");
+    let bad_id = root
+        .post_file(
+            "/admin/templates",
+            &[
+                ("id", "9 lives"),
+                ("version", "1"),
+                ("csrf", leak(&root_token)),
+            ],
+            &form,
+        )
+        .await;
+    assert_eq!(bad_id.status(), 400);
+    assert!(
+        bad_id
+            .text()
             .await
-            .status(),
-        409
+            .unwrap()
+            .contains("模板编号为 1–64 个字符")
     );
     let admin = root.get("/admin").await.text().await.unwrap();
     assert!(admin.contains("href=\"/admin/templates/shop_check/1\""));
@@ -837,7 +853,7 @@ async fn a_rescue_file_from_the_admin_page() {
     let page = done.text().await.unwrap();
     assert!(page.contains(&phone.device_id), "{page}");
     assert!(storage.document(&h.to_string()).await.unwrap().is_some());
-    assert!(page.contains("rescue:import"), "the audit log shows it");
+    assert!(page.contains("导入救援文件"), "the audit log shows it");
 
     let mut tampered = file.clone();
     let at = tampered.len() - 3;

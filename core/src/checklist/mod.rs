@@ -6,19 +6,21 @@
 //! acceptable and whether the inspection may be completed.
 
 mod expr;
+mod issue;
 mod rules;
 mod sheet;
 mod survey;
 mod template;
 pub mod xlsform;
 
+pub use issue::{IssueKind, select_word};
 pub use rules::{
     Answer, Answers, FailAction, Problem, ProblemKind, Value, WithPhotos, check_answer,
     completion_problems, failed_items, is_failed, visible_items,
 };
 pub use template::{
     ChecklistTemplate, Choice, Condition, FAIL, Item, ItemType, NA, PASS, PASS_FAIL_NA, Section,
-    Severity, is_identifier,
+    Severity, ValueProblem, is_identifier,
 };
 pub use xlsform::{ImportReport, RowIssue, XlsFormError};
 

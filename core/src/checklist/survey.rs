@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::expr::{Bound, parse_bounds, parse_relevant};
+use super::issue::IssueKind;
 use super::sheet::{Row, Table};
 use super::template::{Choice, Condition, Item, ItemType, Section, Severity, is_identifier};
 use super::xlsform::{
@@ -196,8 +197,8 @@ impl<'a> SurveyReader<'a> {
         })
     }
 
-    fn issue(&mut self, row: u32, column: &str, message: impl Into<String>) {
-        self.issues.push(issue(self.table, row, column, message));
+    fn issue(&mut self, row: u32, column: &str, kind: IssueKind) {
+        self.issues.push(issue(self.table, row, column, kind));
     }
 
     pub(super) fn read(mut self, issues: &mut Vec<RowIssue>) -> Vec<Section> {
@@ -223,10 +224,9 @@ impl<'a> SurveyReader<'a> {
                     self.issue(
                         start,
                         "type",
-                        format!(
-                            "repeat groups are not supported; rows {start}–{} skipped",
-                            row.number
-                        ),
+                        IssueKind::Repeat {
+                            last_row: row.number,
+                        },
                     );
                     repeat = None;
                 }
@@ -241,31 +241,23 @@ impl<'a> SurveyReader<'a> {
                     repeat = Some((row.number, 1));
                 }
                 RowType::EndRepeat => {
-                    self.issue(
-                        row.number,
-                        "type",
-                        "end repeat without a matching begin repeat; ignored",
-                    );
+                    self.issue(row.number, "type", IssueKind::EndRepeatUnmatched);
                 }
                 RowType::BeginGroup => self.begin_group(row),
                 RowType::EndGroup => {
                     if self.frames.pop().is_none() {
-                        self.issue(
-                            row.number,
-                            "type",
-                            "end group without a matching begin group; ignored",
-                        );
+                        self.issue(row.number, "type", IssueKind::EndGroupUnmatched);
                     }
                 }
                 RowType::Note => {}
                 RowType::Calculate => {
-                    self.skip_row(row, "calculated fields (calculate) are not supported");
+                    self.skip_row(row, IssueKind::Calculate);
                 }
                 RowType::Unsupported(t) if t.is_empty() => {
-                    self.skip_row(row, "row has no type");
+                    self.skip_row(row, IssueKind::NoType);
                 }
                 RowType::Unsupported(t) => {
-                    self.skip_row(row, &format!("type `{t}` is not supported"));
+                    self.skip_row(row, IssueKind::UnsupportedType { value: t });
                 }
                 RowType::Question(item_type, number) => {
                     self.question(row, item_type, number, Vec::new());
@@ -278,32 +270,22 @@ impl<'a> SurveyReader<'a> {
             }
         }
         if let Some((start, _)) = repeat {
-            self.issue(
-                start,
-                "type",
-                format!(
-                    "repeat groups are not supported; the repeat is never closed, rows {start}–{last_row} skipped"
-                ),
-            );
+            self.issue(start, "type", IssueKind::RepeatNotClosed { last_row });
         }
         for frame in std::mem::take(&mut self.frames) {
-            self.issue(
-                frame.row,
-                "type",
-                "group is never closed (no end group); it runs to the end of the sheet",
-            );
+            self.issue(frame.row, "type", IssueKind::GroupNotClosed);
         }
         let sections = self.finish_sections();
         issues.append(&mut self.issues);
         sections
     }
 
-    fn skip_row(&mut self, row: &Row, why: &str) {
+    fn skip_row(&mut self, row: &Row, why: IssueKind) {
         let name = row.get(Some(self.cols.name));
         if !name.is_empty() {
             self.skipped.insert(name.to_owned());
         }
-        self.issue(row.number, "type", format!("{why}; row skipped"));
+        self.issue(row.number, "type", why);
     }
 
     fn section_ids(&self) -> HashSet<String> {
@@ -313,18 +295,14 @@ impl<'a> SurveyReader<'a> {
     fn begin_group(&mut self, row: &Row) {
         let name = row.get(Some(self.cols.name)).to_owned();
         if !row.get(self.cols.relevant).is_empty() {
-            self.issue(
-                row.number,
-                "relevant",
-                "conditions on groups are not supported; the group's items are always shown",
-            );
+            self.issue(row.number, "relevant", IssueKind::GroupCondition);
         }
         if let Some(outer) = self.frames.iter().find_map(|f| f.section) {
             let outer_id = self.sections[outer].section.id.clone();
             self.issue(
                 row.number,
                 "type",
-                format!("nested groups are not supported; its items join the section `{outer_id}`"),
+                IssueKind::NestedGroup { section: outer_id },
             );
             self.frames.push(Frame {
                 row: row.number,
@@ -339,14 +317,17 @@ impl<'a> SurveyReader<'a> {
             self.issue(
                 row.number,
                 "name",
-                format!("group has no valid name; `{id}` is used"),
+                IssueKind::GroupNameInvalid { used: id.clone() },
             );
         } else if taken.contains(&id) {
             id = unique_id(&name, &taken);
             self.issue(
                 row.number,
                 "name",
-                format!("group name `{name}` is used by an earlier group; `{id}` is used"),
+                IssueKind::GroupNameRepeated {
+                    name: name.clone(),
+                    used: id.clone(),
+                },
             );
         }
         let (zh, en) = self.cols.labels.pick(row);
@@ -354,11 +335,7 @@ impl<'a> SurveyReader<'a> {
             (Some(zh), _) => zh,
             (None, Some(en)) => en.clone(),
             (None, None) => {
-                self.issue(
-                    row.number,
-                    "label",
-                    "group has no label; its name is used as the section title",
-                );
+                self.issue(row.number, "label", IssueKind::GroupWithoutLabel);
                 id.clone()
             }
         };
@@ -410,30 +387,21 @@ impl<'a> SurveyReader<'a> {
     }
 
     fn select(&mut self, row: &Row, multiple: bool, list: Option<String>, or_other: bool) {
-        let kind = if multiple {
-            "select_multiple"
-        } else {
-            "select_one"
-        };
         let Some(list_name) = list else {
-            self.skip_row(row, &format!("{kind} names no choice list"));
+            self.skip_row(row, IssueKind::SelectWithoutList { multiple });
             return;
         };
         let Some(list) = self.lists.get(&list_name) else {
             let why = if self.has_choices_sheet {
-                format!("choice list `{list_name}` is not on the choices sheet")
+                IssueKind::ListNotFound { list: list_name }
             } else {
-                format!("choice list `{list_name}` is needed but there is no choices sheet")
+                IssueKind::NoChoicesSheet { list: list_name }
             };
-            self.skip_row(row, &why);
+            self.skip_row(row, why);
             return;
         };
         if or_other {
-            self.issue(
-                row.number,
-                "type",
-                "or_other is not supported; no \"other\" choice is offered",
-            );
+            self.issue(row.number, "type", IssueKind::OrOther);
         }
         if !multiple && list.is_pass_fail_na() {
             self.question(row, ItemType::PassFailNa, NumberKind::NotNumber, Vec::new());
@@ -457,43 +425,26 @@ impl<'a> SurveyReader<'a> {
     ) {
         let name = row.get(Some(self.cols.name)).to_owned();
         if name.is_empty() {
-            self.issue(row.number, "name", "question has no name; row skipped");
+            self.issue(row.number, "name", IssueKind::QuestionWithoutName);
             return;
         }
         if !is_identifier(&name) {
-            self.skip_row(
-                row,
-                &format!(
-                    "name `{name}` must start with a letter and hold only letters, digits, _ or -"
-                ),
-            );
+            self.skip_row(row, IssueKind::NameInvalid { name });
             return;
         }
         if self.find_item(&name).is_some() {
-            self.issue(
-                row.number,
-                "name",
-                format!("name `{name}` is used by an earlier question; row skipped"),
-            );
+            self.issue(row.number, "name", IssueKind::NameRepeated { name });
             return;
         }
         let (zh, en) = self.cols.labels.pick(row);
         let label = match (zh, &en) {
             (Some(zh), _) => zh,
             (None, Some(en)) => {
-                self.issue(
-                    row.number,
-                    "label",
-                    "question has no Chinese label; the English one is used",
-                );
+                self.issue(row.number, "label", IssueKind::NoChineseLabel);
                 en.clone()
             }
             (None, None) => {
-                self.issue(
-                    row.number,
-                    "label",
-                    "question has no label; its name is used",
-                );
+                self.issue(row.number, "label", IssueKind::QuestionWithoutLabel);
                 name.clone()
             }
         };
@@ -516,11 +467,7 @@ impl<'a> SurveyReader<'a> {
             item.photo_required = true;
         }
         if !row.get(self.cols.calculation).is_empty() {
-            self.issue(
-                row.number,
-                "calculation",
-                "calculations are not supported; ignored",
-            );
+            self.issue(row.number, "calculation", IssueKind::Calculation);
         }
         self.relevant(row, &mut item);
         self.constraint(row, &mut item, number);
@@ -535,7 +482,9 @@ impl<'a> SurveyReader<'a> {
             self.issue(
                 row.number,
                 column,
-                format!("`{raw}` is not supported here (only yes or no); treated as no"),
+                IssueKind::NotYesNo {
+                    value: raw.to_owned(),
+                },
             );
             false
         })
@@ -546,38 +495,39 @@ impl<'a> SurveyReader<'a> {
         if raw.is_empty() {
             return;
         }
-        let always = "the question is always shown";
+        let condition = raw.to_owned();
         let Some((target, value)) = parse_relevant(raw) else {
             self.issue(
                 row.number,
                 "relevant",
-                format!(
-                    "condition `{raw}` is not supported (only ${{item}} = 'value' or selected(${{item}}, 'value')); {always}"
-                ),
+                IssueKind::ConditionUnsupported { condition },
             );
             return;
         };
         let problem = if target == item.id {
-            Some("it refers to the question itself".to_owned())
+            Some(IssueKind::ConditionOnItself { condition })
         } else {
             match self.find_item(&target) {
-                Some(t) => t
-                    .condition_value_problem(&value)
-                    .map(|p| format!("the value `{value}` {p}")),
-                None if self.skipped.contains(&target) => {
-                    Some(format!("it refers to `{target}`, which was not imported"))
+                Some(t) => {
+                    t.condition_value_problem(&value)
+                        .map(|problem| IssueKind::ConditionValue {
+                            condition,
+                            value: value.clone(),
+                            problem,
+                        })
                 }
-                None => Some(format!(
-                    "it refers to `{target}`, which is not an earlier question"
-                )),
+                None if self.skipped.contains(&target) => Some(IssueKind::ConditionOnSkipped {
+                    condition,
+                    target: target.clone(),
+                }),
+                None => Some(IssueKind::ConditionOnUnknown {
+                    condition,
+                    target: target.clone(),
+                }),
             }
         };
         match problem {
-            Some(p) => self.issue(
-                row.number,
-                "relevant",
-                format!("condition `{raw}`: {p}; {always}"),
-            ),
+            Some(kind) => self.issue(row.number, "relevant", kind),
             None => {
                 item.relevant = Some(Condition {
                     item: target,
@@ -593,20 +543,16 @@ impl<'a> SurveyReader<'a> {
             return;
         }
         if number == NumberKind::NotNumber {
-            self.issue(
-                row.number,
-                "constraint",
-                "constraints are only imported for integer and decimal questions; ignored",
-            );
+            self.issue(row.number, "constraint", IssueKind::ConstraintNotNumber);
             return;
         }
         let Some(bounds) = parse_bounds(raw) else {
             self.issue(
                 row.number,
                 "constraint",
-                format!(
-                    "constraint `{raw}` is not a numeric bound (like . >= 0 and . <= 100); ignored"
-                ),
+                IssueKind::ConstraintUnsupported {
+                    constraint: raw.to_owned(),
+                },
             );
             return;
         };
@@ -635,7 +581,9 @@ impl<'a> SurveyReader<'a> {
             self.issue(
                 row.number,
                 "constraint",
-                format!("constraint `{raw}` can never be met; ignored"),
+                IssueKind::ConstraintImpossible {
+                    constraint: raw.to_owned(),
+                },
             );
             return;
         }
@@ -643,9 +591,9 @@ impl<'a> SurveyReader<'a> {
             self.issue(
                 row.number,
                 "constraint",
-                format!(
-                    "strict bounds in `{raw}` are kept as inclusive: a reading exactly at the bound passes"
-                ),
+                IssueKind::ConstraintLoosened {
+                    constraint: raw.to_owned(),
+                },
             );
         }
         item.min = min;
@@ -658,37 +606,29 @@ impl<'a> SurveyReader<'a> {
         let cannot_fail = !item.item_type.can_fail();
         if !category.is_empty() {
             if cannot_fail {
-                self.issue(
-                    row.number,
-                    "hazard_category",
-                    "only pass/fail and number questions can fail; ignored",
-                );
+                self.issue(row.number, "hazard_category", IssueKind::CannotFail);
             } else if is_identifier(&category) {
                 item.hazard_category = Some(category);
             } else {
                 self.issue(
                     row.number,
                     "hazard_category",
-                    format!(
-                        "`{category}` is not a category name such as fire, electric or gas; ignored"
-                    ),
+                    IssueKind::CategoryInvalid { value: category },
                 );
             }
         }
         if !severity.is_empty() {
             if cannot_fail {
-                self.issue(
-                    row.number,
-                    "severity",
-                    "only pass/fail and number questions can fail; ignored",
-                );
+                self.issue(row.number, "severity", IssueKind::CannotFail);
             } else if let Some(s) = parse_severity(severity) {
                 item.severity_if_failed = Some(s);
             } else {
                 self.issue(
                     row.number,
                     "severity",
-                    format!("`{severity}` is not low, medium, high or critical; ignored"),
+                    IssueKind::SeverityUnknown {
+                        value: severity.to_owned(),
+                    },
                 );
             }
         }
@@ -709,10 +649,9 @@ impl<'a> SurveyReader<'a> {
                 self.issue(
                     pending.row,
                     "type",
-                    format!(
-                        "group `{}` has no question that could be imported; no section made",
-                        pending.section.id
-                    ),
+                    IssueKind::GroupEmpty {
+                        group: pending.section.id.clone(),
+                    },
                 );
                 continue;
             }

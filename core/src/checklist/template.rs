@@ -335,21 +335,31 @@ impl Item {
     }
 
     /// Whether a value can ever satisfy a condition on this item; `None` if it can, else why not.
-    pub(crate) fn condition_value_problem(&self, value: &str) -> Option<String> {
+    pub(crate) fn condition_value_problem(&self, value: &str) -> Option<ValueProblem> {
         match self.item_type {
             ItemType::PassFailNa if !PASS_FAIL_NA.contains(&value) => {
-                Some("must be pass, fail or na for a pass/fail item".into())
+                Some(ValueProblem::NotPassFailNa)
             }
             ItemType::SingleChoice | ItemType::MultiChoice if !self.has_choice(value) => {
-                Some("is not one of the choices of the item it refers to".into())
+                Some(ValueProblem::NotAChoice)
             }
             ItemType::Number if !value.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
-                Some("must be a number for a number item".into())
+                Some(ValueProblem::NotANumber)
             }
-            ItemType::Photo => Some("cannot depend on a photo item".into()),
+            ItemType::Photo => Some(ValueProblem::OnPhoto),
             _ => None,
         }
     }
+}
+
+/// Why a condition's value can never match the item it refers to (worded in `issue.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueProblem {
+    NotPassFailNa,
+    NotAChoice,
+    NotANumber,
+    OnPhoto,
 }
 
 fn validate_condition(
@@ -370,7 +380,7 @@ fn validate_condition(
         ));
     };
     if let Some(problem) = target.condition_value_problem(&cond.equals) {
-        return Err(Invalid::new("relevant.equals", problem));
+        return Err(Invalid::new("relevant.equals", problem.to_string()));
     }
     Ok(())
 }

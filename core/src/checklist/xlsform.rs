@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::issue::IssueKind;
 use super::sheet::{Row, Table, Workbook};
 use super::survey::SurveyReader;
 use super::template::{ChecklistTemplate, Choice, PASS_FAIL_NA, is_identifier};
@@ -31,16 +32,25 @@ pub struct ImportReport {
     pub issues: Vec<RowIssue>,
 }
 
-/// A part of the form that was not imported, and why.
+/// A part of the form that was not imported, and why. Serialized with the kind's `code`
+/// and facts beside the place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowIssue {
     /// `survey`, `choices` or `settings`.
     pub sheet: String,
     /// 1-based, as the spreadsheet shows it; the header row for a whole-column issue.
     pub row: u32,
-    /// The column's header (`type`, `relevant`, …).
+    /// The column's header (`type`, `relevant`, …); empty for a column without a header.
     pub column: String,
-    pub message: String,
+    #[serde(flatten)]
+    pub kind: IssueKind,
+}
+
+impl RowIssue {
+    /// The issue in English words, for the CLI and the API's `message`.
+    pub fn message(&self) -> String {
+        self.kind.english(self.row)
+    }
 }
 
 /// Why nothing could be imported.
@@ -95,12 +105,12 @@ pub fn import(bytes: &[u8], id: &str, version: u32) -> Result<ImportReport, XlsF
     Ok(ImportReport { template, issues })
 }
 
-pub(super) fn issue(table: &Table, row: u32, column: &str, message: impl Into<String>) -> RowIssue {
+pub(super) fn issue(table: &Table, row: u32, column: &str, kind: IssueKind) -> RowIssue {
     RowIssue {
         sheet: table.sheet.clone(),
         row,
         column: column.to_owned(),
-        message: message.into(),
+        kind,
     }
 }
 
@@ -179,7 +189,7 @@ impl LabelColumns {
                             table,
                             table.header_row,
                             header,
-                            "only Chinese and English labels are imported; this column is ignored",
+                            IssueKind::OtherLanguage,
                         ));
                     }
                 }
@@ -218,16 +228,11 @@ pub(super) fn report_unknown_columns(
 ) {
     for (i, header) in table.headers.iter().enumerate() {
         if !known.contains(&i) && table.column_used(i) {
-            let name = if header.is_empty() {
-                "(no header)"
-            } else {
-                header
-            };
             issues.push(issue(
                 table,
                 table.header_row,
-                name,
-                format!("column `{name}` is not supported; its values are ignored"),
+                header,
+                IssueKind::UnknownColumn,
             ));
         }
     }
@@ -286,7 +291,9 @@ fn read_settings(table: Option<&Table>, issues: &mut Vec<RowIssue>) -> Settings 
                     table,
                     row.number,
                     "place_types",
-                    format!("`{name}` is not a place type name such as shop or rental; ignored"),
+                    IssueKind::PlaceTypeInvalid {
+                        value: name.to_owned(),
+                    },
                 ));
             }
         }
@@ -346,7 +353,7 @@ fn read_choices(
                 table,
                 row.number,
                 &list_header,
-                "choice has no list name; skipped",
+                IssueKind::ChoiceWithoutList,
             ));
             continue;
         }
@@ -355,7 +362,9 @@ fn read_choices(
                 table,
                 row.number,
                 &name_header,
-                format!("choice in list `{list}` has no name; skipped"),
+                IssueKind::ChoiceWithoutName {
+                    list: list.to_owned(),
+                },
             ));
             continue;
         }
@@ -367,7 +376,10 @@ fn read_choices(
                 table,
                 row.number,
                 &name_header,
-                format!("choice `{value}` appears twice in list `{list}`; skipped"),
+                IssueKind::ChoiceRepeated {
+                    list: list.to_owned(),
+                    value: value.to_owned(),
+                },
             ));
             continue;
         }
@@ -380,7 +392,9 @@ fn read_choices(
                     table,
                     row.number,
                     "label",
-                    format!("choice `{value}` has no label; its name is used"),
+                    IssueKind::ChoiceWithoutLabel {
+                        value: value.to_owned(),
+                    },
                 ));
                 value.to_owned()
             }

@@ -123,7 +123,8 @@ const LISTS: &[ListDef] = &[
             ("t.record_id", "记录编号", "record", Show::Plain),
             ("t.grid", "网格", "grid", Show::Plain),
             ("t.category", "类别", "category", Show::Word),
-            ("t.subcategory", "细类", "subcategory", Show::Plain),
+            // A hazard category code when the case came from a failed checklist item.
+            ("t.subcategory", "细类", "subcategory", Show::Word),
             ("t.severity", "严重程度", "severity", Show::Word),
             ("t.state", "状态", "state", Show::Word),
             ("t.reported_at", "上报时间", "reported at", Show::Plain),

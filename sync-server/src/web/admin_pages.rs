@@ -79,7 +79,7 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
             .map(|u| {
                 (
                     u.name.clone(),
-                    u.role.as_str().to_string(),
+                    super::labels::role_word(u.role, zh).to_string(),
                     u.scope.join(","),
                 )
             })
@@ -106,7 +106,8 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
                     .enumerate()
                     .map(|(i, v)| match i {
                         1 => names.get(v.text()).copied().unwrap_or("").to_string(),
-                        5 => if v.int() == 1 { "masked" } else { "full" }.to_string(),
+                        2 => super::labels::export_what(v.text(), zh),
+                        5 => super::labels::masked_word(v.int() == 1, zh).to_string(),
                         _ => match v {
                             crate::reports::sql::SqlValue::Int(n) => n.to_string(),
                             other => other.text().to_string(),

@@ -136,11 +136,15 @@ pub(crate) fn chrome(
 
 /// An error as a page: the status of the API error, words for a person.
 pub fn error_page(e: ApiError, zh: bool) -> Response {
+    // The API's messages are English: in Chinese, a code with words says it in words.
+    let detail = super::labels::refusal(e.code)
+        .filter(|_| zh)
+        .unwrap_or_else(|| e.message.clone());
     let message = match (e.status, zh) {
         (StatusCode::FORBIDDEN, true) => "无权访问：超出您的管辖范围或权限。".to_string(),
         (StatusCode::NOT_FOUND, true) => "未找到。".to_string(),
-        (StatusCode::BAD_REQUEST, true) => format!("请求有误：{}", e.message),
-        (StatusCode::CONFLICT, true) => format!("无法完成：{}", e.message),
+        (StatusCode::BAD_REQUEST, true) => format!("请求有误：{detail}"),
+        (StatusCode::CONFLICT, true) => format!("无法完成：{detail}"),
         (StatusCode::PAYLOAD_TOO_LARGE, true) => format!("文件过大：{}", e.message),
         (_, true) => "服务暂时不可用，请稍后再试。".to_string(),
         (_, false) => e.message.clone(),

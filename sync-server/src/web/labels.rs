@@ -2,7 +2,8 @@
 //! called, in one table per kind (Chinese, English). Paths are the record's JSON keys with
 //! list positions dropped (`members.phone`), so the record card, the history and the
 //! conflicts all name a field the same way. Enum values are worded by
-//! [`crate::reports::labels::word`], the table reports and exports use too.
+//! [`crate::reports::labels::word`], the table reports and exports use too. The export log
+//! on the administrator's page is worded here as well.
 
 use crate::reports::labels::word;
 
@@ -192,6 +193,82 @@ pub fn value(v: &str, zh: bool) -> String {
     word(v, zh).to_string()
 }
 
+/// What an export-log entry exported (`report:cases`, `list:members`, `rescue:import`), in
+/// words; a kind this build does not know is shown as it was written down.
+pub fn export_what(what: &str, zh: bool) -> String {
+    use super::frame::{list_title, report_title};
+    match what.split_once(':') {
+        Some(("report", name)) if zh => format!("报表：{}", report_title(name, zh)),
+        Some(("report", name)) => format!("Report: {}", report_title(name, zh)),
+        Some(("list", name)) if zh => format!("名单：{}", list_title(name, zh)),
+        Some(("list", name)) => format!("List: {}", list_title(name, zh)),
+        Some(("rescue", "import")) if zh => "导入救援文件".to_string(),
+        Some(("rescue", "import")) => "Rescue file imported".to_string(),
+        _ => what.to_string(),
+    }
+}
+
+/// Why a page's request was refused, in Chinese, by the API's code (its message is
+/// English); `None` for a code without words here, whose message is shown.
+pub fn refusal(code: &str) -> Option<String> {
+    Some(match code {
+        "bad_period" => "日期格式如 2026-11-28，起始日期不晚于截止日期，时段最长三年".into(),
+        "bad_format" => "导出格式为 CSV 或 XLSX".into(),
+        "bad_role" => "角色须为网格员、督导或管理员".into(),
+        "malformed_form" => "提交的表单无法读取，请重新填写提交".into(),
+        "no_web_sign_in" => "网格员在手机上登录，不设网页密码".into(),
+        "weak_password" => format!("密码至少 {} 位", super::password::MIN_LENGTH),
+        "unknown_kind" => "此记录的类型本服务器不认识".into(),
+        "unreadable" => "此记录无法读取".into(),
+        "no_change" => "没有需要处理的内容".into(),
+        "no_conflict" => "此冲突已处理或该值已不存在；请刷新记录".into(),
+        "invalid_record_id" => "不是有效的记录编号".into(),
+        "invalid_erasure" => "请填写要删除的字段，或选择删除整条记录（二者选一）".into(),
+        "invalid_reason" => "删除须填写原因（1–500 字），原因记入审计".into(),
+        "stored_document_damaged" => "服务器上此记录的副本无法读取，无法重新签发".into(),
+        "invalid_template_id" => {
+            "模板编号为 1–64 个字符：以字母或下划线开头，其后为字母、数字、下划线或连字符".into()
+        }
+        "invalid_version" => "模板版本须为从 1 起的整数".into(),
+        "version_not_higher" => {
+            "此模板已发布了不低于此版本的版本，已发布的版本不可更改；请用更高的版本号上传".into()
+        }
+        "already_published" => "此版本已发布，不可再次发布".into(),
+        _ => return None,
+    })
+}
+
+/// A yes/no value in words (never `true`/`false`).
+pub fn yes_no(b: bool, zh: bool) -> &'static str {
+    match (b, zh) {
+        (true, true) => "是",
+        (false, true) => "否",
+        (true, false) => "yes",
+        (false, false) => "no",
+    }
+}
+
+/// A user's role, in the words of the add-user form.
+pub fn role_word(role: crate::storage::Role, zh: bool) -> &'static str {
+    use crate::storage::Role;
+    match (role, zh) {
+        (Role::Worker, true) => "网格员",
+        (Role::Supervisor, true) => "督导",
+        (Role::Admin, true) => "管理员",
+        (role, false) => role.as_str(),
+    }
+}
+
+/// Whether an export showed ID and phone numbers masked, in words.
+pub fn masked_word(masked: bool, zh: bool) -> &'static str {
+    match (masked, zh) {
+        (true, true) => "已脱敏",
+        (false, true) => "完整",
+        (true, false) => "masked",
+        (false, false) => "full",
+    }
+}
+
 fn strip_positions(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut depth = 0;
@@ -217,5 +294,15 @@ mod tests {
         assert_eq!(field("household", "housing_type", false), "Housing");
         assert_eq!(field("household", "from_a_newer_app", true), "其他字段");
         assert_eq!(field("place", "archived", true), "已归档");
+    }
+
+    #[test]
+    fn export_log_in_words() {
+        assert_eq!(export_what("report:cases", true), "报表：事件办理");
+        assert_eq!(export_what("list:members", true), "名单：人口名单");
+        assert_eq!(export_what("list:members", false), "List: People");
+        assert_eq!(export_what("rescue:import", true), "导入救援文件");
+        assert_eq!(export_what("something:new", true), "something:new");
+        assert_eq!(role_word(crate::storage::Role::Supervisor, true), "督导");
     }
 }

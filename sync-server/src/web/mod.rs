@@ -18,6 +18,7 @@ pub mod rescue_page;
 pub mod resolve;
 pub mod session;
 pub mod template_pages;
+pub mod xlsform_words;
 
 use axum::Router;
 use axum::routing::{get, post};

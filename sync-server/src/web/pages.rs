@@ -180,7 +180,10 @@ fn list_view(title: String, items: &[Json], zh: bool) -> ListV {
                 cells: keys
                     .iter()
                     .map(|k| {
-                        let raw = json_text(&it[k]);
+                        let raw = match &it[k] {
+                            Json::Bool(b) => super::labels::yes_no(*b, zh).to_string(),
+                            v => json_text(v),
+                        };
                         // Glossary values (`hazard`, `reported`) in words; ids and names
                         // have no label and pass through.
                         let text = raw

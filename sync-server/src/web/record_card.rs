@@ -277,16 +277,6 @@ fn location(p: &GeoPoint, zh: bool) -> String {
     format!("{:.5}, {:.5}{within}", p.lat, p.lon)
 }
 
-fn yes_no(b: bool, zh: bool) -> String {
-    match (b, zh) {
-        (true, true) => "是",
-        (false, true) => "否",
-        (true, false) => "yes",
-        (false, false) => "no",
-    }
-    .to_string()
-}
-
 /// The card of a record whose (masked) fields are `data`.
 pub(crate) fn card(kind: &str, data: &Json, l: &Lookups, zh: bool, now: DateTime<Utc>) -> Card {
     let mut b = Builder {
@@ -324,7 +314,7 @@ fn plain(b: &mut Builder, data: &Json) {
                     .collect::<Vec<_>>()
                     .join("、"),
                 Json::Number(n) => n.to_string(),
-                Json::Bool(x) => yes_no(*x, b.zh),
+                Json::Bool(x) => super::labels::yes_no(*x, b.zh).to_string(),
                 _ => String::new(),
             };
             b.text(k, &text);
@@ -550,7 +540,7 @@ fn case(b: &mut Builder, c: Case, l: &Lookups, now: DateTime<Utc>) {
     b.put(
         "overdue",
         Val {
-            text: yes_no(status.overdue, zh),
+            text: super::labels::yes_no(status.overdue, zh).to_string(),
             warn: status.overdue,
             ..Val::default()
         },

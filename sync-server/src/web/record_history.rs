@@ -84,14 +84,7 @@ fn when(secs: i64) -> String {
 pub(crate) fn text(v: &Json, zh: bool) -> String {
     match v {
         Json::Null => String::new(),
-        Json::Bool(b) => if zh {
-            if *b { "是" } else { "否" }
-        } else if *b {
-            "yes"
-        } else {
-            "no"
-        }
-        .to_string(),
+        Json::Bool(b) => super::labels::yes_no(*b, zh).to_string(),
         Json::Number(n) => n.to_string(),
         Json::String(s) => shown(value(s, zh)),
         Json::Array(a) => a

@@ -13,6 +13,7 @@ use super::admin_pages::{admin_form, multipart_form};
 use super::frame::*;
 use super::login::CsrfForm;
 use super::session::Session;
+use super::xlsform_words::{self, Part};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::templates::{self, Status, TemplateVersion};
@@ -24,11 +25,23 @@ pub(crate) struct ItemV {
     pub(crate) item_type: String,
     pub(crate) required: bool,
     pub(crate) category: String,
+    /// A category of the form's own, with no word: shown as the code it is.
+    pub(crate) category_code: bool,
     pub(crate) severity: String,
+}
+
+/// A row of the import report: where, and why in words.
+pub(crate) struct IssueV {
+    pub(crate) sheet: String,
+    pub(crate) row: u32,
+    pub(crate) column: Part,
+    pub(crate) why: Vec<Part>,
 }
 
 pub(crate) struct SectionV {
     pub(crate) title: String,
+    /// A group without a label is titled by its name: code, not words.
+    pub(crate) title_code: bool,
     pub(crate) items: Vec<ItemV>,
 }
 
@@ -44,8 +57,16 @@ struct TemplatePage {
     status: String,
     imported: String,
     published: String,
-    issues: Vec<(String, u32, String, String)>,
+    issues: Vec<IssueV>,
     sections: Vec<SectionV>,
+}
+
+/// An upload refused for what the workbook holds, worded from its typed error.
+#[derive(Template)]
+#[template(path = "import_failed.html")]
+struct ImportFailedPage {
+    c: Chrome,
+    why: Vec<Part>,
 }
 
 fn snake(v: impl serde::Serialize) -> String {
@@ -131,12 +152,18 @@ async fn template_page(
         issues: t
             .issues
             .iter()
-            .map(|i| (i.sheet.clone(), i.row, i.column.clone(), i.message.clone()))
+            .map(|i| IssueV {
+                sheet: i.sheet.clone(),
+                row: i.row,
+                column: xlsform_words::column(&i.column, zh),
+                why: xlsform_words::issue(i, zh),
+            })
             .collect(),
         sections: d
             .sections
             .iter()
             .map(|sec| SectionV {
+                title_code: sec.title == sec.id,
                 title: if zh {
                     sec.title.clone()
                 } else {
@@ -159,6 +186,10 @@ async fn template_page(
                             .as_deref()
                             .map(|c| crate::reports::labels::word(c, zh).to_string())
                             .unwrap_or_default(),
+                        category_code: i
+                            .hazard_category
+                            .as_deref()
+                            .is_some_and(|c| crate::reports::labels::word(c, true) == c),
                         severity: i
                             .severity_if_failed
                             .map(|sev| crate::reports::labels::word(&snake(sev), zh).to_string())
@@ -169,6 +200,16 @@ async fn template_page(
             .collect(),
     };
     render(&page, StatusCode::OK)
+}
+
+/// A refusal as a page; the size limit in words here, the other codes by `error_page`.
+fn refused(e: ApiError, zh: bool) -> Response {
+    let e = if zh && e.code == "too_large" {
+        ApiError::new(e.status, e.code, xlsform_words::too_large())
+    } else {
+        e
+    };
+    error_page(e, zh)
 }
 
 pub async fn show(
@@ -185,7 +226,7 @@ pub async fn show(
     };
     match found {
         Ok(t) => template_page(&state, &s, &t, String::new()).await,
-        Err(e) => error_page(e, s.zh),
+        Err(e) => refused(e, s.zh),
     }
 }
 
@@ -246,7 +287,7 @@ pub async fn upload(
     };
     let up = match up {
         Ok(up) => up,
-        Err(e) => return error_page(e, s.zh),
+        Err(e) => return refused(e, s.zh),
     };
     if let Some(r) = admin_form(&s, &up.csrf) {
         return r;
@@ -262,7 +303,7 @@ pub async fn upload(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     match stored {
         Ok(t) => {
@@ -276,7 +317,15 @@ pub async fn upload(
             };
             template_page(&state, &s, &t, notice).await
         }
-        Err(e) => error_page(e, s.zh),
+        Err(templates::ImportRefusal::Form(e)) => {
+            let title = if s.zh { "未能导入" } else { "Not imported" };
+            let page = ImportFailedPage {
+                c: chrome(Some(&s), s.zh, title.into(), "", "/admin"),
+                why: xlsform_words::error(&e, s.zh),
+            };
+            render(&page, StatusCode::BAD_REQUEST)
+        }
+        Err(templates::ImportRefusal::Refused(e)) => refused(e, s.zh),
     }
 }
 
@@ -304,6 +353,6 @@ pub async fn publish(
             };
             template_page(&state, &s, &t, notice.into()).await
         }
-        Err(e) => error_page(e, s.zh),
+        Err(e) => refused(e, s.zh),
     }
 }

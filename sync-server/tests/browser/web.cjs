@@ -92,6 +92,7 @@ run(async (page, context) => {
     await Promise.all([page.waitForURL(/\/admin\/templates$/), form.locator('button').click()]);
     const issues = await page.locator('#issues').innerText();
     assert(issues.includes('survey') && issues.includes('4') && issues.includes('type'), `import report: ${issues}`);
+    assert(issues.includes('不支持类型 date；此行已跳过'), `why, in words: ${issues}`);
     const items = await page.locator('table.items').innerText();
     assert(items.includes('安全出口畅通') && items.includes('疏散通道') && items.includes('燃气'), `items in words: ${items}`);
     await shot(page, '11-template-draft');
