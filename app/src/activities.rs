@@ -8,9 +8,10 @@ use gridkeeper_core::{Error, Kind, RecordId, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::drafts::{self, Restored};
+use crate::drafts;
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, key_of, parse_key, t, t1};
+use crate::photos;
 use crate::times;
 
 const TYPES: [ActivityType; 4] = [
@@ -475,25 +476,18 @@ impl ActivityEdit {
             ActivityEditEvent::TakePhoto => effects.push(Effect::TakePhoto {
                 for_field: "photos".into(),
             }),
-            ActivityEditEvent::PhotoTaken { path } => match store.add_blob_file(&path, None) {
-                Ok(blob) => {
-                    if !self.form.photos.contains(&blob.hash) {
-                        self.form.photos.push(blob.hash);
+            ActivityEditEvent::PhotoTaken { path } => {
+                match photos::add(store, &path, &mut self.form.photos, lang) {
+                    Ok(()) => self.edited(store, "photos"),
+                    Err(message) => {
+                        self.errors.retain(|x| x.field != "photos");
+                        self.errors.push(ActivityEditFieldError {
+                            field: "photos".into(),
+                            message,
+                        });
                     }
-                    self.edited(store, "photos");
                 }
-                Err(e) => {
-                    let message = match &e {
-                        Error::Invalid(i) => field_message("photos", &i.reason, lang),
-                        other => error_words(other, lang),
-                    };
-                    self.errors.retain(|x| x.field != "photos");
-                    self.errors.push(ActivityEditFieldError {
-                        field: "photos".into(),
-                        message,
-                    });
-                }
-            },
+            }
             ActivityEditEvent::RemovePhoto { hash } => {
                 if let Some(i) = self.form.photos.iter().position(|h| *h == hash) {
                     self.form.photos.remove(i);
@@ -533,16 +527,11 @@ impl ActivityEdit {
                 }
             }
         }
-        match drafts::restore::<Form>(store, &self.draft_key(), lang) {
-            Restored::Form(form) => {
-                self.form = form;
-                self.restored = true;
-                self.note = Some(t("household_edit.restored", lang));
-            }
-            Restored::Unreadable => self.note = Some(t("household_edit.unreadable", lang)),
-            Restored::Nothing => {}
-            Restored::Failed(words) => self.banner = Some(words),
-        }
+        let key = self.draft_key();
+        let resumed = drafts::resume(store, &key, lang, &mut self.form);
+        self.restored = resumed.restored;
+        self.note = resumed.note;
+        self.banner = resumed.banner;
     }
 
     fn edited(&mut self, store: &mut Store, field: &str) {
