@@ -194,7 +194,9 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
         case .getLocation: locate(for: source)
         case let .askSignature(party): signature = AnswerRequest(key: party, source: source)
-        case .startSync, .cancelSync, .enrol, .enrolled, .recordsChanged: app.perform(effect, for: source)
+        // Signing out is the app's; a rescue file is shared from the sync bar, which asked for it.
+        case .startSync, .cancelSync, .enrol, .enrolled, .recordsChanged, .signOut, .signedOut, .shareRescue:
+            app.perform(effect, for: source)
         }
     }
 
