@@ -194,7 +194,7 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
         case .getLocation: locate(for: source)
         case let .askSignature(party): signature = AnswerRequest(key: party, source: source)
-        // Signing out is the app's; a rescue file is shared from the sync bar, which asked for it.
+        // The sync bar's own (its performer is the app): named so the switch is exhaustive.
         case .startSync, .cancelSync, .enrol, .enrolled, .recordsChanged, .signOut, .signedOut, .shareRescue:
             app.perform(effect, for: source)
         }
