@@ -1,5 +1,5 @@
 //! Unfinished forms (草稿): every form a worker left before saving — a household, a place, a
-//! visit, a case report, a mediation, an inspection — newest first, to pick up where they
+//! visit, a case report, a mediation, an inspection, an activity — newest first, to pick up where they
 //! stopped or to throw away.
 
 use gridkeeper_core::{RecordId, Store};
@@ -67,6 +67,8 @@ fn resume(
         ("mediation", _) => Effect::OpenMediation { id: id? },
         ("inspection", _) => Effect::StartInspection { place_id: id? },
         ("case", "new") => Effect::NewCase,
+        ("activity", "new") => Effect::NewActivity,
+        ("activity", _) => Effect::EditActivity { id: id? },
         // A case reported about a household or place is resumed from that record's screen.
         ("case", _) => return None,
         ("visit", _) => {

@@ -69,6 +69,14 @@ pub enum Effect {
     OpenCase { id: String },
     /// Show the form for reporting a case on its own.
     NewCase,
+    /// Show the grid's activities (宣传 / 文体活动).
+    OpenActivities,
+    /// Show one activity.
+    OpenActivity { id: String },
+    /// Show the form for recording an activity.
+    NewActivity,
+    /// Show the activity form filled with this activity, to correct it.
+    EditActivity { id: String },
     /// Sign the worker out (the shell closes the store: `SyncScreen.signOut` in the
     /// bindings), then hand `SignedOut` on.
     SignOut,

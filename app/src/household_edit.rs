@@ -14,7 +14,7 @@ use gridkeeper_core::record::Context;
 use gridkeeper_core::{Error, Invalid, RecordId, RecordKind, Store, validate};
 use serde::{Deserialize, Serialize};
 
-use crate::drafts::{self, Restored};
+use crate::drafts;
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, key_of, parse_key, t, t1};
 
@@ -393,16 +393,11 @@ impl HouseholdEdit {
                 ..Form::default()
             },
         };
-        match drafts::restore::<Form>(store, &self.draft_key(), lang) {
-            Restored::Form(form) => {
-                self.form = form;
-                self.restored = true;
-                self.note = Some(t("household_edit.restored", lang));
-            }
-            Restored::Unreadable => self.note = Some(t("household_edit.unreadable", lang)),
-            Restored::Nothing => {}
-            Restored::Failed(words) => self.banner = Some(words),
-        }
+        let key = self.draft_key();
+        let resumed = drafts::resume(store, &key, lang, &mut self.form);
+        self.restored = resumed.restored;
+        self.note = resumed.note;
+        self.banner = resumed.banner;
     }
 
     /// Puts a typed value where `field` says; false when the form has no such input.

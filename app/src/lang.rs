@@ -575,6 +575,47 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("search.kind.mediation", "调解", "Mediation"),
     ("search.none", "没有找到匹配的记录", "Nothing matches"),
     ("drafts.empty", "没有未完成的表单", "No unfinished forms"),
+    // Activities (宣传 / 文体活动)
+    (
+        "activity_type.policy_publicity",
+        "政策宣传",
+        "Policy publicity",
+    ),
+    ("activity_type.culture", "文化活动", "Culture"),
+    ("activity_type.sports", "体育活动", "Sports"),
+    ("activity_type.training", "培训", "Training"),
+    ("activity_field.topic", "活动主题", "Topic"),
+    (
+        "activity_field.held_on",
+        "活动日期（年-月-日）",
+        "Date (year-month-day)",
+    ),
+    ("activity_field.venue", "活动地点", "Place"),
+    (
+        "activity_field.participants",
+        "参加人数",
+        "Number attending",
+    ),
+    ("activity_field.notes", "活动内容", "What was done"),
+    ("field.topic", "活动主题", "Topic"),
+    ("field.held_on", "活动日期", "Date"),
+    ("field.venue", "活动地点", "Place"),
+    ("field.participants", "参加人数", "Number attending"),
+    ("activities.count", "共 %d 次活动", "%d activities"),
+    (
+        "activities.empty",
+        "网格里还没有活动记录",
+        "No activities recorded in this grid yet",
+    ),
+    ("activities.participants", "%d 人参加", "%d attended"),
+    ("activities.new", "记录活动", "Record an activity"),
+    ("activities.edit", "修改活动", "Correct the activity"),
+    (
+        "activities.participants_number",
+        "参加人数：请填写整数，如 35",
+        "Number attending: write a whole number, like 35",
+    ),
+    ("drafts.form.activity", "活动记录", "Activity"),
 ];
 
 /// The word for `key`; the key itself when the table lacks it, so a gap shows on screen and

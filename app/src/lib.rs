@@ -11,6 +11,7 @@
 //! Kept out of the bindings crate so the screens are tested here as a worker uses them, on a
 //! real store, without a foreign-function layer in the way; the bindings only convert.
 
+pub mod activities;
 pub mod cases;
 pub mod conflicts;
 pub mod draft_list;
@@ -24,6 +25,7 @@ pub mod inspection;
 pub mod lang;
 pub mod mediation;
 pub mod mediations;
+mod photos;
 pub mod places;
 pub mod search;
 pub mod store_problem;

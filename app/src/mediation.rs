@@ -4,7 +4,6 @@
 //! everything typed until it is, and fields the form does not show (a party's household link,
 //! follow-ups) are kept as they were.
 
-use chrono::{DateTime, FixedOffset};
 use gridkeeper_core::ids::new_item_id;
 use gridkeeper_core::kinds::Mediation as MediationRecord;
 use gridkeeper_core::kinds::mediation::{
@@ -16,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::drafts::{self, Restored};
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, t, words_key};
+use crate::times;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
@@ -234,7 +234,7 @@ impl Mediation {
         let f = &mut self.form;
         let touched: Option<String> = match event {
             MediationEvent::Load { at } => {
-                self.today = china_date(at);
+                self.today = times::china_date(at);
                 self.load(store);
                 return Vec::new();
             }
@@ -686,13 +686,4 @@ fn mediation_field_message(path: &str, reason: &str, lang: Lang) -> String {
         return t("mediation.signature_unknown_party", lang);
     }
     field_message(path, reason, lang)
-}
-
-/// `YYYY-MM-DD` in China's time for Unix seconds.
-fn china_date(at: i64) -> String {
-    let china = FixedOffset::east_opt(8 * 3600);
-    match (DateTime::from_timestamp(at, 0), china) {
-        (Some(t), Some(tz)) => t.with_timezone(&tz).format("%Y-%m-%d").to_string(),
-        _ => String::new(),
-    }
 }

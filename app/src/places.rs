@@ -9,7 +9,7 @@ use gridkeeper_core::{Error, Kind, RecordId, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::drafts::{self, Restored};
+use crate::drafts;
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, key_of, parse_key, t, t1};
 use crate::times;
@@ -593,16 +593,11 @@ impl PlaceEdit {
                 }
             }
         }
-        match drafts::restore::<Form>(store, &self.draft_key(), lang) {
-            Restored::Form(form) => {
-                self.form = form;
-                self.restored = true;
-                self.note = Some(t("household_edit.restored", lang));
-            }
-            Restored::Unreadable => self.note = Some(t("household_edit.unreadable", lang)),
-            Restored::Nothing => {}
-            Restored::Failed(words) => self.banner = Some(words),
-        }
+        let key = self.draft_key();
+        let resumed = drafts::resume(store, &key, lang, &mut self.form);
+        self.restored = resumed.restored;
+        self.note = resumed.note;
+        self.banner = resumed.banner;
     }
 
     fn edited(&mut self, store: &mut Store, field: &str) {

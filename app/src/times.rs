@@ -29,6 +29,15 @@ pub fn local_secs(secs: i64) -> String {
     }
 }
 
+/// `YYYY-MM-DD` in China's time for Unix seconds: the day a new form opens on. Empty for a
+/// time outside chrono's range, which no phone's clock gives.
+pub fn china_date(at: i64) -> String {
+    match DateTime::from_timestamp(at, 0) {
+        Some(t) => t.with_timezone(&china()).format("%Y-%m-%d").to_string(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

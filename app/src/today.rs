@@ -22,6 +22,8 @@ pub enum TodayEvent {
     Places,
     /// The forms left unfinished.
     Drafts,
+    /// The grid's activities (宣传 / 文体活动).
+    Activities,
     /// Search households, places, cases and mediations at once.
     Search,
 }
@@ -89,6 +91,7 @@ impl Today {
             TodayEvent::Open(target) => vec![Effect::Open { target }],
             TodayEvent::Places => vec![Effect::OpenPlaces],
             TodayEvent::Drafts => vec![Effect::OpenDrafts],
+            TodayEvent::Activities => vec![Effect::OpenActivities],
             TodayEvent::Search => vec![Effect::OpenSearch],
             TodayEvent::Refresh { at } => {
                 // A clock outside chrono's range is no date a phone has; today will do.

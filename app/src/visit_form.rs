@@ -14,6 +14,7 @@ use crate::drafts::{self, Restored};
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, t, t1};
 use crate::lang::{key_of, parse_key};
+use crate::photos;
 
 /// What is visited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,21 +305,12 @@ impl VisitForm {
             VisitFormEvent::TakePhoto => effects.push(Effect::TakePhoto {
                 for_field: "photos".into(),
             }),
-            VisitFormEvent::PhotoTaken { path } => match store.add_blob_file(&path, None) {
-                Ok(blob) => {
-                    if !self.form.photos.contains(&blob.hash) {
-                        self.form.photos.push(blob.hash);
-                    }
-                    self.edited(store, "photos");
+            VisitFormEvent::PhotoTaken { path } => {
+                match photos::add(store, &path, &mut self.form.photos, lang) {
+                    Ok(()) => self.edited(store, "photos"),
+                    Err(message) => self.put_error("photos".into(), message),
                 }
-                Err(e) => {
-                    let message = match &e {
-                        Error::Invalid(i) => field_message("photos", &i.reason, lang),
-                        _ => error_words(&e, lang),
-                    };
-                    self.put_error("photos".into(), message);
-                }
-            },
+            }
             VisitFormEvent::RemovePhoto { hash } => {
                 if let Some(i) = self.form.photos.iter().position(|h| *h == hash) {
                     // The blob stays in the store: another record may name the same bytes.

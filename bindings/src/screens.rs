@@ -6,6 +6,10 @@
 
 use std::sync::{Arc, Mutex, Weak};
 
+use gridkeeper_app::activities::{
+    ActivityDetail, ActivityDetailEvent, ActivityDetailView, ActivityEdit, ActivityEditEvent,
+    ActivityEditView, ActivityList, ActivityListEvent, ActivityListView,
+};
 use gridkeeper_app::cases::{
     CaseDetail, CaseDetailEvent, CaseDetailView, CaseList, CaseListEvent, CaseListView, CaseReport,
     CaseReportEvent, CaseReportSubjectKind, CaseReportView,
@@ -442,6 +446,65 @@ impl MediationListScreen {
     #[uniffi::constructor]
     pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
         Self::wrap(store, MediationList::new(grid, lang))
+    }
+}
+
+screen! {
+    /// The activities of the grid (宣传 / 文体活动), the latest held first.
+    ActivityListScreen over ActivityList,
+    event ActivityListEvent, view ActivityListView, update ActivityListUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(ActivityListScreen, view ActivityListView, observer ActivityListObserver, reload ActivityListEvent::Load);
+
+#[uniffi::export]
+impl ActivityListScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, ActivityList::new(grid, lang))
+    }
+}
+
+screen! {
+    /// One activity: what, when, where, who came, what was done.
+    ActivityDetailScreen over ActivityDetail,
+    event ActivityDetailEvent, view ActivityDetailView, update ActivityDetailUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(ActivityDetailScreen, view ActivityDetailView, observer ActivityDetailObserver, reload ActivityDetailEvent::Load);
+
+#[uniffi::export]
+impl ActivityDetailScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, activity_id: String, lang: Lang) -> Result<Arc<Self>> {
+        Ok(Self::wrap(
+            store,
+            ActivityDetail::new(record_id(&activity_id)?, lang),
+        ))
+    }
+}
+
+screen! {
+    /// The activity form: an activity recorded, or one corrected; kept as a draft on every
+    /// edit.
+    ActivityEditScreen over ActivityEdit,
+    event ActivityEditEvent, view ActivityEditView, update ActivityEditUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+#[uniffi::export]
+impl ActivityEditScreen {
+    /// A new activity in `grid` (`activity_id` = `None`), or that activity corrected.
+    #[uniffi::constructor]
+    pub fn new(
+        store: Arc<GridStore>,
+        grid: String,
+        activity_id: Option<String>,
+        lang: Lang,
+    ) -> Arc<Self> {
+        Self::wrap(store, ActivityEdit::new(grid, activity_id, lang))
     }
 }
 

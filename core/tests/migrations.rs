@@ -121,3 +121,33 @@ fn a_database_that_is_not_a_store_is_refused_and_left_untouched() {
     let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(schema_of(&conn).len(), 1);
 }
+
+/// Step 11 puts an activity's venue in its list row: a store from before it gets the venue of
+/// the activities it already holds, read again from their documents.
+#[test]
+fn activities_from_before_the_venue_column_are_listed_with_their_venue() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("phone.db");
+    {
+        let mut store = Store::init(&path, None).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .create_json(
+                Kind::Activity,
+                "grid-1",
+                serde_json::json!({"topic": "反诈宣传", "held_on": "2026-11-02", "venue": "社区服务站"}),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    {
+        // The store as step 10 left it: no venue column.
+        let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("ALTER TABLE activities DROP COLUMN venue; PRAGMA user_version = 10;")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let store = Store::open(&path).unwrap_or_else(|e| panic!("open old store: {e}"));
+    let rows = store
+        .list_json(Kind::Activity, Some("grid-1"), None, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["venue"], "社区服务站");
+}

@@ -60,8 +60,8 @@ impl RecordKind for Activity {
         env: &Envelope,
         tx: &rusqlite::Transaction<'_>,
     ) -> rusqlite::Result<SearchEntry> {
-        tx.prepare_cached("INSERT INTO activities (record_id, grid, archived, topic, activity_type, held_on, participants) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
-            .execute(params![env.id.to_string(), env.grid, env.archived, self.topic, enum_name(&self.activity_type), self.held_on, self.participants])?;
+        tx.prepare_cached("INSERT INTO activities (record_id, grid, archived, topic, activity_type, held_on, participants, venue) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?
+            .execute(params![env.id.to_string(), env.grid, env.archived, self.topic, enum_name(&self.activity_type), self.held_on, self.participants, self.venue])?;
         Ok(SearchEntry {
             names: vec![self.topic.clone()],
             other: vec![self.venue.clone()],

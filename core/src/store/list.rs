@@ -58,9 +58,9 @@ impl Store {
                 grid,
             )?,
             Kind::Activity => self.simple_rows(
-                "SELECT record_id, grid, topic, activity_type, held_on, participants FROM activities
+                "SELECT record_id, grid, topic, activity_type, held_on, participants, venue FROM activities
                  WHERE archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY held_on DESC, record_id",
-                &["id", "grid", "topic", "activity_type", "held_on", "participants"],
+                &["id", "grid", "topic", "activity_type", "held_on", "participants", "venue"],
                 grid,
             )?,
         };

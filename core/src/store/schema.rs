@@ -278,6 +278,14 @@ const STEPS: &[Step] = &[
         ",
         rebuild: false,
     },
+    // 11: an activity's venue in its list row, so the phone's activity list says where each
+    // was held without reading every document. Rebuilt from the documents, which always held it.
+    Step {
+        sql: "
+        ALTER TABLE activities ADD COLUMN venue TEXT NOT NULL DEFAULT '';
+        ",
+        rebuild: true,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;

@@ -42,6 +42,14 @@ extension ViewRelay: PlaceDetailObserver where View == PlaceDetailView {
     public func onView(view: PlaceDetailView) { deliver(view) }
 }
 
+extension ViewRelay: ActivityListObserver where View == ActivityListView {
+    public func onView(view: ActivityListView) { deliver(view) }
+}
+
+extension ViewRelay: ActivityDetailObserver where View == ActivityDetailView {
+    public func onView(view: ActivityDetailView) { deliver(view) }
+}
+
 extension ViewRelay: MediationListObserver where View == MediationListView {
     public func onView(view: MediationListView) { deliver(view) }
 }
@@ -284,6 +292,42 @@ public extension ScreenModel where Event == MediationListEvent, View == Mediatio
             let screen = MediationListScreen(store: store, grid: grid, lang: lang)
             return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
                                watch: { screen.watch(observer: ViewRelay<MediationListView>($0)) })
+        })
+    }
+}
+
+// Activities (宣传 / 文体活动): the list and one activity are watched; the form is not.
+public extension ScreenModel where Event == ActivityListEvent, View == ActivityListView {
+    convenience init(activities store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = ActivityListScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<ActivityListView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == ActivityDetailEvent, View == ActivityDetailView {
+    convenience init(activity store: GridStore, id: String, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = try ActivityDetailScreen(store: store, activityId: id, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<ActivityDetailView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == ActivityEditEvent, View == ActivityEditView {
+    /// A new activity in `grid` (`id` nil), or that activity corrected.
+    convenience init(activityForm store: GridStore, grid: String, id: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, answers: { answer in
+            switch answer {
+            case let .photoTaken(_, path): return .photoTaken(path: path)
+            case .located, .locationUnavailable, .signed: return nil
+            }
+        }, open: {
+            let screen = ActivityEditScreen(store: store, grid: grid, activityId: id, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
         })
     }
 }

@@ -22,6 +22,10 @@ enum Route: Hashable {
     case caseReport
     case mediation(String?)
     case conflicts(String)
+    // Activities (宣传 / 文体活动)
+    case activities
+    case activity(String)
+    case activityEdit(String?)
 }
 
 @MainActor
@@ -130,6 +134,9 @@ private struct Stack<Root: View>: View {
         case .caseReport: CaseReportPage(env: env)
         case let .mediation(id): MediationPage(env: env, mediationId: id)
         case let .conflicts(id): ConflictsPage(env: env, recordId: id)
+        case .activities: ActivitiesPage(env: env)
+        case let .activity(id): ActivityDetailPage(env: env, activityId: id)
+        case let .activityEdit(id): ActivityEditPage(env: env, activityId: id)
         }
     }
 }
@@ -179,6 +186,10 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .startInspection(placeId): path.append(.inspection(placeId: placeId))
         case let .openMediation(id): path.append(.mediation(id))
         case .newMediation: path.append(.mediation(nil))
+        case .openActivities: path.append(.activities)
+        case let .openActivity(id): path.append(.activity(id))
+        case .newActivity: path.append(.activityEdit(nil))
+        case let .editActivity(id): path.append(.activityEdit(id))
         case .close: if !path.isEmpty { path.removeLast() }
         case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
         case .getLocation: locate(for: source)
@@ -286,6 +297,7 @@ struct TodayPage: View {
                 Button(L("search")) { model.send(.search) }
                 Button(L("places")) { model.send(.places) }
                 if let drafts = v.draftsText { Button(drafts) { model.send(.drafts) } }
+                Button(L("activities")) { model.send(.activities) }
                 if let empty = v.emptyText { Text(empty) }
                 section(L("today_visits"), v.visits)
                 section(L("today_inspections"), v.inspections)

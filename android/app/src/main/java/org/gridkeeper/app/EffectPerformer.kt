@@ -71,6 +71,11 @@ object Routes {
     fun placeVisit(placeId: String) = "placevisit/$placeId"
     const val DRAFTS = "drafts"
     const val SEARCH = "search"
+    // Activities (宣传 / 文体活动)
+    const val ACTIVITIES = "activities"
+    fun activity(id: String) = "activity/$id"
+    const val NEW_ACTIVITY = "activity/new/edit"
+    fun editActivity(id: String) = "activity/$id/edit"
 
     fun of(target: Target): String = when (target) {
         is Target.Household -> household(target.id)
@@ -112,6 +117,10 @@ class EffectPerformer(
             is Effect.StartInspection -> nav.open(Routes.inspection(effect.placeId))
             is Effect.OpenMediation -> nav.open(Routes.mediation(effect.id))
             Effect.NewMediation -> nav.open(Routes.NEW_MEDIATION)
+            Effect.OpenActivities -> nav.open(Routes.ACTIVITIES)
+            is Effect.OpenActivity -> nav.open(Routes.activity(effect.id))
+            Effect.NewActivity -> nav.open(Routes.NEW_ACTIVITY)
+            is Effect.EditActivity -> nav.open(Routes.editActivity(effect.id))
             Effect.Close -> nav.close()
             Effect.StartSync -> background.startSync()
             Effect.CancelSync -> background.cancelSync()

@@ -69,4 +69,15 @@ class LargeTextTest {
             screenshot("household-edit-largest-font-en")
         }
     }
+
+    // Activities: the form's four types wrap, and its labels and messages are not cut.
+    @Test
+    fun activityFormWrapsItsTypes() = onPhone(largest) {
+        DemoPhone.app(Lang.ZH).use { app ->
+            setContent { AppUnderTest(app, PhoneEffects(app), grid, Routes.NEW_ACTIVITY) }
+            awaitText(word(Lang.ZH, R.string.take_photo))
+            assertEquals(emptyList<String>(), unreadable())
+            screenshot("activity-form-largest-font-zh")
+        }
+    }
 }

@@ -122,5 +122,13 @@ private fun AppNav(app: AppServices, grid: String, nav: NavHostController, perfo
         composable("conflicts/{id}") { entry ->
             ConflictsScreen(app, entry.arg("id") ?: return@composable, performer)
         }
+        // Activities (宣传 / 文体活动), reached from 今日工作.
+        composable(Routes.ACTIVITIES) { ActivitiesScreen(app, grid, performer) }
+        composable("activity/{id}") { entry ->
+            ActivityDetailScreen(app, entry.arg("id") ?: return@composable, performer)
+        }
+        composable("activity/{id}/edit") { entry ->
+            ActivityEditScreen(app, grid, entry.arg("id")?.takeIf { it != "new" }, performer)
+        }
     }
 }

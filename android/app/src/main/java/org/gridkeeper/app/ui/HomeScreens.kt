@@ -77,6 +77,10 @@ fun TodayScreen(app: AppServices, grid: String, performer: EffectPerformer) {
                 OutlinedButton(onClick = { vm.send(TodayEvent.Places) }) { Text(word(R.string.places)) }
                 v.draftsText?.let { text -> OutlinedButton(onClick = { vm.send(TodayEvent.Drafts) }) { Text(text) } }
             }
+            // On a line of its own: the row above is full at the largest font sizes.
+            Row(Modifier.padding(horizontal = 8.dp)) {
+                OutlinedButton(onClick = { vm.send(TodayEvent.Activities) }) { Text(word(R.string.activities)) }
+            }
         }
         v.emptyText?.let { text -> item { Text(text, Modifier.padding(16.dp)) } }
         fun section(title: Int, lines: List<TodayLine>, scope: LazyListScope) {

@@ -101,6 +101,26 @@ class Screens(
         }
     }
 
+    // Activities (宣传 / 文体活动): the list and one activity are watched; the form is not.
+    fun activityList(grid: String?): ScreenModel<ActivityListEvent, ActivityListView> {
+        val screen = ActivityListScreen(store, grid, lang)
+        return bind<ActivityListEvent, ActivityListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : ActivityListObserver { override fun onView(view: ActivityListView) = m.show(view) }))
+        }
+    }
+
+    fun activityDetail(id: String): ScreenModel<ActivityDetailEvent, ActivityDetailView> {
+        val screen = ActivityDetailScreen(store, id, lang)
+        return bind<ActivityDetailEvent, ActivityDetailView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : ActivityDetailObserver { override fun onView(view: ActivityDetailView) = m.show(view) }))
+        }
+    }
+
+    fun activityEdit(grid: String, id: String?): ScreenModel<ActivityEditEvent, ActivityEditView> {
+        val screen = ActivityEditScreen(store, grid, id, lang)
+        return bind<ActivityEditEvent, ActivityEditView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
     fun draftList(): ScreenModel<DraftListEvent, DraftListView> {
         val screen = DraftListScreen(store, lang)
         return bind<DraftListEvent, DraftListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
