@@ -20,6 +20,8 @@ pub enum Effect {
     },
     /// Show a record's conflicts.
     OpenConflicts { record_id: String },
+    /// Show every record of the grid with unresolved conflicts.
+    OpenConflictList,
     /// Show the screen of what an agenda line points at.
     Open { target: crate::today::Target },
     /// Run a sync on a background thread, then send `SyncFinished` to the sync screen.

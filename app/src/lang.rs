@@ -574,6 +574,20 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("search.kind.case", "事件", "Case"),
     ("search.kind.mediation", "调解", "Mediation"),
     ("search.none", "没有找到匹配的记录", "Nothing matches"),
+    // The grid-wide conflicts list (conflict_list.rs) and its line on 今日工作.
+    ("record.kind.household", "住户", "Household"),
+    ("record.kind.place", "场所", "Place"),
+    ("record.kind.visit", "走访", "Visit"),
+    ("record.kind.inspection", "巡查", "Inspection"),
+    ("record.kind.case", "事件", "Case"),
+    ("record.kind.mediation", "调解", "Mediation"),
+    ("record.kind.activity", "活动", "Activity"),
+    ("conflicts.fields", "%d 处冲突", "Conflicting fields: %d"),
+    (
+        "today.conflicts",
+        "%d 条记录有冲突待处理",
+        "Records with conflicts: %d",
+    ),
     ("drafts.empty", "没有未完成的表单", "No unfinished forms"),
 ];
 

@@ -12,6 +12,7 @@
 //! real store, without a foreign-function layer in the way; the bindings only convert.
 
 pub mod cases;
+pub mod conflict_list;
 pub mod conflicts;
 pub mod draft_list;
 mod drafts;

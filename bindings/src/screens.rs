@@ -10,6 +10,7 @@ use gridkeeper_app::cases::{
     CaseDetail, CaseDetailEvent, CaseDetailView, CaseList, CaseListEvent, CaseListView, CaseReport,
     CaseReportEvent, CaseReportSubjectKind, CaseReportView,
 };
+use gridkeeper_app::conflict_list::{ConflictList, ConflictListEvent, ConflictListView};
 use gridkeeper_app::conflicts::{Conflicts, ConflictsEvent, ConflictsView};
 use gridkeeper_app::draft_list::{DraftList, DraftListEvent, DraftListView};
 use gridkeeper_app::enrol::{Enrol, EnrolEvent, EnrolView};
@@ -493,6 +494,23 @@ impl ConflictsScreen {
             store,
             Conflicts::new(crate::store::record_id(&record_id)?, lang),
         ))
+    }
+}
+
+screen! {
+    /// Every record of the grid with unresolved conflicts; a line opens its conflicts.
+    ConflictListScreen over ConflictList,
+    event ConflictListEvent, view ConflictListView, update ConflictListUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(ConflictListScreen, view ConflictListView, observer ConflictListObserver, reload ConflictListEvent::Load);
+
+#[uniffi::export]
+impl ConflictListScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, ConflictList::new(grid, lang))
     }
 }
 
