@@ -71,6 +71,11 @@ pub enum Effect {
     OpenCase { id: String },
     /// Show the form for reporting a case on its own.
     NewCase,
+    /// Show the form for reporting a case about this household or place.
+    ReportCase {
+        subject_kind: crate::cases::CaseReportSubjectKind,
+        subject_id: String,
+    },
     /// Sign the worker out (the shell closes the store: `SyncScreen.signOut` in the
     /// bindings), then hand `SignedOut` on.
     SignOut,
