@@ -96,7 +96,7 @@ fn a_store_from_before_the_list_is_filled_on_upgrade() {
     {
         // Wind the file back to the schema before step 11: what an older app left behind.
         let conn = ok(Connection::open(&path));
-        ok(conn.execute_batch("DROP TABLE record_conflicts"));
+        ok(conn.execute_batch("DROP TABLE record_conflicts; DROP TABLE conflicts_unchecked;"));
         ok(conn.pragma_update(None, "user_version", schema::LATEST - 1));
     }
     let upgraded = ok(Store::open(&path));
@@ -118,4 +118,25 @@ fn an_erased_record_leaves_the_list() {
     }]));
     assert_eq!(purged.records, 1);
     assert_eq!(ok(a.conflicted_count(None)), 0);
+}
+
+#[test]
+fn a_bootstrapped_record_is_read_for_conflicts_after_the_pull() {
+    let dir = ok(tempfile::tempdir());
+    let (mut a, _, id, _) = conflicted_pair(&dir);
+    // A third phone bootstraps from a's snapshots: documents stored unread, conflicts unknown.
+    let mut c = store(&dir, "worker-c");
+    let report = ok(c.ingest_snapshots(ok(a.snapshots())));
+    assert_eq!(report.stored, 2);
+    assert_eq!(ok(c.conflicted_count(None)), 0, "not read yet");
+    let (flagged, left) = ok(c.check_unread_conflicts(1));
+    assert_eq!(left, 1, "one page read, one record left");
+    let (more, left) = ok(c.check_unread_conflicts(10));
+    assert_eq!(left, 0);
+    let found: Vec<String> = flagged.into_iter().chain(more).collect();
+    assert_eq!(found, [id.to_string()]);
+    assert_eq!(
+        ok(c.conflicted_records(None)),
+        ok(a.conflicted_records(None))
+    );
 }

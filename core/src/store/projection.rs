@@ -123,6 +123,8 @@ pub(super) fn mark_conflicts(
     doc: &mut automerge::AutoCommit,
 ) -> Result<()> {
     let fields = record::conflicts::list(doc).len();
+    tx.prepare_cached("DELETE FROM conflicts_unchecked WHERE record_id = ?1")?
+        .execute([id])?;
     if fields == 0 {
         tx.prepare_cached("DELETE FROM record_conflicts WHERE record_id = ?1")?
             .execute([id])?;
@@ -149,6 +151,43 @@ pub struct ConflictedRecord {
 }
 
 impl Store {
+    /// Reads up to `limit` of the documents a bootstrap stored unread and records their
+    /// conflicts. Returns the records found in conflict (screens showing them reload) and
+    /// how many documents are still unread.
+    pub fn check_unread_conflicts(&mut self, limit: usize) -> Result<(Vec<String>, usize)> {
+        self.write(|tx| {
+            let ids: Vec<String> = tx
+                .prepare_cached(
+                    "SELECT record_id FROM conflicts_unchecked ORDER BY record_id LIMIT ?1",
+                )?
+                .query_map([limit as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut flagged = Vec::new();
+            for id in ids {
+                let bytes: Vec<u8> = tx
+                    .prepare_cached("SELECT doc FROM records WHERE id = ?1")?
+                    .query_row([&id], |r| r.get(0))?;
+                let mut doc =
+                    automerge::AutoCommit::load(&bytes).map_err(|e| crate::Error::Document {
+                        id: id.clone(),
+                        reason: e.to_string(),
+                    })?;
+                mark_conflicts(tx, &id, &mut doc)?;
+                let found: bool = tx
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM record_conflicts WHERE record_id = ?1)",
+                    )?
+                    .query_row([&id], |r| r.get(0))?;
+                if found {
+                    flagged.push(id);
+                }
+            }
+            let left: i64 =
+                tx.query_row("SELECT count(*) FROM conflicts_unchecked", [], |r| r.get(0))?;
+            Ok((flagged, left.try_into().unwrap_or(usize::MAX)))
+        })
+    }
+
     /// Records of `grid` (every grid when `None`) that hold unresolved conflicts, most
     /// conflicted first; archived records too, since their values still disagree.
     pub fn conflicted_records(&self, grid: Option<&str>) -> Result<Vec<ConflictedRecord>> {
@@ -189,7 +228,7 @@ impl Store {
                 .iter()
                 .flat_map(|k| k.ops().tables())
                 .chain(SEARCH_TABLES.iter())
-                .chain(["record_blobs", "record_conflicts"].iter())
+                .chain(["record_blobs", "record_conflicts", "conflicts_unchecked"].iter())
             {
                 tx.execute(&format!("DELETE FROM {table}"), [])?;
             }
