@@ -22,6 +22,9 @@ pub enum Effect {
     OpenConflicts { record_id: String },
     /// Show every record of the grid with unresolved conflicts.
     OpenConflictList,
+    /// Fetch the record's photos this phone lacks, off the main thread (the bindings'
+    /// `fetchPhotos` on the screen that asked), which answers the screen.
+    FetchPhotos { record_id: String },
     /// Show the screen of what an agenda line points at.
     Open { target: crate::today::Target },
     /// Run a sync on a background thread, then send `SyncFinished` to the sync screen.

@@ -583,6 +583,18 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("record.kind.mediation", "调解", "Mediation"),
     ("record.kind.activity", "活动", "Activity"),
     ("conflicts.fields", "%d 处冲突", "Conflicting fields: %d"),
+    // Photos taken on another phone (photos.rs).
+    (
+        "photos.missing",
+        "%d 张照片在其他手机上拍摄，尚未取回",
+        "Photos taken on another phone, not fetched yet: %d",
+    ),
+    ("photos.fetch", "取回照片", "Fetch photos"),
+    (
+        "photos.not_fetched",
+        "照片没有取回：%s",
+        "Photos not fetched: %s",
+    ),
     (
         "today.conflicts",
         "%d 条记录有冲突待处理",

@@ -25,6 +25,7 @@ pub mod inspection;
 pub mod lang;
 pub mod mediation;
 pub mod mediations;
+pub mod photos;
 pub mod places;
 pub mod search;
 pub mod store_problem;

@@ -33,6 +33,7 @@ use gridkeeper_app::today::{Today, TodayEvent, TodayView};
 use gridkeeper_app::visit_form::{VisitForm, VisitFormEvent, VisitFormSubject, VisitFormView};
 use gridkeeper_app::{Effect, Lang};
 use gridkeeper_core::Store;
+use gridkeeper_core::sync::{SyncError, SyncOptions};
 
 use crate::errors::{Result, poisoned};
 use crate::store::GridStore;
@@ -322,6 +323,41 @@ impl CaseDetailScreen {
             store,
             CaseDetail::new(record_id(&case_id)?, lang),
         ))
+    }
+
+    /// Performs `FetchPhotos`: call it on a background thread. The store is held only to
+    /// read what to fetch and to keep what arrived, not during the download, so other
+    /// screens go on while photos come over a slow network. Returns the view with the
+    /// photos, or why they did not come, in words.
+    pub fn fetch_photos(&self) -> Result<CaseDetailUpdate> {
+        let record = self.screen.lock().map_err(|_| poisoned())?.record();
+        // One try: a person tapped and waits; a failure is shown and the button offered again.
+        let opts = SyncOptions {
+            max_attempts: 1,
+            ..SyncOptions::default()
+        };
+        let planned = self
+            .store
+            .screen_write(|store| store.plan_blob_fetch(record))?;
+        let outcome = match planned.and_then(|plan| plan.download(&opts)) {
+            Ok(got) => self.store.screen_write(|store| -> Result<u64, SyncError> {
+                for (hash, bytes) in &got {
+                    store.store_fetched_blob(hash, bytes)?;
+                }
+                Ok(got.len() as u64)
+            })?,
+            Err(e) => Err(e),
+        };
+        let view = {
+            let mut screen = self.screen.lock().map_err(|_| poisoned())?;
+            self.store
+                .screen_write(|store| screen.photos_fetched(store, outcome))?;
+            screen.view().clone()
+        };
+        Ok(CaseDetailUpdate {
+            view,
+            effects: Vec::new(),
+        })
     }
 }
 
