@@ -46,6 +46,10 @@ extension ViewRelay: MediationListObserver where View == MediationListView {
     public func onView(view: MediationListView) { deliver(view) }
 }
 
+extension ViewRelay: ConflictListObserver where View == ConflictListView {
+    public func onView(view: ConflictListView) { deliver(view) }
+}
+
 extension ViewRelay: SyncObserver where View == SyncView {
     public func onView(view: SyncView) { deliver(view) }
 }
@@ -178,6 +182,17 @@ public extension ScreenModel where Event == ConflictsEvent, View == ConflictsVie
             let screen = try ConflictsScreen(store: store, recordId: recordId, lang: lang)
             return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
                                watch: { screen.watch(observer: ViewRelay<ConflictsView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == ConflictListEvent, View == ConflictListView {
+    /// Every record of `grid` with unresolved conflicts.
+    convenience init(conflictList store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = ConflictListScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<ConflictListView>($0)) })
         })
     }
 }

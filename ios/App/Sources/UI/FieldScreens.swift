@@ -316,8 +316,9 @@ struct CaseDetailPage: View {
 struct CaseReportPage: View {
     @StateObject private var model: ScreenModel<CaseReportEvent, CaseReportView>
 
-    init(env: ScreenEnv) {
-        _model = StateObject(wrappedValue: ScreenModel(caseReport: env.store, grid: env.grid, subjectKind: nil, subjectId: nil,
+    /// On its own (the cases tab), or about a household or place (from its page).
+    init(env: ScreenEnv, subjectKind: CaseReportSubjectKind? = nil, subjectId: String? = nil) {
+        _model = StateObject(wrappedValue: ScreenModel(caseReport: env.store, grid: env.grid, subjectKind: subjectKind, subjectId: subjectId,
                                                        lang: env.lang, performer: env.effects))
     }
 

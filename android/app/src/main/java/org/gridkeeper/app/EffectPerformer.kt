@@ -1,5 +1,6 @@
 package org.gridkeeper.app
 
+import org.gridkeeper.screens.CaseReportSubjectKind
 import org.gridkeeper.screens.Effect
 import org.gridkeeper.screens.Target
 import java.io.File
@@ -71,6 +72,10 @@ object Routes {
     fun placeVisit(placeId: String) = "placevisit/$placeId"
     const val DRAFTS = "drafts"
     const val SEARCH = "search"
+    // The grid-wide conflicts list, and a case reported about a household or place.
+    const val CONFLICT_LIST = "conflicts"
+    fun reportCase(kind: CaseReportSubjectKind, subjectId: String) =
+        "$NEW_CASE?about=${kind.name.lowercase()}&subject=$subjectId"
 
     fun of(target: Target): String = when (target) {
         is Target.Household -> household(target.id)
@@ -105,6 +110,8 @@ class EffectPerformer(
             Effect.OpenPlaces -> nav.open(Routes.PLACES)
             Effect.OpenDrafts -> nav.open(Routes.DRAFTS)
             Effect.OpenSearch -> nav.open(Routes.SEARCH)
+            Effect.OpenConflictList -> nav.open(Routes.CONFLICT_LIST)
+            is Effect.ReportCase -> nav.open(Routes.reportCase(effect.subjectKind, effect.subjectId))
             is Effect.OpenPlace -> nav.open(Routes.place(effect.id))
             Effect.NewPlace -> nav.open(Routes.NEW_PLACE)
             is Effect.EditPlace -> nav.open(Routes.editPlace(effect.id))

@@ -245,8 +245,15 @@ fun CaseDetailScreen(app: AppServices, caseId: String, performer: EffectPerforme
 }
 
 @Composable
-fun CaseReportScreen(app: AppServices, grid: String, performer: EffectPerformer) {
-    val vm = rememberModel("case/new") { app.screens.caseReport(grid, null, null) }
+fun CaseReportScreen(
+    app: AppServices,
+    grid: String,
+    performer: EffectPerformer,
+    about: CaseReportSubjectKind? = null,
+    subjectId: String? = null,
+) {
+    // One model per subject: a report about one shop must not reopen as another's.
+    val vm = rememberModel("case/new/${subjectId ?: ""}") { app.screens.caseReport(grid, about, subjectId) }
     val v = vm.collect(performer, Answers(photoTaken = { _, path -> CaseReportEvent.PhotoTaken(path) }))
     LaunchedEffect(Unit) { vm.model.send(CaseReportEvent.Load) }
     Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {

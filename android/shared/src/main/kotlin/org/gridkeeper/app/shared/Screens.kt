@@ -118,6 +118,13 @@ class Screens(
         }
     }
 
+    fun conflictList(grid: String?): ScreenModel<ConflictListEvent, ConflictListView> {
+        val screen = ConflictListScreen(store, grid, lang)
+        return bind<ConflictListEvent, ConflictListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : ConflictListObserver { override fun onView(view: ConflictListView) = m.show(view) }))
+        }
+    }
+
     fun sync(): SyncModel = SyncModel(SyncScreen(store, lang), io)
 
     fun enrol(): EnrolModel = EnrolModel(EnrolScreen(store, lang), io)
