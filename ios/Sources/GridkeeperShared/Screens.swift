@@ -197,6 +197,19 @@ public extension ScreenModel where Event == ConflictListEvent, View == ConflictL
     }
 }
 
+public extension ScreenModel where Event == CaseDetailEvent, View == CaseDetailView {
+    /// Performs `FetchPhotos` off the main thread on this screen's object: the download runs
+    /// without holding the store, and the view comes back with the photos or why not.
+    @discardableResult
+    func fetchPhotos() -> Task<Void, Never> {
+        guard let screen = calls?.object as? CaseDetailScreen else { return Task {} }
+        return background {
+            let u = try screen.fetchPhotos()
+            return (u.view, u.effects)
+        }
+    }
+}
+
 public extension ScreenModel where Event == SyncEvent, View == SyncView {
     /// The sync line; one per process, so every screen shows the same run.
     convenience init(sync store: GridStore, lang: Lang, performer: EffectPerformer?) {

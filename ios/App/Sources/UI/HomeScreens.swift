@@ -190,6 +190,7 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
         case .getLocation: locate(for: source)
         case let .askSignature(party): signature = AnswerRequest(key: party, source: source)
+        case .fetchPhotos: (source as? ScreenModel<CaseDetailEvent, CaseDetailView>)?.fetchPhotos()
         case .startSync, .cancelSync, .enrol, .enrolled, .recordsChanged: app.perform(effect, for: source)
         }
     }

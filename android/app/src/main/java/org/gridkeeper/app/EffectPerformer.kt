@@ -16,6 +16,8 @@ class Answers<E>(
     val signed: ((party: String, path: String) -> E)? = null,
     /** Enrol { server, code }: the enrolment screen runs it on its own model. */
     val enrol: (suspend (server: String, code: String) -> Unit)? = null,
+    /** FetchPhotos: the screen fetches on its own model, off the main thread. */
+    val fetchPhotos: (suspend () -> Unit)? = null,
 )
 
 /** Moving between screens (the NavHost). */
@@ -123,6 +125,7 @@ class EffectPerformer(
             Effect.StartSync -> background.startSync()
             Effect.CancelSync -> background.cancelSync()
             is Effect.Enrol -> answers.enrol?.invoke(effect.server, effect.code)
+            is Effect.FetchPhotos -> answers.fetchPhotos?.invoke()
             is Effect.Enrolled -> background.enrolled(effect.grids)
             Effect.SignOut -> background.signOut()
             is Effect.SignedOut -> background.signedOut(effect.removed)
