@@ -20,7 +20,7 @@ import org.junit.Test
 
 /**
  * Photos taken on another phone (issue 26): a second phone of the worker reports a case with
- * a real 1200×900 JPEG and syncs; on the demo phone the case shows a placeholder and 取回照片
+ * a real 1280×960 JPEG and syncs; on the demo phone the case shows a placeholder and 取回照片
  * until the worker fetches it from the relay, then a thumbnail decoded at thumbnail size.
  */
 @OptIn(ExperimentalTestApi::class)
@@ -39,7 +39,8 @@ class PhotosTest {
     private fun reportedOnAnotherPhone(): Pair<String, String> {
         val other = openPhoneStore("other-phone")
         other.enroll(Relay.url, Relay.enrolCode())
-        val photo = picture(1200, 900)
+        // A size no other test takes: the same picture taken on this phone would already be here.
+        val photo = picture(1280, 960)
         val id = CaseReportScreen(other, grid, null, null, Lang.ZH).use { form ->
             form.send(CaseReportEvent.Load)
             form.send(CaseReportEvent.Description("河道边有人倾倒建筑垃圾"))
@@ -77,7 +78,7 @@ class PhotosTest {
                 awaitOrTell("the placeholder gone", 10_000) { !shown(word(Lang.ZH, R.string.photo_not_here)) }
                 awaitOrTell("a thumbnail decoded", 10_000) { app.decoded.isNotEmpty() }
                 val (w, h) = app.decoded.first()
-                // 72 dp at 2 px per dp: the 1200-pixel photo decoded at 144, never whole.
+                // 72 dp at 2 px per dp: the 1280-pixel photo decoded at 144, never whole.
                 assertEquals(144, maxOf(w, h))
                 assertEquals(108, minOf(w, h))
                 assertTrue("no fetch left to offer", !shown(fetch))
@@ -86,7 +87,7 @@ class PhotosTest {
         }
         // The bytes the other phone took, whole: the thumbnail was made from them.
         val fetched = org.jetbrains.skia.Image.makeFromEncoded(store.attachmentBytes(hash)!!)
-        assertEquals(1200 to 900, fetched.width to fetched.height)
+        assertEquals(1280 to 960, fetched.width to fetched.height)
         onPhone {
             DemoPhone.app(Lang.EN).use { app ->
                 setContent { AppUnderTest(app, PhoneEffects(app), grid, Routes.case(id)) }
