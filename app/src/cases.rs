@@ -8,12 +8,14 @@ use gridkeeper_core::kinds::Case;
 use gridkeeper_core::kinds::case::{CaseCategory, EscalationLevel, Severity, TimelineEntry};
 use gridkeeper_core::kinds::case_flow::{self, CaseAction, CaseState};
 use gridkeeper_core::kinds::common::{Subject, SubjectKind};
+use gridkeeper_core::sync::SyncError;
 use gridkeeper_core::{RecordId, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::drafts::{self, Restored};
 use crate::effect::Effect;
 use crate::lang::{Lang, error_words, field_message, t, t1, words_key};
+use crate::photos::{self, PhotoFetch, PhotoFetchView, PhotoThumb};
 use crate::times;
 
 /// Where a case stands in its loop (core's `CaseState`).
@@ -293,6 +295,8 @@ pub enum CaseDetailEvent {
     Act {
         action: CaseFlowAction,
     },
+    /// Fetch the photos another phone took (answered by the shell's `fetchPhotos`).
+    FetchPhotos,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -335,6 +339,10 @@ pub struct CaseDetailView {
     /// Photos of the problem as reported, and of its rectification.
     pub photos_before: Vec<String>,
     pub photos_after: Vec<String>,
+    /// The same photos, each a thumbnail or a placeholder until fetched.
+    pub thumbs_before: Vec<PhotoThumb>,
+    pub thumbs_after: Vec<PhotoThumb>,
+    pub photo_fetch: PhotoFetchView,
     /// Only what core allows from the current state.
     pub actions: Vec<CaseDetailAction>,
     pub note: String,
@@ -356,6 +364,7 @@ pub struct CaseDetail {
     reason: String,
     escalate_to: Option<CaseEscalation>,
     photos: Vec<String>,
+    fetch: PhotoFetch,
     view: CaseDetailView,
 }
 
@@ -369,6 +378,7 @@ impl CaseDetail {
             reason: String::new(),
             escalate_to: None,
             photos: Vec::new(),
+            fetch: PhotoFetch::default(),
             view: CaseDetailView {
                 loading: true,
                 ..CaseDetailView::default()
@@ -412,6 +422,14 @@ impl CaseDetail {
                 Err(e) => error = Some((None, error_words(&e, lang))),
             },
             CaseDetailEvent::Act { action } => return self.act(store, action),
+            CaseDetailEvent::FetchPhotos => {
+                if self.fetch.start() {
+                    self.load(store);
+                    return vec![Effect::FetchPhotos {
+                        record_id: self.id.to_string(),
+                    }];
+                }
+            }
         }
         self.load(store);
         if let Some((field, message)) = error {
@@ -419,6 +437,17 @@ impl CaseDetail {
             self.view.error_field = field;
         }
         Vec::new()
+    }
+
+    /// The case shown.
+    pub fn record(&self) -> RecordId {
+        self.id
+    }
+
+    /// The shell's answer to `FetchPhotos`: how many arrived, or why none did.
+    pub fn photos_fetched(&mut self, store: &mut Store, outcome: Result<u64, SyncError>) {
+        self.fetch.finished(&outcome, self.lang);
+        self.load(store);
     }
 
     fn act(&mut self, store: &mut Store, action: CaseFlowAction) -> Vec<Effect> {
@@ -494,12 +523,17 @@ impl CaseDetail {
                 }
             })
             .collect();
-        let photos_after = order
+        let photos_after: Vec<String> = order
             .iter()
             .map(|&i| &case.timeline[i])
             .filter(|e| e.action == CaseAction::Resolve)
             .flat_map(|e| e.photos.iter().cloned())
             .collect();
+        let thumbs_before = photos::thumbs(store, &case.photos);
+        let thumbs_after = photos::thumbs(store, &photos_after);
+        let photo_fetch = self
+            .fetch
+            .view(thumbs_before.iter().chain(&thumbs_after), lang);
         let actions = CaseAction::ALL
             .into_iter()
             .filter(|a| case_flow::next(status.state, *a).is_some())
@@ -526,6 +560,9 @@ impl CaseDetail {
             timeline,
             photos_before: case.photos.clone(),
             photos_after,
+            thumbs_before,
+            thumbs_after,
+            photo_fetch,
             actions,
             note: self.note.clone(),
             reason: self.reason.clone(),

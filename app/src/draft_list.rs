@@ -49,7 +49,7 @@ pub struct DraftList {
 }
 
 /// Where a draft is resumed: the same effect that opened its form. `visited` says what kind
-/// of record a visit's subject is (`household`, `place`).
+/// of record a visit's or a case report's subject is (`household`, `place`).
 fn resume(
     form: &str,
     key: &str,
@@ -69,8 +69,19 @@ fn resume(
         ("case", "new") => Effect::NewCase,
         ("activity", "new") => Effect::NewActivity,
         ("activity", _) => Effect::EditActivity { id: id? },
-        // A case reported about a household or place is resumed from that record's screen.
-        ("case", _) => return None,
+        // A case about a household or place reopens its form about the same record.
+        ("case", _) => {
+            let id = id?;
+            let subject_kind = match visited(&id)?.as_str() {
+                "place" => crate::cases::CaseReportSubjectKind::Place,
+                "household" => crate::cases::CaseReportSubjectKind::Household,
+                _ => return None,
+            };
+            Effect::ReportCase {
+                subject_kind,
+                subject_id: id,
+            }
+        }
         ("visit", _) => {
             let id = id?;
             match visited(&id)?.as_str() {

@@ -20,6 +20,11 @@ pub enum Effect {
     },
     /// Show a record's conflicts.
     OpenConflicts { record_id: String },
+    /// Show every record of the grid with unresolved conflicts.
+    OpenConflictList,
+    /// Fetch the record's photos this phone lacks, off the main thread (the bindings'
+    /// `fetchPhotos` on the screen that asked), which answers the screen.
+    FetchPhotos { record_id: String },
     /// Show the screen of what an agenda line points at.
     Open { target: crate::today::Target },
     /// Run a sync on a background thread, then send `SyncFinished` to the sync screen.
@@ -77,6 +82,11 @@ pub enum Effect {
     NewActivity,
     /// Show the activity form filled with this activity, to correct it.
     EditActivity { id: String },
+    /// Show the form for reporting a case about this household or place.
+    ReportCase {
+        subject_kind: crate::cases::CaseReportSubjectKind,
+        subject_id: String,
+    },
     /// Sign the worker out (the shell closes the store: `SyncScreen.signOut` in the
     /// bindings), then hand `SignedOut` on.
     SignOut,

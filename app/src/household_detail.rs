@@ -31,6 +31,8 @@ pub enum HouseholdDetailEvent {
         member_id: Option<String>,
     },
     ShowConflicts,
+    /// Report a case (an appeal, an errand) about the household.
+    ReportCase,
     /// The next page of the household's visits.
     MoreVisits,
 }
@@ -177,6 +179,12 @@ impl HouseholdDetail {
             }
             HouseholdDetailEvent::ShowConflicts => {
                 return vec![Effect::OpenConflicts { record_id: id }];
+            }
+            HouseholdDetailEvent::ReportCase => {
+                return vec![Effect::ReportCase {
+                    subject_kind: crate::cases::CaseReportSubjectKind::Household,
+                    subject_id: id,
+                }];
             }
             HouseholdDetailEvent::MoreVisits => self.visits_shown += VISITS_PAGE,
         }

@@ -574,6 +574,32 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("search.kind.case", "事件", "Case"),
     ("search.kind.mediation", "调解", "Mediation"),
     ("search.none", "没有找到匹配的记录", "Nothing matches"),
+    // The grid-wide conflicts list (conflict_list.rs) and its line on 今日工作.
+    ("record.kind.household", "住户", "Household"),
+    ("record.kind.place", "场所", "Place"),
+    ("record.kind.visit", "走访", "Visit"),
+    ("record.kind.inspection", "巡查", "Inspection"),
+    ("record.kind.case", "事件", "Case"),
+    ("record.kind.mediation", "调解", "Mediation"),
+    ("record.kind.activity", "活动", "Activity"),
+    ("conflicts.fields", "%d 处冲突", "Conflicting fields: %d"),
+    // Photos taken on another phone (photos.rs).
+    (
+        "photos.missing",
+        "%d 张照片在其他手机上拍摄，尚未取回",
+        "Photos taken on another phone, not fetched yet: %d",
+    ),
+    ("photos.fetch", "取回照片", "Fetch photos"),
+    (
+        "photos.not_fetched",
+        "照片没有取回：%s",
+        "Photos not fetched: %s",
+    ),
+    (
+        "today.conflicts",
+        "%d 条记录有冲突待处理",
+        "Records with conflicts: %d",
+    ),
     ("drafts.empty", "没有未完成的表单", "No unfinished forms"),
     // Activities (宣传 / 文体活动)
     (

@@ -13,6 +13,7 @@
 
 pub mod activities;
 pub mod cases;
+pub mod conflict_list;
 pub mod conflicts;
 pub mod draft_list;
 mod drafts;
@@ -25,7 +26,7 @@ pub mod inspection;
 pub mod lang;
 pub mod mediation;
 pub mod mediations;
-mod photos;
+pub mod photos;
 pub mod places;
 pub mod search;
 pub mod store_problem;

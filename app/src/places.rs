@@ -193,6 +193,8 @@ pub enum PlaceDetailEvent {
     Inspect,
     Edit,
     ShowConflicts,
+    /// Report a case (a hazard seen there, an appeal) about the place.
+    ReportCase,
 }
 
 /// A visit or an inspection of the place, newest first.
@@ -256,6 +258,12 @@ impl PlaceDetail {
             PlaceDetailEvent::Edit => return vec![Effect::EditPlace { id }],
             PlaceDetailEvent::ShowConflicts => {
                 return vec![Effect::OpenConflicts { record_id: id }];
+            }
+            PlaceDetailEvent::ReportCase => {
+                return vec![Effect::ReportCase {
+                    subject_kind: crate::cases::CaseReportSubjectKind::Place,
+                    subject_id: id,
+                }];
             }
         }
         self.load(store);

@@ -26,6 +26,8 @@ pub enum TodayEvent {
     Activities,
     /// Search households, places, cases and mediations at once.
     Search,
+    /// The records with unresolved conflicts.
+    Conflicts,
 }
 
 /// Where a tap on a line goes.
@@ -59,6 +61,8 @@ pub struct TodayView {
     pub mediations: Vec<TodayLine>,
     /// `2 份表单未完成`, when any are: a tap opens them (`Drafts`).
     pub drafts_text: Option<String>,
+    /// `3 条记录有冲突待处理`, when any are: a tap opens them (`Conflicts`).
+    pub conflicts_text: Option<String>,
     pub empty_text: Option<String>,
     pub error: Option<String>,
 }
@@ -93,6 +97,7 @@ impl Today {
             TodayEvent::Drafts => vec![Effect::OpenDrafts],
             TodayEvent::Activities => vec![Effect::OpenActivities],
             TodayEvent::Search => vec![Effect::OpenSearch],
+            TodayEvent::Conflicts => vec![Effect::OpenConflictList],
             TodayEvent::Refresh { at } => {
                 // A clock outside chrono's range is no date a phone has; today will do.
                 let now = DateTime::from_timestamp(at, 0).unwrap_or_else(Utc::now);
@@ -183,6 +188,11 @@ impl Today {
             // Unfinished forms are the worker's own: the whole phone's, whatever the grid.
             drafts_text: match store.drafts() {
                 Ok(d) if !d.is_empty() => Some(t1("today.drafts", lang, d.len())),
+                _ => None,
+            },
+            // A count from core's flags, not a load of every document.
+            conflicts_text: match store.conflicted_count(self.grid.as_deref()) {
+                Ok(n) if n > 0 => Some(t1("today.conflicts", lang, n)),
                 _ => None,
             },
             empty_text: empty.then(|| t("today.nothing", lang)),

@@ -14,6 +14,7 @@ use gridkeeper_app::cases::{
     CaseDetail, CaseDetailEvent, CaseDetailView, CaseList, CaseListEvent, CaseListView, CaseReport,
     CaseReportEvent, CaseReportSubjectKind, CaseReportView,
 };
+use gridkeeper_app::conflict_list::{ConflictList, ConflictListEvent, ConflictListView};
 use gridkeeper_app::conflicts::{Conflicts, ConflictsEvent, ConflictsView};
 use gridkeeper_app::draft_list::{DraftList, DraftListEvent, DraftListView};
 use gridkeeper_app::enrol::{Enrol, EnrolEvent, EnrolView};
@@ -36,6 +37,7 @@ use gridkeeper_app::today::{Today, TodayEvent, TodayView};
 use gridkeeper_app::visit_form::{VisitForm, VisitFormEvent, VisitFormSubject, VisitFormView};
 use gridkeeper_app::{Effect, Lang};
 use gridkeeper_core::Store;
+use gridkeeper_core::sync::{SyncError, SyncOptions};
 
 use crate::errors::{Result, poisoned};
 use crate::store::GridStore;
@@ -326,6 +328,41 @@ impl CaseDetailScreen {
             CaseDetail::new(record_id(&case_id)?, lang),
         ))
     }
+
+    /// Performs `FetchPhotos`: call it on a background thread. The store is held only to
+    /// read what to fetch and to keep what arrived, not during the download, so other
+    /// screens go on while photos come over a slow network. Returns the view with the
+    /// photos, or why they did not come, in words.
+    pub fn fetch_photos(&self) -> Result<CaseDetailUpdate> {
+        let record = self.screen.lock().map_err(|_| poisoned())?.record();
+        // One try: a person tapped and waits; a failure is shown and the button offered again.
+        let opts = SyncOptions {
+            max_attempts: 1,
+            ..SyncOptions::default()
+        };
+        let planned = self
+            .store
+            .screen_write(|store| store.plan_blob_fetch(record))?;
+        let outcome = match planned.and_then(|plan| plan.download(&opts)) {
+            Ok(got) => self.store.screen_write(|store| -> Result<u64, SyncError> {
+                for (hash, bytes) in &got {
+                    store.store_fetched_blob(hash, bytes)?;
+                }
+                Ok(got.len() as u64)
+            })?,
+            Err(e) => Err(e),
+        };
+        let view = {
+            let mut screen = self.screen.lock().map_err(|_| poisoned())?;
+            self.store
+                .screen_write(|store| screen.photos_fetched(store, outcome))?;
+            screen.view().clone()
+        };
+        Ok(CaseDetailUpdate {
+            view,
+            effects: Vec::new(),
+        })
+    }
 }
 
 screen! {
@@ -556,6 +593,23 @@ impl ConflictsScreen {
             store,
             Conflicts::new(crate::store::record_id(&record_id)?, lang),
         ))
+    }
+}
+
+screen! {
+    /// Every record of the grid with unresolved conflicts; a line opens its conflicts.
+    ConflictListScreen over ConflictList,
+    event ConflictListEvent, view ConflictListView, update ConflictListUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+watched!(ConflictListScreen, view ConflictListView, observer ConflictListObserver, reload ConflictListEvent::Load);
+
+#[uniffi::export]
+impl ConflictListScreen {
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: Option<String>, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, ConflictList::new(grid, lang))
     }
 }
 

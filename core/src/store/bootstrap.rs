@@ -182,6 +182,11 @@ impl Store {
                 report.times.documents += inserting.elapsed();
                 let projecting = Instant::now();
                 let search_before = report.times.search;
+                // Finding conflicts means loading the document, which a bootstrap exists to
+                // avoid: the record waits for the sync's later reading
+                // (`check_unread_conflicts`), or its next edit or merge.
+                tx.prepare_cached("INSERT OR IGNORE INTO conflicts_unchecked (record_id) VALUES (?1)")?
+                    .execute([&key])?;
                 projection::insert_new(tx, &env, data, &mut report.times.search)?;
                 report.times.projection +=
                     projecting.elapsed() - (report.times.search - search_before);

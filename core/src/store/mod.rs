@@ -45,6 +45,7 @@ pub use exchange_ops::ApplyReport;
 pub use incarnation::Reason as IncarnationReason;
 pub use list::CaseRow;
 pub use outbox::TRANSIENT_REFUSAL;
+pub use projection::ConflictedRecord;
 pub use recovery::Recovery;
 pub use refusals::{RefusedRecord, reason_words};
 pub use rescue::RescueSummary;

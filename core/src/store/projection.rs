@@ -114,7 +114,113 @@ fn write(
     Ok(())
 }
 
+/// Records whether `doc` holds values two devices set at once, and how many fields do.
+/// Called wherever a document is written with its projections (a local edit, a merge, a
+/// resolution, a rebuild), so [`Store::conflicted_records`] never loads a document.
+pub(super) fn mark_conflicts(
+    tx: &Transaction<'_>,
+    id: &str,
+    doc: &mut automerge::AutoCommit,
+) -> Result<()> {
+    let fields = record::conflicts::list(doc).len();
+    tx.prepare_cached("DELETE FROM conflicts_unchecked WHERE record_id = ?1")?
+        .execute([id])?;
+    if fields == 0 {
+        tx.prepare_cached("DELETE FROM record_conflicts WHERE record_id = ?1")?
+            .execute([id])?;
+    } else {
+        tx.prepare_cached(
+            "INSERT INTO record_conflicts (record_id, fields) VALUES (?1, ?2)
+             ON CONFLICT (record_id) DO UPDATE SET fields = excluded.fields",
+        )?
+        .execute(params![id, fields as i64])?;
+    }
+    Ok(())
+}
+
+/// A record some of whose fields hold concurrent values, as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConflictedRecord {
+    pub id: String,
+    pub kind: String,
+    /// What search shows for it: a household's head and address, a place's name, a case's
+    /// description (empty for kinds with nothing to name them by).
+    pub title: String,
+    /// How many fields (or removed list items) are in conflict.
+    pub fields: u32,
+}
+
 impl Store {
+    /// Reads up to `limit` of the documents a bootstrap stored unread and records their
+    /// conflicts. Returns the records found in conflict (screens showing them reload) and
+    /// how many documents are still unread.
+    pub fn check_unread_conflicts(&mut self, limit: usize) -> Result<(Vec<String>, usize)> {
+        self.write(|tx| {
+            let ids: Vec<String> = tx
+                .prepare_cached(
+                    "SELECT record_id FROM conflicts_unchecked ORDER BY record_id LIMIT ?1",
+                )?
+                .query_map([limit as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut flagged = Vec::new();
+            for id in ids {
+                let bytes: Vec<u8> = tx
+                    .prepare_cached("SELECT doc FROM records WHERE id = ?1")?
+                    .query_row([&id], |r| r.get(0))?;
+                let mut doc =
+                    automerge::AutoCommit::load(&bytes).map_err(|e| crate::Error::Document {
+                        id: id.clone(),
+                        reason: e.to_string(),
+                    })?;
+                mark_conflicts(tx, &id, &mut doc)?;
+                let found: bool = tx
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM record_conflicts WHERE record_id = ?1)",
+                    )?
+                    .query_row([&id], |r| r.get(0))?;
+                if found {
+                    flagged.push(id);
+                }
+            }
+            let left: i64 =
+                tx.query_row("SELECT count(*) FROM conflicts_unchecked", [], |r| r.get(0))?;
+            Ok((flagged, left.try_into().unwrap_or(usize::MAX)))
+        })
+    }
+
+    /// Records of `grid` (every grid when `None`) that hold unresolved conflicts, most
+    /// conflicted first; archived records too, since their values still disagree.
+    pub fn conflicted_records(&self, grid: Option<&str>) -> Result<Vec<ConflictedRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, r.kind, coalesce(s.title, ''), c.fields
+             FROM record_conflicts c JOIN records r ON r.id = c.record_id
+             LEFT JOIN search_text s ON s.rowid = r.rowid
+             WHERE ?1 IS NULL OR r.grid = ?1
+             ORDER BY c.fields DESC, r.id",
+        )?;
+        let rows = stmt.query_map([grid], |r| {
+            Ok(ConflictedRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                title: r.get(2)?,
+                fields: r.get::<_, i64>(3)?.try_into().unwrap_or(u32::MAX),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many records of `grid` (every grid when `None`) hold unresolved conflicts.
+    pub fn conflicted_count(&self, grid: Option<&str>) -> Result<u32> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM record_conflicts c JOIN records r ON r.id = c.record_id
+                 WHERE ?1 IS NULL OR r.grid = ?1",
+            )?
+            .query_row([grid], |r| r.get(0))?;
+        Ok(n.try_into().unwrap_or(u32::MAX))
+    }
+
     /// Recomputes every projection row from the documents alone; returns how many records.
     pub fn rebuild(&mut self) -> Result<usize> {
         self.write(|tx| {
@@ -122,13 +228,14 @@ impl Store {
                 .iter()
                 .flat_map(|k| k.ops().tables())
                 .chain(SEARCH_TABLES.iter())
-                .chain(["record_blobs"].iter())
+                .chain(["record_blobs", "record_conflicts", "conflicts_unchecked"].iter())
             {
                 tx.execute(&format!("DELETE FROM {table}"), [])?;
             }
             let count = super::records::each_document(tx, |doc, env| {
                 let data = env.kind.ops().load(&env, record::read_data(doc))?;
-                replace(tx, &env, data)
+                replace(tx, &env, data)?;
+                mark_conflicts(tx, &env.id.to_string(), doc)
             })?;
             tx.execute("DELETE FROM meta WHERE key = 'projections_stale'", [])?;
             Ok(count)
@@ -141,6 +248,7 @@ impl Store {
         let queries = [
             "SELECT 'h', * FROM households ORDER BY record_id",
             "SELECT 'rb', * FROM record_blobs ORDER BY record_id, hash",
+            "SELECT 'c', * FROM record_conflicts ORDER BY record_id",
             "SELECT 'm', * FROM members ORDER BY record_id, member_id",
             "SELECT 'p', * FROM places ORDER BY record_id",
             "SELECT 's', r.id, s.title, s.names, s.other FROM search_text s JOIN records r ON r.rowid = s.rowid ORDER BY r.id",

@@ -453,7 +453,8 @@ pub(super) fn save_doc(
         Some(data) => data,
         None => env.kind.ops().load(env, record::read_data(doc))?,
     };
-    projection::replace(tx, env, data)
+    projection::replace(tx, env, data)?;
+    projection::mark_conflicts(tx, &env.id.to_string(), doc)
 }
 
 pub(super) fn heads_text(doc: &mut AutoCommit) -> String {

@@ -286,6 +286,24 @@ const STEPS: &[Step] = &[
         ",
         rebuild: true,
     },
+    // 12: which records hold concurrent values, so a grid-wide list of conflicts is one query
+    // instead of loading every document. Kept where projections are written (from the
+    // document itself), so the rebuild this step asks for fills it for records already held.
+    // Leaves with its record (erasure) through the foreign key.
+    // A bootstrap stores documents without reading them (that is its point), so the records
+    // it stores wait in `conflicts_unchecked` until a sync reads them a page at a time.
+    Step {
+        sql: "
+        CREATE TABLE record_conflicts (
+            record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+            fields INTEGER NOT NULL CHECK (fields > 0)
+        ) WITHOUT ROWID;
+        CREATE TABLE conflicts_unchecked (
+            record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        ",
+        rebuild: true,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;

@@ -14,7 +14,7 @@ mod transport;
 
 pub use defaults::DEFAULT_GRID_KEY;
 pub use engine::{
-    CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary,
+    BlobFetch, CHANGES_REFUSED, Enrolment, Progress, SyncOptions, SyncStatus, SyncSummary,
     UNSYNCED_OVERDUE_AFTER, UnsyncedAge, unsynced_age,
 };
 pub(crate) use engine::{K_DEVICE, K_TOKEN};

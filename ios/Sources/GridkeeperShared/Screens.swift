@@ -54,6 +54,10 @@ extension ViewRelay: MediationListObserver where View == MediationListView {
     public func onView(view: MediationListView) { deliver(view) }
 }
 
+extension ViewRelay: ConflictListObserver where View == ConflictListView {
+    public func onView(view: ConflictListView) { deliver(view) }
+}
+
 extension ViewRelay: SyncObserver where View == SyncView {
     public func onView(view: SyncView) { deliver(view) }
 }
@@ -187,6 +191,30 @@ public extension ScreenModel where Event == ConflictsEvent, View == ConflictsVie
             return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
                                watch: { screen.watch(observer: ViewRelay<ConflictsView>($0)) })
         })
+    }
+}
+
+public extension ScreenModel where Event == ConflictListEvent, View == ConflictListView {
+    /// Every record of `grid` with unresolved conflicts.
+    convenience init(conflictList store: GridStore, grid: String?, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = ConflictListScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) },
+                               watch: { screen.watch(observer: ViewRelay<ConflictListView>($0)) })
+        })
+    }
+}
+
+public extension ScreenModel where Event == CaseDetailEvent, View == CaseDetailView {
+    /// Performs `FetchPhotos` off the main thread on this screen's object: the download runs
+    /// without holding the store, and the view comes back with the photos or why not.
+    @discardableResult
+    func fetchPhotos() -> Task<Void, Never> {
+        guard let screen = calls?.object as? CaseDetailScreen else { return Task {} }
+        return background {
+            let u = try screen.fetchPhotos()
+            return (u.view, u.effects)
+        }
     }
 }
 

@@ -72,6 +72,7 @@ struct PlaceDetailPage: View {
                     if !v.notes.isEmpty { Text(v.notes).font(.callout) }
                     Button(L("start_visit")) { model.send(.visit) }
                     Button(L("start_inspection")) { model.send(.inspect) }
+                    Button(L("report_case")) { model.send(.reportCase) }
                     Button(L("edit")) { model.send(.edit) }
                 }
                 Section(L("inspections")) {

@@ -259,8 +259,10 @@ private struct ChecklistItemCard: View {
 @MainActor
 struct CaseDetailPage: View {
     @StateObject private var model: ScreenModel<CaseDetailEvent, CaseDetailView>
+    private let store: GridStore
 
     init(env: ScreenEnv, caseId: String) {
+        store = env.store
         _model = StateObject(wrappedValue: ScreenModel(caseDetail: env.store, id: caseId, lang: env.lang, performer: env.effects))
     }
 
@@ -272,8 +274,15 @@ struct CaseDetailPage: View {
                     SectionTitle(text: v.title)
                     Text(v.description)
                     Text(v.stateLabel + " · " + v.deadlineText).foregroundStyle(v.overdue ? Color.red : Color.primary)
-                    if !v.photosBefore.isEmpty { Text(L("photos_before") + " · " + L("photos_n", v.photosBefore.count)) }
-                    if !v.photosAfter.isEmpty { Text(L("photos_after") + " · " + L("photos_n", v.photosAfter.count)) }
+                    if !v.thumbsBefore.isEmpty {
+                        Text(L("photos_before") + " · " + L("photos_n", v.thumbsBefore.count))
+                        PhotoRow(store: store, thumbs: v.thumbsBefore)
+                    }
+                    if !v.thumbsAfter.isEmpty {
+                        Text(L("photos_after") + " · " + L("photos_n", v.thumbsAfter.count))
+                        PhotoRow(store: store, thumbs: v.thumbsAfter)
+                    }
+                    PhotoFetchLine(fetch: v.photoFetch) { model.send(.fetchPhotos) }
                     SectionTitle(text: L("timeline"))
                     ForEach(Array(v.timeline.enumerated()), id: \.offset) { _, t in
                         Text("\(t.at) · \(t.action) · \(t.by)" + [t.note, t.reason].filter { !$0.isEmpty }.map { " " + $0 }.joined(separator: "；"))
@@ -316,8 +325,9 @@ struct CaseDetailPage: View {
 struct CaseReportPage: View {
     @StateObject private var model: ScreenModel<CaseReportEvent, CaseReportView>
 
-    init(env: ScreenEnv) {
-        _model = StateObject(wrappedValue: ScreenModel(caseReport: env.store, grid: env.grid, subjectKind: nil, subjectId: nil,
+    /// On its own (the cases tab), or about a household or place (from its page).
+    init(env: ScreenEnv, subjectKind: CaseReportSubjectKind? = nil, subjectId: String? = nil) {
+        _model = StateObject(wrappedValue: ScreenModel(caseReport: env.store, grid: env.grid, subjectKind: subjectKind, subjectId: subjectId,
                                                        lang: env.lang, performer: env.effects))
     }
 

@@ -20,6 +20,9 @@ enum Route: Hashable {
     case inspection(placeId: String?)
     case caseDetail(String)
     case caseReport
+    /// A case reported about a household or place, from its page.
+    case caseReportAbout(CaseReportSubjectKind, String)
+    case conflictList
     case mediation(String?)
     case conflicts(String)
     // Activities (宣传 / 文体活动)
@@ -132,6 +135,8 @@ private struct Stack<Root: View>: View {
         case let .inspection(placeId): InspectionPage(env: env, placeId: placeId)
         case let .caseDetail(id): CaseDetailPage(env: env, caseId: id)
         case .caseReport: CaseReportPage(env: env)
+        case let .caseReportAbout(kind, id): CaseReportPage(env: env, subjectKind: kind, subjectId: id)
+        case .conflictList: ConflictListPage(env: env)
         case let .mediation(id): MediationPage(env: env, mediationId: id)
         case let .conflicts(id): ConflictsPage(env: env, recordId: id)
         case .activities: ActivitiesPage(env: env)
@@ -179,6 +184,8 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case .openPlaces: path.append(.places)
         case .openDrafts: path.append(.drafts)
         case .openSearch: path.append(.search)
+        case .openConflictList: path.append(.conflictList)
+        case let .reportCase(subjectKind, subjectId): path.append(.caseReportAbout(subjectKind, subjectId))
         case let .openPlace(id): path.append(.place(id))
         case .newPlace: path.append(.placeEdit(nil))
         case let .editPlace(id): path.append(.placeEdit(id))
@@ -194,6 +201,7 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
         case .getLocation: locate(for: source)
         case let .askSignature(party): signature = AnswerRequest(key: party, source: source)
+        case .fetchPhotos: (source as? ScreenModel<CaseDetailEvent, CaseDetailView>)?.fetchPhotos()
         // The app's own effects: the sync line's sign-out and rescue file act on the whole
         // app, not on this tab's stack.
         case .startSync, .cancelSync, .enrol, .enrolled, .recordsChanged, .signOut, .signedOut, .shareRescue:
@@ -298,6 +306,8 @@ struct TodayPage: View {
                 Button(L("places")) { model.send(.places) }
                 if let drafts = v.draftsText { Button(drafts) { model.send(.drafts) } }
                 Button(L("activities")) { model.send(.activities) }
+                // Values two phones set differently wait for a person.
+                if let conflicts = v.conflictsText { Button(conflicts) { model.send(.conflicts) }.foregroundStyle(.red) }
                 if let empty = v.emptyText { Text(empty) }
                 section(L("today_visits"), v.visits)
                 section(L("today_inspections"), v.inspections)
@@ -324,6 +334,36 @@ struct TodayPage: View {
                 }
             }
         }
+    }
+}
+
+/// Every record of the grid with unresolved conflicts; a line opens that record's conflicts.
+@MainActor
+struct ConflictListPage: View {
+    @StateObject private var model: ScreenModel<ConflictListEvent, ConflictListView>
+
+    init(env: ScreenEnv) {
+        _model = StateObject(wrappedValue: ScreenModel(conflictList: env.store, grid: env.grid, lang: env.lang, performer: env.effects))
+    }
+
+    var body: some View {
+        Drawn(model.view, failed: model.failure != nil) { v in
+            List {
+                if let error = v.error { Banner(text: error) }
+                if let empty = v.emptyText { Text(empty) }
+                ForEach(v.rows, id: \.id) { row in
+                    Button { model.send(.open(row.id)) } label: {
+                        VStack(alignment: .leading) {
+                            Text(row.kind).font(.caption).foregroundStyle(.secondary)
+                            Text(row.title)
+                            Text(row.count).font(.caption).foregroundStyle(.red)
+                        }
+                    }
+                }
+            }
+        }
+        .navigationTitle(L("conflict_list_title"))
+        .task { model.send(.load) }
     }
 }
 

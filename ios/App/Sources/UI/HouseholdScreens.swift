@@ -78,6 +78,7 @@ struct HouseholdDetailPage: View {
                     if !v.tags.isEmpty { Text(v.tags.joined(separator: " · ")) }
                     if !v.notes.isEmpty { Text(v.notes).font(.callout) }
                     Button(L("start_visit")) { model.send(.visit(memberId: nil)) }
+                    Button(L("report_case")) { model.send(.reportCase) }
                 }
                 Section(L("members")) {
                     ForEach(v.members, id: \.id) { m in

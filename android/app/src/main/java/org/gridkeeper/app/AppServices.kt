@@ -2,6 +2,7 @@ package org.gridkeeper.app
 
 import org.gridkeeper.app.shared.Screens
 import org.gridkeeper.app.shared.SyncModel
+import androidx.compose.ui.graphics.ImageBitmap
 import java.io.File
 
 /**
@@ -18,4 +19,16 @@ interface AppServices {
 
     /** Where a rescue file is written before it is handed to the share sheet. */
     val rescueDir: File
+
+    /** Photos decoded small for a screen's thumbnails. */
+    val thumbnails: Thumbnails
+}
+
+/**
+ * A photo's bytes decoded to at most [maxEdgePx] on its longer edge, sampled down while
+ * decoding (a cheap phone has no memory for a camera's whole image per thumbnail); null when
+ * the bytes are no image. Android's BitmapFactory on the phone, skia on the JVM.
+ */
+fun interface Thumbnails {
+    fun decode(bytes: ByteArray, maxEdgePx: Int): ImageBitmap?
 }

@@ -1,5 +1,6 @@
 package org.gridkeeper.app
 
+import org.gridkeeper.screens.CaseReportSubjectKind
 import org.gridkeeper.screens.Effect
 import org.gridkeeper.screens.Target
 import java.io.File
@@ -15,6 +16,8 @@ class Answers<E>(
     val signed: ((party: String, path: String) -> E)? = null,
     /** Enrol { server, code }: the enrolment screen runs it on its own model. */
     val enrol: (suspend (server: String, code: String) -> Unit)? = null,
+    /** FetchPhotos: the screen fetches on its own model, off the main thread. */
+    val fetchPhotos: (suspend () -> Unit)? = null,
 )
 
 /** Moving between screens (the NavHost). */
@@ -76,6 +79,10 @@ object Routes {
     fun activity(id: String) = "activity/$id"
     const val NEW_ACTIVITY = "activity/new/edit"
     fun editActivity(id: String) = "activity/$id/edit"
+    // The grid-wide conflicts list, and a case reported about a household or place.
+    const val CONFLICT_LIST = "conflicts"
+    fun reportCase(kind: CaseReportSubjectKind, subjectId: String) =
+        "$NEW_CASE?about=${kind.name.lowercase()}&subject=$subjectId"
 
     fun of(target: Target): String = when (target) {
         is Target.Household -> household(target.id)
@@ -110,6 +117,8 @@ class EffectPerformer(
             Effect.OpenPlaces -> nav.open(Routes.PLACES)
             Effect.OpenDrafts -> nav.open(Routes.DRAFTS)
             Effect.OpenSearch -> nav.open(Routes.SEARCH)
+            Effect.OpenConflictList -> nav.open(Routes.CONFLICT_LIST)
+            is Effect.ReportCase -> nav.open(Routes.reportCase(effect.subjectKind, effect.subjectId))
             is Effect.OpenPlace -> nav.open(Routes.place(effect.id))
             Effect.NewPlace -> nav.open(Routes.NEW_PLACE)
             is Effect.EditPlace -> nav.open(Routes.editPlace(effect.id))
@@ -125,6 +134,7 @@ class EffectPerformer(
             Effect.StartSync -> background.startSync()
             Effect.CancelSync -> background.cancelSync()
             is Effect.Enrol -> answers.enrol?.invoke(effect.server, effect.code)
+            is Effect.FetchPhotos -> answers.fetchPhotos?.invoke()
             is Effect.Enrolled -> background.enrolled(effect.grids)
             Effect.SignOut -> background.signOut()
             is Effect.SignedOut -> background.signedOut(effect.removed)

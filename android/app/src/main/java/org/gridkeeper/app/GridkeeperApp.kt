@@ -14,6 +14,8 @@ import org.gridkeeper.app.glue.ConnectionBack
 import org.gridkeeper.app.glue.Connectivity
 import org.gridkeeper.app.glue.KeystoreKeys
 import org.gridkeeper.app.glue.SyncScheduler
+import org.gridkeeper.app.glue.ThumbnailBitmaps
+import androidx.compose.ui.graphics.asImageBitmap
 import org.gridkeeper.app.shared.Screens
 import org.gridkeeper.app.shared.StoreOpener
 import org.gridkeeper.app.shared.SyncModel
@@ -45,6 +47,8 @@ class GridkeeperApp : Application(), AppServices {
     private val keys by lazy { KeystoreKeys(this) }
 
     override val rescueDir: File get() = File(cacheDir, "rescue")
+
+    override val thumbnails = Thumbnails { bytes, maxEdge -> ThumbnailBitmaps.decode(bytes, maxEdge)?.asImageBitmap() }
 
     /** One store per worker who signs in on this phone, named by a random id. */
     val slotsDir: File get() = File(filesDir, "stores")

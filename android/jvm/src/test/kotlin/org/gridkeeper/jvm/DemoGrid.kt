@@ -7,6 +7,8 @@ import org.gridkeeper.GridStore
 import org.gridkeeper.SyncProgress
 import org.gridkeeper.SyncProgressInfo
 import org.gridkeeper.app.AppServices
+import org.gridkeeper.app.Thumbnails
+import androidx.compose.ui.graphics.toComposeImageBitmap
 import org.gridkeeper.app.shared.Screens
 import org.gridkeeper.app.shared.SyncModel
 import org.gridkeeper.screens.Lang
@@ -60,6 +62,13 @@ class TestApp(val store: GridStore, val lang: Lang) : AppServices, AutoCloseable
     override val sync: SyncModel by lazy { screens.sync() }
     override val rescueDir: File = tempDir("rescue")
 
+    /** The size of every thumbnail drawn, so a test sees photos were decoded small. */
+    val decoded: MutableList<Pair<Int, Int>> = java.util.Collections.synchronizedList(mutableListOf())
+
+    override val thumbnails = Thumbnails { bytes, maxEdge ->
+        skiaThumbnail(bytes, maxEdge)?.also { decoded += it.width to it.height }
+    }
+
     fun syncNow() = runBlocking { sync.run() }
 
     override fun close() = sync.close()
@@ -83,4 +92,22 @@ object DemoPhone {
     }
 
     fun app(lang: Lang) = TestApp(store, lang)
+}
+
+/**
+ * The JVM's stand-in for BitmapFactory: skia decodes the real bytes, then the image is drawn
+ * at most [maxEdge] on its longer edge. Null for bytes that are no image, as on the phone.
+ */
+fun skiaThumbnail(bytes: ByteArray, maxEdge: Int): androidx.compose.ui.graphics.ImageBitmap? {
+    val image = try {
+        org.jetbrains.skia.Image.makeFromEncoded(bytes)
+    } catch (e: IllegalArgumentException) {
+        return null
+    }
+    val scale = minOf(1f, maxEdge.toFloat() / maxOf(image.width, image.height))
+    val w = maxOf(1, (image.width * scale).toInt())
+    val h = maxOf(1, (image.height * scale).toInt())
+    val surface = org.jetbrains.skia.Surface.makeRasterN32Premul(w, h)
+    surface.canvas.drawImageRect(image, org.jetbrains.skia.Rect.makeWH(w.toFloat(), h.toFloat()))
+    return surface.makeImageSnapshot().toComposeImageBitmap()
 }

@@ -15,6 +15,28 @@ import org.junit.Rule
 import org.junit.Test
 
 /**
+ * Texts a worker could not read: running past the right edge, or squeezed into a
+ * column a character or two wide (what a row of chips does to its last ones when it cannot
+ * wrap: each is given what width is left).
+ */
+@OptIn(ExperimentalTestApi::class)
+fun SkikoComposeUiTest.unreadable(): List<String> {
+    val width = onNode(isRoot()).fetchSemanticsNode().boundsInRoot.right
+    return onAllNodes(isRoot().not()).fetchSemanticsNodes().mapNotNull { node ->
+        val text = node.config.getOrNull(SemanticsProperties.Text)?.joinToString { it.text }.orEmpty()
+        if (text.isEmpty()) return@mapNotNull null
+        val layouts = mutableListOf<TextLayoutResult>()
+        node.config.getOrNull(SemanticsActions.GetTextLayoutResult)?.action?.invoke(layouts)
+        val layout = layouts.firstOrNull()
+        when {
+            node.boundsInRoot.right > width + 1f -> "past the edge: $text"
+            layout != null && text.length >= 4 && layout.lineCount * 2 > text.length -> "squeezed: $text"
+            else -> null
+        }
+    }
+}
+
+/**
  * The largest font size Android offers (2×), which many older workers set: nothing with text
  * may run past the right edge of the screen — rows of chips wrap instead.
  */
@@ -26,27 +48,6 @@ class LargeTextTest {
     private val store get() = DemoPhone.store
     private val grid = Relay.GRID
     private val largest = 2f
-
-    /**
-     * Texts a worker could not read: running past the right edge, or squeezed into a
-     * column a character or two wide (what a row of chips does to its last ones when it cannot
-     * wrap: each is given what width is left).
-     */
-    private fun SkikoComposeUiTest.unreadable(): List<String> {
-        val width = onNode(isRoot()).fetchSemanticsNode().boundsInRoot.right
-        return onAllNodes(isRoot().not()).fetchSemanticsNodes().mapNotNull { node ->
-            val text = node.config.getOrNull(SemanticsProperties.Text)?.joinToString { it.text }.orEmpty()
-            if (text.isEmpty()) return@mapNotNull null
-            val layouts = mutableListOf<TextLayoutResult>()
-            node.config.getOrNull(SemanticsActions.GetTextLayoutResult)?.action?.invoke(layouts)
-            val layout = layouts.firstOrNull()
-            when {
-                node.boundsInRoot.right > width + 1f -> "past the edge: $text"
-                layout != null && text.length >= 4 && layout.lineCount * 2 > text.length -> "squeezed: $text"
-                else -> null
-            }
-        }
-    }
 
     private fun household() = store.listHouseholds(grid, null).maxBy { it.memberTags.size * 10 + it.memberCount.toInt() }
 

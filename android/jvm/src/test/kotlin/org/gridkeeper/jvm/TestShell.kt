@@ -106,15 +106,15 @@ class PhoneEffects(private val app: TestApp) {
             override fun shareRescue(path: String) { asked += "share $path" }
         },
     )
+}
 
-    /** An image file as a camera or the signature pad would leave one. */
-    private fun picture(width: Int, height: Int): File {
-        val surface = Surface.makeRasterN32Premul(width, height)
-        surface.canvas.clear(Color.WHITE)
-        surface.canvas.drawCircle(width / 2f, height / 2f, height / 3f, Paint().apply { color = Color.makeRGB(30, 90, 160) })
-        val bytes = surface.makeImageSnapshot().encodeToData(EncodedImageFormat.JPEG, 85) ?: error("JPEG encoding failed")
-        return File.createTempFile("gk-photo", ".jpg").also { it.writeBytes(bytes.bytes) }
-    }
+/** An image file as a camera or the signature pad would leave one: a real JPEG. */
+fun picture(width: Int, height: Int): File {
+    val surface = Surface.makeRasterN32Premul(width, height)
+    surface.canvas.clear(Color.WHITE)
+    surface.canvas.drawCircle(width / 2f, height / 2f, height / 3f, Paint().apply { color = Color.makeRGB(30, 90, 160) })
+    val bytes = surface.makeImageSnapshot().encodeToData(EncodedImageFormat.JPEG, 85) ?: error("JPEG encoding failed")
+    return File.createTempFile("gk-photo", ".jpg").also { it.writeBytes(bytes.bytes) }
 }
 
 /**

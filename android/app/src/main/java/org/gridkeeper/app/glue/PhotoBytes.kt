@@ -45,8 +45,7 @@ object PhotoBytes {
         val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
         read(bounds)
         if (bounds.outWidth <= 0 || bounds.outHeight <= 0) return null
-        var sample = 1
-        while (maxOf(bounds.outWidth, bounds.outHeight) / (sample * 2) >= MAX_EDGE) sample *= 2
+        val sample = ThumbnailBitmaps.sampleSize(bounds.outWidth, bounds.outHeight, MAX_EDGE)
         val bitmap = fitted(read(BitmapFactory.Options().apply { inSampleSize = sample }) ?: return null, orientation)
         return ByteArrayOutputStream().use { out ->
             bitmap.compress(Bitmap.CompressFormat.JPEG, 85, out)

@@ -29,6 +29,7 @@ import org.gridkeeper.app.AppServices
 import org.gridkeeper.app.EffectPerformer
 import org.gridkeeper.app.R
 import org.gridkeeper.app.Routes
+import org.gridkeeper.screens.CaseReportSubjectKind
 import org.gridkeeper.screens.VisitFormSubject
 
 /** [route] is what the tab lights up for (a route's first part); [target] where a tap goes. */
@@ -112,13 +113,21 @@ private fun AppNav(app: AppServices, grid: String, nav: NavHostController, perfo
             InspectionScreen(app, grid, entry.arg("place"), performer)
         }
         composable("cases") { CasesScreen(app, grid, performer) }
-        composable(Routes.NEW_CASE) { CaseReportScreen(app, grid, performer) }
+        composable(Routes.NEW_CASE + "?about={about}&subject={subject}", arguments = listOf(optional("about"), optional("subject"))) { entry ->
+            val about = when (entry.arg("about")) {
+                "household" -> CaseReportSubjectKind.HOUSEHOLD
+                "place" -> CaseReportSubjectKind.PLACE
+                else -> null
+            }
+            CaseReportScreen(app, grid, performer, about, entry.arg("subject")?.takeIf { about != null })
+        }
         composable("case/{id}") { entry ->
             CaseDetailScreen(app, entry.arg("id") ?: return@composable, performer)
         }
         composable("mediation/{id}") { entry ->
             MediationScreen(app, grid, entry.arg("id")?.takeIf { it != "new" }, performer)
         }
+        composable(Routes.CONFLICT_LIST) { ConflictListScreen(app, grid, performer) }
         composable("conflicts/{id}") { entry ->
             ConflictsScreen(app, entry.arg("id") ?: return@composable, performer)
         }

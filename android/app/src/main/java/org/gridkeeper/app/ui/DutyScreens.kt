@@ -4,6 +4,8 @@ import androidx.compose.foundation.clickable
 import androidx.compose.foundation.horizontalScroll
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -98,7 +100,8 @@ fun PlacesScreen(app: AppServices, grid: String, performer: EffectPerformer) {
     }
 }
 
-/** One place: who is responsible, its visits and inspections, and 走访 / 巡查 / 修改 from it. */
+/** One place: who is responsible, its visits and inspections, and 走访 / 巡查 / 上报事件 / 修改 from it. */
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun PlaceDetailScreen(app: AppServices, id: String, performer: EffectPerformer) {
     val vm = rememberModel("place/$id") { app.screens.placeDetail(id) }
@@ -117,9 +120,11 @@ fun PlaceDetailScreen(app: AppServices, id: String, performer: EffectPerformer) 
             v.conflictsText?.let { text ->
                 OutlinedButton(onClick = { vm.send(PlaceDetailEvent.SHOW_CONFLICTS) }) { Text(text) }
             }
-            Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.padding(vertical = 8.dp)) {
+            // Wraps: four buttons do not fit one line.
+            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.padding(vertical = 8.dp)) {
                 Button(onClick = { vm.send(PlaceDetailEvent.VISIT) }) { Text(word(R.string.start_visit)) }
                 Button(onClick = { vm.send(PlaceDetailEvent.INSPECT) }) { Text(word(R.string.start_inspection)) }
+                OutlinedButton(onClick = { vm.send(PlaceDetailEvent.REPORT_CASE) }) { Text(word(R.string.report_case)) }
                 OutlinedButton(onClick = { vm.send(PlaceDetailEvent.EDIT) }) { Text(word(R.string.edit)) }
             }
             SectionTitle(word(R.string.inspections))

@@ -33,10 +33,14 @@ import androidx.compose.ui.semantics.toggleableState
 import androidx.compose.ui.state.ToggleableState
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
+import androidx.lifecycle.viewmodel.compose.viewModel
+import androidx.lifecycle.viewmodel.initializer
+import androidx.lifecycle.viewmodel.viewModelFactory
 import org.gridkeeper.app.Answers
 import org.gridkeeper.app.EffectPerformer
 import org.gridkeeper.app.AppServices
 import org.gridkeeper.app.R
+import org.gridkeeper.app.shared.CaseDetailModel
 import org.gridkeeper.screens.*
 
 private fun now(): Long = System.currentTimeMillis() / 1000
@@ -80,6 +84,7 @@ fun VisitScreen(
         FieldInput(word(R.string.visit_findings), v.findings, error("findings"), { vm.send(VisitFormEvent.Findings(it)) }, singleLine = false, enabled = !v.loading)
         OutlinedButton(onClick = { vm.send(VisitFormEvent.TakePhoto) }) { Text(word(R.string.take_photo)) }
         if (v.photos.isNotEmpty()) Text(word(R.string.photos_n, v.photos.size))
+        PhotoRow(app, v.photos.map { PhotoThumb(it, true) })
         OutlinedButton(onClick = { vm.send(VisitFormEvent.Locate) }, enabled = !v.locating) { Text(word(R.string.locate)) }
         v.location?.let { Text(it.text) }
         v.locationNote?.let { Text(it) }
@@ -135,7 +140,7 @@ fun InspectionScreen(app: AppServices, grid: String, placeId: String?, performer
                         section = item.section
                         Text(section, style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(top = 8.dp))
                     }
-                    ChecklistItemCard(item, v.errorField == item.id, vm::send)
+                    ChecklistItemCard(app, item, v.errorField == item.id, vm::send)
                 }
                 // Leaving the last input first sends its answer, which the rules then count.
                 Button(onClick = { focus.clearFocus(); vm.send(InspectionEvent.Complete) }, enabled = v.canComplete, modifier = Modifier.fillMaxWidth()) {
@@ -148,7 +153,7 @@ fun InspectionScreen(app: AppServices, grid: String, placeId: String?, performer
 }
 
 @Composable
-private fun ChecklistItemCard(item: InspectionItem, focused: Boolean, send: (InspectionEvent) -> Unit) {
+private fun ChecklistItemCard(app: AppServices, item: InspectionItem, focused: Boolean, send: (InspectionEvent) -> Unit) {
     Card(Modifier.fillMaxWidth().padding(vertical = 4.dp)) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
             Text(item.label + if (item.required) " *" else "", color = if (focused) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
@@ -190,6 +195,8 @@ private fun ChecklistItemCard(item: InspectionItem, focused: Boolean, send: (Ins
             if (item.kind == InspectionItemKind.PHOTO || item.photoRequired || item.text != null) {
                 OutlinedButton(onClick = { send(InspectionEvent.TakePhoto(item.id)) }) { Text(word(R.string.take_photo)) }
                 if (item.photos.isNotEmpty()) Text(word(R.string.photos_n, item.photos.size))
+                // Taken on this phone (a run is one worker's): thumbnails, nothing to fetch.
+                PhotoRow(app, item.photos.map { PhotoThumb(it, true) })
             }
             if (item.failed) {
                 item.caseText?.let { Text(it, color = MaterialTheme.colorScheme.primary) }
@@ -211,8 +218,15 @@ private fun ChecklistItemCard(item: InspectionItem, focused: Boolean, send: (Ins
 
 @Composable
 fun CaseDetailScreen(app: AppServices, caseId: String, performer: EffectPerformer) {
-    val vm = rememberModel("case/$caseId") { app.screens.caseDetail(caseId) }
-    val v = vm.collect(performer, Answers(photoTaken = { _, path -> CaseDetailEvent.PhotoTaken(path) }))
+    // Its photo fetch needs the screen object, which CaseDetailModel holds beside the model.
+    val vm: ModelVm<CaseDetailEvent, CaseDetailView> = viewModel(key = "case/$caseId", factory = viewModelFactory {
+        initializer { app.screens.caseDetailModel(caseId).let { ModelVm(it.model, owner = it) } }
+    })
+    val detail = vm.owner as CaseDetailModel
+    val v = vm.collect(performer, Answers(
+        photoTaken = { _, path -> CaseDetailEvent.PhotoTaken(path) },
+        fetchPhotos = { detail.fetchPhotos() },
+    ))
     LaunchedEffect(Unit) { vm.model.send(CaseDetailEvent.Load(now())) }
     Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
         Banner(v.error.takeIf { v.errorField == null })
@@ -220,8 +234,11 @@ fun CaseDetailScreen(app: AppServices, caseId: String, performer: EffectPerforme
         SectionTitle(v.title)
         Text(v.description)
         Text(v.stateLabel + " · " + v.deadlineText, color = if (v.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
-        if (v.photosBefore.isNotEmpty()) Text(word(R.string.photos_before) + " · " + word(R.string.photos_n, v.photosBefore.size))
-        if (v.photosAfter.isNotEmpty()) Text(word(R.string.photos_after) + " · " + word(R.string.photos_n, v.photosAfter.size))
+        if (v.thumbsBefore.isNotEmpty()) Text(word(R.string.photos_before) + " · " + word(R.string.photos_n, v.thumbsBefore.size))
+        PhotoRow(app, v.thumbsBefore)
+        if (v.thumbsAfter.isNotEmpty()) Text(word(R.string.photos_after) + " · " + word(R.string.photos_n, v.thumbsAfter.size))
+        PhotoRow(app, v.thumbsAfter)
+        PhotoFetchLine(v.photoFetch) { vm.send(CaseDetailEvent.FetchPhotos) }
         SectionTitle(word(R.string.timeline))
         v.timeline.forEach { t ->
             val line = "${t.at} · ${t.action} · ${t.by}" + listOf(t.note, t.reason).filter { it.isNotBlank() }.joinToString("；", prefix = " ")
@@ -245,8 +262,15 @@ fun CaseDetailScreen(app: AppServices, caseId: String, performer: EffectPerforme
 }
 
 @Composable
-fun CaseReportScreen(app: AppServices, grid: String, performer: EffectPerformer) {
-    val vm = rememberModel("case/new") { app.screens.caseReport(grid, null, null) }
+fun CaseReportScreen(
+    app: AppServices,
+    grid: String,
+    performer: EffectPerformer,
+    about: CaseReportSubjectKind? = null,
+    subjectId: String? = null,
+) {
+    // One model per subject: a report about one shop must not reopen as another's.
+    val vm = rememberModel("case/new/${subjectId ?: ""}") { app.screens.caseReport(grid, about, subjectId) }
     val v = vm.collect(performer, Answers(photoTaken = { _, path -> CaseReportEvent.PhotoTaken(path) }))
     LaunchedEffect(Unit) { vm.model.send(CaseReportEvent.Load) }
     Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {

@@ -82,6 +82,15 @@ fun TodayScreen(app: AppServices, grid: String, performer: EffectPerformer) {
                 OutlinedButton(onClick = { vm.send(TodayEvent.Activities) }) { Text(word(R.string.activities)) }
             }
         }
+        // Values two phones set differently wait for a person: shown apart, in the warning colour.
+        v.conflictsText?.let { text ->
+            item {
+                ListItem(
+                    headlineContent = { Text(text, color = MaterialTheme.colorScheme.error) },
+                    modifier = Modifier.clickable(role = Role.Button) { vm.send(TodayEvent.Conflicts) },
+                )
+            }
+        }
         v.emptyText?.let { text -> item { Text(text, Modifier.padding(16.dp)) } }
         fun section(title: Int, lines: List<TodayLine>, scope: LazyListScope) {
             if (lines.isEmpty()) return
@@ -169,6 +178,27 @@ fun ConflictsScreen(app: AppServices, recordId: String, performer: EffectPerform
                     )
                 }
             }
+        }
+    }
+}
+
+/** Every record of the grid with unresolved conflicts; a line opens that record's conflicts. */
+@Composable
+fun ConflictListScreen(app: AppServices, grid: String, performer: EffectPerformer) {
+    val vm = rememberModel("conflicts") { app.screens.conflictList(grid) }
+    val v = vm.collect(performer)
+    LaunchedEffect(Unit) { vm.model.send(ConflictListEvent.Load) }
+    LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp)) {
+        item { SectionTitle(word(R.string.conflict_list_title)) }
+        item { Banner(v.error); vm.failureLine() }
+        v.emptyText?.let { text -> item { Text(text) } }
+        items(v.rows, key = { it.id }) { row ->
+            ListItem(
+                overlineContent = { Text(row.kind) },
+                headlineContent = { Text(row.title) },
+                supportingContent = { Text(row.count, color = MaterialTheme.colorScheme.error) },
+                modifier = Modifier.fillMaxWidth().clickable(role = Role.Button) { vm.send(ConflictListEvent.Open(row.id)) },
+            )
         }
     }
 }

@@ -98,6 +98,7 @@ fun HouseholdsScreen(app: AppServices, grid: String, performer: EffectPerformer)
     }
 }
 
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun HouseholdDetailScreen(app: AppServices, id: String, performer: EffectPerformer) {
     val vm = rememberModel("household/$id") { app.screens.householdDetail(id) }
@@ -113,8 +114,10 @@ fun HouseholdDetailScreen(app: AppServices, id: String, performer: EffectPerform
             v.conflictsText?.let { text ->
                 OutlinedButton(onClick = { vm.send(HouseholdDetailEvent.ShowConflicts) }) { Text(text) }
             }
-            Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            // Wraps: three buttons do not fit one line in English or at a large font.
+            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 Button(onClick = { vm.send(HouseholdDetailEvent.Visit(null)) }) { Text(word(R.string.start_visit)) }
+                OutlinedButton(onClick = { vm.send(HouseholdDetailEvent.ReportCase) }) { Text(word(R.string.report_case)) }
                 OutlinedButton(onClick = { vm.send(HouseholdDetailEvent.Edit) }) { Text(word(R.string.edit)) }
             }
             SectionTitle(word(R.string.members))

@@ -58,12 +58,19 @@ class Screens(
         }
     }
 
-    fun caseDetail(id: String): ScreenModel<CaseDetailEvent, CaseDetailView> {
+    fun caseDetail(id: String): ScreenModel<CaseDetailEvent, CaseDetailView> = caseDetailModel(id).model
+
+    /** A case's page with its photo fetch, which runs on the screen object. */
+    fun caseDetailModel(id: String): CaseDetailModel {
         val screen = CaseDetailScreen(store, id, lang)
-        return bind<CaseDetailEvent, CaseDetailView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+        val model = bind<CaseDetailEvent, CaseDetailView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
             m.hold(screen.watch(object : CaseDetailObserver { override fun onView(view: CaseDetailView) = m.show(view) }))
         }
+        return CaseDetailModel(screen, model)
     }
+
+    /** An attachment's bytes, or null while only its reference is on the phone. */
+    fun photoBytes(hash: String): ByteArray? = store.attachmentBytes(hash)
 
     fun caseReport(grid: String, kind: CaseReportSubjectKind?, subjectId: String?): ScreenModel<CaseReportEvent, CaseReportView> {
         val screen = CaseReportScreen(store, grid, kind, subjectId, lang)
@@ -138,6 +145,13 @@ class Screens(
         }
     }
 
+    fun conflictList(grid: String?): ScreenModel<ConflictListEvent, ConflictListView> {
+        val screen = ConflictListScreen(store, grid, lang)
+        return bind<ConflictListEvent, ConflictListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }.also { m ->
+            m.hold(screen.watch(object : ConflictListObserver { override fun onView(view: ConflictListView) = m.show(view) }))
+        }
+    }
+
     fun sync(): SyncModel = SyncModel(SyncScreen(store, lang), io)
 
     fun enrol(): EnrolModel = EnrolModel(EnrolScreen(store, lang), io)
@@ -187,6 +201,14 @@ class SyncModel(val screen: SyncScreen, io: CoroutineDispatcher) : AutoCloseable
 }
 
 /** Enrolment: the form, and the enrolment itself on a background thread. */
+/** A case's page: its model, and FetchPhotos performed on its screen object. */
+class CaseDetailModel(private val screen: CaseDetailScreen, val model: ScreenModel<CaseDetailEvent, CaseDetailView>) : AutoCloseable {
+    /** Performs FetchPhotos: the download runs outside the event order, as a sync does. */
+    suspend fun fetchPhotos() = model.perform { screen.fetchPhotos().let { Update(it.view, it.effects) } }
+
+    override fun close() = model.close()
+}
+
 class EnrolModel(val screen: EnrolScreen, io: CoroutineDispatcher) : AutoCloseable {
     val model: ScreenModel<EnrolEvent, EnrolView> =
         // The enrolment screen has no view() to start from; a blank form is what it starts as.
