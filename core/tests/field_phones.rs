@@ -231,7 +231,10 @@ fn every_sync_request_reports_the_unsynced_work_in_counts_only() {
     let mut store = support::store(&dir, "phone");
     let empty = ok(store.sync_request(&["g1".to_string()], 100));
     let report = empty.unsynced.unwrap_or_default();
-    assert_eq!((report.changes, report.drafts, report.oldest_age_secs), (0, 0, None));
+    assert_eq!(
+        (report.changes, report.drafts, report.oldest_age_secs),
+        (0, 0, None)
+    );
 
     add_household(&mut store, "1");
     add_household(&mut store, "2");
@@ -244,7 +247,12 @@ fn every_sync_request_reports_the_unsynced_work_in_counts_only() {
     assert_eq!(req.push.iter().map(|d| d.changes.len()).sum::<usize>(), 1);
     let report = req.unsynced.unwrap_or_default();
     assert_eq!(
-        (report.changes, report.uploads, report.drafts, report.refused),
+        (
+            report.changes,
+            report.uploads,
+            report.drafts,
+            report.refused
+        ),
         (2, 0, 1, 0)
     );
     let age = report.oldest_age_secs.unwrap_or_default();

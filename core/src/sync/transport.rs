@@ -232,10 +232,7 @@ mod tests {
         assert!(e.user_message_zh().contains("停用"));
         // An older relay names no reason; nor does an unknown token.
         for code in ["unauthorized", "anything"] {
-            assert!(matches!(
-                refused(401, code, "…"),
-                SyncError::Unauthorized
-            ));
+            assert!(matches!(refused(401, code, "…"), SyncError::Unauthorized));
         }
     }
 }
