@@ -210,6 +210,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "%d 项修改服务器没有收下，仍保存在手机上",
         "%d changes were not accepted by the server; they are kept on this phone",
     ),
+    (
+        "sync.erased_edits",
+        "管理员已按个人信息保护规定删除了你修改过的记录，%d 项修改无法保存，已从手机上清除。",
+        "Edits that could not be kept: %d. An administrator erased the records they were made on, under data-protection rules; they were removed from this phone.",
+    ),
     ("conflict.unknown_user", "另一台设备", "Another device"),
     ("conflict.removed", "已删除", "Removed"),
     (

@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use gridkeeper_core::Store;
 use gridkeeper_core::rescue::RescueError;
+use gridkeeper_core::store::RECORD_ERASED;
 use gridkeeper_core::sync::{Progress, SyncError, SyncSummary};
 use serde::Serialize;
 
@@ -24,6 +25,9 @@ pub enum SyncEvent {
     Cancel,
     /// The worker has read what a recovered store brought back.
     DismissRecovery,
+    /// The worker has read that edits of records an administrator erased could not be kept;
+    /// the notices go (they would otherwise count as refused work for ever).
+    DismissErasureNotices,
     /// Signs out; asks first when work would stay on the phone unsent.
     SignOut,
     /// The worker answered the question: sign out, the work stays on the phone.
@@ -70,6 +74,10 @@ pub struct SyncView {
     pub overdue_warning: Option<String>,
     /// What opening a damaged store did, until the worker has read it (`DismissRecovery`).
     pub recovery: Option<String>,
+    /// Edits lost because an administrator erased their records (PIPL), said once in plain
+    /// words until the worker has read it (`DismissErasureNotices`); the records are listed
+    /// in `refused` with the same reason.
+    pub erasure_notice: Option<String>,
     /// Asked before signing out with unsent work; `None` when not asking.
     pub sign_out_question: Option<String>,
     /// After a sign-out: what became of the work.
@@ -128,6 +136,11 @@ impl SyncScreen {
             SyncEvent::Cancel => {}
             SyncEvent::DismissRecovery => {
                 if let Err(e) = store.clear_last_recovery() {
+                    self.failure = Some(error_words(&e, self.lang));
+                }
+            }
+            SyncEvent::DismissErasureNotices => {
+                if let Err(e) = store.dismiss_erasure_notices() {
                     self.failure = Some(error_words(&e, self.lang));
                 }
             }
@@ -261,6 +274,15 @@ impl SyncScreen {
         };
         let now = self.clock.unwrap_or_else(Utc::now);
         let age = status.unsynced_age(now).filter(|_| pending > 0);
+        // Edits of erased records are gone from the phone, unlike every other refused edit:
+        // they are told apart, so "kept on this phone" is never said of them.
+        let erased: u64 = status
+            .refused
+            .iter()
+            .filter(|r| r.code == RECORD_ERASED)
+            .map(|r| r.changes)
+            .sum();
+        let kept = status.refused_changes.saturating_sub(erased);
         let refused: Vec<SyncRefusedLine> = status
             .refused
             .into_iter()
@@ -317,8 +339,8 @@ impl SyncScreen {
                 .map(|at| t1("sync.last", lang, times::local(&at)))
                 .unwrap_or_else(|| t("sync.never", lang)),
             error,
-            refused_text: (status.refused_changes > 0)
-                .then(|| t1("sync.refused_count", lang, status.refused_changes)),
+            refused_text: (kept > 0).then(|| t1("sync.refused_count", lang, kept)),
+            erasure_notice: (erased > 0).then(|| t1("sync.erased_edits", lang, erased)),
             refused,
         };
     }

@@ -752,3 +752,51 @@ fn a_store_that_will_not_open_says_what_to_do_and_offers_a_fresh_start_only_for_
         Some("重新开始")
     );
 }
+
+#[test]
+fn edits_lost_to_an_erasure_are_told_plainly_once_and_go_when_read() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    let erased = add(&mut s, "1", "1", "101", json!([{"name": "张三"}]));
+    let kept = add(&mut s, "2", "1", "201", json!([{"name": "李四"}]));
+    s.update::<Household>(erased, |h| h.members[0].name = "张三丰".into())
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The relay says the first household was erased: its two unsent changes cannot be kept.
+    s.apply_erasures(&[gridkeeper_core::wire::WireErasure {
+        record_id: erased.to_string(),
+        seq: 1,
+        whole: true,
+    }])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.get_json(kept, true).is_ok());
+
+    let mut screen = SyncScreen::new(Lang::Zh);
+    screen.update(&mut s, sync_status::SyncEvent::Refresh);
+    let v = screen.view().clone();
+    assert_eq!(
+        v.erasure_notice.as_deref(),
+        Some("管理员已按个人信息保护规定删除了你修改过的记录，2 项修改无法保存，已从手机上清除。")
+    );
+    // Never counted among the edits "kept on this phone": they are not.
+    assert_eq!(v.refused_text, None);
+    assert_eq!(v.refused.len(), 1);
+    assert!(
+        v.refused[0].text.contains("已从手机上清除"),
+        "{:?}",
+        v.refused
+    );
+
+    let mut en = SyncScreen::new(Lang::En);
+    en.update(&mut s, sync_status::SyncEvent::Refresh);
+    assert!(
+        en.view()
+            .erasure_notice
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Edits that could not be kept: 2."))
+    );
+
+    screen.update(&mut s, sync_status::SyncEvent::DismissErasureNotices);
+    assert_eq!(screen.view().erasure_notice, None);
+    assert!(screen.view().refused.is_empty());
+    assert_eq!(s.sync_status().map(|st| st.refused_changes).ok(), Some(0));
+}

@@ -118,13 +118,14 @@ impl From<SyncError> for GridkeeperError {
                 detail: e.to_string(),
                 user_message,
             },
-            SyncError::NotEnrolled | SyncError::Unauthorized | SyncError::Refused { .. } => {
-                GridkeeperError::NotAllowed {
-                    code,
-                    detail: e.to_string(),
-                    user_message,
-                }
-            }
+            SyncError::NotEnrolled
+            | SyncError::Unauthorized
+            | SyncError::Revoked
+            | SyncError::Refused { .. } => GridkeeperError::NotAllowed {
+                code,
+                detail: e.to_string(),
+                user_message,
+            },
         }
     }
 }

@@ -33,7 +33,10 @@ impl Failure {
         if let Failure::Sync(e) = self {
             return match e {
                 SyncError::Network(_) => 4,
-                SyncError::Unauthorized | SyncError::Refused { .. } | SyncError::NotEnrolled => 5,
+                SyncError::Unauthorized
+                | SyncError::Revoked
+                | SyncError::Refused { .. }
+                | SyncError::NotEnrolled => 5,
                 _ => 1,
             };
         }

@@ -16,12 +16,15 @@ use serde_json::Value as Json;
 pub const CONTENT_TYPE: &str = "application/vnd.gridkeeper.sync.v1+cbor";
 /// The protocol revision this build speaks. Revisions: 1, the first release; 2 adds the
 /// request's `actor` and `written` and the reply's `held` (store incarnations); 3 adds the
-/// reply's `erasures` (records erased under PIPL, purged by the phone).
-pub const VERSION: u32 = 3;
+/// reply's `erasures` (records erased under PIPL, purged by the phone); 4 adds the request's
+/// `unsynced` (what the phone still holds unsynced, in counts, for a worker's handover).
+pub const VERSION: u32 = 4;
 /// The first revision whose phones can purge an erased record. A relay never serves an
 /// erasure to an older phone (its strict decoder would refuse the field, and it could not
 /// purge anyway): such a phone is told to update the app before it pulls past one.
 pub const ERASURE_VERSION: u32 = 3;
+/// The first revision whose phones report their unsynced work (`SyncRequest::unsynced`).
+pub const UNSYNCED_VERSION: u32 = 4;
 /// The oldest revision a relay of this build still serves. Phones update on their own
 /// schedule, so a relay keeps serving the previous release's phones; a reply only carries
 /// fields the request showed the phone can read (`templates` after `templates_seq`, `held`
@@ -109,6 +112,30 @@ pub struct SyncRequest {
     /// with `held`; absent from older clients, which are then sent no `held`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written: Option<u64>,
+    /// What this phone holds that the server does not have yet, as it stood when the request
+    /// was built: counts only, never a record id or a value. The relay keeps the latest report
+    /// per device so an administrator can see, before revoking a phone or handing its grid
+    /// over, how much work would be stranded on it. Absent from phones before
+    /// [`UNSYNCED_VERSION`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsynced: Option<Unsynced>,
+}
+
+/// A phone's unsynced work in counts (see [`SyncRequest::unsynced`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unsynced {
+    /// Local changes waiting in the outbox (this request pushes some of them).
+    pub changes: u64,
+    /// Attachments (photos, signatures) waiting to be uploaded.
+    pub uploads: u64,
+    /// Unfinished forms kept as drafts: never synced, lost with the phone.
+    pub drafts: u64,
+    /// Edits the server refused for good, set aside on the phone for a person to look at.
+    pub refused: u64,
+    /// How many seconds ago the oldest waiting change or attachment was queued. An age
+    /// rather than a time, so a phone whose clock is wrong still reports it right.
+    pub oldest_age_secs: Option<u64>,
 }
 
 /// One record's changes, with the kind and grid the record was created with.
@@ -360,6 +387,13 @@ mod tests {
             templates_seq: Some(3),
             actor: Some("00ff".into()),
             written: Some(4),
+            unsynced: Some(Unsynced {
+                changes: 12,
+                uploads: 1,
+                drafts: 2,
+                refused: 0,
+                oldest_age_secs: Some(3 * 86_400),
+            }),
         };
         let body = encode(&req);
         assert_eq!(decode::<SyncRequest>(&body, 1 << 20), Ok(req));

@@ -224,3 +224,41 @@ fn an_encrypted_store_still_dates_its_unsynced_changes() {
     add_household(&mut store, "6");
     assert!(ok(store.sync_status()).oldest_unsynced_at.is_some());
 }
+
+#[test]
+fn every_sync_request_reports_the_unsynced_work_in_counts_only() {
+    let dir = ok(tempfile::tempdir());
+    let mut store = support::store(&dir, "phone");
+    let empty = ok(store.sync_request(&["g1".to_string()], 100));
+    let report = empty.unsynced.unwrap_or_default();
+    assert_eq!(
+        (report.changes, report.drafts, report.oldest_age_secs),
+        (0, 0, None)
+    );
+
+    add_household(&mut store, "1");
+    add_household(&mut store, "2");
+    ok(store.save_draft("visit:new", "visit", None, "走访", "{}"));
+    ok(store
+        .connection()
+        .execute("UPDATE outbox SET queued_at = '2026-12-01T08:00:00Z'", []));
+    // Only one change fits in this request; the report still counts the whole outbox.
+    let req = ok(store.sync_request(&["g1".to_string()], 1));
+    assert_eq!(req.push.iter().map(|d| d.changes.len()).sum::<usize>(), 1);
+    let report = req.unsynced.unwrap_or_default();
+    assert_eq!(
+        (
+            report.changes,
+            report.uploads,
+            report.drafts,
+            report.refused
+        ),
+        (2, 0, 1, 0)
+    );
+    let age = report.oldest_age_secs.unwrap_or_default();
+    let expected = (Utc::now() - at("2026-12-01T08:00:00Z")).num_seconds() as u64;
+    assert!(age.abs_diff(expected) <= 5, "{age} vs {expected}");
+    // Counts and an age: nothing a resident said travels in it.
+    let text = format!("{report:?}");
+    assert!(!text.contains("王芳") && !text.contains("走访"), "{text}");
+}

@@ -136,6 +136,19 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/devices/{id}/revoke",
             post(http::admin::revoke_device),
         )
+        .route("/v1/admin/handover", get(http::admin::handover))
+        .route("/v1/admin/handover/log", get(http::admin::handover_log))
+        .route("/v1/admin/handover/{id}", get(http::admin::handover_device))
+        .route("/v1/admin/grids/reassign", post(http::admin::reassign_grid))
+        .route(
+            "/v1/admin/retention",
+            get(http::admin::retention_policy).put(http::admin::set_retention_policy),
+        )
+        .route("/v1/admin/retention/plan", get(http::admin::retention_plan))
+        .route(
+            "/v1/admin/retention/apply",
+            post(http::admin::apply_retention),
+        )
         .route(
             "/v1/admin/templates",
             get(http::admin::templates).post(http::admin::upload_template),

@@ -141,8 +141,12 @@ impl FromRequestParts<AppState> for Caller {
                 ApiError::unauthorized("this token is not known; enrol the device again")
             })?;
         if device.revoked_at.is_some() {
-            return Err(ApiError::unauthorized(
-                "this device has been revoked; ask your supervisor to enrol it again",
+            // Its own code, so the phone can say what happened instead of "sign in again";
+            // still a 401, which every older phone reads as a refused token.
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "device_revoked",
+                "this device has been revoked by an administrator; its token is no longer accepted",
             ));
         }
         state.rate_limit.check(&device.id)?;

@@ -109,6 +109,45 @@ enum Admin {
     },
     /// The erasure audit log: who erased which record, when and why (never what).
     Erasures,
+    /// Retention policy: set it, see what it would erase (dry run), then apply it.
+    Retention {
+        #[command(subcommand)]
+        what: RetentionCmd,
+    },
+    /// The handover audit log: revocations and grid reassignments.
+    Handovers,
+}
+
+#[derive(Subcommand, Debug)]
+enum RetentionCmd {
+    /// Replace the policy; a rule left out keeps that kind for ever. Erases nothing.
+    Set {
+        /// Erase visits older than this many years.
+        #[arg(long)]
+        visit_years: Option<u32>,
+        /// Erase inspections older than this many years.
+        #[arg(long)]
+        inspection_years: Option<u32>,
+        /// Erase cases closed more than this many years ago (open cases are kept).
+        #[arg(long)]
+        closed_case_years: Option<u32>,
+        /// The administrator setting it (a user of role admin).
+        #[arg(long)]
+        by: String,
+    },
+    /// Print the policy in force.
+    Show,
+    /// The dry run: counts per kind and grid, then the record ids the policy would erase now.
+    Plan,
+    /// Erase what the policy names now, if it is still the number of records the dry run
+    /// printed (`--expect`); otherwise nothing is erased.
+    Apply {
+        #[arg(long)]
+        expect: u64,
+        /// The administrator carrying it out (a user of role admin), for the audit log.
+        #[arg(long)]
+        by: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -127,6 +166,24 @@ enum GridCmd {
         parent: Option<String>,
     },
     List,
+    /// Hand GRID to worker TO (and take it from worker FROM), audited. Refused while a
+    /// phone of FROM reported unsynced work, unless --force.
+    Reassign {
+        grid: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        from: Option<String>,
+        /// Why (a worker leaving, grids redrawn): kept in the audit log.
+        #[arg(long)]
+        reason: String,
+        /// The administrator carrying it out (a user of role admin).
+        #[arg(long)]
+        by: String,
+        /// Hand over even though the old worker's phone holds unsynced work.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -151,7 +208,12 @@ enum UserCmd {
 
 #[derive(Subcommand, Debug)]
 enum DeviceCmd {
+    /// Every device: id, user id, state, enrolled, last seen, then (for handover) pending
+    /// changes, oldest pending since, last change sent (grid:position at time).
     List,
+    /// What one device sent last and holds unsynced, in words, before revoking it.
+    Show { device: String },
+    /// Refuse the device's token from now on; what it sent last stays visible.
     Revoke { device: String },
 }
 
@@ -295,30 +357,110 @@ async fn run(cli: Cli) -> Result<(), String> {
         Admin::Device {
             what: DeviceCmd::List,
         } => {
+            let handover = crate::handover::devices(storage.as_ref())
+                .await
+                .map_err(|e| e.to_string())?;
             for d in storage.devices().await.map_err(|e| e.to_string())? {
                 let state = if d.revoked_at.is_some() {
                     "revoked"
                 } else {
                     "active"
                 };
+                // Appended after the older columns, so scripts reading those still work.
+                let h = handover.iter().find(|h| h.device_id == d.id);
+                let pending = h.and_then(|h| h.pending.as_ref());
                 println!(
-                    "{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     d.id,
                     d.user_id,
                     state,
                     d.created_at,
-                    d.last_seen.unwrap_or_else(|| "never".into())
+                    d.last_seen.unwrap_or_else(|| "never".into()),
+                    pending.map_or("unreported".into(), |p| p.changes.to_string()),
+                    pending
+                        .and_then(|p| p.oldest_since.clone())
+                        .unwrap_or_else(|| "-".into()),
+                    h.and_then(|h| h.last_change.as_ref())
+                        .map_or("-".into(), |c| format!("{}:{} at {}", c.grid, c.seq, c.at)),
                 );
             }
         }
         Admin::Device {
+            what: DeviceCmd::Show { device },
+        } => {
+            let d = crate::handover::device(storage.as_ref(), &device)
+                .await
+                .map_err(fail)?;
+            print_handover(&d);
+        }
+        Admin::Device {
             what: DeviceCmd::Revoke { device },
         } => {
-            admin::revoke_device(&storage, &device)
+            let d = crate::handover::revoke(&storage, &device, "console")
                 .await
                 .map_err(fail)?;
             println!("revoked {device}");
+            print_handover(&d);
         }
+        Admin::Grid {
+            what:
+                GridCmd::Reassign {
+                    grid,
+                    to,
+                    from,
+                    reason,
+                    by,
+                    force,
+                },
+        } => {
+            let by = admin_user(&storage, &by).await?;
+            let req = crate::handover::Reassign {
+                grid,
+                to,
+                from,
+                reason,
+                force,
+            };
+            let done = crate::handover::reassign(&storage, &by, &req)
+                .await
+                .map_err(fail)?;
+            println!(
+                "grid {} now in the scope of {} ({})",
+                done.grid,
+                done.to.name,
+                done.to.scope.join(",")
+            );
+            if let Some(u) = &done.from {
+                println!("{} keeps: {}", u.name, u.scope.join(","));
+            }
+            for d in &done.old_devices {
+                print_handover(d);
+            }
+            println!(
+                "the new worker's phone pulls the grid after enrolling: admin enroll-code {}",
+                done.to.name
+            );
+        }
+        Admin::Handovers => {
+            for a in crate::handover::log(storage.as_ref())
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\tpending {}",
+                    a.at,
+                    a.by,
+                    a.action,
+                    a.device_id.unwrap_or_default(),
+                    a.grid.unwrap_or_default(),
+                    a.from_user.unwrap_or_default(),
+                    a.to_user.unwrap_or_default(),
+                    a.reason,
+                    a.pending_changes
+                );
+            }
+        }
+        Admin::Retention { what } => retention(&storage, what).await?,
         Admin::Erase {
             record,
             fields,
@@ -326,10 +468,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             reason,
             by,
         } => {
-            let user = admin::find_user(&storage, &by).await.map_err(fail)?;
-            if user.role != crate::storage::Role::Admin {
-                return Err(format!("{by} is not an administrator"));
-            }
+            let user = admin_user(&storage, &by).await?;
             let req = crate::erasure::EraseRequest {
                 record_id: record,
                 fields,
@@ -410,6 +549,107 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             for (code, n) in &s.blobs_rejected {
                 println!("refused {n} attachments: {code}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The administrator named by `--by`, for the audit log of what the command does.
+async fn admin_user(
+    storage: &std::sync::Arc<dyn crate::storage::Storage>,
+    by: &str,
+) -> Result<crate::storage::User, String> {
+    let user = admin::find_user(storage, by).await.map_err(|e| e.message)?;
+    if user.role != Role::Admin {
+        return Err(format!("{by} is not an administrator"));
+    }
+    Ok(user)
+}
+
+fn print_handover(d: &crate::handover::DeviceHandover) {
+    println!("{} ({}): {}", d.device_id, d.user, d.summary(false));
+    if let Some(c) = &d.last_change {
+        println!(
+            "  last change sent: grid {} position {} (record {}) at {}",
+            c.grid, c.seq, c.record_id, c.at
+        );
+    }
+    if let Some(p) = &d.pending {
+        println!(
+            "  reported at {}; oldest unsynced since {}",
+            p.reported_at,
+            p.oldest_since.as_deref().unwrap_or("-")
+        );
+    }
+}
+
+async fn retention(
+    storage: &std::sync::Arc<dyn crate::storage::Storage>,
+    what: RetentionCmd,
+) -> Result<(), String> {
+    let fail = |e: crate::error::ApiError| format!("{} ({})", e.message, e.code);
+    match what {
+        RetentionCmd::Set {
+            visit_years,
+            inspection_years,
+            closed_case_years,
+            by,
+        } => {
+            let by = admin_user(storage, &by).await?;
+            let p = crate::retention::Policy {
+                visit_years,
+                inspection_years,
+                closed_case_years,
+            };
+            crate::retention::set_policy(storage.as_ref(), &by, &p)
+                .await
+                .map_err(fail)?;
+            println!("retention policy set: {}", serde_json::json!(p));
+        }
+        RetentionCmd::Show => {
+            let p = crate::retention::policy(storage.as_ref())
+                .await
+                .map_err(fail)?;
+            println!(
+                "{}\tset by {}\tat {}",
+                serde_json::json!(p.policy),
+                p.set_by.unwrap_or_else(|| "-".into()),
+                p.set_at.unwrap_or_else(|| "-".into())
+            );
+        }
+        RetentionCmd::Plan => {
+            let plan = crate::retention::plan(storage.as_ref(), chrono::Utc::now())
+                .await
+                .map_err(fail)?;
+            println!(
+                "dry run as of {}: {} records would be erased ({} undated kept)",
+                plan.as_of,
+                plan.records.len(),
+                plan.undated
+            );
+            for (kind, cutoff) in &plan.cutoffs {
+                println!("rule\t{kind}\tbefore {cutoff}");
+            }
+            for c in &plan.counts {
+                println!("count\t{}\t{}\t{}", c.kind, c.grid, c.records);
+            }
+            for d in &plan.records {
+                println!("record\t{}\t{}\t{}", d.kind, d.grid, d.record_id);
+            }
+            println!(
+                "to erase them: admin retention apply --expect {} --by ADMIN",
+                plan.records.len()
+            );
+        }
+        RetentionCmd::Apply { expect, by } => {
+            let by = admin_user(storage, &by).await?;
+            let a = crate::retention::apply(storage, &by, expect)
+                .await
+                .map_err(fail)?;
+            println!("erased {} records ({} already gone)", a.erased, a.skipped);
+            for c in &a.counts {
+                println!("count\t{}\t{}\t{}", c.kind, c.grid, c.records);
             }
         }
     }

@@ -31,6 +31,13 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/admin/enroll-codes", &["post"]),
     ("/v1/admin/devices", &["get"]),
     ("/v1/admin/devices/{id}/revoke", &["post"]),
+    ("/v1/admin/handover", &["get"]),
+    ("/v1/admin/handover/log", &["get"]),
+    ("/v1/admin/handover/{id}", &["get"]),
+    ("/v1/admin/grids/reassign", &["post"]),
+    ("/v1/admin/retention", &["get", "put"]),
+    ("/v1/admin/retention/plan", &["get"]),
+    ("/v1/admin/retention/apply", &["post"]),
     ("/v1/admin/rescue", &["post"]),
     ("/v1/admin/erasures", &["get", "post"]),
     ("/v1/admin/templates", &["get", "post"]),
@@ -404,6 +411,7 @@ async fn openapi_describes_every_route_and_error_code() {
                 "templates_seq",
                 "actor",
                 "written",
+                "unsynced",
             ][..],
         ),
         ("DocPush", &["record_id", "kind", "grid", "changes"]),
@@ -619,10 +627,10 @@ fn admin_subcommands_manage_the_tree_users_codes_and_devices() {
     assert!(!devices.contains(token.trim()), "the token is not listed");
     let id = devices.split('\t').next().unwrap().to_string();
     assert!(devices.contains("\tactive\t"), "{devices}");
-    assert_eq!(
-        ok(&data, &["admin", "device", "revoke", &id]),
-        format!("revoked {id}\n")
-    );
+    // Revoking also says what the device had sent and held, for the record.
+    let revoked = ok(&data, &["admin", "device", "revoke", &id]);
+    assert!(revoked.starts_with(&format!("revoked {id}\n")), "{revoked}");
+    assert!(revoked.contains("never synced"), "{revoked}");
     assert!(ok(&data, &["admin", "device", "list"]).contains("\trevoked\t"));
     let err = fails(&data, &["admin", "device", "revoke", "no-such-device"]);
     assert!(err.contains("no such device"), "{err}");

@@ -356,6 +356,12 @@ async fn authorization_matrix() {
             .is_none(),
         "no forged revoke took"
     );
+    // Before revoking, the page says what each phone holds unsynced and when it was seen.
+    let page = root.get("/admin").await.text().await.unwrap();
+    assert!(
+        page.contains("class=\"handover\""),
+        "the devices table says what each holds"
+    );
     let root_token = root.csrf().await;
     assert_eq!(
         root.post(&revoke, &[("csrf", &root_token)]).await.status(),
@@ -369,6 +375,17 @@ async fn authorization_matrix() {
             .revoked_at
             .is_some()
     );
+    // The revocation is audited under the administrator's name; the device stays listed.
+    let log = gridkeeper_server::handover::log(street.relay.storage.as_ref())
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|a| a.action == "revoke" && a.device_id.as_deref() == Some(phone.as_str())),
+        "{log:?}"
+    );
+    let page = root.get("/admin").await.text().await.unwrap();
+    assert!(page.contains(&phone), "a revoked device stays visible");
     let code = root
         .post(
             "/admin/enroll-code",

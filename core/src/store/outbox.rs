@@ -55,6 +55,31 @@ impl Store {
         Ok(n as usize)
     }
 
+    /// What this store holds that the server has not got, in counts, as a sync request
+    /// reports it (`wire::Unsynced`): for an administrator deciding whether revoking the
+    /// phone or handing its grid over strands work on it. `now` measures the oldest age.
+    pub fn unsynced_counts(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::wire::Unsynced> {
+        let count = |sql: &str| -> Result<u64> {
+            let n: i64 = self.conn.query_row(sql, [], |r| r.get(0))?;
+            Ok(n.max(0) as u64)
+        };
+        let oldest_age_secs = self
+            .oldest_unsynced_at()?
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| (now - t.with_timezone(&chrono::Utc)).num_seconds().max(0) as u64);
+        Ok(crate::wire::Unsynced {
+            changes: count("SELECT count(*) FROM outbox")?,
+            uploads: count("SELECT count(*) FROM blobs WHERE state = 'local'")?,
+            // `drafts` includes those typed but not yet written: as lost with the phone.
+            drafts: self.drafts()?.len() as u64,
+            refused: count("SELECT count(*) FROM refused_changes")?,
+            oldest_age_secs,
+        })
+    }
+
     /// When the oldest local change or attachment still waiting for the server was queued
     /// (RFC 3339, UTC); none when nothing waits.
     pub fn oldest_unsynced_at(&self) -> Result<Option<String>> {

@@ -108,6 +108,7 @@ impl Store {
             templates_seq: Some(self.templates_seq()?),
             actor: Some(self.actor_hex()),
             written: Some(self.written_under_actor()?),
+            unsynced: Some(self.unsynced_counts(chrono::Utc::now())?),
         })
     }
 

@@ -13,9 +13,13 @@ pub enum SyncError {
     /// may pass: worth retrying later.
     #[error("network: {0}")]
     Network(String),
-    /// The token is unknown or the device was revoked.
+    /// The token is unknown (or the relay does not say why it refused it).
     #[error("the server no longer accepts this phone's token")]
     Unauthorized,
+    /// An administrator revoked this device (a lost phone, a handover): it may not sync
+    /// again under this enrolment. Its work stays in the store.
+    #[error("this phone was revoked by an administrator")]
+    Revoked,
     /// The server refused the request for a reason retrying will not change.
     #[error("the server refused the request ({code}): {message}")]
     Refused { code: String, message: String },
@@ -35,6 +39,7 @@ impl SyncError {
             SyncError::NotEnrolled => "not_enrolled",
             SyncError::Network(_) => "network",
             SyncError::Unauthorized => "unauthorized",
+            SyncError::Revoked => super::transport::DEVICE_REVOKED,
             SyncError::Refused { code, .. } => code,
             SyncError::Protocol(_) => "protocol",
             SyncError::Cancelled => "cancelled",
@@ -57,6 +62,9 @@ impl SyncError {
             }
             SyncError::Unauthorized => {
                 "本机的同步权限已失效，请联系主管重新登记。记录仍保存在手机上。".into()
+            }
+            SyncError::Revoked => {
+                "本机已被管理员停用，不能再同步。未同步的记录仍在这部手机上，请联系主管。".into()
             }
             SyncError::Refused { code, .. } if code == UPDATE_SERVER => {
                 "服务器的版本比应用旧，暂时无法同步：请联系管理员升级服务器。记录都还保存在手机上。".into()
@@ -81,6 +89,7 @@ impl SyncError {
             SyncError::NotEnrolled => "This phone is not enrolled yet; ask your supervisor for a code.".into(),
             SyncError::Network(_) => "Cannot reach the server. Your work is saved on this phone and will be sent when a connection returns.".into(),
             SyncError::Unauthorized => "This phone may no longer sync; ask your supervisor to enrol it again. Your work is still on the phone.".into(),
+            SyncError::Revoked => "An administrator revoked this phone: it cannot sync any more. Work not yet synced is still on this phone; contact your supervisor.".into(),
             SyncError::Refused { code, .. } if code == UPDATE_SERVER => "The server is older than this app and cannot sync with it: ask your administrator to update the server. Your work is still on the phone.".into(),
             SyncError::Refused { code, .. } if code == UPDATE_APP => "This app is too old for the server: update Gridkeeper, then sync. Your work is still on the phone.".into(),
             SyncError::Refused { .. } => "The server refused this sync; contact your supervisor. Your work is still on the phone.".into(),

@@ -134,7 +134,12 @@ fn network(e: reqwest::Error) -> SyncError {
 fn refusal(status: reqwest::StatusCode, body: &[u8]) -> SyncError {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     if status == reqwest::StatusCode::UNAUTHORIZED {
-        return SyncError::Unauthorized;
+        // A relay that names the revocation (`device_revoked`) lets the phone say what
+        // happened; older relays answer every refused token alike.
+        return match parsed {
+            Some(p) if p.error.code == DEVICE_REVOKED => SyncError::Revoked,
+            _ => SyncError::Unauthorized,
+        };
     }
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         let what = parsed
@@ -171,6 +176,8 @@ fn version_skew(code: &str, message: &str) -> Option<&'static str> {
 }
 
 pub const UPDATE_SERVER: &str = "update_server";
+/// The relay's code for a token whose device an administrator revoked (a lost phone).
+pub const DEVICE_REVOKED: &str = "device_revoked";
 pub const UPDATE_APP: &str = "update_app";
 
 #[cfg(test)]
@@ -214,5 +221,18 @@ mod tests {
         // Any other malformed body stays what it was.
         let e = refused(400, "malformed_body", "CBOR syntax error at byte 3");
         assert_eq!(e.code(), "malformed_body");
+    }
+
+    #[test]
+    fn a_revoked_phone_is_told_so_and_any_other_refused_token_stays_unauthorized() {
+        let e = refused(401, DEVICE_REVOKED, "revoked by an administrator");
+        assert!(matches!(e, SyncError::Revoked), "{e:?}");
+        assert_eq!(e.code(), DEVICE_REVOKED);
+        assert!(!e.is_transient());
+        assert!(e.user_message_zh().contains("停用"));
+        // An older relay names no reason; nor does an unknown token.
+        for code in ["unauthorized", "anything"] {
+            assert!(matches!(refused(401, code, "…"), SyncError::Unauthorized));
+        }
     }
 }

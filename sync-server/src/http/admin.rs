@@ -112,11 +112,13 @@ pub async fn devices(
     Ok(Json(state.storage.devices().await?))
 }
 
+/// Revokes a device; answers with what it had sent last and held unsynced, which stays
+/// visible (`GET /v1/admin/handover/{id}`).
 pub async fn revoke_device(
     caller: Caller,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<crate::handover::DeviceHandover>, ApiError> {
     caller.require_admin()?;
     // An administrator who revokes the token they are using is locked out of the API at
     // once; on a relay with one administrator only a shell on the server gets back in.
@@ -127,8 +129,105 @@ pub async fn revoke_device(
             "this is the token making the request; revoke it from another administrator's token or with `admin device revoke` on the server",
         ));
     }
-    admin::revoke_device(&state.storage, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(
+        crate::handover::revoke(&state.storage, &id, &caller.user.name).await?,
+    ))
+}
+
+/// Every device with its last sync, last change sent and reported unsynced work.
+pub async fn handover(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<crate::handover::DeviceHandover>>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(
+        crate::handover::devices(state.storage.as_ref()).await?,
+    ))
+}
+
+pub async fn handover_device(
+    caller: Caller,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<crate::handover::DeviceHandover>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(
+        crate::handover::device(state.storage.as_ref(), &id).await?,
+    ))
+}
+
+/// Hands a grid to another worker (`crate::handover::reassign`), audited.
+pub async fn reassign_grid(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<Json<crate::handover::Reassigned>, ApiError> {
+    caller.require_admin()?;
+    let req: crate::handover::Reassign = body::json(raw, SMALL).await?;
+    let done = crate::handover::reassign(&state.storage, &caller.user, &req).await?;
+    state.tree.invalidate();
+    Ok(Json(done))
+}
+
+/// The handover audit log: revocations and reassignments, oldest first.
+pub async fn handover_log(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<crate::handover::AuditEntry>>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(crate::handover::log(state.storage.as_ref()).await?))
+}
+
+pub async fn retention_policy(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<crate::retention::StoredPolicy>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(
+        crate::retention::policy(state.storage.as_ref()).await?,
+    ))
+}
+
+pub async fn set_retention_policy(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<Json<crate::retention::StoredPolicy>, ApiError> {
+    caller.require_admin()?;
+    let p: crate::retention::Policy = body::json(raw, SMALL).await?;
+    Ok(Json(
+        crate::retention::set_policy(state.storage.as_ref(), &caller.user, &p).await?,
+    ))
+}
+
+/// The dry run: what the policy would erase now (ids and counts, no values).
+pub async fn retention_plan(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<crate::retention::Plan>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(
+        crate::retention::plan(state.storage.as_ref(), chrono::Utc::now()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyRetention {
+    /// How many records the dry run named: the apply erases only if that still holds.
+    pub expect: u64,
+}
+
+pub async fn apply_retention(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<Json<crate::retention::Applied>, ApiError> {
+    caller.require_admin()?;
+    let a: ApplyRetention = body::json(raw, SMALL).await?;
+    Ok(Json(
+        crate::retention::apply(&state.storage, &caller.user, a.expect).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]

@@ -89,6 +89,19 @@ pub async fn sync(
 
     // Only a request that passed every check may leave a trace, the new actor included.
     let results = checked.store(&state, &caller).await?;
+    // What the phone holds unsynced and what it sent last, for an administrator deciding
+    // on a revocation or a handover. Not worth failing the sync over: the report is only
+    // as fresh as the last sync anyway.
+    if let Err(e) = crate::handover::record_sync(
+        state.storage.as_ref(),
+        &caller.device.id,
+        &results,
+        req.unsynced.as_ref(),
+    )
+    .await
+    {
+        tracing::warn!(error = %e, "handover state not recorded");
+    }
 
     let mut grids = Vec::with_capacity(pulls.len());
     // One budget for the whole reply, not one per grid: a supervisor pulling twenty grids

@@ -202,6 +202,9 @@ pub struct CaseFigures {
     pub handled_at: Option<String>,
     /// An effective `escalate` entry exists.
     pub escalated: bool,
+    /// When a closed case was closed (its last effective `close`); `None` unless closed.
+    /// Retention rules count a closed case's age from here.
+    pub closed_at: Option<String>,
 }
 
 /// Folds the timeline with core's case flow (the same fold every phone does) and reads the
@@ -231,9 +234,14 @@ pub fn case_figures(c: &Case) -> CaseFigures {
     let handled_at = if status.state.is_open() {
         None
     } else {
-        resolved.or(closed)
+        resolved.or(closed.clone())
     };
     CaseFigures {
+        closed_at: if status.state == CaseState::Closed {
+            closed
+        } else {
+            None
+        },
         state: status.state,
         handled_at,
         escalated,

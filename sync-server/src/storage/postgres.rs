@@ -175,6 +175,8 @@ impl PostgresStorage {
         tx.batch_execute(crate::reports::schema::DDL).await?; // reports (issue #8)
         tx.batch_execute(crate::reports::schema::WEB_DDL).await?;
         tx.batch_execute(crate::templates::DDL).await?;
+        tx.batch_execute(crate::handover::DDL).await?;
+        tx.batch_execute(crate::retention::DDL).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -123,6 +123,8 @@ impl SqliteStorage {
         writer.execute_batch(crate::reports::schema::DDL)?; // reports (issue #8)
         writer.execute_batch(crate::reports::schema::WEB_DDL)?;
         writer.execute_batch(crate::templates::DDL)?;
+        writer.execute_batch(crate::handover::DDL)?;
+        writer.execute_batch(crate::retention::DDL)?;
         Ok(SqliteStorage {
             writer: Writer::start(writer),
             readers: Readers::open(path, READERS)?,

@@ -30,7 +30,8 @@ struct AdminPage {
     notice: String,
     grids: Vec<(String, String)>,
     users: Vec<(String, String, String)>,
-    devices: Vec<(String, String, String, bool)>,
+    /// (id, user, last seen, live, what it sent last and holds unsynced in words)
+    devices: Vec<(String, String, String, bool, String)>,
     audit: Vec<Vec<String>>,
     /// (id, version, title, status, link)
     templates: Vec<(String, u32, String, String, String)>,
@@ -44,7 +45,7 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
     let load = async {
         let grids = state.storage.grids().await?;
         let users = state.storage.users().await?;
-        let devices = state.storage.devices().await?;
+        let devices = crate::handover::devices(state.storage.as_ref()).await?;
         let audit = audit::recent(state.storage.as_ref(), 50).await?;
         let templates = crate::templates::list(state.storage.as_ref()).await?;
         Ok::<_, crate::storage::StorageError>((grids, users, devices, audit, templates))
@@ -88,14 +89,11 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
             .iter()
             .map(|d| {
                 (
-                    d.id.clone(),
-                    names
-                        .get(d.user_id.as_str())
-                        .copied()
-                        .unwrap_or("")
-                        .to_string(),
+                    d.device_id.clone(),
+                    d.user.clone(),
                     d.last_seen.clone().unwrap_or_default(),
                     d.revoked_at.is_none(),
+                    d.summary(zh),
                 )
             })
             .collect(),
@@ -148,7 +146,7 @@ pub async fn admin_revoke(
     if s.reader.user.role != Role::Admin {
         return error_page(ApiError::forbidden("administrators only"), s.zh);
     }
-    if let Err(e) = admin::revoke_device(&state.storage, &id).await {
+    if let Err(e) = crate::handover::revoke(&state.storage, &id, &s.reader.user.name).await {
         return error_page(e, s.zh);
     }
     Redirect::to("/admin").into_response()

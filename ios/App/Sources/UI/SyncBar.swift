@@ -60,6 +60,11 @@ struct SyncBar: View {
                 Text(recovery).font(.caption)
                 Button(L("understood")) { model.send(.dismissRecovery) }
             }
+            // Edits lost to an administrator's erasure: told once, until the worker has read it.
+            if let erased = v.erasureNotice {
+                Text(erased).font(.subheadline).foregroundStyle(.red)
+                Button(L("understood")) { model.send(.dismissErasureNotices) }
+            }
             if let rescue = v.rescueText {
                 Text(rescue).font(.caption)
                 if let url = rescueURL { ShareLink(item: url) }

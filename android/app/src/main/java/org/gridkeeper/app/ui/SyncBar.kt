@@ -92,6 +92,11 @@ fun SyncBar(app: AppServices, performer: EffectPerformer) {
                 Text(it, style = MaterialTheme.typography.bodySmall)
                 TextButton(onClick = { scope.launch { model.send(SyncEvent.DismissRecovery) } }) { Text(word(R.string.understood)) }
             }
+            // Edits lost to an administrator's erasure: told once, until the worker has read it.
+            v.erasureNotice?.let {
+                Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium)
+                TextButton(onClick = { scope.launch { model.send(SyncEvent.DismissErasureNotices) } }) { Text(word(R.string.understood)) }
+            }
             v.rescueText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
             model.failureLine()
         }
