@@ -253,7 +253,7 @@ fn apply(
         .filter(|i| !reused.contains(i))
         .map(|&i| doc.changes[i].change.clone())
         .collect();
-    am.apply_changes(changes)
+    gridkeeper_core::record::untrusted::apply_changes(&mut am, changes)
         .map_err(|e| rejection("bad_change", format!("the change does not apply: {e}")))?;
     let applied: Vec<usize> = fresh
         .iter()

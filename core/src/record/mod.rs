@@ -18,6 +18,7 @@ pub mod json_doc;
 pub mod merge_patch;
 pub mod removals;
 pub mod unknown;
+pub mod untrusted;
 
 use std::fmt::Debug;
 

@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use automerge::{AutoCommit, Change};
+use automerge::Change;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -168,7 +168,7 @@ impl Store {
                     .query_row([&key], |r| r.get(0))?;
                 if held {
                     // Merge through the document, like any other incoming changes.
-                    let doc = AutoCommit::load(&saved).map_err(|e| Error::BadChanges(format!("snapshot of record {key}: {e}")))?;
+                    let doc = crate::record::untrusted::load(&saved).map_err(|e| Error::BadChanges(format!("snapshot of record {key}: {e}")))?;
                     let changes: Vec<Change> = doc.clone().get_changes(&[]);
                     super::exchange_ops::apply_record(tx, &actors, env.id, &changes, &mut Default::default())?;
                     report.merged += 1;

@@ -199,7 +199,7 @@ pub(super) fn apply_record(
     if candidates.is_empty() && !rebuilt {
         return Ok(());
     }
-    doc.apply_changes(candidates.clone())
+    crate::record::untrusted::apply_changes(&mut doc, candidates.clone())
         .map_err(|e| Error::BadChanges(format!("record {key}: {e}")))?;
 
     let mut delete_pending =

@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 
-use automerge::AutoCommit;
 use rusqlite::OptionalExtension;
 
 use super::IncarnationReason;
@@ -217,7 +216,7 @@ impl Store {
                     // The server could not read it as its kind: merge it through the
                     // document, where this device's own checks apply.
                     None => {
-                        let doc = AutoCommit::load(&snap.saved.0).map_err(|e| {
+                        let doc = crate::record::untrusted::load(&snap.saved.0).map_err(|e| {
                             Error::BadChanges(format!("snapshot of record {}: {e}", snap.record_id))
                         })?;
                         set.records.push(RecordChanges {
