@@ -4,9 +4,9 @@
 //! a stairwell is normal) is said in words beside the photos, never as a crash. And a photo
 //! the shell took for a form, kept in the store's attachments.
 
-use gridkeeper_core::{Error, Store};
 use gridkeeper_core::store::BlobState;
 use gridkeeper_core::sync::SyncError;
+use gridkeeper_core::{Error, Store};
 use serde::Serialize;
 
 use crate::lang::{Lang, error_words, field_message, sync_words, t, t1};

@@ -145,7 +145,7 @@ fn activities_from_before_the_venue_column_are_listed_with_their_venue() {
             "ALTER TABLE activities DROP COLUMN venue; DROP TABLE record_conflicts;
              DROP TABLE conflicts_unchecked; PRAGMA user_version = 10;",
         )
-            .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e}"));
     }
     let store = Store::open(&path).unwrap_or_else(|e| panic!("open old store: {e}"));
     let rows = store

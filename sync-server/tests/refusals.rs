@@ -782,10 +782,25 @@ async fn query_values_outside_the_description_are_refused_in_the_error_shape() {
         ("GET", "/v1/lists/households?lang=0", 400, "invalid_query"),
         ("GET", "/v1/reports/population?lang=", 400, "invalid_query"),
         ("GET", "/v1/lists/households?limit=-1", 400, "invalid_query"),
-        ("GET", "/v1/lists/households?limit=501", 400, "invalid_query"),
-        ("GET", "/v1/reports/workers?silent_days=x", 400, "invalid_query"),
+        (
+            "GET",
+            "/v1/lists/households?limit=501",
+            400,
+            "invalid_query",
+        ),
+        (
+            "GET",
+            "/v1/reports/workers?silent_days=x",
+            400,
+            "invalid_query",
+        ),
         ("GET", "/v1/reports/cases?to=&from=", 400, "bad_period"),
-        ("GET", "/v1/lists/activities/export?from=", 400, "bad_period"),
+        (
+            "GET",
+            "/v1/lists/activities/export?from=",
+            400,
+            "bad_period",
+        ),
         ("GET", "/v1/lists/households?lang=%FF", 400, "invalid_query"),
         (
             "POST",
@@ -876,5 +891,9 @@ async fn enrolling_under_a_taken_actor_is_refused_without_spending_the_code() {
     assert_eq!(taken.status(), 409);
     assert_eq!(code(&taken.text().await.unwrap()), "exists");
     let fresh = enrol("ab".repeat(16)).await.unwrap();
-    assert_eq!(fresh.status(), 200, "the refused attempt did not spend the code");
+    assert_eq!(
+        fresh.status(),
+        200,
+        "the refused attempt did not spend the code"
+    );
 }
