@@ -245,12 +245,13 @@ fn prepare_push(
         });
         let mut changes = Vec::with_capacity(p.changes.len());
         for (j, bytes) in p.changes.iter().enumerate() {
-            let change = Change::from_bytes(bytes.0.clone()).map_err(|_| {
-                ApiError::bad_request(
-                    "malformed_change",
-                    format!("push[{i}].changes[{j}] is not an Automerge change"),
-                )
-            })?;
+            let change =
+                gridkeeper_core::record::untrusted::change(bytes.0.clone()).map_err(|_| {
+                    ApiError::bad_request(
+                        "malformed_change",
+                        format!("push[{i}].changes[{j}] is not an Automerge change"),
+                    )
+                })?;
             let change_actor = change.actor_id().to_hex_string();
             let refused = out_of_reach.clone().or_else(|| {
                 (!actors.contains(&change_actor)).then(|| {

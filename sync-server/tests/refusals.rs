@@ -897,3 +897,27 @@ async fn enrolling_under_a_taken_actor_is_refused_without_spending_the_code() {
         "the refused attempt did not spend the code"
     );
 }
+
+/// Found by fuzz/sync_request (kept as fuzz targets' finds are): a pushed change that made
+/// automerge's own parser panic. It is a malformed change like any other, and the relay goes
+/// on answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_automerge_panics_parsing_is_refused_as_malformed() {
+    let street = start().await.street().await;
+    let a = street.enroll("worker-a").await;
+    let relay = &street.relay;
+    let input = include_bytes!("fuzz_found/sync_request-change-parse-panic.bin");
+    // The target's input: a mode byte, then CBOR that the even mode compresses first.
+    let (mode, cbor) = input.split_first().unwrap();
+    let body = if mode & 1 == 1 {
+        cbor.to_vec()
+    } else {
+        gzip(cbor)
+    };
+    let (status, _, text) = post_sync(relay, Some(&a.token), body).await;
+    assert_eq!(status, 400, "{text}");
+    assert_eq!(code(&text), "malformed_change", "{text}");
+    let (status, _, text) =
+        post_sync(relay, Some(&a.token), wire::encode(&a.request(&["g1"]))).await;
+    assert_eq!(status, 200, "the relay still answers: {text}");
+}

@@ -17,6 +17,15 @@ pub fn apply_changes(doc: &mut AutoCommit, changes: Vec<Change>) -> Result<(), S
     }
 }
 
+/// `Change::from_bytes`, with a panic inside automerge's parser answered as an error
+/// (fuzz/sync_request found one: an object id's actor index past the end while verifying ops).
+pub fn change(bytes: Vec<u8>) -> Result<Change, String> {
+    match catch_unwind(|| Change::from_bytes(bytes)) {
+        Ok(parsed) => parsed.map_err(|e| e.to_string()),
+        Err(_) => Err("not an Automerge change: automerge could not parse it".into()),
+    }
+}
+
 /// `AutoCommit::load`, with a panic inside automerge answered as an error.
 pub fn load(bytes: &[u8]) -> Result<AutoCommit, String> {
     match catch_unwind(|| AutoCommit::load(bytes)) {

@@ -133,7 +133,7 @@ fn parse(set: &ChangeSet) -> Result<Vec<(RecordId, Vec<Change>)>> {
             .map_err(|_| Error::BadChanges("a record id is not a UUID".into()))?;
         let mut changes = Vec::with_capacity(rec.changes.len());
         for (i, bytes) in rec.changes.iter().enumerate() {
-            let change = Change::from_bytes(bytes.clone())
+            let change = crate::record::untrusted::change(bytes.clone())
                 .map_err(|e| Error::BadChanges(format!("record {id}, change {i}: {e}")))?;
             changes.push(change);
         }

@@ -70,8 +70,13 @@ pub fn contact(field: &str, raw: &str) -> Result<String, Invalid> {
     if international && !s.starts_with('0') {
         s.insert(0, '0');
     }
-    let ok =
-        s.starts_with('0') && s.chars().all(|c| c.is_ascii_digit()) && (10..=12).contains(&s.len());
+    // `00` opens an international number, never an area code: what is left after the
+    // mainland's own `0086` must not start with it (`0086 0086 …` read as area code `0086`
+    // was stored, then refused when the record was next checked — found by fuzz/validators).
+    let ok = s.starts_with('0')
+        && !s.starts_with("00")
+        && s.chars().all(|c| c.is_ascii_digit())
+        && (10..=12).contains(&s.len());
     if !ok {
         return Err(Invalid::new(
             field,
@@ -129,5 +134,21 @@ mod tests {
         );
         assert!(contact("contact", "+1 415 555 0100").is_err());
         assert!(mobile("phone", "+852 9123 4567").is_err());
+    }
+
+    /// Found by fuzz/validators: a doubled country code was taken as area code `0086` and
+    /// stored, then refused when the stored value was checked again.
+    #[test]
+    fn what_a_contact_is_stored_as_is_accepted_again() {
+        assert!(contact("contact", "00860086010-1123").is_err());
+        for typed in [
+            "(021) 6321 1234",
+            "+86 21 6321 1234",
+            "0571-87654321",
+            "13800138000",
+        ] {
+            let stored = contact("contact", typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+            assert_eq!(contact("contact", &stored), Ok(stored.clone()), "{typed}");
+        }
     }
 }
