@@ -104,7 +104,11 @@ fn sync_seeds() {
         .store
         .sync_request(&[OTHER_GRID.to_string()], 10)
         .unwrap();
-    write("sync_request", "pull_out_of_reach", &plain(&wire::encode(&out)));
+    write(
+        "sync_request",
+        "pull_out_of_reach",
+        &plain(&wire::encode(&out)),
+    );
 
     write(
         "change_file",
@@ -153,11 +157,32 @@ fn xlsform_seeds() {
         "relevant_constraint_choices",
         &workbook(
             &[
-                &["type", "name", "label", "relevant", "constraint", "required"],
+                &[
+                    "type",
+                    "name",
+                    "label",
+                    "relevant",
+                    "constraint",
+                    "required",
+                ],
                 &["select_one fuel", "fuel", "燃料", "", "", "yes"],
                 &["pass_fail_na", "hose", "软管", "${fuel} = 'gas'", "", ""],
-                &["integer", "extinguishers", "灭火器数量", "", ". >= 0 and . <= 100", ""],
-                &["select_multiple hazards", "hazards", "隐患", "selected(${fuel}, 'gas')", "", ""],
+                &[
+                    "integer",
+                    "extinguishers",
+                    "灭火器数量",
+                    "",
+                    ". >= 0 and . <= 100",
+                    "",
+                ],
+                &[
+                    "select_multiple hazards",
+                    "hazards",
+                    "隐患",
+                    "selected(${fuel}, 'gas')",
+                    "",
+                    "",
+                ],
                 &["begin_group", "kitchen", "厨房", "", "", ""],
                 &["text", "note", "备注", "", "", ""],
                 &["end_group", "", "", "", "", ""],
@@ -174,7 +199,11 @@ fn xlsform_seeds() {
 }
 
 fn small_seeds() {
-    write("blob_type", "jpeg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0]);
+    write(
+        "blob_type",
+        "jpeg",
+        &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0],
+    );
     write("blob_type", "png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     write("blob_type", "webp", b"RIFF\x24\0\0\0WEBPVP8 ");
     write("blob_type", "heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic");

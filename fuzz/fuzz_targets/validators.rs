@@ -21,6 +21,9 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(phone::mobile("phone", &m).ok().as_deref(), Some(m.as_str()));
     }
     if let Ok(c) = phone::contact("phone", text) {
-        assert_eq!(phone::contact("phone", &c).ok().as_deref(), Some(c.as_str()));
+        assert_eq!(
+            phone::contact("phone", &c).ok().as_deref(),
+            Some(c.as_str())
+        );
     }
 });

@@ -9,6 +9,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     if let Ok(report) = xlsform::import(data, "fuzz_form", 1) {
         // What the importer accepts is a template the app can check inspections against.
-        assert!(report.template.validate().is_ok(), "an imported template is valid");
+        assert!(
+            report.template.validate().is_ok(),
+            "an imported template is valid"
+        );
     }
 });

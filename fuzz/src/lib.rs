@@ -17,6 +17,14 @@ use gridkeeper_server::storage::sqlite::SqliteStorage;
 use gridkeeper_server::storage::{Role, Storage};
 use tower::ServiceExt;
 
+/// libfuzzer-sys aborts on every panic, caught or not; the product catches automerge's panics
+/// on bytes from outside (`gridkeeper_core::record::untrusted`) and answers them as refusals.
+/// The default hook again lets those be caught; a panic nothing catches still reaches
+/// libfuzzer-sys's own catch and aborts, so it is still a finding.
+fn panics_as_the_product_sees_them() {
+    drop(std::panic::take_hook());
+}
+
 /// The actor the fixture's phone enrols with; seeds built against the fixture carry it.
 pub const ACTOR: &str = "5c4e3a1b0f9d8e7c6b5a49382716f0e1";
 
@@ -35,6 +43,7 @@ impl Relay {
     /// A relay on a temporary SQLite file: street s1, communities c1 (g1, g2) and c2 (g3),
     /// a worker of g1 whose phone enrolled through `POST /v1/enroll` with [`ACTOR`].
     pub fn start() -> Relay {
+        panics_as_the_product_sees_them();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -45,11 +54,21 @@ impl Relay {
         let code = rt.block_on(async {
             let s = &storage;
             admin::add_grid(s, "s1", "幸福街道", None).await.unwrap();
-            admin::add_grid(s, "c1", "幸福社区", Some("s1")).await.unwrap();
-            admin::add_grid(s, "c2", "和平社区", Some("s1")).await.unwrap();
-            admin::add_grid(s, "g1", "第一网格", Some("c1")).await.unwrap();
-            admin::add_grid(s, "g2", "第二网格", Some("c1")).await.unwrap();
-            admin::add_grid(s, "g3", "第三网格", Some("c2")).await.unwrap();
+            admin::add_grid(s, "c1", "幸福社区", Some("s1"))
+                .await
+                .unwrap();
+            admin::add_grid(s, "c2", "和平社区", Some("s1"))
+                .await
+                .unwrap();
+            admin::add_grid(s, "g1", "第一网格", Some("c1"))
+                .await
+                .unwrap();
+            admin::add_grid(s, "g2", "第二网格", Some("c1"))
+                .await
+                .unwrap();
+            admin::add_grid(s, "g3", "第三网格", Some("c2"))
+                .await
+                .unwrap();
             admin::add_user(s, "worker-a", Role::Worker, &["g1".into()])
                 .await
                 .unwrap();
@@ -129,9 +148,10 @@ pub struct Phone {
 
 impl Phone {
     pub fn new() -> Phone {
+        panics_as_the_product_sees_them();
         let dir = tempfile::tempdir().unwrap();
-        let store = gridkeeper_core::Store::init(dir.path().join("phone.db"), Some("worker-a"))
-            .unwrap();
+        let store =
+            gridkeeper_core::Store::init(dir.path().join("phone.db"), Some("worker-a")).unwrap();
         Phone { store, _dir: dir }
     }
 }
