@@ -15,9 +15,20 @@ fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
 const IMPORT_OPS_PANIC: &[u8] =
     include_bytes!("fuzz_found/change_file-automerge-import-ops-panic.gkc");
 
+/// fuzz/change_file again: a change automerge applies without complaint, then panics reading
+/// the document it left (looking a change up by hash).
+const PANIC_AFTER_APPLY: &[u8] =
+    include_bytes!("fuzz_found/change_file-automerge-panic-after-apply.gkc");
+
 #[test]
 fn a_change_automerge_panics_on_is_refused_and_the_store_keeps_its_records() {
-    let set = ok(ChangeSet::decode(IMPORT_OPS_PANIC));
+    for input in [IMPORT_OPS_PANIC, PANIC_AFTER_APPLY] {
+        merged_without_harm(input);
+    }
+}
+
+fn merged_without_harm(input: &[u8]) {
+    let set = ok(ChangeSet::decode(input));
     let dir = ok(tempfile::tempdir());
     let mut store = ok(Store::init(dir.path().join("phone.db"), Some("worker-a")));
     let held = ok(store.create_json(

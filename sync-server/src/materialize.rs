@@ -167,7 +167,11 @@ pub fn plan(
     }
 
     if !fresh.is_empty() {
-        match apply(doc, existing, &fresh) {
+        // automerge can take a malformed change and panic later reading the document it left
+        // (fuzz/change_file): that is a refusal of the change, like any it cannot apply.
+        let applied = gridkeeper_core::record::untrusted::guard(|| apply(doc, existing, &fresh))
+            .unwrap_or_else(|why| Err(rejection("bad_change", why)));
+        match applied {
             Ok(Applied {
                 state,
                 took: applied,

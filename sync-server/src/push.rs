@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 
-use automerge::Change;
 use axum::http::StatusCode;
 use gridkeeper_core::Kind;
 use gridkeeper_core::wire::{ChangeResult, DocPush};

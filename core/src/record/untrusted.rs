@@ -9,6 +9,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use automerge::{AutoCommit, Change};
 
+/// Runs `f`, which works on a document built from outside bytes, with a panic inside
+/// automerge answered as an error (the document is `f`'s own, dropped with the panic).
+pub fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f))
+        .map_err(|_| "automerge could not work on these changes: they are malformed".to_string())
+}
+
 /// `doc.apply_changes`, with a panic inside automerge answered as an error.
 pub fn apply_changes(doc: &mut AutoCommit, changes: Vec<Change>) -> Result<(), String> {
     match catch_unwind(AssertUnwindSafe(|| doc.apply_changes(changes))) {

@@ -116,7 +116,12 @@ impl Store {
         self.write(|tx| {
             let mut report = ApplyReport::default();
             for (id, changes) in parsed {
-                apply_record(tx, &actors, *id, changes, &mut report)?;
+                // automerge can take a malformed change and panic later reading the document
+                // it left (fuzz/change_file): the whole batch is refused and rolled back.
+                crate::record::untrusted::guard(|| {
+                    apply_record(tx, &actors, *id, changes, &mut report)
+                })
+                .map_err(|why| Error::BadChanges(format!("record {id}: {why}")))??;
             }
             Ok(report)
         })
