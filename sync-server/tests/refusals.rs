@@ -921,3 +921,57 @@ async fn a_change_automerge_panics_parsing_is_refused_as_malformed() {
         post_sync(relay, Some(&a.token), wire::encode(&a.request(&["g1"]))).await;
     assert_eq!(status, 200, "the relay still answers: {text}");
 }
+
+/// Found by scripts/test-api-schema: serde fills a struct from a JSON array too, so
+/// `[null, null]` was taken as a retention policy with no rules and stored. Every JSON body
+/// the API takes is an object; an array is refused and nothing changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_array_where_an_object_belongs_is_refused() {
+    let street = start().await.street().await;
+    let relay = &street.relay;
+    let admin = street.admin_token.as_str();
+    let policy = |body: &'static str| {
+        relay
+            .http
+            .put(format!("{}/v1/admin/retention", relay.base))
+            .bearer_auth(admin)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let set = policy(r#"{"visit_years": 5}"#).await.unwrap();
+    assert_eq!(set.status(), 200, "{}", set.text().await.unwrap());
+    for body in ["[null, null]", "[5]", " [] ", "null", "5"] {
+        let r = policy(body).await.unwrap();
+        assert_eq!(r.status(), 400, "{body}");
+        assert_eq!(code(&r.text().await.unwrap()), "malformed_body", "{body}");
+    }
+    let kept: Value = relay
+        .http
+        .get(format!("{}/v1/admin/retention", relay.base))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["policy"]["visit_years"], 5, "{kept}");
+    for path in [
+        "/v1/admin/grids",
+        "/v1/admin/users",
+        "/v1/admin/enroll-codes",
+    ] {
+        let r = relay
+            .http
+            .post(format!("{}{path}", relay.base))
+            .bearer_auth(admin)
+            .header("content-type", "application/json")
+            .body(r#"["x", "y"]"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        assert_eq!(code(&r.text().await.unwrap()), "malformed_body", "{path}");
+    }
+}
