@@ -192,10 +192,16 @@ async fn record(state: &AppState, by: &str, s: &ImportSummary) -> Result<(), Api
         &ExportEntry {
             user_id: by.to_string(),
             what: "rescue:import".into(),
-            scope: format!(
-                "device {}: {} accepted, {rejected} refused, {} attachments stored, {blobs_rejected} refused",
-                s.device_id, s.accepted, s.blobs_stored
-            ),
+            scope: AuditCounts {
+                device_id: s.device_id.clone(),
+                changes: s.changes,
+                accepted: s.accepted,
+                refused: rejected,
+                attachments_stored: s.blobs_stored,
+                attachments_held: s.blobs_held,
+                attachments_refused: blobs_rejected,
+            }
+            .to_scope(),
             format: "rescue".into(),
             masked: true,
             rows: s.changes,
@@ -203,4 +209,104 @@ async fn record(state: &AppState, by: &str, s: &ImportSummary) -> Result<(), Api
     )
     .await?;
     Ok(())
+}
+
+/// What a rescue import did, as its audit-log entry holds it: `key=value` pairs in the scope
+/// column, so the admin page says it in the reader's language (`web::labels::export_scope`)
+/// and the stored log stays plain to read without this program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCounts {
+    pub device_id: String,
+    pub changes: usize,
+    pub accepted: usize,
+    pub refused: usize,
+    pub attachments_stored: usize,
+    pub attachments_held: usize,
+    pub attachments_refused: usize,
+}
+
+impl AuditCounts {
+    const KEYS: [&str; 7] = [
+        "device",
+        "changes",
+        "accepted",
+        "refused",
+        "attachments_stored",
+        "attachments_held",
+        "attachments_refused",
+    ];
+
+    pub fn to_scope(&self) -> String {
+        let values = [
+            self.device_id.clone(),
+            self.changes.to_string(),
+            self.accepted.to_string(),
+            self.refused.to_string(),
+            self.attachments_stored.to_string(),
+            self.attachments_held.to_string(),
+            self.attachments_refused.to_string(),
+        ];
+        Self::KEYS
+            .iter()
+            .zip(values)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// `None` for a scope written otherwise (an entry from an older relay is shown as written).
+    pub fn parse(scope: &str) -> Option<Self> {
+        let mut values = Vec::with_capacity(Self::KEYS.len());
+        let mut pairs = scope.split(' ');
+        for key in Self::KEYS {
+            let (k, v) = pairs.next()?.split_once('=')?;
+            if k != key {
+                return None;
+            }
+            values.push(v);
+        }
+        if pairs.next().is_some() {
+            return None;
+        }
+        let n = |i: usize| values[i].parse::<usize>().ok();
+        Some(AuditCounts {
+            device_id: values[0].to_string(),
+            changes: n(1)?,
+            accepted: n(2)?,
+            refused: n(3)?,
+            attachments_stored: n(4)?,
+            attachments_held: n(5)?,
+            attachments_refused: n(6)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditCounts;
+
+    #[test]
+    fn audit_counts_read_back_what_was_written() {
+        let c = AuditCounts {
+            device_id: "dev-1".into(),
+            changes: 5,
+            accepted: 3,
+            refused: 2,
+            attachments_stored: 1,
+            attachments_held: 0,
+            attachments_refused: 4,
+        };
+        let scope = c.to_scope();
+        assert_eq!(
+            scope,
+            "device=dev-1 changes=5 accepted=3 refused=2 attachments_stored=1 attachments_held=0 attachments_refused=4"
+        );
+        assert_eq!(AuditCounts::parse(&scope), Some(c));
+        assert_eq!(
+            AuditCounts::parse("device dev-1: 3 accepted, 2 refused"),
+            None
+        );
+        assert_eq!(AuditCounts::parse(&scope.replace("=5", "=five")), None);
+        assert_eq!(AuditCounts::parse(&format!("{scope} extra=1")), None);
+    }
 }

@@ -871,6 +871,13 @@ async fn a_rescue_file_from_the_admin_page() {
     assert!(page.contains(&phone.device_id), "{page}");
     assert!(storage.document(&h.to_string()).await.unwrap().is_some());
     assert!(page.contains("导入救援文件"), "the audit log shows it");
+    assert!(
+        page.contains(&format!(
+            "设备 {}：1 条修改收下 1 条、拒收 0 条",
+            phone.device_id
+        )),
+        "the audit log says what the import did in words: {page}"
+    );
 
     let mut tampered = file.clone();
     let at = tampered.len() - 3;
@@ -879,6 +886,8 @@ async fn a_rescue_file_from_the_admin_page() {
         .post_file("/admin/rescue", &[("csrf", &root_token)], &tampered)
         .await;
     assert_eq!(refused.status(), 400);
+    let said = refused.text().await.unwrap();
+    assert!(said.contains("救援文件未通过校验"), "{said}");
 }
 
 /// An erasure from the admin page: CSRF and the administrator role checked, then the record

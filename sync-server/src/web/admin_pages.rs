@@ -105,6 +105,8 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
                     .map(|(i, v)| match i {
                         1 => names.get(v.text()).copied().unwrap_or("").to_string(),
                         2 => super::labels::export_what(v.text(), zh),
+                        3 => super::labels::export_scope(r[2].text(), v.text(), zh),
+                        4 => super::labels::export_format(v.text(), zh),
                         5 => super::labels::masked_word(v.int() == 1, zh).to_string(),
                         _ => match v {
                             crate::reports::sql::SqlValue::Int(n) => n.to_string(),

@@ -137,17 +137,25 @@ pub(crate) fn chrome(
 /// An error as a page: the status of the API error, words for a person.
 pub fn error_page(e: ApiError, zh: bool) -> Response {
     // The API's messages are English: in Chinese, a code with words says it in words.
-    let detail = super::labels::refusal(e.code)
-        .filter(|_| zh)
-        .unwrap_or_else(|| e.message.clone());
-    let message = match (e.status, zh) {
-        (StatusCode::FORBIDDEN, true) => "无权访问：超出您的管辖范围或权限。".to_string(),
-        (StatusCode::NOT_FOUND, true) => "未找到。".to_string(),
-        (StatusCode::BAD_REQUEST, true) => format!("请求有误：{detail}"),
-        (StatusCode::CONFLICT, true) => format!("无法完成：{detail}"),
-        (StatusCode::PAYLOAD_TOO_LARGE, true) => format!("文件过大：{}", e.message),
-        (_, true) => "服务暂时不可用，请稍后再试。".to_string(),
-        (_, false) => e.message.clone(),
+    let words = super::labels::refusal(e.code).filter(|_| zh);
+    let message = match (e.status, zh, words) {
+        // A refusal with its own words (a revoked phone's rescue file, an unknown device)
+        // says them; a bare 403 or 404 says no more than that, whatever the reader sent.
+        (StatusCode::FORBIDDEN, true, Some(w)) => format!("无法完成：{w}"),
+        (StatusCode::FORBIDDEN, true, None) => "无权访问：超出您的管辖范围或权限。".to_string(),
+        (StatusCode::NOT_FOUND, true, Some(w)) => format!("未找到：{w}"),
+        (StatusCode::NOT_FOUND, true, None) => "未找到。".to_string(),
+        (StatusCode::BAD_REQUEST, true, w) => {
+            format!("请求有误：{}", w.unwrap_or_else(|| e.message.clone()))
+        }
+        (StatusCode::CONFLICT, true, w) => {
+            format!("无法完成：{}", w.unwrap_or_else(|| e.message.clone()))
+        }
+        (StatusCode::PAYLOAD_TOO_LARGE, true, w) => {
+            format!("文件过大：{}", w.unwrap_or_else(|| e.message.clone()))
+        }
+        (_, true, _) => "服务暂时不可用，请稍后再试。".to_string(),
+        (_, false, _) => e.message.clone(),
     };
     let title = if zh { "提示" } else { "Notice" }.to_string();
     render(

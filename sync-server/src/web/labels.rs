@@ -208,6 +208,43 @@ pub fn export_what(what: &str, zh: bool) -> String {
     }
 }
 
+/// An export-log entry's scope in words where its kind writes counts (a rescue import);
+/// otherwise, a node id or an older entry, as it was written down.
+pub fn export_scope(what: &str, scope: &str, zh: bool) -> String {
+    match (what, crate::rescue::AuditCounts::parse(scope)) {
+        ("rescue:import", Some(c)) if zh => format!(
+            "设备 {}：{} 条修改收下 {} 条、拒收 {} 条；附件新存 {} 个、已有 {} 个、拒收 {} 个",
+            c.device_id,
+            c.changes,
+            c.accepted,
+            c.refused,
+            c.attachments_stored,
+            c.attachments_held,
+            c.attachments_refused
+        ),
+        ("rescue:import", Some(c)) => format!(
+            "device {}: {} of {} changes taken, {} refused; attachments {} stored, {} held, {} refused",
+            c.device_id,
+            c.accepted,
+            c.changes,
+            c.refused,
+            c.attachments_stored,
+            c.attachments_held,
+            c.attachments_refused
+        ),
+        _ => scope.to_string(),
+    }
+}
+
+/// An export-log entry's format: a file format's name, or what came in.
+pub fn export_format(format: &str, zh: bool) -> String {
+    match format {
+        "rescue" if zh => "救援文件".to_string(),
+        "rescue" => "rescue file".to_string(),
+        other => other.to_uppercase(),
+    }
+}
+
 /// Why a page's request was refused, in Chinese, by the API's code (its message is
 /// English); `None` for a code without words here, whose message is shown.
 pub fn refusal(code: &str) -> Option<String> {
@@ -234,6 +271,19 @@ pub fn refusal(code: &str) -> Option<String> {
             "此模板已发布了不低于此版本的版本，已发布的版本不可更改；请用更高的版本号上传".into()
         }
         "already_published" => "此版本已发布，不可再次发布".into(),
+        "too_large" => "文件超过本服务器允许的大小".into(),
+        "not_rescue_file" => "这不是网格管家手机写出的救援文件".into(),
+        "unsupported_rescue_version" => {
+            "救援文件来自较新版本的应用，本服务器读不了；请先升级服务器".into()
+        }
+        "truncated_rescue_file" => "救援文件不完整（复制可能中断），请从手机重新写出".into(),
+        "bad_rescue_header" | "bad_rescue_body" => "救援文件的内容无法读取".into(),
+        "rescue_file_unauthentic" => {
+            "救援文件未通过校验：文件被改动过，或不是本服务器登记的手机写出的".into()
+        }
+        "unknown_device" => "写出此救援文件的手机没有在本服务器登记".into(),
+        "device_revoked" => "写出此救援文件的手机已被停用，其中的工作不再收下".into(),
+        "refused" => "服务器没有收下这次处理（记录可能刚被删除或移出网格）；请刷新记录".into(),
         _ => return None,
     })
 }
@@ -303,6 +353,27 @@ mod tests {
         assert_eq!(export_what("list:members", false), "List: People");
         assert_eq!(export_what("rescue:import", true), "导入救援文件");
         assert_eq!(export_what("something:new", true), "something:new");
+        let scope = crate::rescue::AuditCounts {
+            device_id: "dev-1".into(),
+            changes: 5,
+            accepted: 3,
+            refused: 2,
+            attachments_stored: 1,
+            attachments_held: 0,
+            attachments_refused: 0,
+        }
+        .to_scope();
+        assert_eq!(
+            export_scope("rescue:import", &scope, true),
+            "设备 dev-1：5 条修改收下 3 条、拒收 2 条；附件新存 1 个、已有 0 个、拒收 0 个"
+        );
+        assert_eq!(export_scope("report:cases", "c1", true), "c1");
+        assert_eq!(
+            export_scope("rescue:import", "device dev-1: 3 accepted", true),
+            "device dev-1: 3 accepted"
+        );
+        assert_eq!(export_format("rescue", true), "救援文件");
+        assert_eq!(export_format("xlsx", true), "XLSX");
         assert_eq!(role_word(crate::storage::Role::Supervisor, true), "督导");
     }
 }

@@ -14,6 +14,7 @@ pub mod password;
 pub mod record_card;
 pub mod record_history;
 pub mod record_page;
+pub mod refused_words;
 pub mod rescue_page;
 pub mod resolve;
 pub mod session;

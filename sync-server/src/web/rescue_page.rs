@@ -10,6 +10,7 @@ use gridkeeper_core::rescue::MAX_FILE_BYTES;
 
 use super::admin_pages::{admin_form, admin_page, multipart_form};
 use super::frame::error_page;
+use super::refused_words;
 use super::session::Session;
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -50,12 +51,6 @@ async fn read_upload(mut mp: Multipart) -> Result<Upload, ApiError> {
 fn notice(s: &ImportSummary, zh: bool) -> String {
     let refused: usize = s.rejected.values().sum();
     let blobs_refused: usize = s.blobs_rejected.values().sum();
-    let codes = |m: &std::collections::BTreeMap<String, usize>| {
-        m.iter()
-            .map(|(c, n)| format!("{c} × {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut text = if zh {
         format!(
             "已导入设备 {} 的救援文件：{} 条修改中收下 {} 条，拒收 {refused} 条；附件新存 {} 个，已有 {} 个，拒收 {blobs_refused} 个。",
@@ -67,11 +62,24 @@ fn notice(s: &ImportSummary, zh: bool) -> String {
             s.device_id, s.accepted, s.changes, s.blobs_stored, s.blobs_held
         )
     };
+    let (open, close) = if zh { ("（", "）") } else { (" (", ")") };
     if refused > 0 {
-        text.push_str(&format!(" ({})", codes(&s.rejected)));
+        let why = refused_words::counted(&s.rejected, refused_words::change, zh);
+        let label = if zh {
+            "修改拒收原因："
+        } else {
+            "changes refused: "
+        };
+        text.push_str(&format!("{open}{label}{why}{close}"));
     }
     if blobs_refused > 0 {
-        text.push_str(&format!(" ({})", codes(&s.blobs_rejected)));
+        let why = refused_words::counted(&s.blobs_rejected, refused_words::attachment, zh);
+        let label = if zh {
+            "附件拒收原因："
+        } else {
+            "attachments refused: "
+        };
+        text.push_str(&format!("{open}{label}{why}{close}"));
     }
     text
 }
