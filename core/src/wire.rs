@@ -17,14 +17,19 @@ pub const CONTENT_TYPE: &str = "application/vnd.gridkeeper.sync.v1+cbor";
 /// The protocol revision this build speaks. Revisions: 1, the first release; 2 adds the
 /// request's `actor` and `written` and the reply's `held` (store incarnations); 3 adds the
 /// reply's `erasures` (records erased under PIPL, purged by the phone); 4 adds the request's
-/// `unsynced` (what the phone still holds unsynced, in counts, for a worker's handover).
-pub const VERSION: u32 = 4;
+/// `unsynced` (what the phone still holds unsynced, in counts, for a worker's handover); 5
+/// adds the reply's `reach` (the grids the phone's user may read now).
+pub const VERSION: u32 = 5;
 /// The first revision whose phones can purge an erased record. A relay never serves an
 /// erasure to an older phone (its strict decoder would refuse the field, and it could not
 /// purge anyway): such a phone is told to update the app before it pulls past one.
 pub const ERASURE_VERSION: u32 = 3;
 /// The first revision whose phones report their unsynced work (`SyncRequest::unsynced`).
 pub const UNSYNCED_VERSION: u32 = 4;
+/// The first revision whose phones take their grids from each reply (`SyncResponse::reach`):
+/// a relay skips a pull of a grid no longer in reach for them, where it refuses an older
+/// phone's whole request.
+pub const REACH_VERSION: u32 = 5;
 /// The oldest revision a relay of this build still serves. Phones update on their own
 /// schedule, so a relay keeps serving the previous release's phones; a reply only carries
 /// fields the request showed the phone can read (`templates` after `templates_seq`, `held`
@@ -161,7 +166,8 @@ pub struct SyncResponse {
     pub v: u32,
     /// One entry per pushed change, in request order.
     pub results: Vec<ChangeResult>,
-    /// One entry per pulled grid, in request order.
+    /// One entry per pulled grid, in request order; from [`REACH_VERSION`] on, a grid no
+    /// longer in reach is left out.
     pub grids: Vec<GridFeed>,
     /// Checklist templates published after the request's `templates_seq`, in publish order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -173,6 +179,10 @@ pub struct SyncResponse {
     /// than the request's `written` means another copy of the store wrote under that actor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held: Option<u64>,
+    /// The grids the request's user may read now, for phones of [`REACH_VERSION`] or later:
+    /// a grid handed to the worker arrives (the phone bootstraps it), one taken away stops.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<Vec<String>>,
 }
 
 fn is_false(b: &bool) -> bool {

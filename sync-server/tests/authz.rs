@@ -519,7 +519,8 @@ async fn sync_pull_matrix() {
         (Who::WorkerA, vec!["g2"], 403),
         (Who::WorkerA, vec!["c1"], 403),
         (Who::WorkerA, vec!["nowhere"], 403),
-        // One grid out of reach refuses the whole request: nothing of g1 is sent either.
+        // Before revision 5, one grid out of reach refuses the whole request: nothing of g1
+        // is sent either.
         (Who::WorkerA, vec!["g1", "g3"], 403),
         (Who::WorkerB, vec!["g3"], 200),
         (Who::WorkerB, vec!["g1"], 403),
@@ -537,44 +538,77 @@ async fn sync_pull_matrix() {
         (Who::Garbage, vec!["g3"], 401),
         (Who::NotBearer, vec!["g1"], 401),
     ];
-    for (who, grids, status) in cases {
-        let case = format!("{who:?} pulls {grids:?}");
-        let before = w.stored().await;
-        let (got, resp, body) = w.sync(who, &pull_request(&grids)).await;
-        assert_eq!(got, status, "{case}: {body}");
-        if status != 200 {
-            assert_eq!(code(&body), expected_refusal(who, status), "{case}: {body}");
-            w.assert_no_leak(&case, who, &body);
-            assert_eq!(
-                w.stored().await,
-                before,
-                "{case}: a refused pull changed state"
-            );
-            continue;
+    // What each reading caller may pull. A phone of the current revision is told it with
+    // every reply, and its pull of a grid outside it is left out of the answer instead of
+    // refusing the request; the rows' statuses are what an older phone (revision 4) gets.
+    let reach = |who: Who| -> Option<&[&str]> {
+        match who {
+            Who::WorkerA => Some(&["g1"]),
+            Who::WorkerB => Some(&["g3"]),
+            Who::Supervisor => Some(&["c1", "g1", "g2"]),
+            _ => None,
         }
-        let resp = resp.unwrap();
-        assert_eq!(resp.grids.len(), grids.len(), "{case}");
-        let got = records_in(&resp);
-        for (id, grid) in &got {
-            if let Some(g) = grid {
-                assert!(grids.contains(&g.as_str()), "{case}: snapshot of grid {g}");
+    };
+    for (who, asked, status_before_reach) in cases {
+        for v in [wire::REACH_VERSION - 1, wire::VERSION] {
+            let told = reach(who).filter(|_| v >= wire::REACH_VERSION);
+            let (status, grids): (u16, Vec<&str>) = match told {
+                Some(r) if status_before_reach == 403 => (
+                    200,
+                    asked.iter().copied().filter(|g| r.contains(g)).collect(),
+                ),
+                _ => (status_before_reach, asked.clone()),
+            };
+            let case = format!("{who:?} pulls {asked:?} (revision {v})");
+            let mut req = pull_request(&asked);
+            req.v = v;
+            let before = w.stored().await;
+            let (got, resp, body) = w.sync(who, &req).await;
+            assert_eq!(got, status, "{case}: {body}");
+            if status != 200 {
+                assert_eq!(code(&body), expected_refusal(who, status), "{case}: {body}");
+                w.assert_no_leak(&case, who, &body);
+                assert_eq!(
+                    w.stored().await,
+                    before,
+                    "{case}: a refused pull changed state"
+                );
+                continue;
             }
-            let own = w.g1_records.contains(id) && grids.contains(&"g1")
-                || w.g3_records.contains(id) && grids.contains(&"g3");
-            assert!(own, "{case}: record {id} is not of a pulled grid");
-        }
-        w.assert_no_leak(&case, who, &format!("{resp:?}"));
-        let expected: Vec<&String> = match grids.as_slice() {
-            g if g.contains(&"g1") => w.g1_records.iter().collect(),
-            ["g3"] => w.g3_records.iter().collect(),
-            _ => Vec::new(),
-        };
-        for id in expected {
-            assert!(
-                got.iter().any(|(r, _)| r == id),
-                "{case}: record {id} of the pulled grid is missing"
+            let resp = resp.unwrap();
+            assert_eq!(
+                resp.reach,
+                told.map(|r| r.iter().map(|g| g.to_string()).collect::<Vec<_>>()),
+                "{case}"
             );
+            pulled_only(&w, &case, who, &grids, &resp);
         }
+    }
+}
+
+/// A pull answered: each of `grids` and nothing else, with every record of them.
+fn pulled_only(w: &World, case: &str, who: Who, grids: &[&str], resp: &SyncResponse) {
+    assert_eq!(resp.grids.len(), grids.len(), "{case}");
+    let got = records_in(resp);
+    for (id, grid) in &got {
+        if let Some(g) = grid {
+            assert!(grids.contains(&g.as_str()), "{case}: snapshot of grid {g}");
+        }
+        let own = w.g1_records.contains(id) && grids.contains(&"g1")
+            || w.g3_records.contains(id) && grids.contains(&"g3");
+        assert!(own, "{case}: record {id} is not of a pulled grid");
+    }
+    w.assert_no_leak(case, who, &format!("{resp:?}"));
+    let expected: Vec<&String> = match grids {
+        g if g.contains(&"g1") => w.g1_records.iter().collect(),
+        ["g3"] => w.g3_records.iter().collect(),
+        _ => Vec::new(),
+    };
+    for id in expected {
+        assert!(
+            got.iter().any(|(r, _)| r == id),
+            "{case}: record {id} of the pulled grid is missing"
+        );
     }
 }
 

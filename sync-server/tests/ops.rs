@@ -425,6 +425,7 @@ async fn openapi_describes_every_route_and_error_code() {
                 "templates",
                 "templates_more",
                 "held",
+                "reach",
             ],
         ),
         ("WireTemplate", &["seq", "id", "version", "definition"]),

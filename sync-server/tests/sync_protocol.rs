@@ -192,9 +192,21 @@ async fn a_supervisor_reads_its_subtree_and_nothing_else() {
         a.store.export_json().unwrap()
     );
 
-    let req = sup.request(&["g3"]);
+    // Asking for a grid outside it: a phone of revision 4 is refused; one of this revision
+    // is answered without it, and told what it may read.
+    let mut req = sup.request(&["g3"]);
+    req.v = wire::REACH_VERSION - 1;
     let (status, _, body) = post_sync(&street.relay, Some(&sup.token), wire::encode(&req)).await;
     assert_eq!((status, code(&body).as_str()), (403, "forbidden"));
+    let req = sup.request(&["g3"]);
+    let (status, resp, _) = post_sync(&street.relay, Some(&sup.token), wire::encode(&req)).await;
+    assert_eq!(status, 200);
+    let resp = resp.unwrap();
+    assert!(resp.grids.is_empty());
+    assert_eq!(
+        resp.reach,
+        Some(vec!["c1".to_string(), "g1".into(), "g2".into()])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

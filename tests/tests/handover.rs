@@ -274,6 +274,125 @@ fn handover(backend: Backend, dir: &std::path::Path) {
 }
 
 #[test]
+fn a_reassigned_grid_arrives_on_the_new_workers_phone_and_leaves_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    for backend in backends(dir.path(), "reach").unwrap() {
+        reassigned(backend, dir.path());
+    }
+}
+
+/// A sync request of revision `v` from `phone` pulling `grid`, answered as it arrives.
+fn pull_as(phone: &mut Phone, v: u32, grid: &str) -> (u16, Option<wire::SyncResponse>) {
+    let store = phone.store();
+    let token = store.meta("sync_token").unwrap().unwrap();
+    let server = store.meta("sync_server").unwrap().unwrap();
+    let mut req = store.sync_request(&[grid.to_string()], 0).unwrap();
+    req.v = v;
+    let r = reqwest::blocking::Client::new()
+        .post(format!("{server}/v1/sync"))
+        .bearer_auth(token)
+        .header("content-type", wire::CONTENT_TYPE)
+        .body(wire::encode(&req))
+        .send()
+        .unwrap();
+    let status = r.status().as_u16();
+    let resp = (status == 200).then(|| wire::decode(&r.bytes().unwrap(), 64 << 20).unwrap());
+    (status, resp)
+}
+
+fn reassigned(backend: Backend, dir: &std::path::Path) {
+    let name = backend.name();
+    let (relay, phones_dir) = start(backend, dir, "reach");
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(phones_dir.join(sub)).unwrap();
+    }
+    let mut old = relay
+        .enrolled_workers(&phones_dir.join("a"), "g1", &["王芳"])
+        .unwrap()
+        .pop()
+        .unwrap();
+    let mut new = relay
+        .enrolled_workers(&phones_dir.join("b"), "g2", &["李娜"])
+        .unwrap()
+        .pop()
+        .unwrap();
+    let mut g1 = Vec::new();
+    for room in ["101", "102", "103"] {
+        g1.push(
+            old.store()
+                .create_json(Kind::Household, "g1", household(room, "张三"))
+                .unwrap(),
+        );
+    }
+    old.sync(3).unwrap();
+    new.store()
+        .create_json(Kind::Household, "g2", household("201", "李四"))
+        .unwrap();
+    new.sync(3).unwrap();
+    // An unfinished visit to one of them: work the relay does not have.
+    let with_draft = g1[0].to_string();
+    old.store()
+        .save_draft("visit:101", "visit", Some(&with_draft), "1栋 101", "{}")
+        .unwrap();
+
+    let (status, done) = admin_post(
+        &relay,
+        "/v1/admin/grids/reassign",
+        &json!({"grid": "g1", "to": "李娜", "from": "王芳", "reason": "调岗", "force": true}),
+    );
+    assert_eq!(status, 200, "{name}: {done}");
+
+    // The new worker's phone, enrolled before, learns the grid at its next sync and
+    // bootstraps it.
+    new.sync(3).unwrap();
+    let status = new.store().sync_status().unwrap();
+    assert!(
+        status.grids.contains(&"g1".to_string()),
+        "{name}: {status:?}"
+    );
+    let held = |phone: &mut Phone, grid: &str| -> BTreeSet<String> {
+        phone
+            .store()
+            .list_json(Kind::Household, Some(grid), None, false)
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all: BTreeSet<String> = g1.iter().map(|r| r.to_string()).collect();
+    assert_eq!(held(&mut new, "g1"), all, "{name}");
+    assert_eq!(held(&mut new, "g2").len(), 1, "{name}");
+
+    // A phone of revision 4 pulling a grid out of its reach is refused as before; one of
+    // this revision is answered, told its reach, and the grid's feed is left out.
+    let (status, _) = pull_as(&mut old, 4, "g1");
+    assert_eq!(status, 403, "{name}");
+    let (status, reply) = pull_as(&mut old, wire::VERSION, "g1");
+    assert_eq!(status, 200, "{name}");
+    let reply = reply.unwrap();
+    assert_eq!(reply.reach, Some(Vec::new()), "{name}");
+    assert!(reply.grids.is_empty(), "{name}");
+
+    // The old worker's phone syncs cleanly, stops pulling g1 and lets its records go —
+    // all but the one holding an unfinished form.
+    old.sync(3).unwrap();
+    let status = old.store().sync_status().unwrap();
+    assert!(status.grids.is_empty(), "{name}: {status:?}");
+    assert_eq!(status.last_error_code, None, "{name}: {status:?}");
+    assert_eq!(
+        held(&mut old, "g1"),
+        BTreeSet::from([with_draft.clone()]),
+        "{name}"
+    );
+    assert_eq!(
+        old.store().drafts().unwrap().len(),
+        1,
+        "{name}: the draft stays"
+    );
+    assert_eq!(old.store().cursor("g1").unwrap(), None, "{name}");
+}
+
+#[test]
 fn retention_dry_run_names_exactly_the_records_past_the_policy_and_apply_erases_them_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     for backend in backends(dir.path(), "retention").unwrap() {

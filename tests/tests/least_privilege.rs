@@ -95,20 +95,27 @@ fn run(backend: Backend) {
         "{sup:?}"
     );
 
-    // Reaching across on purpose: pulling another grid is refused whole.
+    // Reaching across on purpose: a phone before revision 5 pulling another grid is refused
+    // whole; one of this revision gets nothing of it, only what it may read.
     let token = phones[0].store().meta("sync_token").unwrap().unwrap();
     let http = reqwest_blocking();
     for grid in ["g3", "g2", "c2", "s1"] {
-        let req = SyncRequest {
-            v: wire::VERSION,
+        let mut req = SyncRequest {
+            v: wire::REACH_VERSION - 1,
             pull: vec![PullCursor {
                 grid: grid.into(),
                 cursor: String::new(),
             }],
             ..Default::default()
         };
-        let status = http(&relay.url(), &token, wire::encode(&req));
-        assert_eq!(status, 403, "w1 pulling {grid}");
+        let (status, _) = http(&relay.url(), &token, wire::encode(&req));
+        assert_eq!(status, 403, "w1 pulling {grid} (revision 4)");
+        req.v = wire::VERSION;
+        let (status, body) = http(&relay.url(), &token, wire::encode(&req));
+        assert_eq!(status, 200, "w1 pulling {grid}");
+        let resp: wire::SyncResponse = wire::decode(&body, 64 << 20).unwrap();
+        assert!(resp.grids.is_empty(), "w1 pulling {grid}: {resp:?}");
+        assert_eq!(resp.reach, Some(vec!["g1".to_string()]));
     }
     let id = phones[0]
         .store()
@@ -144,7 +151,7 @@ fn run(backend: Backend) {
 }
 
 /// A blocking POST of a sync body; returns the status.
-fn reqwest_blocking() -> impl Fn(&str, &str, Vec<u8>) -> u16 {
+fn reqwest_blocking() -> impl Fn(&str, &str, Vec<u8>) -> (u16, Vec<u8>) {
     let client = reqwest::blocking::Client::new();
     move |base, token, body| {
         client
@@ -153,7 +160,10 @@ fn reqwest_blocking() -> impl Fn(&str, &str, Vec<u8>) -> u16 {
             .header("content-type", wire::CONTENT_TYPE)
             .body(body)
             .send()
-            .map(|r| r.status().as_u16())
-            .unwrap_or(0)
+            .map(|r| {
+                let status = r.status().as_u16();
+                (status, r.bytes().map(|b| b.to_vec()).unwrap_or_default())
+            })
+            .unwrap_or((0, Vec::new()))
     }
 }

@@ -77,7 +77,7 @@ impl Store {
 
 /// Removes one record from the store; returns whether it was held and how many unsent edits
 /// and drafts were dropped.
-fn purge(tx: &Transaction<'_>, record_id: &str) -> Result<(bool, usize)> {
+pub(super) fn purge(tx: &Transaction<'_>, record_id: &str) -> Result<(bool, usize)> {
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let row: Option<(i64, String)> = tx
         .prepare_cached("SELECT rowid, kind FROM records WHERE id = ?1")?

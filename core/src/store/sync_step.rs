@@ -51,6 +51,8 @@ pub struct RoundReport {
     /// Erased records (PIPL) purged from this store in this round, and unsent edits of them
     /// that had to go (each kept as a `record_erased` notice for the worker).
     pub purged: super::Purged,
+    /// Grids handed to this phone's user or taken away, as the reply named its reach.
+    pub reach: super::ReachChange,
 }
 
 /// The refusal of a change whose (actor, seq) the server already holds with other content:
@@ -127,6 +129,7 @@ impl Store {
             )));
         }
         let mut report = RoundReport::default();
+        let reach = resp.reach.clone();
         let actor_at_start = self.actor.clone();
         // Another copy of this store has written under our actor (the server holds more of
         // its changes than we ever wrote), or a change of ours repeated a sequence number:
@@ -268,6 +271,12 @@ impl Store {
             for (grid, cursor) in &cursors {
                 self.set_cursor(grid, cursor)?;
             }
+        }
+        // Last, after the cursors: a grid taken away loses its cursor for good.
+        if let Some(reach) = reach {
+            report.reach = self.take_reach(&reach)?;
+            // A grid handed over is pulled in the next round.
+            report.more |= !report.reach.added.is_empty();
         }
         Ok(report)
     }

@@ -159,7 +159,7 @@ const K_SERVER: &str = "sync_server";
 pub(crate) const K_TOKEN: &str = "sync_token";
 pub(crate) const K_DEVICE: &str = "sync_device";
 const K_ROLE: &str = "sync_role";
-pub(crate) const K_GRIDS: &str = "sync_grids";
+pub(crate) const K_GRIDS: &str = crate::store::SYNC_GRIDS;
 const K_OK: &str = "sync_last_success";
 const K_ATTEMPT: &str = "sync_last_attempt";
 const K_ERR_CODE: &str = "sync_last_error_code";
@@ -285,13 +285,15 @@ impl Store {
         let (Some(server), Some(token)) = (self.meta(K_SERVER)?, self.meta(K_TOKEN)?) else {
             return Err(SyncError::NotEnrolled);
         };
-        let grids = self.meta(K_GRIDS)?.map(|g| split(&g)).unwrap_or_default();
         let transport = Transport::new(&server, opts.timeout)?;
         let mut summary = SyncSummary::default();
         let mut seen_changed = BTreeSet::new();
         let mut p = Progress::default();
         loop {
             cancelled(opts)?;
+            // Read each round: a reply may hand this phone a grid (pulled from the next round
+            // on) or take one away.
+            let grids = self.sync_grids()?;
             let mut req = self.sync_request(&grids, opts.push_batch)?;
             req.limit = opts.page;
             let up = crate::wire::encode(&req).len() as u64;

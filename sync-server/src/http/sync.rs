@@ -122,6 +122,14 @@ pub async fn sync(
         Some(_) => Some(state.storage.held_changes(&actor).await?),
         None => None,
     };
+    let reach = (req.v >= wire::REACH_VERSION).then(|| {
+        caller
+            .reach
+            .iter()
+            .filter(|g| caller.can_read(g))
+            .cloned()
+            .collect()
+    });
     let response = SyncResponse {
         // The revision the phone spoke: an older phone refuses any other.
         v: req.v,
@@ -130,6 +138,7 @@ pub async fn sync(
         templates,
         templates_more,
         held,
+        reach,
     };
     Ok((
         [(header::CONTENT_TYPE, wire::CONTENT_TYPE)],
@@ -169,6 +178,12 @@ async fn prepare_pull(
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(req.pull.len());
     for (i, p) in req.pull.iter().enumerate() {
+        // A grid taken from the user since the phone last heard: a phone that reads the
+        // reply's `reach` drops it there, so its pull is skipped instead of refusing its
+        // whole request (its push and its other grids).
+        if !caller.can_read(&p.grid) && req.v >= wire::REACH_VERSION {
+            continue;
+        }
         if !caller.can_read(&p.grid) {
             return Err(ApiError::forbidden(format!(
                 "pull[{i}]: this device may not read grid {}",
