@@ -53,30 +53,31 @@ fn admin_post(relay: &Relay, path: &str, body: &Value) -> (u16, Value) {
     (status, r.json().unwrap_or(Value::Null))
 }
 
-/// One round of a sync that pushes at most `max_changes` and then loses the network: the
-/// request and its reply, as `Store::sync` does them, without the rounds after it.
-fn one_round(phone: &mut Phone, max_changes: usize) {
+/// `req` sent as `phone`'s sync request, and the reply if there was one.
+fn post(phone: &mut Phone, req: &wire::SyncRequest) -> (u16, Option<wire::SyncResponse>) {
     let store = phone.store();
     let token = store.meta("sync_token").unwrap().unwrap();
     let server = store.meta("sync_server").unwrap().unwrap();
-    let grids: Vec<String> = store
-        .meta("sync_grids")
-        .unwrap()
-        .unwrap()
-        .split(',')
-        .map(String::from)
-        .collect();
-    let req = store.sync_request(&grids, max_changes).unwrap();
     let r = reqwest::blocking::Client::new()
         .post(format!("{server}/v1/sync"))
         .bearer_auth(token)
         .header("content-type", wire::CONTENT_TYPE)
-        .body(wire::encode(&req))
+        .body(wire::encode(req))
         .send()
         .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    let resp: wire::SyncResponse = wire::decode(&r.bytes().unwrap(), 64 << 20).unwrap();
-    phone.store().apply_sync_response(&resp).unwrap();
+    let status = r.status().as_u16();
+    let resp = (status == 200).then(|| wire::decode(&r.bytes().unwrap(), 64 << 20).unwrap());
+    (status, resp)
+}
+
+/// One round of a sync that pushes at most `max_changes` and then loses the network: the
+/// request and its reply, as `Store::sync` does them, without the rounds after it.
+fn one_round(phone: &mut Phone, max_changes: usize) {
+    let grids = phone.store().sync_grids().unwrap();
+    let req = phone.store().sync_request(&grids, max_changes).unwrap();
+    let (status, resp) = post(phone, &req);
+    assert_eq!(status, 200);
+    phone.store().apply_sync_response(&resp.unwrap()).unwrap();
 }
 
 /// A relay on `backend` with a street of two grids, and a directory for its phones.
@@ -283,21 +284,9 @@ fn a_reassigned_grid_arrives_on_the_new_workers_phone_and_leaves_the_old_one() {
 
 /// A sync request of revision `v` from `phone` pulling `grid`, answered as it arrives.
 fn pull_as(phone: &mut Phone, v: u32, grid: &str) -> (u16, Option<wire::SyncResponse>) {
-    let store = phone.store();
-    let token = store.meta("sync_token").unwrap().unwrap();
-    let server = store.meta("sync_server").unwrap().unwrap();
-    let mut req = store.sync_request(&[grid.to_string()], 0).unwrap();
+    let mut req = phone.store().sync_request(&[grid.to_string()], 0).unwrap();
     req.v = v;
-    let r = reqwest::blocking::Client::new()
-        .post(format!("{server}/v1/sync"))
-        .bearer_auth(token)
-        .header("content-type", wire::CONTENT_TYPE)
-        .body(wire::encode(&req))
-        .send()
-        .unwrap();
-    let status = r.status().as_u16();
-    let resp = (status == 200).then(|| wire::decode(&r.bytes().unwrap(), 64 << 20).unwrap());
-    (status, resp)
+    post(phone, &req)
 }
 
 fn reassigned(backend: Backend, dir: &std::path::Path) {

@@ -171,13 +171,6 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn split(text: &str) -> Vec<String> {
-    text.split(',')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 impl Store {
     /// Enrols this phone with a one-time code: the server learns this store's actor id and
     /// answers with a token and the grids in reach, all kept in the store.
@@ -223,7 +216,7 @@ impl Store {
             enrolled: server.is_some() && self.meta(K_TOKEN)?.is_some(),
             server,
             user: self.user().map(String::from),
-            grids: self.meta(K_GRIDS)?.map(|g| split(&g)).unwrap_or_default(),
+            grids: self.sync_grids()?,
             last_success_at: self.meta(K_OK)?,
             last_attempt_at: self.meta(K_ATTEMPT)?,
             last_error_code: self.meta(K_ERR_CODE)?,
