@@ -7,7 +7,8 @@
 //! enforces) bootstrap their community and pull it all. One phone is left with a week of work
 //! it has not synced yet.
 //!
-//! [`prepare`] (async, admin functions) builds the grid tree, users and enrolment codes;
+//! [`prepare`] (async, admin functions) builds the grid tree, users and enrolment codes, and
+//! web passwords for a supervisor and the administrator (generated, printed once);
 //! [`run`] (blocking, reqwest::blocking inside the core's sync client) drives the phones and
 //! must run on its own thread. The data itself comes from [`data`].
 
@@ -145,6 +146,8 @@ pub struct Seeding {
     supervisor_codes: BTreeMap<&'static str, String>,
     /// (user, role, code) for `gk`.
     pub for_you: Vec<(String, String, String)>,
+    /// (user, role, password) for the web pages: a supervisor and the administrator.
+    pub web_sign_ins: Vec<(String, &'static str, String)>,
 }
 
 /// On an empty server, creates the street's grid tree, a worker per grid and a supervisor
@@ -163,6 +166,7 @@ pub async fn prepare(storage: &Arc<dyn Storage>) -> Result<Option<Seeding>, Stri
         tablet_codes: BTreeMap::new(),
         supervisor_codes: BTreeMap::new(),
         for_you: Vec::new(),
+        web_sign_ins: Vec::new(),
     };
     let code = |user: &'static str| {
         let storage = storage.clone();
@@ -203,7 +207,39 @@ pub async fn prepare(storage: &Arc<dyn Storage>) -> Result<Option<Seeding>, Stri
             .for_you
             .push((user.to_string(), role.to_string(), code(user).await?));
     }
+    // Web sign-ins, so whoever tries the demo opens the supervisor pages at once: the first
+    // community's supervisor and the administrator made at first start. Generated here,
+    // printed once, stored as any password is (an argon2 hash).
+    let users = storage.users().await.map_err(|e| e.to_string())?;
+    let supervisor = users.iter().find(|u| u.name == first.supervisor);
+    let administrator = users.iter().find(|u| u.role == Role::Admin);
+    for (user, role) in [(supervisor, "supervisor"), (administrator, "administrator")] {
+        let Some(user) = user else { continue };
+        let password = generated_password();
+        crate::web::password::set(storage.as_ref(), &user.id, &password, &admin::now())
+            .await
+            .map_err(|e| e.to_string())?;
+        seeding
+            .web_sign_ins
+            .push((user.name.clone(), role, password));
+    }
     Ok(Some(seeding))
+}
+
+/// A password a person can type from the terminal: four groups of four from letters and
+/// digits that are not mistaken for one another (no 0/o, 1/l/i), about 78 bits.
+fn generated_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..4)
+        .map(|_| {
+            (0..4)
+                .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// What the seeding did, for the summary.
@@ -912,6 +948,12 @@ pub fn print_report(report: &Report, seeding: &Seeding, server: &str, opts: &Dem
         println!(
             "demo: e.g. gk --db my.db init && gk --db my.db enroll --server {server} --code {code} && gk --db my.db sync"
         );
+    }
+    if !seeding.web_sign_ins.is_empty() {
+        println!("demo: sign in to the web pages at {server}/login (passwords shown once):");
+        for (user, role, password) in &seeding.web_sign_ins {
+            println!("    {user} ({role}, web): {password}");
+        }
     }
 }
 

@@ -1,6 +1,7 @@
-//! `--demo` end to end: the binary seeds a small street through simulated phones, a new
-//! device enrolled with a printed code sees every kind of record and a real conflict, the
-//! stored records cover every grid, and a second `--demo` start adds nothing.
+//! `--demo` end to end: the binary seeds a small street through simulated phones, the printed
+//! web sign-ins open the supervisor's and the administrator's pages, a new device enrolled
+//! with a printed code sees every kind of record and a real conflict, the stored records
+//! cover every grid, and a second `--demo` start adds nothing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -51,6 +52,61 @@ fn start_demo(data: &Path) -> (Child, Vec<String>, String) {
     (child, seen, base)
 }
 
+/// Signs in at the web pages as a person does (the form's CSRF cookie, then the form) and
+/// opens `page`; returns its status.
+fn sign_in_and_open(base: &str, name: &str, password: &str, page: &str) -> u16 {
+    let http = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookie = |r: &reqwest::blocking::Response, name: &str| -> String {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.split(';').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let form = http.get(format!("{base}/login")).send().unwrap();
+    let login = cookie(&form, "gk_login");
+    let html = form.text().unwrap();
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the sign-in form's token")
+        .to_string();
+    let signed = http
+        .post(format!("{base}/login"))
+        .header("cookie", format!("gk_login={login}"))
+        .form(&[
+            ("name", name),
+            ("password", password),
+            ("csrf", &csrf),
+            ("next", "/"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(signed.status().as_u16(), 303, "{name} signs in");
+    let session = signed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| !v.starts_with("gk_login="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    http.get(format!("{base}{page}"))
+        .header("cookie", session)
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 fn stop(mut child: Child) {
     let _ = child.kill();
     let _ = child.wait();
@@ -86,6 +142,31 @@ fn demo_seeds_a_street_through_phones_and_never_twice() {
         .find_map(|l| l.trim().strip_prefix("王芳 (worker): "))
         .expect("a printed enrolment code for the worker of xf-1-01")
         .to_string();
+
+    // The printed web sign-ins open the pages at once: the supervisor's reports, the
+    // administrator's page; the passwords are not the same.
+    let web = |role: &str| -> (String, String) {
+        lines
+            .iter()
+            .find_map(|l| {
+                let (user, password) = l.trim().split_once(&format!(" ({role}, web): "))?;
+                Some((user.to_string(), password.to_string()))
+            })
+            .unwrap_or_else(|| panic!("a printed web sign-in for the {role}: {text}"))
+    };
+    let (supervisor, sup_password) = web("supervisor");
+    let (administrator, admin_password) = web("administrator");
+    assert_eq!(supervisor, "李建国");
+    assert_ne!(sup_password, admin_password);
+    assert!(sup_password.chars().count() >= 10, "{sup_password}");
+    assert_eq!(
+        sign_in_and_open(&base, &supervisor, &sup_password, "/r/population?node=xf-1"),
+        200
+    );
+    assert_eq!(
+        sign_in_and_open(&base, &administrator, &admin_password, "/admin"),
+        200
+    );
 
     // A new device of 王芳 enrols with the printed code and syncs like any phone.
     let mut phone = Store::init(tmp.path().join("mine.db"), None).unwrap();
