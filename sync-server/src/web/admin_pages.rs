@@ -33,6 +33,9 @@ struct AdminPage {
     /// (id, user, last seen, live, what it sent last and holds unsynced in words)
     devices: Vec<(String, String, String, bool, String)>,
     audit: Vec<Vec<String>>,
+    /// The audit columns' names, shown beside each value where the table becomes cards on a
+    /// phone.
+    audit_labels: [&'static str; 7],
     /// (id, version, title, status, link)
     templates: Vec<(String, u32, String, String, String)>,
 }
@@ -97,6 +100,11 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
                 )
             })
             .collect(),
+        audit_labels: if zh {
+            ["时间", "用户", "内容", "范围", "格式", "脱敏", "条数"]
+        } else {
+            ["Time", "User", "What", "Scope", "Format", "Masked", "Rows"]
+        },
         audit: audit
             .iter()
             .map(|r| {

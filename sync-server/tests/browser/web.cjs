@@ -67,6 +67,30 @@ run(async (page, context) => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  await check('every page readable on a 390 px phone: nothing wider than the screen, no sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/r/population?node=s1`);
+    const nav = await page.$$eval('header nav a', (as) => as.map((a) => a.getAttribute('href')));
+    const pages = [...new Set([...nav, '/r/cases?node=g1', '/l/households?node=g1', '/l/members?node=c1', '/l/cases?node=s1'])];
+    assert(pages.length >= 8, `pages: ${pages}`);
+    for (const p of pages) {
+      await page.goto(`${base}${p}`);
+      const wide = await page.evaluate(() => {
+        const out = [];
+        const vw = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth > vw) out.push(`the page, ${document.documentElement.scrollWidth}px`);
+        for (const el of document.querySelectorAll('table, svg.chart, form, img')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > vw + 0.5) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} to ${Math.round(r.right)}px`);
+        }
+        return out;
+      });
+      assert(wide.length === 0, `${p} at 390 px: ${wide.join(', ')}`);
+      await shot(page, `390${p.replace(/[^a-z0-9]+/gi, '-')}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   await check('administrator downloads an XLSX with Chinese headers and whole numbers', async () => {
     await page.goto(`${base}/l/members?node=c1`);
     const file = await download(page, '#export-xlsx');
