@@ -178,13 +178,8 @@ async fn prepare_pull(
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(req.pull.len());
     for (i, p) in req.pull.iter().enumerate() {
-        // A grid taken from the user since the phone last heard: a phone that reads the
-        // reply's `reach` drops it there, so its pull is skipped instead of refusing its
-        // whole request (its push and its other grids).
-        if !caller.can_read(&p.grid) && req.v >= wire::REACH_VERSION {
-            continue;
-        }
-        if !caller.can_read(&p.grid) {
+        let readable = caller.can_read(&p.grid);
+        if !readable && req.v < wire::REACH_VERSION {
             return Err(ApiError::forbidden(format!(
                 "pull[{i}]: this device may not read grid {}",
                 p.grid
@@ -203,6 +198,13 @@ async fn prepare_pull(
             )
         };
         let cursor = Cursor::parse(&p.cursor).ok_or_else(bad)?;
+        // A grid taken from the user since the phone last heard: a phone that reads the
+        // reply's `reach` drops it there, so its pull is skipped instead of refusing its
+        // whole request (its push and its other grids). Skipped only once the pull itself
+        // passed the checks above: a malformed request is refused whatever grid it names.
+        if !readable {
+            continue;
+        }
         let head = state.storage.head(&p.grid).await?;
         let ahead = match cursor {
             Cursor::Start => false,
