@@ -62,3 +62,17 @@ fn the_change_itself_is_an_error_from_the_guarded_apply() {
     }
     assert!(refused >= 1, "the damaged record is refused");
 }
+
+/// fuzz/xlsform: a workbook calamine 0.38 panics reading (an index out of range in its sheet
+/// reader); the import says the file is unreadable instead.
+const XLSFORM_CALAMINE_PANIC: &[u8] = include_bytes!("fuzz_found/xlsform-calamine-panic.xlsx");
+
+#[test]
+fn a_workbook_the_spreadsheet_reader_panics_on_is_refused_as_unreadable() {
+    match gridkeeper_core::checklist::xlsform::import(XLSFORM_CALAMINE_PANIC, "shop_check", 1) {
+        Err(gridkeeper_core::checklist::xlsform::XlsFormError::Unreadable(why)) => {
+            assert!(why.contains("damaged"), "{why}")
+        }
+        other => panic!("not refused as unreadable: {other:?}"),
+    }
+}

@@ -21,7 +21,7 @@ use tower::ServiceExt;
 /// on bytes from outside (`gridkeeper_core::record::untrusted`) and answers them as refusals.
 /// The default hook again lets those be caught; a panic nothing catches still reaches
 /// libfuzzer-sys's own catch and aborts, so it is still a finding.
-fn panics_as_the_product_sees_them() {
+pub fn panics_as_the_product_sees_them() {
     drop(std::panic::take_hook());
 }
 

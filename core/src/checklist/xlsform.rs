@@ -71,6 +71,17 @@ pub enum XlsFormError {
 
 /// Imports an XLSForm workbook (.xlsx; .xls and .ods are read too) as template `id`, `version`.
 pub fn import(bytes: &[u8], id: &str, version: u32) -> Result<ImportReport, XlsFormError> {
+    // calamine 0.38 panics on some malformed workbooks (fuzz/xlsform found one, an index out
+    // of range reading a sheet's cells): such a file is unreadable, not a crash of whoever
+    // uploaded it.
+    std::panic::catch_unwind(|| import_workbook(bytes, id, version)).unwrap_or_else(|_| {
+        Err(XlsFormError::Unreadable(
+            "the spreadsheet reader failed on this file: it is damaged".into(),
+        ))
+    })
+}
+
+fn import_workbook(bytes: &[u8], id: &str, version: u32) -> Result<ImportReport, XlsFormError> {
     let mut workbook = Workbook::open(bytes)?;
     let survey = workbook
         .table("survey")?
