@@ -766,6 +766,7 @@ fn edits_lost_to_an_erasure_are_told_plainly_once_and_go_when_read() {
         record_id: erased.to_string(),
         seq: 1,
         whole: true,
+        moved_to: None,
     }])
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(s.get_json(kept, true).is_ok());

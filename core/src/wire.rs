@@ -18,8 +18,9 @@ pub const CONTENT_TYPE: &str = "application/vnd.gridkeeper.sync.v1+cbor";
 /// request's `actor` and `written` and the reply's `held` (store incarnations); 3 adds the
 /// reply's `erasures` (records erased under PIPL, purged by the phone); 4 adds the request's
 /// `unsynced` (what the phone still holds unsynced, in counts, for a worker's handover); 5
-/// adds the reply's `reach` (the grids the phone's user may read now).
-pub const VERSION: u32 = 5;
+/// adds the reply's `reach` (the grids the phone's user may read now); 6 adds an erasure's
+/// `moved_to` (the record moved to another grid under a new id).
+pub const VERSION: u32 = 6;
 /// The first revision whose phones can purge an erased record. A relay never serves an
 /// erasure to an older phone (its strict decoder would refuse the field, and it could not
 /// purge anyway): such a phone is told to update the app before it pulls past one.
@@ -30,6 +31,10 @@ pub const UNSYNCED_VERSION: u32 = 4;
 /// a relay skips a pull of a grid no longer in reach for them, where it refuses an older
 /// phone's whole request.
 pub const REACH_VERSION: u32 = 5;
+/// The first revision whose phones read `WireErasure::moved_to`. An older phone is told of a
+/// move as of a whole erasure: it purges the record, which is right for it, since the record
+/// is no longer in the grid it pulls.
+pub const MOVE_VERSION: u32 = 6;
 /// The oldest revision a relay of this build still serves. Phones update on their own
 /// schedule, so a relay keeps serving the previous release's phones; a reply only carries
 /// fields the request showed the phone can read (`templates` after `templates_seq`, `held`
@@ -250,6 +255,10 @@ pub struct WireErasure {
     pub seq: u64,
     /// The whole record is gone; otherwise a new document of the same id follows in the feed.
     pub whole: bool,
+    /// The record moved to another grid and lives on under this id (whole is then true:
+    /// nothing of the old id stays). Sent only to phones of [`MOVE_VERSION`] or later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

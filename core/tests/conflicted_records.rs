@@ -94,10 +94,10 @@ fn a_store_from_before_the_list_is_filled_on_upgrade() {
     let path = dir.path().join("worker-a.db");
     drop(a);
     {
-        // Wind the file back to the schema before step 11: what an older app left behind.
+        // Wind the file back to the schema before step 12: what an older app left behind.
         let conn = ok(Connection::open(&path));
         ok(conn.execute_batch("DROP TABLE record_conflicts; DROP TABLE conflicts_unchecked;"));
-        ok(conn.pragma_update(None, "user_version", schema::LATEST - 1));
+        ok(conn.pragma_update(None, "user_version", 11));
     }
     let upgraded = ok(Store::open(&path));
     let listed = ok(upgraded.conflicted_records(None));
@@ -115,6 +115,7 @@ fn an_erased_record_leaves_the_list() {
         record_id: id.to_string(),
         seq: 1,
         whole: true,
+        moved_to: None,
     }]));
     assert_eq!(purged.records, 1);
     assert_eq!(ok(a.conflicted_count(None)), 0);

@@ -16,6 +16,7 @@ pub mod erase;
 pub mod history;
 pub mod json_doc;
 pub mod merge_patch;
+pub mod relocate;
 pub mod removals;
 pub mod unknown;
 pub mod untrusted;

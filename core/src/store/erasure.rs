@@ -8,6 +8,14 @@
 //! (`record_erased`). They are dropped here too, since they may hold the very values that were
 //! erased, and the worker is told in `refused_changes` — one row per lost edit, with the
 //! reason and no bytes — so the sync line shows what happened instead of a clean success.
+//!
+//! A record that **moved** to another grid (`moved_to`) leaves the same way, with two
+//! differences: nothing was erased, so a copy holding work the relay lacks (queued or
+//! set-aside edits, drafts, photos not uploaded) stays until that work has gone up and been
+//! answered — the relay refuses it `record_moved`, and it is set aside with its bytes and the
+//! worker told to ask the supervisor, as for a grid taken away (`store::reach`); and the
+//! mapping from the old id to the new one is kept, so a visit naming the old id can say
+//! where the household went.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -19,6 +27,9 @@ use crate::wire::WireErasure;
 /// keeps for each edit it had to drop.
 pub const RECORD_ERASED: &str = "record_erased";
 
+/// The relay's refusal of an edit to a record that moved to another grid.
+pub const RECORD_MOVED: &str = "record_moved";
+
 const NOTICE: &str =
     "an administrator erased this record's personal data; this edit could not be kept";
 
@@ -29,6 +40,10 @@ pub struct Purged {
     pub records: usize,
     /// Unsent edits (and drafts) that were dropped with them; the worker is told of each.
     pub lost_edits: usize,
+    /// Records that moved to another grid and were purged (counted in `records` too).
+    pub moved_away: usize,
+    /// Moved records kept because they hold work not yet answered by the relay.
+    pub moved_kept: usize,
 }
 
 impl Store {
@@ -45,9 +60,23 @@ impl Store {
         let purged = self.write(|tx| {
             let mut purged = Purged::default();
             for e in erasures {
+                if let Some(to) = &e.moved_to {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO moved_records (old_id, new_id, moved_seq)
+                         VALUES (?1, ?2, ?3)",
+                        params![e.record_id, to, e.seq as i64],
+                    )?;
+                    if holds_unsynced(tx, &e.record_id)? {
+                        purged.moved_kept += 1;
+                        continue;
+                    }
+                }
                 let (held, lost) = purge(tx, &e.record_id)?;
                 purged.records += usize::from(held);
                 purged.lost_edits += lost;
+                if e.moved_to.is_some() {
+                    purged.moved_away += usize::from(held);
+                }
             }
             Ok(purged)
         })?;
@@ -66,6 +95,41 @@ impl Store {
         })
     }
 
+    /// The id a record moved to, when this phone was told it moved to another grid.
+    pub fn moved_to(&self, record_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT new_id FROM moved_records WHERE old_id = ?1")?
+            .query_row([record_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Moved records still held for their unanswered work, once it has been answered: the
+    /// relay refused it (`record_moved`) and the worker has dismissed it, or it was taken.
+    /// Returns how many were purged.
+    pub fn purge_moved_records(&mut self) -> Result<usize> {
+        let n = self.write(|tx| {
+            let ids: Vec<String> = tx
+                .prepare_cached(
+                    "SELECT m.old_id FROM moved_records m JOIN records r ON r.id = m.old_id",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut n = 0;
+            for id in ids {
+                if !holds_unsynced(tx, &id)? {
+                    purge(tx, &id)?;
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })?;
+        if n > 0 {
+            self.truncate_wal()?;
+        }
+        Ok(n)
+    }
+
     /// Moves every committed page into the database file and empties the WAL, whose frames
     /// would otherwise still hold the pages as they were before a purge.
     pub fn truncate_wal(&self) -> Result<()> {
@@ -73,6 +137,20 @@ impl Store {
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
+}
+
+/// Whether this store holds work of a record the relay has not answered: queued or
+/// set-aside edits, drafts, attachments not uploaded.
+pub(super) fn holds_unsynced(tx: &Transaction<'_>, record_id: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE record_id = ?1)
+                 OR EXISTS (SELECT 1 FROM refused_changes WHERE record_id = ?1)
+                 OR EXISTS (SELECT 1 FROM drafts WHERE record_id = ?1)
+                 OR EXISTS (SELECT 1 FROM record_blobs rb JOIN blobs b ON b.hash = rb.hash
+                            WHERE rb.record_id = ?1 AND b.state = 'local')",
+        )?
+        .query_row([record_id], |r| r.get(0))?)
 }
 
 /// Removes one record from the store; returns whether it was held and how many unsent edits
@@ -186,12 +264,14 @@ mod tests {
             record_id: id.clone(),
             seq: 1,
             whole: true,
+            moved_to: None,
         }])?;
         assert_eq!(
             purged,
             Purged {
                 records: 1,
-                lost_edits: 2
+                lost_edits: 2,
+                ..Purged::default()
             },
             "the creating edit and the draft"
         );
@@ -227,8 +307,74 @@ mod tests {
             record_id: id,
             seq: 1,
             whole: true,
+            moved_to: None,
         }])?;
         assert_eq!(again, Purged::default());
+        Ok(())
+    }
+
+    #[test]
+    fn a_moved_record_leaves_unless_it_holds_unsent_work_and_its_new_id_is_kept() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut store = Store::init(&dir.path().join("store.db"), Some("w1"))?;
+        let synced = store.create_json(
+            Kind::Household,
+            "g1",
+            json!({"address": {"building": "2", "room": "201"}, "members": [{"name": "慕容秋"}]}),
+        )?;
+        let drafted = store.create_json(
+            Kind::Household,
+            "g1",
+            json!({"address": {"building": "2", "room": "202"}, "members": [{"name": "上官冬"}]}),
+        )?;
+        let sent: Vec<String> = store.outbox(100)?.into_iter().map(|e| e.hash).collect();
+        store.acknowledge(&sent)?;
+        store.save_draft(
+            "visit:y",
+            "visit",
+            Some(&drafted.to_string()),
+            "2栋 202",
+            "{}",
+        )?;
+        let moved = |id: &str, to: &str| WireErasure {
+            record_id: id.into(),
+            seq: 7,
+            whole: true,
+            moved_to: Some(to.into()),
+        };
+        let purged = store.apply_erasures(&[
+            moved(&synced.to_string(), "new-1"),
+            moved(&drafted.to_string(), "new-2"),
+        ])?;
+        assert_eq!(
+            purged,
+            Purged {
+                records: 1,
+                lost_edits: 0,
+                moved_away: 1,
+                moved_kept: 1,
+            }
+        );
+        assert!(store.get_json(synced, true).is_err());
+        assert!(store.get_json(drafted, true).is_ok(), "its draft keeps it");
+        assert_eq!(store.drafts()?.len(), 1, "the draft is not lost");
+        assert!(
+            store.refused_records()?.is_empty(),
+            "a move is no erasure notice"
+        );
+        assert_eq!(
+            store.moved_to(&synced.to_string())?.as_deref(),
+            Some("new-1")
+        );
+        assert_eq!(store.moved_to("elsewhere")?, None);
+        assert_eq!(store.purge_moved_records()?, 0, "the draft is still there");
+        store.clear_draft("visit:y")?;
+        assert_eq!(store.purge_moved_records()?, 1);
+        assert!(store.get_json(drafted, true).is_err());
+        assert_eq!(
+            store.moved_to(&drafted.to_string())?.as_deref(),
+            Some("new-2")
+        );
         Ok(())
     }
 }

@@ -41,7 +41,7 @@ pub use blobs::{
 pub use bootstrap::{IngestReport, IngestTimes, Snapshot};
 pub use drafts::Draft;
 pub use encryption::StoreKey;
-pub use erasure::{Purged, RECORD_ERASED};
+pub use erasure::{Purged, RECORD_ERASED, RECORD_MOVED};
 pub use exchange_ops::ApplyReport;
 pub use incarnation::Reason as IncarnationReason;
 pub use list::CaseRow;

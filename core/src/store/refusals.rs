@@ -78,6 +78,10 @@ pub fn reason_words(code: &str) -> (&'static str, &'static str) {
             "管理员已按个人信息保护规定删除了这条记录（或其中的个人信息），这次修改无法保存，已从手机上清除。如有需要，请同步后在现有记录上重新录入。",
             "An administrator erased this record (or personal data in it) under data-protection rules; this edit could not be kept and was removed from the phone. If still needed, sync and enter it again on the record as it is now.",
         ),
+        "record_moved" => (
+            "这条记录已由主管或管理员迁到其他网格，以新记录继续保存，服务器没有收下这次修改。修改仍保存在手机上，请联系主管在新记录上补录。",
+            "This record was moved to another grid by a supervisor or an administrator and lives on as a new record there, so the server did not take this edit. It is kept on this phone; ask your supervisor to add it to the new record.",
+        ),
         "stored_document_damaged" => (
             "服务器上这条记录的副本损坏，暂时收不下修改。修改仍保存在手机上，请联系技术支持。",
             "The server's copy of this record is damaged and cannot take edits now. The edit is kept on this phone; contact support.",

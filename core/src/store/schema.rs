@@ -304,6 +304,18 @@ const STEPS: &[Step] = &[
         ",
         rebuild: true,
     },
+    // 13: records that moved to another grid under a new id (the relay's erasure notice
+    // with `moved_to`), so a visit or case naming the old id can say where it went.
+    Step {
+        sql: "
+        CREATE TABLE moved_records (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            moved_seq INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        ",
+        rebuild: false,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;

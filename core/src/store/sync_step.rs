@@ -278,6 +278,10 @@ impl Store {
             // A grid handed over is pulled in the next round.
             report.more |= !report.reach.added.is_empty();
         }
+        // A moved record kept for its unsent work goes once that work has been answered.
+        let gone = self.purge_moved_records()?;
+        report.purged.records += gone;
+        report.purged.moved_away += gone;
         Ok(report)
     }
 
