@@ -162,6 +162,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/erasures",
             get(http::admin::erasures).post(http::admin::erase),
         )
+        .route(
+            "/v1/moves",
+            get(http::moves::moves).post(http::moves::move_record),
+        )
         .route("/v1/reports", get(http::reports::index))
         .route("/v1/reports/{name}", get(http::reports::report))
         .route(

@@ -109,6 +109,22 @@ enum Admin {
     },
     /// The erasure audit log: who erased which record, when and why (never what).
     Erasures,
+    /// Move a household or place to another grid: it lives on there under a new id, and the
+    /// old grid's phones purge it at their next sync.
+    Move {
+        record: String,
+        /// The grid it moves to.
+        #[arg(long)]
+        to: String,
+        /// Why (the family moved, the boundary was redrawn): kept with the move.
+        #[arg(long)]
+        reason: String,
+        /// The administrator carrying it out (a user of role admin).
+        #[arg(long)]
+        by: String,
+    },
+    /// Every move between grids: when, who, old id and grid, new id and grid, why.
+    Moves,
     /// Retention policy: set it, see what it would erase (dry run), then apply it.
     Retention {
         #[command(subcommand)]
@@ -490,6 +506,50 @@ async fn run(cli: Cli) -> Result<(), String> {
                 a.grid,
                 a.seq
             );
+        }
+        Admin::Move {
+            record,
+            to,
+            reason,
+            by,
+        } => {
+            let user = admin_user(&storage, &by).await?;
+            let req = crate::moves::MoveRequest {
+                record_id: record,
+                to_grid: to,
+                reason,
+            };
+            let m = crate::moves::move_record(&storage, &crate::moves::as_admin(user), &req)
+                .await
+                .map_err(fail)?;
+            println!(
+                "moved record {} from grid {} to grid {}: it is now record {}",
+                m.from_record, m.from_grid, m.to_grid, m.to_record
+            );
+        }
+        Admin::Moves => {
+            let user = crate::storage::User {
+                id: String::new(),
+                name: String::new(),
+                role: crate::storage::Role::Admin,
+                scope: Vec::new(),
+            };
+            let all = crate::moves::log(&storage, &crate::moves::as_admin(user))
+                .await
+                .map_err(fail)?;
+            for m in all {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    m.moved_at,
+                    m.moved_by,
+                    m.kind,
+                    m.from_grid,
+                    m.from_record,
+                    m.to_grid,
+                    m.to_record,
+                    m.reason
+                );
+            }
         }
         Admin::Erasures => {
             let grids: Vec<String> = storage

@@ -156,7 +156,9 @@ async fn prepare(
             erased_by: by.name.clone(),
             erased_at: at,
             seq: 0,
+            moved_to: None,
         },
+        moved: None,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod handover;
 pub mod http;
 pub mod materialize;
 pub mod metrics;
+pub mod moves;
 pub mod push;
 pub mod rate_limit;
 pub mod reports;

@@ -11,6 +11,8 @@ use gridkeeper_core::record::{self, Envelope};
 use gridkeeper_core::wire::{ChangeResult, Rejection};
 use serde_json::Value as Json;
 
+use crate::storage::Erased;
+
 /// A pushed change after the request-level checks: parsed, with a refusal already decided
 /// where the change itself is wrong (its actor is not the device's).
 #[derive(Debug, Clone)]
@@ -94,16 +96,25 @@ pub fn erased_rejection() -> Rejection {
     )
 }
 
+/// The refusal of an edit to a record that moved to another grid: the old id is gone there,
+/// and the worker's edit is kept on their phone for the supervisor to carry over.
+pub fn moved_rejection() -> Rejection {
+    rejection(
+        gridkeeper_core::store::RECORD_MOVED,
+        "this record moved to another grid and lives on there as a new record; edits to it under its old id cannot be taken",
+    )
+}
+
 /// Decides a push to one record. `held` maps hashes the server already stores (among this
 /// push's) to the record each belongs to. `erased` is the record's latest erasure: whole
-/// (`Some(true)`) refuses every change; re-issued (`Some(false)`) refuses every change not
-/// built on the new document — one with no dependencies (the old document's first change)
-/// or whose dependencies the new document lacks (the old history).
+/// refuses every change, and so does a move (`record_moved`); re-issued refuses every
+/// change not built on the new document — one with no dependencies (the old document's
+/// first change) or whose dependencies the new document lacks (the old history).
 pub fn plan(
     doc: &PreparedDoc,
     existing: Option<&Existing>,
     held: &HashMap<String, String>,
-    erased: Option<bool>,
+    erased: Option<&Erased>,
 ) -> Plan {
     let mut plan = Plan::default();
     let refuse_all = |plan: &mut Plan, why: Rejection| {
@@ -136,11 +147,15 @@ pub fn plan(
         }
     }
 
-    if erased == Some(true) {
+    if let Some(Erased::Moved(_)) = erased {
+        refuse_all(&mut plan, moved_rejection());
+        return plan;
+    }
+    if erased == Some(&Erased::Whole) {
         refuse_all(&mut plan, erased_rejection());
         return plan;
     }
-    let reissued = erased == Some(false);
+    let reissued = erased == Some(&Erased::Reissued);
     let mut decided: Vec<Option<Option<Rejection>>> = Vec::with_capacity(doc.changes.len());
     let mut fresh = Vec::new();
     for (i, c) in doc.changes.iter().enumerate() {

@@ -42,6 +42,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/admin/erasures", &["get", "post"]),
     ("/v1/admin/templates", &["get", "post"]),
     ("/v1/admin/templates/{id}/{version}/publish", &["post"]),
+    ("/v1/moves", &["get", "post"]),
     ("/v1/reports", &["get"]),
     ("/v1/reports/{name}", &["get"]),
     ("/v1/reports/{name}/export", &["get"]),
@@ -443,7 +444,7 @@ async fn openapi_describes_every_route_and_error_code() {
                 "erasures",
             ],
         ),
-        ("WireErasure", &["record_id", "seq", "whole"]),
+        ("WireErasure", &["record_id", "seq", "whole", "moved_to"]),
         ("DocChanges", &["record_id", "kind", "changes"]),
         (
             "WireSnapshot",
@@ -480,7 +481,9 @@ async fn openapi_describes_every_route_and_error_code() {
         assert!(
             materialize.contains(&format!("\"{c}\""))
                 || src("src/push.rs").contains(c)
-                || c == gridkeeper_core::store::REUSED_SEQ,
+                || c == gridkeeper_core::store::REUSED_SEQ
+                || c == gridkeeper_core::store::RECORD_ERASED
+                || c == gridkeeper_core::store::RECORD_MOVED,
             "rejection code {c}"
         );
     }

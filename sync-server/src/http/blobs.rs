@@ -139,7 +139,7 @@ pub async fn accept(
             ),
         ));
     }
-    refuse_erased(state, record, &hash).await?;
+    let record = &refuse_erased(state, record, &hash).await?;
     let existed = state.storage.blob(&hash).await?.is_some();
     state
         .storage
@@ -158,20 +158,25 @@ pub async fn accept(
 
 /// An attachment of an erased record (PIPL) is taken only if the record as re-issued still
 /// names it: a phone that was offline during the erasure must not upload an erased photo.
-async fn refuse_erased(state: &AppState, record: &str, hash: &str) -> Result<(), ApiError> {
-    if state.storage.erased(record).await?.is_none() {
-        return Ok(());
-    }
+/// One of a record that moved to another grid is tied to the record where it lives now, if
+/// that names it, so the new grid's phones can fetch it. Returns the record to tie it to.
+async fn refuse_erased(state: &AppState, record: &str, hash: &str) -> Result<String, ApiError> {
+    let now = match state.storage.erased(record).await? {
+        None => return Ok(record.to_string()),
+        Some(_) => crate::moves::current_id(state.storage.as_ref(), record)
+            .await?
+            .unwrap_or_else(|| record.to_string()),
+    };
     let named = state
         .storage
-        .document(record)
+        .document(&now)
         .await?
         .and_then(|d| d.data)
         .is_some_and(|data| {
             gridkeeper_core::record::erase::attachment_hashes(&data).contains(hash)
         });
     if named {
-        return Ok(());
+        return Ok(now);
     }
     // The code is core's `store::RECORD_ERASED`, spelled out so the OpenAPI check finds it.
     Err(ApiError::new(

@@ -295,7 +295,7 @@ async fn pull(
     // hands over to the feed, and the feed names the later ones. An older phone cannot read
     // the field, and starting from nothing it holds nothing erased.
     let erasures = if cursor == Cursor::Start && version >= wire::ERASURE_VERSION {
-        to_wire_erasures(state.storage.erasures(grid, 0, upto).await?)
+        to_wire_erasures(state.storage.erasures(grid, 0, upto).await?, version)
     } else {
         Vec::new()
     };
@@ -315,12 +315,15 @@ async fn pull(
     })
 }
 
-fn to_wire_erasures(rows: Vec<crate::storage::ErasureAudit>) -> Vec<WireErasure> {
+/// Erasures as a phone of `version` reads them: a move names the new id from
+/// [`wire::MOVE_VERSION`] on, and is a whole erasure to an older phone.
+fn to_wire_erasures(rows: Vec<crate::storage::ErasureAudit>, version: u32) -> Vec<WireErasure> {
     rows.into_iter()
         .map(|e| WireErasure {
             record_id: e.record_id,
             seq: e.seq,
             whole: e.whole,
+            moved_to: e.moved_to.filter(|_| version >= wire::MOVE_VERSION),
         })
         .collect()
 }
@@ -375,7 +378,7 @@ async fn feed(
     } else {
         cursor.max(head)
     };
-    let erasures = to_wire_erasures(state.storage.erasures(grid, after, upper).await?);
+    let erasures = to_wire_erasures(state.storage.erasures(grid, after, upper).await?, version);
     if let Some(last) = erasures.last() {
         if version < wire::ERASURE_VERSION {
             // An older phone cannot purge the record: it must update before it pulls on.

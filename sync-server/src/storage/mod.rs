@@ -154,7 +154,9 @@ pub struct Blob {
 
 /// An erasure (PIPL Art. 47) to carry out in one transaction: the record's changes, document,
 /// report rows and the blobs only it named are deleted; the erasure takes the grid's next
-/// feed position; a re-issued record's one change and document follow it.
+/// feed position; a re-issued record's one change and document follow it — in the same grid,
+/// or, for a record moving to another grid (`moved`), under its new id at that grid's next
+/// position, both grids' heads advancing in the one transaction.
 #[derive(Debug, Clone)]
 pub struct ErasureWrite {
     pub record_id: String,
@@ -168,6 +170,39 @@ pub struct ErasureWrite {
     /// Blob hashes the re-issued record still names; the record's other blobs are purged.
     pub keep_blobs: Vec<String>,
     pub audit: ErasureAudit,
+    /// The record moves to another grid: `reissued` is then its new document there.
+    pub moved: Option<MoveAudit>,
+}
+
+/// What the relay keeps of a record's move to another grid (`record_moves`): ids, grids,
+/// positions, who, when, why — never a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveAudit {
+    pub from_record: String,
+    pub to_record: String,
+    pub kind: String,
+    pub from_grid: String,
+    pub to_grid: String,
+    /// The tombstone's position in the old grid's feed, and the new record's in the new
+    /// grid's (filled when stored).
+    #[serde(default)]
+    pub from_seq: u64,
+    #[serde(default)]
+    pub to_seq: u64,
+    pub reason: String,
+    pub moved_by: String,
+    pub moved_at: String,
+}
+
+/// What became of an erased record id, the latest time it was erased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Erased {
+    /// Gone whole.
+    Whole,
+    /// Re-issued under the same id without the erased fields.
+    Reissued,
+    /// Moved to another grid under this id.
+    Moved(String),
 }
 
 /// What the audit log keeps of an erasure: who, when, which record, why, which field paths —
@@ -186,6 +221,9 @@ pub struct ErasureAudit {
     /// The erasure's position in the grid's feed (filled when stored).
     #[serde(default)]
     pub seq: u64,
+    /// The record moved to another grid under this id (its old id erased whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<String>,
 }
 
 /// Everything the relay stores. Methods are whole operations, each one transaction.
@@ -252,9 +290,10 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn erase(&self, erasure: &ErasureWrite) -> Result<u64>;
     /// Erasures of a grid at positions in `(after, upto]`, in order.
     async fn erasures(&self, grid: &str, after: u64, upto: u64) -> Result<Vec<ErasureAudit>>;
-    /// The latest erasure of a record: `Some(true)` when the whole record went, `Some(false)`
-    /// when it was re-issued.
-    async fn erased(&self, record_id: &str) -> Result<Option<bool>>;
+    /// The latest erasure of a record id, if it was ever erased.
+    async fn erased(&self, record_id: &str) -> Result<Option<Erased>>;
+    /// Moves of records from or to the grids named, oldest first.
+    async fn moves(&self, grids: &[String]) -> Result<Vec<MoveAudit>>;
 
     /// Stores a blob (once per hash) and ties it to a record.
     async fn put_blob(&self, blob: &Blob, record_id: &str, device_id: &str) -> Result<()>;

@@ -16,8 +16,8 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    Blob, DOC_COLUMNS, Device, EnrollCode, ErasureAudit, ErasureWrite, FeedChange, Grid, NewDevice,
-    Result, Role, Storage, StorageError, User, scope_list, scope_text,
+    Blob, DOC_COLUMNS, Device, EnrollCode, Erased, ErasureAudit, ErasureWrite, FeedChange, Grid,
+    MoveAudit, NewDevice, Result, Role, Storage, StorageError, User, scope_list, scope_text,
 };
 use crate::materialize::{self, DocState, Existing, Outcome, PreparedDoc};
 use crate::reports::sql::{self, Row as ReportRow, Stmt};
@@ -177,6 +177,7 @@ impl PostgresStorage {
         tx.batch_execute(crate::templates::DDL).await?;
         tx.batch_execute(crate::handover::DDL).await?;
         tx.batch_execute(crate::retention::DDL).await?;
+        tx.batch_execute(crate::moves::DDL).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -327,14 +328,12 @@ async fn push_tx(
         .await?;
     let upsert_doc = upsert_doc_stmt(tx).await?;
 
-    let select_erased = tx
-        .prepare_cached("SELECT whole FROM erasures WHERE record_id = $1 ORDER BY seq DESC LIMIT 1")
-        .await?;
+    let select_erased = tx.prepare_cached(crate::moves::ERASED_POSTGRES).await?;
 
     let mut out = Vec::new();
     for doc in docs {
-        let erased: Option<bool> = match tx.query_opt(&select_erased, &[&doc.record_id]).await? {
-            Some(r) => Some(r.try_get(0)?),
+        let erased = match tx.query_opt(&select_erased, &[&doc.record_id]).await? {
+            Some(r) => Some(crate::moves::erased(r.try_get(0)?, r.try_get(1)?)),
             None => None,
         };
         let existing = tx
@@ -355,7 +354,7 @@ async fn push_tx(
         for r in tx.query(&select_held, &[&hashes]).await? {
             held.insert(r.try_get::<_, String>(0)?, r.try_get::<_, String>(1)?);
         }
-        let plan = materialize::plan(doc, existing.as_ref(), &held, erased);
+        let plan = materialize::plan(doc, existing.as_ref(), &held, erased.as_ref());
         out.extend(plan.outcomes);
         let Some(mut state) = plan.state else {
             continue;
@@ -439,12 +438,22 @@ async fn write_doc(
 /// One erasure, locked as a push is (the grid's head row, then the record), so no push of the
 /// record can land between the check of its heads and the delete; see [`Storage::erase`].
 async fn erase_tx(tx: &deadpool_postgres::Transaction<'_>, e: &ErasureWrite) -> Result<u64> {
-    tx.query_one(
-        "INSERT INTO grid_heads (grid, head) VALUES ($1, 0)
-         ON CONFLICT (grid) DO UPDATE SET head = grid_heads.head RETURNING head",
-        &[&e.grid],
-    )
-    .await?;
+    // Every grid whose head this takes is locked first, in one order, so two moves in
+    // opposite directions wait for each other instead of deadlocking.
+    let mut grids = vec![e.grid.clone()];
+    if let Some(m) = &e.moved {
+        grids.push(m.to_grid.clone());
+    }
+    grids.sort();
+    grids.dedup();
+    for grid in &grids {
+        tx.query_one(
+            "INSERT INTO grid_heads (grid, head) VALUES ($1, 0)
+             ON CONFLICT (grid) DO UPDATE SET head = grid_heads.head RETURNING head",
+            &[grid],
+        )
+        .await?;
+    }
     tx.execute(
         "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
         &[&e.record_id],
@@ -462,14 +471,15 @@ async fn erase_tx(tx: &deadpool_postgres::Transaction<'_>, e: &ErasureWrite) -> 
     if scope_list(&row.try_get::<_, String>(0)?) != e.expected_heads {
         return Err(StorageError::Changed(format!("record {}", e.record_id)));
     }
-    let n: i64 = if e.reissued.is_some() { 2 } else { 1 };
-    let head: i64 = tx
-        .query_one(
-            "UPDATE grid_heads SET head = head + $2 WHERE grid = $1 RETURNING head",
-            &[&e.grid, &n],
-        )
-        .await?
-        .try_get(0)?;
+    // A re-issue in the same grid takes the position after the erasure; a move takes the
+    // new grid's next one.
+    let n: i64 = if e.reissued.is_some() && e.moved.is_none() {
+        2
+    } else {
+        1
+    };
+    let bump = "UPDATE grid_heads SET head = head + $2 WHERE grid = $1 RETURNING head";
+    let head: i64 = tx.query_one(bump, &[&e.grid, &n]).await?.try_get(0)?;
     let seq = head - n + 1;
     tx.execute("DELETE FROM changes WHERE record_id = $1", &[&e.record_id])
         .await?;
@@ -508,15 +518,45 @@ async fn erase_tx(tx: &deadpool_postgres::Transaction<'_>, e: &ErasureWrite) -> 
     .await?;
     if let Some((state, change)) = &e.reissued {
         let mut state = state.clone();
-        state.seq = to_u64(head);
+        let (grid, at) = match &e.moved {
+            Some(m) => {
+                let one: i64 = 1;
+                let to_seq: i64 = tx.query_one(bump, &[&m.to_grid, &one]).await?.try_get(0)?;
+                // The photos travel with the record: the new grid's phones may fetch them.
+                tx.execute(
+                    "UPDATE blob_records SET record_id = $2 WHERE record_id = $1",
+                    &[&e.record_id, &m.to_record],
+                )
+                .await?;
+                tx.execute(
+                    crate::moves::INSERT_POSTGRES,
+                    &[
+                        &m.from_record,
+                        &m.to_record,
+                        &m.kind,
+                        &m.from_grid,
+                        &m.to_grid,
+                        &seq,
+                        &to_seq,
+                        &m.reason,
+                        &m.moved_by,
+                        &m.moved_at,
+                    ],
+                )
+                .await?;
+                (m.to_grid.as_str(), to_seq)
+            }
+            None => (e.grid.as_str(), head),
+        };
+        state.seq = to_u64(at);
         tx.execute(
             "INSERT INTO changes (hash, grid, seq, record_id, actor, device_id, received_at, bytes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[
                 &change.hash,
-                &e.grid,
-                &head,
-                &e.record_id,
+                &grid,
+                &at,
+                &state.record_id,
                 &change.actor,
                 &a.erased_by,
                 &a.erased_at,
@@ -543,6 +583,7 @@ fn erasure_row(r: &Row) -> Result<ErasureAudit> {
         reason: r.try_get(6)?,
         erased_by: r.try_get(7)?,
         erased_at: r.try_get(8)?,
+        moved_to: r.try_get(9)?,
     })
 }
 
@@ -570,26 +611,43 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         let rows = client
             .query(
-                "SELECT record_id, grid, seq, kind, whole, fields, reason, erased_by, erased_at
-                 FROM erasures WHERE grid = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+                crate::moves::ERASURES_POSTGRES,
                 &[&grid, &to_i64(after), &to_i64(upto)],
             )
             .await?;
         rows.iter().map(erasure_row).collect()
     }
 
-    async fn erased(&self, record_id: &str) -> Result<Option<bool>> {
+    async fn erased(&self, record_id: &str) -> Result<Option<Erased>> {
         let client = self.client().await?;
         match client
-            .query_opt(
-                "SELECT whole FROM erasures WHERE record_id = $1 ORDER BY seq DESC LIMIT 1",
-                &[&record_id],
-            )
+            .query_opt(crate::moves::ERASED_POSTGRES, &[&record_id])
             .await?
         {
-            Some(r) => Ok(Some(r.try_get(0)?)),
+            Some(r) => Ok(Some(crate::moves::erased(r.try_get(0)?, r.try_get(1)?))),
             None => Ok(None),
         }
+    }
+
+    async fn moves(&self, grids: &[String]) -> Result<Vec<MoveAudit>> {
+        let client = self.client().await?;
+        let rows = client.query(crate::moves::LIST_POSTGRES, &[&grids]).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MoveAudit {
+                    from_record: r.try_get(0)?,
+                    to_record: r.try_get(1)?,
+                    kind: r.try_get(2)?,
+                    from_grid: r.try_get(3)?,
+                    to_grid: r.try_get(4)?,
+                    from_seq: to_u64(r.try_get(5)?),
+                    to_seq: to_u64(r.try_get(6)?),
+                    reason: r.try_get(7)?,
+                    moved_by: r.try_get(8)?,
+                    moved_at: r.try_get(9)?,
+                })
+            })
+            .collect()
     }
 
     async fn add_grid(&self, grid: &Grid) -> Result<()> {

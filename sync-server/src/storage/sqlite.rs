@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sqlite_pool::{Readers, Writer, connect};
 use super::{
-    Blob, DOC_COLUMNS, Device, EnrollCode, ErasureAudit, ErasureWrite, FeedChange, Grid, NewDevice,
-    Result, Role, Storage, StorageError, User, scope_list, scope_text,
+    Blob, DOC_COLUMNS, Device, EnrollCode, Erased, ErasureAudit, ErasureWrite, FeedChange, Grid,
+    MoveAudit, NewDevice, Result, Role, Storage, StorageError, User, scope_list, scope_text,
 };
 use crate::materialize::{self, DocState, Existing, Outcome, PreparedDoc};
 use crate::reports::sql::{self, Row, Stmt};
@@ -125,6 +125,7 @@ impl SqliteStorage {
         writer.execute_batch(crate::templates::DDL)?;
         writer.execute_batch(crate::handover::DDL)?;
         writer.execute_batch(crate::retention::DDL)?;
+        writer.execute_batch(crate::moves::DDL)?;
         Ok(SqliteStorage {
             writer: Writer::start(writer),
             readers: Readers::open(path, READERS)?,
@@ -224,13 +225,8 @@ fn push_doc(
             }
         }
     }
-    let erased: Option<bool> = tx
-        .prepare_cached(
-            "SELECT whole FROM erasures WHERE record_id = ?1 ORDER BY seq DESC LIMIT 1",
-        )?
-        .query_row([&doc.record_id], |r| r.get(0))
-        .optional()?;
-    let plan = materialize::plan(doc, existing.as_ref(), &held, erased);
+    let erased = erased(tx, &doc.record_id)?;
+    let plan = materialize::plan(doc, existing.as_ref(), &held, erased.as_ref());
     let Some(mut state) = plan.state else {
         return Ok(plan.outcomes);
     };
@@ -290,6 +286,15 @@ fn upsert_document(tx: &Connection, state: &DocState, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// The latest erasure of a record id; see [`Storage::erased`].
+fn erased(c: &Connection, record_id: &str) -> Result<Option<Erased>> {
+    let row: Option<(bool, Option<String>)> = c
+        .prepare_cached(crate::moves::ERASED_SQLITE)?
+        .query_row([record_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.map(|(whole, moved)| crate::moves::erased(whole, moved)))
+}
+
 /// One erasure in the writer's transaction; see [`Storage::erase`].
 fn erase_tx(tx: &Connection, e: &ErasureWrite) -> Result<u64> {
     let heads: Option<String> = tx
@@ -302,13 +307,22 @@ fn erase_tx(tx: &Connection, e: &ErasureWrite) -> Result<u64> {
     if scope_list(&heads) != e.expected_heads {
         return Err(StorageError::Changed(format!("record {}", e.record_id)));
     }
-    let n: i64 = if e.reissued.is_some() { 2 } else { 1 };
-    let head: i64 = tx
-        .prepare_cached(
-            "INSERT INTO grid_heads (grid, head) VALUES (?1, ?2)
-             ON CONFLICT (grid) DO UPDATE SET head = head + excluded.head RETURNING head",
-        )?
-        .query_row(params![e.grid, n], |r| r.get(0))?;
+    // A re-issue in the same grid takes the position after the erasure; a move takes the
+    // new grid's next one.
+    let n: i64 = if e.reissued.is_some() && e.moved.is_none() {
+        2
+    } else {
+        1
+    };
+    let bump = |grid: &str, by: i64| -> Result<i64> {
+        Ok(tx
+            .prepare_cached(
+                "INSERT INTO grid_heads (grid, head) VALUES (?1, ?2)
+                 ON CONFLICT (grid) DO UPDATE SET head = head + excluded.head RETURNING head",
+            )?
+            .query_row(params![grid, by], |r| r.get(0))?)
+    };
+    let head = bump(&e.grid, n)?;
     let seq = head - n + 1;
     tx.execute("DELETE FROM changes WHERE record_id = ?1", [&e.record_id])?;
     tx.execute("DELETE FROM documents WHERE record_id = ?1", [&e.record_id])?;
@@ -341,10 +355,37 @@ fn erase_tx(tx: &Connection, e: &ErasureWrite) -> Result<u64> {
     )?;
     if let Some((state, change)) = &e.reissued {
         let mut state = state.clone();
-        state.seq = head as u64;
+        let (grid, at) = match &e.moved {
+            Some(m) => {
+                let to_seq = bump(&m.to_grid, 1)?;
+                // The photos travel with the record: the new grid's phones may fetch them.
+                tx.execute(
+                    "UPDATE blob_records SET record_id = ?2 WHERE record_id = ?1",
+                    params![e.record_id, m.to_record],
+                )?;
+                tx.execute(
+                    crate::moves::INSERT_SQLITE,
+                    params![
+                        m.from_record,
+                        m.to_record,
+                        m.kind,
+                        m.from_grid,
+                        m.to_grid,
+                        seq,
+                        to_seq,
+                        m.reason,
+                        m.moved_by,
+                        m.moved_at
+                    ],
+                )?;
+                (m.to_grid.as_str(), to_seq)
+            }
+            None => (e.grid.as_str(), head),
+        };
+        state.seq = at as u64;
         tx.execute(
             "INSERT INTO changes (hash, grid, seq, record_id, actor, device_id, received_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![change.hash, e.grid, head, e.record_id, change.actor, a.erased_by, a.erased_at, change.bytes],
+            params![change.hash, grid, at, state.record_id, change.actor, a.erased_by, a.erased_at, change.bytes],
         )?;
         upsert_document(tx, &state, &a.erased_at)?;
         sql::sqlite_execute(tx, &crate::reports::rows::statements(&state))?;
@@ -364,6 +405,7 @@ fn erasure_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ErasureAudit> {
         reason: r.get(6)?,
         erased_by: r.get(7)?,
         erased_at: r.get(8)?,
+        moved_to: r.get(9)?,
     })
 }
 
@@ -391,24 +433,37 @@ impl Storage for SqliteStorage {
     async fn erasures(&self, grid: &str, after: u64, upto: u64) -> Result<Vec<ErasureAudit>> {
         let grid = grid.to_string();
         self.read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT record_id, grid, seq, kind, whole, fields, reason, erased_by, erased_at
-                 FROM erasures WHERE grid = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq",
-            )?;
+            let mut stmt = c.prepare_cached(crate::moves::ERASURES_SQLITE)?;
             let rows = stmt.query_map(params![grid, after as i64, upto as i64], erasure_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
     }
 
-    async fn erased(&self, record_id: &str) -> Result<Option<bool>> {
+    async fn erased(&self, record_id: &str) -> Result<Option<Erased>> {
         let id = record_id.to_string();
+        self.read(move |c| erased(c, &id)).await
+    }
+
+    async fn moves(&self, grids: &[String]) -> Result<Vec<MoveAudit>> {
+        let grids = grids.join(",");
         self.read(move |c| {
-            Ok(c.prepare_cached(
-                "SELECT whole FROM erasures WHERE record_id = ?1 ORDER BY seq DESC LIMIT 1",
-            )?
-            .query_row([id], |r| r.get(0))
-            .optional()?)
+            let mut stmt = c.prepare_cached(crate::moves::LIST_SQLITE)?;
+            let rows = stmt.query_map([grids], |r| {
+                Ok(MoveAudit {
+                    from_record: r.get(0)?,
+                    to_record: r.get(1)?,
+                    kind: r.get(2)?,
+                    from_grid: r.get(3)?,
+                    to_grid: r.get(4)?,
+                    from_seq: r.get::<_, i64>(5)? as u64,
+                    to_seq: r.get::<_, i64>(6)? as u64,
+                    reason: r.get(7)?,
+                    moved_by: r.get(8)?,
+                    moved_at: r.get(9)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
     }

@@ -7,9 +7,10 @@ use askama::Template;
 use automerge::AutoCommit;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use gridkeeper_core::Kind;
+use gridkeeper_core::record::relocate;
 use serde_json::Value as Json;
 
 use super::frame::*;
@@ -69,7 +70,13 @@ async fn related(
 ) -> HashMap<String, Related> {
     let mut out = HashMap::new();
     for id in ids {
-        let Ok(Some(d)) = storage.document(id).await else {
+        // A household that moved to another grid since is shown as it is now; its link
+        // (the old id) leads there.
+        let now = match crate::moves::current_id(storage, id).await {
+            Ok(Some(now)) => now,
+            _ => id.clone(),
+        };
+        let Ok(Some(d)) = storage.document(&now).await else {
             continue;
         };
         if !reader.reach.contains(&d.grid) {
@@ -163,7 +170,16 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
     let storage = state.storage.as_ref();
     let doc = match storage.document(&id).await {
         Ok(Some(d)) => d,
-        Ok(None) => return error_page(ApiError::not_found("no such record"), zh),
+        Ok(None) => {
+            // A record that moved to another grid: its old address leads to where it is now
+            // (whose page checks the reader's reach as any other).
+            return match crate::moves::current_id(storage, &id).await {
+                Ok(Some(now)) => axum::response::Redirect::to(&format!("/rec/{}", urlencode(&now)))
+                    .into_response(),
+                Ok(None) => error_page(ApiError::not_found("no such record"), zh),
+                Err(e) => error_page(e, zh),
+            };
+        }
         Err(e) => return error_page(e.into(), zh),
     };
     if !s.reader.reach.contains(&doc.grid) {
@@ -176,10 +192,23 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
         template: checklist_of(storage, &doc.kind, &data).await,
     };
     let card = record_card::card(&doc.kind, &data, &lookups, zh, Utc::now());
-    let referrers = match referrers(storage, &s.reader, &doc.grid, &doc.record_id, zh).await {
+    let mut linked = match referrers(storage, &s.reader, &doc.grid, &doc.record_id, zh).await {
         Ok(r) => r,
         Err(e) => return error_page(e, zh),
     };
+    let moved_from = AutoCommit::load(&doc.saved)
+        .ok()
+        .and_then(|am| relocate::moved_from(&am));
+    // Work done while the record lived in its old grid stayed there, under the old id; a
+    // reader who reaches that grid sees it here too.
+    if let Some(from) = &moved_from
+        && s.reader.reach.contains(&from.grid)
+    {
+        match referrers(storage, &s.reader, &from.grid, &from.record_id, zh).await {
+            Ok(r) => linked.extend(r),
+            Err(e) => return error_page(e, zh),
+        }
+    }
     let (history, conflicts) = match (kind, AutoCommit::load(&doc.saved)) {
         (Some(kind), Ok(mut am)) => {
             let reading = Reading {
@@ -211,6 +240,26 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
     if doc.archived {
         envelope.push((t("已归档", "Archived"), t("是", "yes")));
     }
+    if let Some(from) = &moved_from {
+        envelope.push((
+            t("迁入", "Moved in"),
+            if zh {
+                format!(
+                    "{} 从{}迁入（原记录 {} 次修改）",
+                    shown(from.moved_at.clone()),
+                    s.reader.hierarchy.name(&from.grid),
+                    from.changes
+                )
+            } else {
+                format!(
+                    "{} from {} ({} changes to the old record)",
+                    shown(from.moved_at.clone()),
+                    s.reader.hierarchy.name(&from.grid),
+                    from.changes
+                )
+            },
+        ));
+    }
     let title = format!(
         "{} · {}",
         kind_name(&doc.kind, zh),
@@ -224,7 +273,7 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
         record_id: doc.record_id.clone(),
         envelope,
         card,
-        referrers,
+        referrers: linked,
         can_resolve: may_resolve(&s.reader, &doc.grid),
         conflicts,
         history,

@@ -8,6 +8,7 @@ pub fn change(code: &str, zh: bool) -> &'static str {
         "grid_mismatch" => ("记录不属于所报网格", "record in another grid"),
         "out_of_scope" => ("超出该网格员的负责范围", "outside the worker's area"),
         "record_erased" => ("记录已按个人信息保护删除", "record erased (PIPL)"),
+        "record_moved" => ("记录已迁到其他网格", "record moved to another grid"),
         "reused_seq" => (
             "手机从备份恢复后重复的修改",
             "repeated after the phone was restored",
