@@ -702,3 +702,57 @@ async fn a_supervisor_settles_a_conflict_and_the_phones_get_it() {
         403
     );
 }
+
+/// A household moved to another grid: its old address leads to its new page, which says
+/// where it came from and still lists the visit made while it lived in the old grid; the
+/// visit's link to it still leads there.
+#[tokio::test]
+async fn a_moved_household_is_found_from_its_old_address_and_its_old_work() {
+    let (street, r) = street().await;
+    let moved: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/v1/moves", street.base()))
+        .bearer_auth(&street.admin_token)
+        .json(&json!({"record_id": r.household.to_string(), "to_grid": "g2", "reason": "搬家"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new = moved["to_record"].as_str().unwrap().to_string();
+    let sup = Web::sign_in(street.base(), "super-c1").await;
+    let r2 = sup
+        .http
+        .get(format!("{}/rec/{}", street.base(), r.household))
+        .header("cookie", {
+            let c = sup.cookies.lock().unwrap();
+            c.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .send()
+        .await
+        .unwrap();
+    assert!(r2.status().is_redirection(), "{}", r2.status());
+    assert_eq!(
+        r2.headers()["location"].to_str().unwrap(),
+        format!("/rec/{new}")
+    );
+    let page = sup.page(&format!("/rec/{new}")).await;
+    assert!(page.contains("从第一网格迁入"), "where it came from");
+    assert!(page.contains("第二网格"), "where it is now");
+    assert!(
+        page.contains(&format!("/rec/{}", r.visit)),
+        "the visit made in the old grid"
+    );
+    let visit = sup.page(&format!("/rec/{}", r.visit)).await;
+    assert!(
+        visit.contains(&format!("href=\"/rec/{}\"", r.household)),
+        "the visit still names the household, and its link leads on"
+    );
+    assert!(
+        visit.contains("3栋") || visit.contains("张大爷"),
+        "shown as it is now"
+    );
+}
