@@ -4,7 +4,6 @@
 mod support;
 
 use gridkeeper_core::kinds::Household;
-use gridkeeper_core::store::schema;
 use gridkeeper_core::wire::WireErasure;
 use gridkeeper_core::{Kind, RecordId, Store};
 use rusqlite::Connection;

@@ -925,5 +925,8 @@ async fn an_erasure_from_the_admin_page() {
     assert!(page.contains(&id), "{page}");
     assert!(!page.contains("王五"), "the page names no erased value");
     assert!(storage.document(&id).await.unwrap().is_none());
-    assert_eq!(storage.erased(&id).await.unwrap(), Some(true));
+    assert_eq!(
+        storage.erased(&id).await.unwrap(),
+        Some(gridkeeper_server::storage::Erased::Whole)
+    );
 }

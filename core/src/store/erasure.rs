@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn a_moved_record_leaves_unless_it_holds_unsent_work_and_its_new_id_is_kept() -> Result<()> {
         let dir = tempfile::tempdir()?;
-        let mut store = Store::init(&dir.path().join("store.db"), Some("w1"))?;
+        let mut store = Store::init(dir.path().join("store.db"), Some("w1"))?;
         let synced = store.create_json(
             Kind::Household,
             "g1",
