@@ -198,7 +198,14 @@ impl HouseholdDetail {
             Ok(r) => r,
             Err(e) => {
                 self.view.loading = false;
-                self.view.error = Some(error_words(&e, lang));
+                // Opened from a visit that names it after it moved away: say where it went.
+                let moved = matches!(e, gridkeeper_core::Error::NotFound(_))
+                    && matches!(store.moved_to(&self.id.to_string()), Ok(Some(_)));
+                self.view.error = Some(if moved {
+                    t("error.moved_away", lang)
+                } else {
+                    error_words(&e, lang)
+                });
                 return;
             }
         };

@@ -312,6 +312,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "This record was not found; it may have been archived",
     ),
     (
+        "error.moved_away",
+        "这户已由主管迁到其他网格，现由那里的网格员负责；这里记下的走访仍在本网格",
+        "A supervisor moved this household to another grid, whose worker looks after it now; the visits recorded here stay in this grid",
+    ),
+    (
         "error.conflict",
         "这处冲突已被处理，请刷新后再看",
         "This conflict was already settled; refresh and look again",

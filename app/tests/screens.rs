@@ -801,3 +801,38 @@ fn edits_lost_to_an_erasure_are_told_plainly_once_and_go_when_read() {
     assert!(screen.view().refused.is_empty());
     assert_eq!(s.sync_status().map(|st| st.refused_changes).ok(), Some(0));
 }
+
+#[test]
+fn a_household_that_moved_away_says_so_where_it_is_opened() {
+    use gridkeeper_app::household_detail::{self, HouseholdDetail};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = store(&dir, "王芳");
+    let moved = add(&mut s, "5", "1", "501", json!([{"name": "张三"}]));
+    let gone = add(&mut s, "6", "1", "601", json!([{"name": "李四"}]));
+    let sent: Vec<String> = s
+        .outbox(100)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|e| e.hash)
+        .collect();
+    s.acknowledge(&sent).unwrap_or_else(|e| panic!("{e}"));
+    let notice = |id: RecordId, to: Option<&str>| gridkeeper_core::wire::WireErasure {
+        record_id: id.to_string(),
+        seq: 3,
+        whole: true,
+        moved_to: to.map(String::from),
+    };
+    s.apply_erasures(&[notice(moved, Some("new-id")), notice(gone, None)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let error_of = |s: &mut Store, id: RecordId| {
+        let mut screen = HouseholdDetail::new(id, Lang::Zh);
+        screen.update(s, household_detail::HouseholdDetailEvent::Load);
+        screen.view().error.clone().unwrap_or_default()
+    };
+    assert!(error_of(&mut s, moved).contains("迁到其他网格"));
+    let erased = error_of(&mut s, gone);
+    assert!(
+        !erased.contains("迁到其他网格") && !erased.is_empty(),
+        "{erased}"
+    );
+}
