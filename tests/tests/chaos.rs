@@ -109,11 +109,19 @@ fn chaos(backend: Backend, seed: u64) {
             let s = p
                 .sync(5)
                 .unwrap_or_else(|e| panic!("final sync of {}: {e} (seed {seed})", p.name));
+            // A change sent before one it builds on is refused `missing_dependencies` and
+            // goes again in a later round of the same sync (a store put back from a copy
+            // re-issues edits, whose queue order can put a dependent first); that is the
+            // protocol's retry, not a refusal. Any other refusal is a failure.
+            let refused: Vec<_> = s
+                .rejected
+                .iter()
+                .filter(|(_, code)| code != gridkeeper_core::store::TRANSIENT_REFUSAL)
+                .collect();
             assert!(
-                s.rejected.is_empty(),
-                "{} had changes refused: {:?}",
-                p.name,
-                s.rejected
+                refused.is_empty(),
+                "{} had changes refused: {refused:?} (seed {seed})",
+                p.name
             );
             assert!(
                 p.store().refused_changes().unwrap().is_empty(),
@@ -121,6 +129,14 @@ fn chaos(backend: Backend, seed: u64) {
                 p.name
             );
         }
+    }
+    for p in phones.iter_mut() {
+        assert_eq!(
+            p.store().outbox_len().unwrap(),
+            0,
+            "{} still has changes to send (seed {seed})",
+            p.name
+        );
     }
     let stats = proxy.stats();
     println!(
