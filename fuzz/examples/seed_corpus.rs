@@ -88,9 +88,32 @@ fn sync_seeds() {
     let (status, reply) = relay.sync(body);
     assert_eq!(status, 200);
     write("sync_reply", "push_results", &plain(&reply));
-    store
-        .apply_sync_response(&wire::decode(&reply, 1 << 30).unwrap())
-        .unwrap();
+    let mut told: wire::SyncResponse = wire::decode(&reply, 1 << 30).unwrap();
+    store.apply_sync_response(&told).unwrap();
+
+    // The same reply naming an erasure and a move of the household to another grid, as a
+    // relay tells a phone of protocol 6.
+    if let Some(feed) = told.grids.first_mut() {
+        feed.erasures = vec![
+            wire::WireErasure {
+                record_id: house.to_string(),
+                seq: 4,
+                whole: true,
+                moved_to: Some(gridkeeper_core::RecordId::new().to_string()),
+            },
+            wire::WireErasure {
+                record_id: gridkeeper_core::RecordId::new().to_string(),
+                seq: 5,
+                whole: false,
+                moved_to: None,
+            },
+        ];
+    }
+    write(
+        "sync_reply",
+        "erasures_and_a_move",
+        &plain(&wire::encode(&told)),
+    );
 
     // A second phone bootstraps the grid the first one filled: snapshots in the reply.
     let second = Phone::new();
