@@ -18,6 +18,7 @@ pub mod json_doc;
 pub mod merge_patch;
 pub mod relocate;
 pub mod removals;
+pub mod review;
 pub mod unknown;
 pub mod untrusted;
 

@@ -114,14 +114,29 @@ fn write(
     Ok(())
 }
 
-/// Records whether `doc` holds values two devices set at once, and how many fields do.
-/// Called wherever a document is written with its projections (a local edit, a merge, a
-/// resolution, a rebuild), so [`Store::conflicted_records`] never loads a document.
+/// Records whether `doc` holds values two devices set at once, and how many fields do, and
+/// the supervisor's review it carries. Called wherever a document is written with its
+/// projections (a local edit, a merge, a resolution, a rebuild), so
+/// [`Store::conflicted_records`] and [`Store::returned_records`] never load a document.
 pub(super) fn mark_conflicts(
     tx: &Transaction<'_>,
     id: &str,
     doc: &mut automerge::AutoCommit,
 ) -> Result<()> {
+    match record::review::read(doc) {
+        Some(r) => {
+            tx.prepare_cached(
+                "INSERT INTO reviews (record_id, state, note, by_name, at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (record_id) DO UPDATE SET state = excluded.state, note = excluded.note,
+                   by_name = excluded.by_name, at = excluded.at",
+            )?
+            .execute(params![id, r.state.as_str(), r.note, r.by, r.at])?;
+        }
+        None => {
+            tx.prepare_cached("DELETE FROM reviews WHERE record_id = ?1")?
+                .execute([id])?;
+        }
+    }
     let fields = record::conflicts::list(doc).len();
     tx.prepare_cached("DELETE FROM conflicts_unchecked WHERE record_id = ?1")?
         .execute([id])?;
@@ -148,6 +163,19 @@ pub struct ConflictedRecord {
     pub title: String,
     /// How many fields (or removed list items) are in conflict.
     pub fields: u32,
+}
+
+/// A record a supervisor sent back to the worker, as today's work lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReturnedRecord {
+    pub id: String,
+    pub kind: String,
+    /// What search shows for it (empty for kinds with nothing to name them by).
+    pub title: String,
+    /// What to put right.
+    pub note: String,
+    pub by: String,
+    pub at: String,
 }
 
 impl Store {
@@ -209,6 +237,28 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Records of `grid` (every grid when `None`) a supervisor sent back, oldest review first.
+    pub fn returned_records(&self, grid: Option<&str>) -> Result<Vec<ReturnedRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, r.kind, coalesce(s.title, ''), v.note, v.by_name, v.at
+             FROM reviews v JOIN records r ON r.id = v.record_id
+             LEFT JOIN search_text s ON s.rowid = r.rowid
+             WHERE v.state = 'returned' AND (?1 IS NULL OR r.grid = ?1)
+             ORDER BY v.at, r.id",
+        )?;
+        let rows = stmt.query_map([grid], |r| {
+            Ok(ReturnedRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                title: r.get(2)?,
+                note: r.get(3)?,
+                by: r.get(4)?,
+                at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// How many records of `grid` (every grid when `None`) hold unresolved conflicts.
     pub fn conflicted_count(&self, grid: Option<&str>) -> Result<u32> {
         let n: i64 = self
@@ -228,7 +278,15 @@ impl Store {
                 .iter()
                 .flat_map(|k| k.ops().tables())
                 .chain(SEARCH_TABLES.iter())
-                .chain(["record_blobs", "record_conflicts", "conflicts_unchecked"].iter())
+                .chain(
+                    [
+                        "record_blobs",
+                        "record_conflicts",
+                        "conflicts_unchecked",
+                        "reviews",
+                    ]
+                    .iter(),
+                )
             {
                 tx.execute(&format!("DELETE FROM {table}"), [])?;
             }

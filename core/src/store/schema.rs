@@ -316,6 +316,23 @@ const STEPS: &[Step] = &[
         ",
         rebuild: false,
     },
+    // 14: supervisors' reviews (checked, or returned with a note), read from the documents
+    // where conflicts are, so today's work lists what was sent back without loading them.
+    // Documents already held may carry one written before this app knew of reviews: they
+    // are queued to be read, as a bootstrap's are, which each sync does a page at a time.
+    Step {
+        sql: "
+        CREATE TABLE reviews (
+            record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            note TEXT NOT NULL,
+            by_name TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO conflicts_unchecked (record_id) SELECT id FROM records;
+        ",
+        rebuild: false,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;
