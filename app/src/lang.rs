@@ -605,6 +605,7 @@ const WORDS: &[(&str, &str, &str)] = &[
         "照片没有取回：%s",
         "Photos not fetched: %s",
     ),
+    ("today.returned", "%s退回：%s", "Sent back by %s: %s"),
     (
         "today.conflicts",
         "%d 条记录有冲突待处理",

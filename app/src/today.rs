@@ -7,7 +7,7 @@ use gridkeeper_core::Store;
 use serde::Serialize;
 
 use crate::effect::Effect;
-use crate::lang::{Lang, error_words, t, t1};
+use crate::lang::{Lang, error_words, t, t1, t2};
 use crate::times;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,7 @@ pub enum Target {
     Place { id: String },
     Case { id: String },
     Mediation { id: String },
+    Activity { id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,6 +60,9 @@ pub struct TodayView {
     pub inspections: Vec<TodayLine>,
     pub cases: Vec<TodayLine>,
     pub mediations: Vec<TodayLine>,
+    /// Records a supervisor sent back, with what to put right; a tap opens the record (a
+    /// visit or an inspection opens what it was about).
+    pub returned: Vec<TodayLine>,
     /// `2 份表单未完成`, when any are: a tap opens them (`Drafts`).
     pub drafts_text: Option<String>,
     /// `3 条记录有冲突待处理`, when any are: a tap opens them (`Conflicts`).
@@ -175,16 +179,24 @@ impl Today {
                 target: Target::Mediation { id: m.mediation_id },
             })
             .collect();
+        let returned: Vec<TodayLine> = store
+            .returned_records(self.grid.as_deref())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| returned_line(r, lang))
+            .collect();
         let empty = visits.is_empty()
             && inspections.is_empty()
             && cases.is_empty()
-            && mediations.is_empty();
+            && mediations.is_empty()
+            && returned.is_empty();
         self.view = TodayView {
             loading: false,
             visits,
             inspections,
             cases,
             mediations,
+            returned,
             // Unfinished forms are the worker's own: the whole phone's, whatever the grid.
             drafts_text: match store.drafts() {
                 Ok(d) if !d.is_empty() => Some(t1("today.drafts", lang, d.len())),
@@ -199,4 +211,35 @@ impl Today {
             error: None,
         };
     }
+}
+
+/// A record sent back, as a line of today's work; `None` for a kind this build has no screen
+/// for.
+fn returned_line(r: gridkeeper_core::store::ReturnedRecord, lang: Lang) -> Option<TodayLine> {
+    let (kind, id) = match (r.kind.as_str(), r.subject) {
+        ("visit" | "inspection", Some((kind, id))) => (kind, id),
+        (kind, _) => (kind.to_string(), r.id),
+    };
+    let target = match kind.as_str() {
+        "household" => Target::Household {
+            id,
+            member_id: String::new(),
+        },
+        "place" => Target::Place { id },
+        "case" => Target::Case { id },
+        "mediation" => Target::Mediation { id },
+        "activity" => Target::Activity { id },
+        _ => return None,
+    };
+    let what = t(&format!("record.kind.{}", r.kind), lang);
+    Some(TodayLine {
+        title: if r.title.is_empty() {
+            what
+        } else {
+            format!("{what} · {}", r.title)
+        },
+        detail: t2("today.returned", lang, &r.by, &r.note),
+        overdue: true,
+        target,
+    })
 }

@@ -176,6 +176,8 @@ pub struct ReturnedRecord {
     pub note: String,
     pub by: String,
     pub at: String,
+    /// For a visit or an inspection: the household or place it was about (kind, id).
+    pub subject: Option<(String, String)>,
 }
 
 impl Store {
@@ -240,9 +242,12 @@ impl Store {
     /// Records of `grid` (every grid when `None`) a supervisor sent back, oldest review first.
     pub fn returned_records(&self, grid: Option<&str>) -> Result<Vec<ReturnedRecord>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, r.kind, coalesce(s.title, ''), v.note, v.by_name, v.at
+            "SELECT r.id, r.kind, coalesce(s.title, ''), v.note, v.by_name, v.at,
+                    coalesce(vi.subject_kind, ins.subject_kind), coalesce(vi.subject_id, ins.subject_id)
              FROM reviews v JOIN records r ON r.id = v.record_id
              LEFT JOIN search_text s ON s.rowid = r.rowid
+             LEFT JOIN visits vi ON vi.record_id = r.id
+             LEFT JOIN inspections ins ON ins.record_id = r.id
              WHERE v.state = 'returned' AND (?1 IS NULL OR r.grid = ?1)
              ORDER BY v.at, r.id",
         )?;
@@ -254,6 +259,13 @@ impl Store {
                 note: r.get(3)?,
                 by: r.get(4)?,
                 at: r.get(5)?,
+                subject: match (
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ) {
+                    (Some(kind), Some(id)) => Some((kind, id)),
+                    _ => None,
+                },
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

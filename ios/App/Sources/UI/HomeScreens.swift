@@ -215,6 +215,7 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .place(id): path.append(.inspection(placeId: id))
         case let .`case`(id): path.append(.caseDetail(id))
         case let .mediation(id): path.append(.mediation(id))
+        case let .activity(id): path.append(.activity(id))
         }
     }
 
@@ -313,6 +314,7 @@ struct TodayPage: View {
                 section(L("today_inspections"), v.inspections)
                 section(L("today_cases"), v.cases)
                 section(L("today_mediations"), v.mediations)
+                section(L("today_returned"), v.returned)
             }
         }
         .navigationTitle(L("nav_today"))

@@ -89,6 +89,7 @@ object Routes {
         is Target.Place -> inspection(target.id)
         is Target.Case -> case(target.id)
         is Target.Mediation -> mediation(target.id)
+        is Target.Activity -> activity(target.id)
     }
 }
 

@@ -111,6 +111,7 @@ fun TodayScreen(app: AppServices, grid: String, performer: EffectPerformer) {
         section(R.string.today_inspections, v.inspections, this)
         section(R.string.today_cases, v.cases, this)
         section(R.string.today_mediations, v.mediations, this)
+        section(R.string.today_returned, v.returned, this)
     }
 }
 
