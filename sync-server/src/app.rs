@@ -166,6 +166,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/moves",
             get(http::moves::moves).post(http::moves::move_record),
         )
+        .route("/v1/records/{id}/review", post(http::moves::review))
         .route("/v1/reports", get(http::reports::index))
         .route("/v1/reports/{name}", get(http::reports::report))
         .route(

@@ -1622,3 +1622,249 @@ async fn an_admin_console_token_can_be_revoked_too() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(list().await.unwrap().status(), 401);
 }
+
+/// Moving records and reviewing them, every caller × scope: a refusal changes nothing stored
+/// and names nothing of a grid the caller cannot read; the moves log shows a supervisor only
+/// moves from or to a grid in reach.
+#[tokio::test]
+async fn records_api_matrix() {
+    let w = world().await;
+    let (g1, g3) = (w.g1_records[0].clone(), w.g3_records[0].clone());
+    let before = w.stored().await;
+    let within = json!({"record_id": g1, "to_grid": "g2", "reason": "搬家"});
+    let into_c2 = json!({"record_id": g1, "to_grid": "g3", "reason": "搬家"});
+    let from_c2 = json!({"record_id": g3, "to_grid": "g1", "reason": "搬家"});
+    let returned = json!({"state": "returned", "note": "缺身份证号"});
+    let review_g1 = format!("/v1/records/{g1}/review");
+    let review_g3 = format!("/v1/records/{g3}/review");
+    // (case, who, method, path, body, status refused with)
+    let refused: Vec<(&str, Who, Method, String, Option<Value>, u16)> = vec![
+        (
+            "worker moves in own grid",
+            Who::WorkerA,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(within.clone()),
+            403,
+        ),
+        (
+            "other worker moves",
+            Who::WorkerB,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(within.clone()),
+            403,
+        ),
+        (
+            "supervisor moves out of reach",
+            Who::Supervisor,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(into_c2.clone()),
+            403,
+        ),
+        (
+            "supervisor moves from beyond reach",
+            Who::Supervisor,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(from_c2.clone()),
+            403,
+        ),
+        (
+            "console moves from beyond reach",
+            Who::SupervisorConsole,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(from_c2.clone()),
+            403,
+        ),
+        (
+            "revoked moves",
+            Who::Revoked,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(within.clone()),
+            401,
+        ),
+        (
+            "no token moves",
+            Who::NoToken,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(within.clone()),
+            401,
+        ),
+        (
+            "garbage moves",
+            Who::Garbage,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(within.clone()),
+            401,
+        ),
+        (
+            "basic auth moves",
+            Who::NotBearer,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(within.clone()),
+            401,
+        ),
+        (
+            "worker reads moves",
+            Who::WorkerA,
+            Method::GET,
+            "/v1/moves".into(),
+            None,
+            403,
+        ),
+        (
+            "no token reads moves",
+            Who::NoToken,
+            Method::GET,
+            "/v1/moves".into(),
+            None,
+            401,
+        ),
+        (
+            "worker reviews own grid",
+            Who::WorkerA,
+            Method::POST,
+            review_g1.clone(),
+            Some(returned.clone()),
+            403,
+        ),
+        (
+            "other worker reviews",
+            Who::WorkerB,
+            Method::POST,
+            review_g1.clone(),
+            Some(returned.clone()),
+            403,
+        ),
+        (
+            "supervisor reviews beyond reach",
+            Who::Supervisor,
+            Method::POST,
+            review_g3.clone(),
+            Some(returned.clone()),
+            403,
+        ),
+        (
+            "revoked reviews",
+            Who::Revoked,
+            Method::POST,
+            review_g1.clone(),
+            Some(returned.clone()),
+            401,
+        ),
+        (
+            "no token reviews",
+            Who::NoToken,
+            Method::POST,
+            review_g1.clone(),
+            Some(returned.clone()),
+            401,
+        ),
+        (
+            "garbage reviews",
+            Who::Garbage,
+            Method::POST,
+            review_g1.clone(),
+            Some(returned.clone()),
+            401,
+        ),
+        (
+            "returned without a note",
+            Who::Supervisor,
+            Method::POST,
+            review_g1.clone(),
+            Some(json!({"state": "returned"})),
+            400,
+        ),
+        (
+            "an unknown verdict",
+            Who::Admin,
+            Method::POST,
+            review_g1.clone(),
+            Some(json!({"state": "approved", "note": "x"})),
+            400,
+        ),
+        (
+            "a record that is not there",
+            Who::Admin,
+            Method::POST,
+            format!("/v1/records/{}/review", uuid_like()),
+            Some(returned.clone()),
+            404,
+        ),
+        (
+            "a grid that does not exist",
+            Who::Admin,
+            Method::POST,
+            "/v1/moves".into(),
+            Some(json!({"record_id": g1, "to_grid": "nowhere", "reason": "x"})),
+            400,
+        ),
+    ];
+    for (case, who, method, path, body, status) in refused {
+        let r = w.call(who, method, &path, body.as_ref()).await;
+        assert_eq!(r.status, status, "{case}: {}", r.text());
+        assert_eq!(r.content_type, "application/json", "{case}");
+        assert!(!r.code().is_empty(), "{case}: an error code");
+        w.assert_no_leak(case, who, &r.text());
+        assert_eq!(w.stored().await, before, "{case} changed what is stored");
+    }
+
+    // Allowed: the supervisor reviews and moves within reach, the administrator anywhere.
+    let r = w
+        .call(Who::Supervisor, Method::POST, &review_g1, Some(&returned))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        (r.json()["state"].as_str(), r.json()["by"].as_str()),
+        (Some("returned"), Some("super-c1"))
+    );
+    let r = w
+        .call(
+            Who::Admin,
+            Method::POST,
+            &review_g3,
+            Some(&json!({"state": "checked"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = w
+        .call(Who::Supervisor, Method::POST, "/v1/moves", Some(&within))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = w
+        .call(
+            Who::Admin,
+            Method::POST,
+            "/v1/moves",
+            Some(&json!({"record_id": g3, "to_grid": "g3", "reason": "x"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "invalid_move"),
+        "already there"
+    );
+
+    // The log: the supervisor sees the move within reach; the administrator every move.
+    let r = w
+        .call(Who::Supervisor, Method::GET, "/v1/moves", None)
+        .await;
+    assert_eq!(r.status, 200);
+    let moves = r.json();
+    assert_eq!(moves.as_array().map(Vec::len), Some(1), "{moves}");
+    assert_eq!(moves[0]["from_record"].as_str(), Some(g1.as_str()));
+    let r = w.call(Who::Admin, Method::GET, "/v1/moves", None).await;
+    assert_eq!(r.json().as_array().map(Vec::len), Some(1));
+}
+
+fn uuid_like() -> String {
+    "01a2513b-0000-7000-8000-000000000000".to_string()
+}

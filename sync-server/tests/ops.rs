@@ -43,6 +43,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/admin/templates", &["get", "post"]),
     ("/v1/admin/templates/{id}/{version}/publish", &["post"]),
     ("/v1/moves", &["get", "post"]),
+    ("/v1/records/{id}/review", &["post"]),
     ("/v1/reports", &["get"]),
     ("/v1/reports/{name}", &["get"]),
     ("/v1/reports/{name}/export", &["get"]),

@@ -1,4 +1,5 @@
-//! Moving a household or place to another grid; see `crate::moves`.
+//! Records as a whole: moving a household or place to another grid (`crate::moves`), and a
+//! supervisor's review (`crate::review`).
 
 use axum::Json;
 use axum::body::Body;
@@ -31,4 +32,17 @@ pub async fn moves(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<MoveAudit>>, ApiError> {
     Ok(Json(moves::log(&state.storage, &caller).await?))
+}
+
+/// Reviews a record: checked, or sent back with a note (see `crate::review`).
+pub async fn review(
+    caller: Caller,
+    State(state): State<AppState>,
+    super::extract::ApiPath(id): super::extract::ApiPath<String>,
+    raw: Body,
+) -> Result<Json<gridkeeper_core::record::review::Review>, ApiError> {
+    let req: crate::review::ReviewRequest = body::json(raw, SMALL).await?;
+    Ok(Json(
+        crate::review::review(&state, &caller.user, &caller.reach, &id, &req).await?,
+    ))
 }

@@ -17,6 +17,7 @@ pub mod record_page;
 pub mod refused_words;
 pub mod rescue_page;
 pub mod resolve;
+pub mod review_form;
 pub mod session;
 pub mod template_pages;
 pub mod xlsform_words;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/l/{list}", get(pages::list))
         .route("/rec/{id}", get(record_page::record))
         .route("/rec/{id}/resolve", post(resolve::resolve))
+        .route("/rec/{id}/review", post(review_form::review))
         .route("/blob/{hash}", get(pages::blob))
         .route("/x/r/{report}", get(pages::export_report))
         .route("/x/l/{list}", get(pages::export_list))

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use gridkeeper_core::Kind;
 use gridkeeper_core::record::relocate;
+use gridkeeper_core::record::review::{self, ReviewState};
 use serde_json::Value as Json;
 
 use super::frame::*;
@@ -45,7 +46,16 @@ struct RecordPage {
     referrers: Vec<LinkV>,
     conflicts: Vec<ConflictV>,
     can_resolve: bool,
+    /// The latest review in words (verdict, who, when, note), if any.
+    review: Option<ReviewV>,
+    can_review: bool,
     history: Vec<ChangeV>,
+}
+
+struct ReviewV {
+    returned: bool,
+    line: String,
+    note: String,
 }
 
 /// The fields of a record as `reader` may see them: whole for an administrator, masked by
@@ -196,9 +206,18 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
         Ok(r) => r,
         Err(e) => return error_page(e, zh),
     };
-    let moved_from = AutoCommit::load(&doc.saved)
-        .ok()
-        .and_then(|am| relocate::moved_from(&am));
+    let loaded = AutoCommit::load(&doc.saved).ok();
+    let moved_from = loaded.as_ref().and_then(relocate::moved_from);
+    let review = loaded.as_ref().and_then(review::read).map(|r| ReviewV {
+        returned: r.state == ReviewState::Returned,
+        line: match (r.state, zh) {
+            (ReviewState::Checked, true) => format!("已核对 · {} · {}", r.by, shown(r.at)),
+            (ReviewState::Checked, false) => format!("Checked · {} · {}", r.by, shown(r.at)),
+            (ReviewState::Returned, true) => format!("已退回修改 · {} · {}", r.by, shown(r.at)),
+            (ReviewState::Returned, false) => format!("Sent back · {} · {}", r.by, shown(r.at)),
+        },
+        note: r.note,
+    });
     // Work done while the record lived in its old grid stayed there, under the old id; a
     // reader who reaches that grid sees it here too.
     if let Some(from) = &moved_from
@@ -275,6 +294,8 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
         card,
         referrers: linked,
         can_resolve: may_resolve(&s.reader, &doc.grid),
+        review,
+        can_review: crate::review::may_review(&s.reader.user, &s.reader.reach, &doc.grid),
         conflicts,
         history,
     };

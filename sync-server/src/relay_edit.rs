@@ -1,0 +1,95 @@
+//! Edits the relay itself writes into a record on a person's behalf — a conflict settled
+//! from the record's page, a supervisor's review — stored through the push path like a
+//! phone's, so they reach every phone in the grid's feed.
+//!
+//! Supervisors' phones never push, so such an edit is written by a device of the person's
+//! own, `web-<user id>` (listed with the devices, revocable), under a fresh actor each time:
+//! two relays behind one database editing the same record at once can then never reuse a
+//! sequence number.
+
+use automerge::AutoCommit;
+use automerge::transaction::CommitOptions;
+use axum::http::StatusCode;
+use gridkeeper_core::Kind;
+
+use crate::admin::now;
+use crate::app::AppState;
+use crate::auth;
+use crate::error::ApiError;
+use crate::materialize::{DocState, PreparedChange, PreparedDoc};
+use crate::storage::{Device, NewDevice, StorageError};
+
+/// The person's web device, made on their first resolution. Its token is never handed
+/// out: it signs nothing in, it only names who wrote a change.
+pub async fn web_device(state: &AppState, user_id: &str) -> Result<String, ApiError> {
+    let id = format!("web-{user_id}");
+    if let Some((device, _, _)) = state.storage.device_by_id(&id).await? {
+        // Revoked by an administrator: this person settles nothing more from the pages.
+        if device.revoked_at.is_some() {
+            return Err(ApiError::forbidden("your web device was revoked"));
+        }
+        return Ok(id);
+    }
+    let made = state
+        .storage
+        .add_device(&NewDevice {
+            device: Device {
+                id: id.clone(),
+                user_id: user_id.to_string(),
+                actor: Some(automerge::ActorId::random().to_hex_string()),
+                created_at: now(),
+                last_seen: None,
+                revoked_at: None,
+            },
+            token_hash: auth::hash_secret(&auth::new_token()),
+        })
+        .await;
+    match made {
+        // Made meanwhile by the same person's other tab.
+        Ok(()) | Err(StorageError::Exists(_)) => Ok(id),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Commits an edit the relay made to a record on behalf of `user_name` (a resolution from
+/// the page, a supervisor's review) and stores it through the push path, under `device`
+/// (the person's web device) and the fresh `actor` the edit was written with, so it reaches
+/// every phone in the grid's feed like any other edit.
+pub async fn commit_and_store(
+    state: &AppState,
+    device: &str,
+    user_name: &str,
+    doc: &DocState,
+    kind: Kind,
+    mut am: AutoCommit,
+    actor: &automerge::ActorId,
+) -> Result<(), ApiError> {
+    am.commit_with(
+        CommitOptions::default()
+            .with_message(user_name.to_string())
+            .with_time(chrono::Utc::now().timestamp()),
+    );
+    let change = am
+        .get_last_local_change()
+        .ok_or_else(|| ApiError::bad_request("no_change", "nothing to settle"))?;
+    state
+        .storage
+        .add_device_actor(device, &actor.to_hex_string(), &now())
+        .await?;
+    let prepared = PreparedDoc {
+        record_id: doc.record_id.clone(),
+        kind,
+        grid: doc.grid.clone(),
+        changes: vec![PreparedChange {
+            hash: change.hash().to_string(),
+            actor: actor.to_hex_string(),
+            change,
+            refused: None,
+        }],
+    };
+    let outcomes = state.storage.push(device, &now(), &[prepared]).await?;
+    match outcomes.into_iter().find_map(|o| o.rejected) {
+        None => Ok(()),
+        Some(why) => Err(ApiError::new(StatusCode::CONFLICT, "refused", why.message)),
+    }
+}
