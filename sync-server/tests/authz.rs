@@ -1637,8 +1637,7 @@ async fn records_api_matrix() {
     let returned = json!({"state": "returned", "note": "缺身份证号"});
     let review_g1 = format!("/v1/records/{g1}/review");
     let review_g3 = format!("/v1/records/{g3}/review");
-    // (case, who, method, path, body, status refused with)
-    let refused: Vec<(&str, Who, Method, String, Option<Value>, u16)> = vec![
+    let refused: Vec<Case> = vec![
         (
             "worker moves in own grid",
             Who::WorkerA,
@@ -1864,6 +1863,9 @@ async fn records_api_matrix() {
     let r = w.call(Who::Admin, Method::GET, "/v1/moves", None).await;
     assert_eq!(r.json().as_array().map(Vec::len), Some(1));
 }
+
+/// (case, who, method, path, body, status refused with)
+type Case = (&'static str, Who, Method, String, Option<Value>, u16);
 
 fn uuid_like() -> String {
     "01a2513b-0000-7000-8000-000000000000".to_string()
