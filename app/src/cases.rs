@@ -512,8 +512,19 @@ impl CaseDetail {
             .iter()
             .map(|&i| {
                 let e = &case.timeline[i];
+                let action = t(&format!("action.{}", e.action.as_str()), lang);
                 CaseDetailEntry {
-                    action: t(&format!("action.{}", e.action.as_str()), lang),
+                    // Dispatched to a handling party, or its result: said on the entry.
+                    action: if !e.dispatch_to.is_empty() {
+                        format!(
+                            "{action} · {}",
+                            crate::lang::t2("case.dispatched", lang, &e.dispatch_to, &e.handle_by)
+                        )
+                    } else if !e.handler.is_empty() {
+                        format!("{action} · {}", t1("case.handled", lang, &e.handler))
+                    } else {
+                        action
+                    },
                     by: e.by.clone(),
                     at: times::local(&e.at),
                     note: e.note.clone(),

@@ -167,6 +167,10 @@ pub fn router(state: AppState) -> Router {
             get(http::moves::moves).post(http::moves::move_record),
         )
         .route("/v1/records/{id}/review", post(http::moves::review))
+        .route("/v1/records/{id}/dispatch", post(http::moves::dispatch))
+        .route("/v1/records/{id}/result", post(http::moves::result))
+        .route("/v1/parties", get(http::moves::parties))
+        .route("/v1/admin/parties", post(http::moves::add_party))
         .route("/v1/reports", get(http::reports::index))
         .route("/v1/reports/{name}", get(http::reports::report))
         .route(

@@ -125,6 +125,11 @@ enum Admin {
     },
     /// Every move between grids: when, who, old id and grid, new id and grid, why.
     Moves,
+    /// Add a handling party (a department, the property manager, a police station) to whom
+    /// the cases of NODE and the grids below it may be dispatched.
+    Party { node: String, name: String },
+    /// The handling parties, by node.
+    Parties,
     /// Retention policy: set it, see what it would erase (dry run), then apply it.
     Retention {
         #[command(subcommand)]
@@ -526,6 +531,26 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "moved record {} from grid {} to grid {}: it is now record {}",
                 m.from_record, m.from_grid, m.to_grid, m.to_record
             );
+        }
+        Admin::Party { node, name } => {
+            crate::dispatch::add_party(&storage, &crate::dispatch::Party { node, name })
+                .await
+                .map_err(fail)?;
+        }
+        Admin::Parties => {
+            let nodes = storage
+                .grids()
+                .await
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|g| g.id)
+                .collect();
+            for p in crate::dispatch::parties(storage.as_ref(), &nodes)
+                .await
+                .map_err(fail)?
+            {
+                println!("{}\t{}", p.node, p.name);
+            }
         }
         Admin::Moves => {
             let user = crate::storage::User {

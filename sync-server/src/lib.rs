@@ -6,6 +6,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod dispatch;
 pub mod erasure;
 pub mod error;
 pub mod handover;

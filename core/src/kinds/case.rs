@@ -75,6 +75,17 @@ pub struct TimelineEntry {
     pub escalate_to: Option<EscalationLevel>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<String>,
+    /// The handling party the case was dispatched to (派遣: a department, the property
+    /// manager, a police station), on the `accept` or `start` entry that dispatched it. An
+    /// app from before dispatch reads the entry as the action it is and keeps the field.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub dispatch_to: String,
+    /// The date the handling party must act by (YYYY-MM-DD), with `dispatch_to`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub handle_by: String,
+    /// The handling party whose result a `resolve` entry records.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub handler: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +136,9 @@ impl TimelineEntry {
             reason: String::new(),
             escalate_to: None,
             photos: vec![],
+            dispatch_to: String::new(),
+            handle_by: String::new(),
+            handler: String::new(),
         }
     }
 }
@@ -188,6 +202,30 @@ impl Case {
             return Err(Invalid::new(
                 format!("{field}.escalate_to"),
                 "is required when escalating (community or street)",
+            ));
+        }
+        validate::no_controls(&format!("{field}.dispatch_to"), &entry.dispatch_to)?;
+        validate::no_controls(&format!("{field}.handler"), &entry.handler)?;
+        let dispatched = !entry.dispatch_to.is_empty();
+        if dispatched && !matches!(entry.action, CaseAction::Accept | CaseAction::Start) {
+            return Err(Invalid::new(
+                format!("{field}.dispatch_to"),
+                "a case is dispatched when it is accepted or started",
+            ));
+        }
+        if dispatched != !entry.handle_by.is_empty()
+            || (dispatched
+                && chrono::NaiveDate::parse_from_str(&entry.handle_by, "%Y-%m-%d").is_err())
+        {
+            return Err(Invalid::new(
+                format!("{field}.handle_by"),
+                "a dispatch needs the date to act by (YYYY-MM-DD), and only a dispatch has one",
+            ));
+        }
+        if !entry.handler.is_empty() && entry.action != CaseAction::Resolve {
+            return Err(Invalid::new(
+                format!("{field}.handler"),
+                "a handling party's result is recorded when the case is resolved",
             ));
         }
         blob_hashes(&format!("{field}.photos"), &mut entry.photos)

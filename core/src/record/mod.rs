@@ -19,6 +19,7 @@ pub mod merge_patch;
 pub mod relocate;
 pub mod removals;
 pub mod review;
+pub mod stage;
 pub mod unknown;
 pub mod untrusted;
 

@@ -12,8 +12,7 @@ use crate::error::{Error, Invalid, Result};
 use crate::ids::RecordId;
 use crate::kinds::Kind;
 use crate::record::{
-    self, Conflict, Envelope, HistoryEntry, Record, RecordKind, conflicts, history, json_doc,
-    merge_patch,
+    self, Conflict, Envelope, HistoryEntry, Record, RecordKind, conflicts, history, merge_patch,
 };
 
 /// A record built and committed in memory, waiting for its transaction.
@@ -222,43 +221,7 @@ impl Store {
 /// Validates new field values and writes their differences into a loaded document,
 /// uncommitted; returns the prepared value.
 pub(super) fn stage_data(loaded: &mut Loaded, data: Json, ctx: &record::Context) -> Result<Json> {
-    let id = loaded.env.id;
-    let ops = loaded.env.kind.ops();
-    // Rules about what may change come first: "this cannot be changed" says more than a
-    // validation error inside the change would.
-    if ops.checks_edits() {
-        let old = ops.load(&loaded.env, record::read_data(&loaded.doc))?;
-        ops.check_edit(old, data.clone(), ctx)?;
-    }
-    let mut data = ops.prepare(data, ctx)?;
-    // Fields a newer app wrote stay: the diff below would otherwise delete them.
-    let unknown = ops.unknown(record::read_data(&loaded.doc));
-    if !unknown.is_empty() {
-        unknown.restore(&mut data);
-    }
-    let Json::Object(map) = &data else {
-        return Err(Invalid::new("data", "must be an object").into());
-    };
-    let data_obj = match automerge::ReadDoc::get(&loaded.doc, ROOT, "data") {
-        Ok(Some((automerge::Value::Object(_), obj))) => obj,
-        _ => loaded
-            .doc
-            .put_object(ROOT, "data", automerge::ObjType::Map)
-            .map_err(doc_err(id))?,
-    };
-    json_doc::write_map(&mut loaded.doc, &data_obj, map, "", ops.text_fields())
-        .map_err(doc_err(id))?;
-    if loaded.env.schema_version < ops.schema_version() {
-        loaded
-            .doc
-            .put(
-                ROOT,
-                "schema_version",
-                automerge::ScalarValue::Uint(ops.schema_version()),
-            )
-            .map_err(doc_err(id))?;
-    }
-    Ok(data)
+    record::stage::stage_fields(&mut loaded.doc, &loaded.env, data, ctx)
 }
 
 impl Store {

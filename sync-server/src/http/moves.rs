@@ -1,5 +1,6 @@
-//! Records as a whole: moving a household or place to another grid (`crate::moves`), and a
-//! supervisor's review (`crate::review`).
+//! Records as a whole, from the supervisor's side: moving a household or place to another
+//! grid (`crate::moves`), a review (`crate::review`), dispatching a case and recording the
+//! handling party's result (`crate::dispatch`).
 
 use axum::Json;
 use axum::body::Body;
@@ -45,4 +46,80 @@ pub async fn review(
     Ok(Json(
         crate::review::review(&state, &caller.user, &caller.reach, &id, &req).await?,
     ))
+}
+
+/// The state a case reached, answered to a dispatch or a result.
+#[derive(Debug, serde::Serialize)]
+pub struct CaseReached {
+    pub record_id: String,
+    pub state: &'static str,
+}
+
+fn reached(id: &str, case: &gridkeeper_core::kinds::case::Case) -> Json<CaseReached> {
+    Json(CaseReached {
+        record_id: id.to_string(),
+        state: case.status(chrono::Utc::now()).state.as_str(),
+    })
+}
+
+/// Dispatches a case to a handling party.
+pub async fn dispatch(
+    caller: Caller,
+    State(state): State<AppState>,
+    super::extract::ApiPath(id): super::extract::ApiPath<String>,
+    raw: Body,
+) -> Result<Json<CaseReached>, ApiError> {
+    let req: crate::dispatch::DispatchRequest = body::json(raw, SMALL).await?;
+    let case = crate::dispatch::dispatch(&state, &caller.user, &caller.reach, &id, &req).await?;
+    Ok(reached(&id, &case))
+}
+
+/// Records the handling party's result.
+pub async fn result(
+    caller: Caller,
+    State(state): State<AppState>,
+    super::extract::ApiPath(id): super::extract::ApiPath<String>,
+    raw: Body,
+) -> Result<Json<CaseReached>, ApiError> {
+    let req: crate::dispatch::ResultRequest = body::json(raw, SMALL).await?;
+    let case =
+        crate::dispatch::record_result(&state, &caller.user, &caller.reach, &id, &req).await?;
+    Ok(reached(&id, &case))
+}
+
+/// The handling parties the caller may dispatch to: every one for an administrator; for a
+/// supervisor, those of the nodes in reach and above them.
+pub async fn parties(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<crate::dispatch::Party>>, ApiError> {
+    let storage = state.storage.as_ref();
+    let nodes = match caller.user.role {
+        crate::storage::Role::Admin => storage.grids().await?.into_iter().map(|g| g.id).collect(),
+        crate::storage::Role::Supervisor => {
+            let mut nodes = std::collections::BTreeSet::new();
+            for grid in &caller.reach {
+                nodes.extend(crate::dispatch::lineage(storage, grid).await?);
+            }
+            nodes
+        }
+        crate::storage::Role::Worker => {
+            return Err(ApiError::forbidden(
+                "the handling parties are for supervisors and administrators",
+            ));
+        }
+    };
+    Ok(Json(crate::dispatch::parties(storage, &nodes).await?))
+}
+
+/// Adds a handling party to a node's list (administrators).
+pub async fn add_party(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<(axum::http::StatusCode, Json<crate::dispatch::Party>), ApiError> {
+    caller.require_admin()?;
+    let party: crate::dispatch::Party = body::json(raw, SMALL).await?;
+    crate::dispatch::add_party(&state.storage, &party).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(party)))
 }

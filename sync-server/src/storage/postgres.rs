@@ -178,6 +178,7 @@ impl PostgresStorage {
         tx.batch_execute(crate::handover::DDL).await?;
         tx.batch_execute(crate::retention::DDL).await?;
         tx.batch_execute(crate::moves::DDL).await?;
+        tx.batch_execute(crate::dispatch::DDL).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -126,6 +126,7 @@ impl SqliteStorage {
         writer.execute_batch(crate::handover::DDL)?;
         writer.execute_batch(crate::retention::DDL)?;
         writer.execute_batch(crate::moves::DDL)?;
+        writer.execute_batch(crate::dispatch::DDL)?;
         Ok(SqliteStorage {
             writer: Writer::start(writer),
             readers: Readers::open(path, READERS)?,

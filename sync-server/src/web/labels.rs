@@ -105,6 +105,9 @@ const CASE: Table = &[
     ("timeline.note", "说明", "Note"),
     ("timeline.reason", "原因", "Reason"),
     ("timeline.escalate_to", "上报至", "Escalated to"),
+    ("timeline.dispatch_to", "派遣至", "Dispatched to "),
+    ("timeline.handle_by", "处理期限", "act by "),
+    ("timeline.handler", "处置单位", "Handled by "),
     ("timeline.photos", "照片", "Photos"),
 ];
 

@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/rec/{id}", get(record_page::record))
         .route("/rec/{id}/resolve", post(resolve::resolve))
         .route("/rec/{id}/review", post(review_form::review))
+        .route("/rec/{id}/dispatch", post(review_form::dispatch))
+        .route("/rec/{id}/result", post(review_form::result))
         .route("/blob/{hash}", get(pages::blob))
         .route("/x/r/{report}", get(pages::export_report))
         .route("/x/l/{list}", get(pages::export_list))

@@ -591,6 +591,18 @@ fn case(b: &mut Builder, c: Case, l: &Lookups, now: DateTime<Utc>) {
                     value(&enum_name(&to), zh)
                 );
             }
+            if !e.dispatch_to.is_empty() {
+                note = format!(
+                    "{}{}（{}{}） {note}",
+                    b.label("timeline.dispatch_to"),
+                    e.dispatch_to,
+                    b.label("timeline.handle_by"),
+                    e.handle_by
+                );
+            }
+            if !e.handler.is_empty() {
+                note = format!("{}{} {note}", b.label("timeline.handler"), e.handler);
+            }
             if struck {
                 note = format!(
                     "{}{note}",

@@ -49,6 +49,10 @@ struct RecordPage {
     /// The latest review in words (verdict, who, when, note), if any.
     review: Option<ReviewV>,
     can_review: bool,
+    /// For a case the reader may direct: the handling parties it may be dispatched to now
+    /// (empty when its state does not allow a dispatch), and whether a result may be recorded.
+    dispatch_to: Vec<String>,
+    can_record_result: bool,
     history: Vec<ChangeV>,
 }
 
@@ -284,6 +288,14 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
         kind_name(&doc.kind, zh),
         record_card::title_of(&doc.kind, &data, zh)
     );
+    let (dispatch_to, can_record_result) = match (kind, &doc.data) {
+        (Some(Kind::Case), Some(data))
+            if crate::review::may_review(&s.reader.user, &s.reader.reach, &doc.grid) =>
+        {
+            directing(storage, &doc.grid, data).await
+        }
+        _ => (Vec::new(), false),
+    };
     let page = RecordPage {
         c: chrome(Some(&s), zh, title, "", &format!("/rec/{id}")),
         crumbs: crumbs(&s.reader.hierarchy, &doc.grid, |n| {
@@ -296,8 +308,40 @@ pub async fn record(State(state): State<AppState>, s: Session, Path(id): Path<St
         can_resolve: may_resolve(&s.reader, &doc.grid),
         review,
         can_review: crate::review::may_review(&s.reader.user, &s.reader.reach, &doc.grid),
+        dispatch_to,
+        can_record_result,
         conflicts,
         history,
     };
     render(&page, StatusCode::OK)
+}
+
+/// What the case page offers a supervisor: the parties the case may be dispatched to now, and
+/// whether the party's result may be recorded (the case was dispatched and is being handled).
+async fn directing(storage: &dyn Storage, grid: &str, data: &Json) -> (Vec<String>, bool) {
+    use gridkeeper_core::kinds::case::Case;
+    use gridkeeper_core::kinds::case_flow::CaseState;
+    let Ok(case) = serde_json::from_value::<Case>(data.clone()) else {
+        return (Vec::new(), false);
+    };
+    let state = case.status(Utc::now()).state;
+    let dispatchable = matches!(
+        state,
+        CaseState::Reported | CaseState::Returned | CaseState::Escalated | CaseState::Accepted
+    );
+    let parties = match crate::dispatch::lineage(storage, grid).await {
+        Ok(nodes) if dispatchable => crate::dispatch::parties(storage, &nodes)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.name)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let dispatched = case.timeline.iter().any(|e| !e.dispatch_to.is_empty());
+    let handling = matches!(
+        state,
+        CaseState::Accepted | CaseState::InProgress | CaseState::Escalated
+    );
+    (parties, dispatched && handling)
 }
