@@ -607,6 +607,12 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("today.returned", "%s退回：%s", "Sent back by %s: %s"),
     (
+        "case.dispatched",
+        "派遣至%s，%s前处理",
+        "dispatched to %s, to act by %s",
+    ),
+    ("case.handled", "%s处理完成", "handled by %s"),
+    (
         "today.conflicts",
         "%d 条记录有冲突待处理",
         "Records with conflicts: %d",

@@ -183,15 +183,10 @@ async fn append(
     let ctx = Context::new(Utc::now(), Some(user.name.clone()), Default::default());
     let lineage = lineage(state.storage.as_ref(), &doc.grid).await?;
     let entries = build(&case, case.status(ctx.now).state, &lineage)?;
-    // One second apart: the timeline is folded in time order, and a start and the result
-    // written together must fold in the order written.
-    for (i, entry) in entries.into_iter().enumerate() {
-        let at = Context::new(
-            ctx.now + chrono::Duration::seconds(i as i64),
-            ctx.user.clone(),
-            Default::default(),
-        );
-        case.act(entry, &at).map_err(|i| {
+    // Entries written together share their second; their ids (UUIDv7, time-ordered) keep
+    // them in the order written when the timeline is folded.
+    for entry in entries {
+        case.act(entry, &ctx).map_err(|i| {
             ApiError::bad_request("invalid_field", format!("{}: {}", i.field, i.reason))
         })?;
     }

@@ -69,9 +69,25 @@ pub async fn commit_and_store(
             .with_message(user_name.to_string())
             .with_time(chrono::Utc::now().timestamp()),
     );
-    let change = am
-        .get_last_local_change()
-        .ok_or_else(|| ApiError::bad_request("no_change", "nothing to settle"))?;
+    // Every change made since the stored document, not only the last: writing the fields
+    // may close Automerge's transaction part-way (reading a map's keys does), so one edit can
+    // be more than one change.
+    let before: Vec<automerge::ChangeHash> =
+        doc.heads.iter().filter_map(|h| h.parse().ok()).collect();
+    let changes: Vec<PreparedChange> = am
+        .get_changes(&before)
+        .into_iter()
+        .filter(|c| c.actor_id() == actor)
+        .map(|c| PreparedChange {
+            hash: c.hash().to_string(),
+            actor: actor.to_hex_string(),
+            change: c.clone(),
+            refused: None,
+        })
+        .collect();
+    if changes.is_empty() {
+        return Err(ApiError::bad_request("no_change", "nothing to settle"));
+    }
     state
         .storage
         .add_device_actor(device, &actor.to_hex_string(), &now())
@@ -80,12 +96,7 @@ pub async fn commit_and_store(
         record_id: doc.record_id.clone(),
         kind,
         grid: doc.grid.clone(),
-        changes: vec![PreparedChange {
-            hash: change.hash().to_string(),
-            actor: actor.to_hex_string(),
-            change,
-            refused: None,
-        }],
+        changes,
     };
     let outcomes = state.storage.push(device, &now(), &[prepared]).await?;
     match outcomes.into_iter().find_map(|o| o.rejected) {
