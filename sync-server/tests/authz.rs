@@ -1807,6 +1807,134 @@ async fn records_api_matrix() {
             400,
         ),
     ];
+    let dispatch_g1 = format!("/v1/records/{g1}/dispatch");
+    let dispatch_g3 = format!("/v1/records/{g3}/dispatch");
+    let result_g1 = format!("/v1/records/{g1}/result");
+    let to_party = json!({"party": "物业", "handle_by": "2026-12-31"});
+    let party = json!({"node": "c1", "name": "物业"});
+    let more: Vec<Case> = vec![
+        (
+            "worker dispatches",
+            Who::WorkerA,
+            Method::POST,
+            dispatch_g1.clone(),
+            Some(to_party.clone()),
+            403,
+        ),
+        (
+            "supervisor dispatches beyond reach",
+            Who::Supervisor,
+            Method::POST,
+            dispatch_g3.clone(),
+            Some(to_party.clone()),
+            403,
+        ),
+        (
+            "revoked dispatches",
+            Who::Revoked,
+            Method::POST,
+            dispatch_g1.clone(),
+            Some(to_party.clone()),
+            401,
+        ),
+        (
+            "no token dispatches",
+            Who::NoToken,
+            Method::POST,
+            dispatch_g1.clone(),
+            Some(to_party.clone()),
+            401,
+        ),
+        (
+            "a household is no case",
+            Who::Supervisor,
+            Method::POST,
+            dispatch_g1.clone(),
+            Some(to_party.clone()),
+            400,
+        ),
+        (
+            "a dispatch without a date",
+            Who::Admin,
+            Method::POST,
+            dispatch_g1.clone(),
+            Some(json!({"party": "物业", "handle_by": "soon"})),
+            400,
+        ),
+        (
+            "worker records a result",
+            Who::WorkerA,
+            Method::POST,
+            result_g1.clone(),
+            Some(json!({"note": "已处理"})),
+            403,
+        ),
+        (
+            "no token records a result",
+            Who::NoToken,
+            Method::POST,
+            result_g1.clone(),
+            Some(json!({"note": "已处理"})),
+            401,
+        ),
+        (
+            "a result without words",
+            Who::Supervisor,
+            Method::POST,
+            result_g1.clone(),
+            Some(json!({"note": " "})),
+            400,
+        ),
+        (
+            "worker reads parties",
+            Who::WorkerA,
+            Method::GET,
+            "/v1/parties".into(),
+            None,
+            403,
+        ),
+        (
+            "no token reads parties",
+            Who::NoToken,
+            Method::GET,
+            "/v1/parties".into(),
+            None,
+            401,
+        ),
+        (
+            "worker adds a party",
+            Who::WorkerA,
+            Method::POST,
+            "/v1/admin/parties".into(),
+            Some(party.clone()),
+            403,
+        ),
+        (
+            "supervisor adds a party",
+            Who::Supervisor,
+            Method::POST,
+            "/v1/admin/parties".into(),
+            Some(party.clone()),
+            403,
+        ),
+        (
+            "no token adds a party",
+            Who::NoToken,
+            Method::POST,
+            "/v1/admin/parties".into(),
+            Some(party.clone()),
+            401,
+        ),
+        (
+            "a party of no node",
+            Who::Admin,
+            Method::POST,
+            "/v1/admin/parties".into(),
+            Some(json!({"node": "nowhere", "name": "物业"})),
+            400,
+        ),
+    ];
+    let refused: Vec<Case> = refused.into_iter().chain(more).collect();
     for (case, who, method, path, body, status) in refused {
         let r = w.call(who, method, &path, body.as_ref()).await;
         assert_eq!(r.status, status, "{case}: {}", r.text());
@@ -1851,6 +1979,31 @@ async fn records_api_matrix() {
         (400, "invalid_move"),
         "already there"
     );
+
+    // Parties: the administrator adds one per community; each supervisor sees those of
+    // the nodes in reach and above, not another community's.
+    for (node, name) in [("c1", "幸福里物业"), ("c2", "和平派出所")] {
+        let r = w
+            .call(
+                Who::Admin,
+                Method::POST,
+                "/v1/admin/parties",
+                Some(&json!({"node": node, "name": name})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let r = w
+        .call(Who::Supervisor, Method::GET, "/v1/parties", None)
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.text().contains("幸福里物业") && !r.text().contains("和平派出所"),
+        "{}",
+        r.text()
+    );
+    let r = w.call(Who::Admin, Method::GET, "/v1/parties", None).await;
+    assert!(r.text().contains("和平派出所"));
 
     // The log: the supervisor sees the move within reach; the administrator every move.
     let r = w
