@@ -756,3 +756,87 @@ async fn a_moved_household_is_found_from_its_old_address_and_its_old_work() {
         "shown as it is now"
     );
 }
+
+/// From a case's page the supervisor dispatches it to a handling party of the community,
+/// records the party's result and reviews the record; each form needs the page's token, and
+/// the page then says what was done, in words.
+#[tokio::test]
+async fn a_supervisor_dispatches_a_case_records_the_result_and_reviews_from_the_page() {
+    let (street, r) = street().await;
+    gridkeeper_server::dispatch::add_party(
+        &street.relay.storage,
+        &gridkeeper_server::dispatch::Party {
+            node: "c1".into(),
+            name: "幸福里物业".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let sup = Web::sign_in(street.base(), "super-c1").await;
+    let page = sup.page(&format!("/rec/{}", r.case)).await;
+    assert!(
+        page.contains("<option>幸福里物业</option>"),
+        "the community's parties"
+    );
+    assert!(
+        !page.contains("id=\"result\""),
+        "no result before a dispatch"
+    );
+    let csrf = hidden(&page, "csrf");
+    let dispatch = format!("/rec/{}/dispatch", r.case);
+    let form = [
+        ("csrf", "wrong"),
+        ("party", "幸福里物业"),
+        ("handle_by", "2026-12-20"),
+    ];
+    assert_eq!(sup.post(&dispatch, &form).await.0, 403, "bad token");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("party", "幸福里物业"),
+        ("handle_by", "2026-12-20"),
+        ("note", "请三日内清理"),
+    ];
+    assert_eq!(sup.post(&dispatch, &form).await.0, 303);
+    let page = sup.page(&format!("/rec/{}", r.case)).await;
+    assert!(
+        page.contains("派遣至幸福里物业（处理期限2026-12-20）"),
+        "in the timeline"
+    );
+    assert!(
+        page.contains("id=\"result\""),
+        "a result may be recorded now"
+    );
+
+    let result = format!("/rec/{}/result", r.case);
+    let form = [("csrf", csrf.as_str()), ("note", "纸箱已清走")];
+    assert_eq!(sup.post(&result, &form).await.0, 303);
+    let page = sup.page(&format!("/rec/{}", r.case)).await;
+    assert!(
+        page.contains("处置单位幸福里物业"),
+        "the result in the timeline"
+    );
+    assert!(
+        !page.contains("id=\"dispatch\""),
+        "a resolved case is not dispatched again"
+    );
+
+    let review = format!("/rec/{}/review", r.case);
+    let form = [("csrf", csrf.as_str()), ("state", "returned"), ("note", "")];
+    assert_eq!(
+        sup.post(&review, &form).await.0,
+        400,
+        "sent back without a note"
+    );
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("state", "returned"),
+        ("note", "请补拍现场照片"),
+    ];
+    assert_eq!(sup.post(&review, &form).await.0, 303);
+    let page = sup.page(&format!("/rec/{}", r.case)).await;
+    assert!(
+        page.contains("已退回修改 · super-c1"),
+        "the review on the page"
+    );
+    assert!(page.contains("请补拍现场照片"));
+}
