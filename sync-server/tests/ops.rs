@@ -476,6 +476,19 @@ async fn openapi_describes_every_route_and_error_code() {
         assert_eq!(props, fields.iter().copied().collect(), "schema {name}");
         assert_eq!(schemas[name]["additionalProperties"], false, "{name}");
     }
+    // The revisions a relay of this build serves, as the description bounds them: a phone
+    // of the newest revision must not be told its request breaks the schema.
+    for name in ["SyncRequest", "SyncResponse"] {
+        let v = &schemas[name]["properties"]["v"];
+        assert_eq!(
+            (v["minimum"].as_u64(), v["maximum"].as_u64()),
+            (
+                Some(u64::from(gridkeeper_core::wire::MIN_VERSION)),
+                Some(u64::from(gridkeeper_core::wire::VERSION))
+            ),
+            "{name}.v"
+        );
+    }
     // Per-change rejection codes are those materialize.rs and the push checks give.
     let materialize = src("src/materialize.rs");
     for c in schemas["Rejection"]["properties"]["code"]["enum"]
