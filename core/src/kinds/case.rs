@@ -213,7 +213,7 @@ impl Case {
                 "a case is dispatched when it is accepted or started",
             ));
         }
-        if dispatched != !entry.handle_by.is_empty()
+        if dispatched == entry.handle_by.is_empty()
             || (dispatched
                 && chrono::NaiveDate::parse_from_str(&entry.handle_by, "%Y-%m-%d").is_err())
         {
