@@ -14,6 +14,8 @@ use crate::moves::{self, MoveRequest};
 use crate::storage::MoveAudit;
 
 const SMALL: usize = 16 << 10;
+/// A case's note is up to 2000 characters, which JSON may escape to 12 bytes each.
+const NOTE: usize = 64 << 10;
 
 /// Moves a record (a supervisor whose reach holds both grids, or an administrator).
 pub async fn move_record(
@@ -69,7 +71,7 @@ pub async fn dispatch(
     super::extract::ApiPath(id): super::extract::ApiPath<String>,
     raw: Body,
 ) -> Result<Json<CaseReached>, ApiError> {
-    let req: crate::dispatch::DispatchRequest = body::json(raw, SMALL).await?;
+    let req: crate::dispatch::DispatchRequest = body::json(raw, NOTE).await?;
     let case = crate::dispatch::dispatch(&state, &caller.user, &caller.reach, &id, &req).await?;
     Ok(reached(&id, &case))
 }
@@ -81,7 +83,7 @@ pub async fn result(
     super::extract::ApiPath(id): super::extract::ApiPath<String>,
     raw: Body,
 ) -> Result<Json<CaseReached>, ApiError> {
-    let req: crate::dispatch::ResultRequest = body::json(raw, SMALL).await?;
+    let req: crate::dispatch::ResultRequest = body::json(raw, NOTE).await?;
     let case =
         crate::dispatch::record_result(&state, &caller.user, &caller.reach, &id, &req).await?;
     Ok(reached(&id, &case))
