@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use crate::auth::{self, Tree};
 use crate::error::ApiError;
 use crate::storage::{Device, EnrollCode, Grid, NewDevice, Role, Storage, User};
+use crate::text;
 
 /// How long an enrolment code stays usable unless told otherwise.
 pub const DEFAULT_CODE_HOURS: i64 = 72;
@@ -36,13 +37,12 @@ pub async fn add_grid(
             "a grid id is 1–64 letters, digits, '-', '_' or '.'",
         ));
     }
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    let Some(name) = text::name(name, 100) else {
         return Err(ApiError::bad_request(
             "invalid_name",
-            "a grid name is 1–100 characters",
+            "a grid name is 1–100 characters on one line",
         ));
-    }
+    };
     let grid = Grid {
         id: id.to_string(),
         name: name.to_string(),
@@ -58,13 +58,12 @@ pub async fn add_user(
     role: Role,
     scope: &[String],
 ) -> Result<User, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 64 {
+    let Some(name) = text::name(name, 64) else {
         return Err(ApiError::bad_request(
             "invalid_name",
-            "a user name is 1–64 characters",
+            "a user name is 1–64 characters on one line",
         ));
-    }
+    };
     let tree = Tree::new(&storage.grids().await?);
     if let Some(unknown) = scope.iter().find(|s| !tree.contains(s)) {
         return Err(ApiError::bad_request(

@@ -28,6 +28,7 @@ use crate::error::ApiError;
 use crate::relay_edit::{commit_and_store, web_device};
 use crate::reports::sql::{SqlValue, Stmt};
 use crate::storage::{Role, Storage, User};
+use crate::text;
 
 /// The handling parties, per node of the grid tree, in SQL both databases read alike.
 pub const DDL: &str = "
@@ -48,13 +49,12 @@ pub struct Party {
 
 /// Adds a handling party to a node's list (an administrator's act).
 pub async fn add_party(storage: &Arc<dyn Storage>, party: &Party) -> Result<(), ApiError> {
-    let name = party.name.trim();
-    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+    let Some(name) = text::name(&party.name, 60) else {
         return Err(ApiError::bad_request(
             "invalid_party",
-            "a handling party's name is 1–60 characters",
+            "a handling party's name is 1–60 characters on one line",
         ));
-    }
+    };
     if !storage.grids().await?.iter().any(|g| g.id == party.node) {
         return Err(ApiError::bad_request(
             "unknown_grid",
@@ -218,7 +218,12 @@ pub async fn dispatch(
     }
     let storage = state.storage.clone();
     let party = req.party.trim().to_string();
-    let note = req.note.trim().to_string();
+    let Some(note) = text::within(&req.note, 2000).map(str::to_string) else {
+        return Err(ApiError::bad_request(
+            "invalid_dispatch",
+            "a dispatch's note may not exceed 2000 characters",
+        ));
+    };
     let handle_by = req.handle_by.clone();
     // The parties are read before the case, so the check below needs no await.
     let known = parties(storage.as_ref(), &all_nodes(storage.as_ref()).await?).await?;
@@ -262,13 +267,12 @@ pub async fn record_result(
     record_id: &str,
     req: &ResultRequest,
 ) -> Result<Case, ApiError> {
-    let note = req.note.trim().to_string();
-    if note.is_empty() || note.chars().count() > 2000 {
+    let Some(note) = text::required(&req.note, 2000).map(str::to_string) else {
         return Err(ApiError::bad_request(
             "invalid_result",
             "say what the handling party did (1–2000 characters)",
         ));
-    }
+    };
     let case = append(state, user, reach, record_id, move |case, now, _| {
         let handler = case
             .timeline

@@ -21,6 +21,7 @@ use crate::admin::now;
 use crate::error::ApiError;
 use crate::materialize::{self, NewChange};
 use crate::storage::{ErasureAudit, ErasureWrite, Storage, StorageError, User};
+use crate::text;
 
 /// A push landing between reading the record and erasing it sends us round again.
 const ATTEMPTS: u32 = 5;
@@ -54,8 +55,7 @@ fn check(req: &EraseRequest) -> Result<(), ApiError> {
             "name the fields to erase, or ask for the whole record — one of the two",
         ));
     }
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
+    if text::required(&req.reason, 500).is_none() {
         return Err(ApiError::bad_request(
             "invalid_reason",
             "the reason for an erasure is required (1–500 characters) and kept in the audit log",

@@ -20,6 +20,7 @@ use crate::admin::{self, now};
 use crate::error::ApiError;
 use crate::reports::sql::{SqlValue, Stmt};
 use crate::storage::{Role, Storage, StorageError, User};
+use crate::text;
 
 pub const DDL: &str = "
 CREATE TABLE IF NOT EXISTS device_handover (
@@ -347,13 +348,12 @@ pub async fn reassign(
     by: &User,
     req: &Reassign,
 ) -> Result<Reassigned, ApiError> {
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
+    let Some(reason) = text::required(&req.reason, 500) else {
         return Err(ApiError::bad_request(
             "invalid_reason",
             "the reason for a reassignment is required (1–500 characters) and kept in the audit log",
         ));
-    }
+    };
     if !storage.grids().await?.iter().any(|g| g.id == req.grid) {
         return Err(ApiError::not_found(format!("grid {}", req.grid)));
     }

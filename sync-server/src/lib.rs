@@ -24,4 +24,5 @@ pub mod review;
 pub mod server;
 pub mod storage;
 pub mod templates;
+pub mod text;
 pub mod web;

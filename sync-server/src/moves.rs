@@ -34,6 +34,7 @@ use crate::materialize::{self, NewChange};
 use crate::storage::{
     Erased, ErasureAudit, ErasureWrite, MoveAudit, Role, Storage, StorageError, User,
 };
+use crate::text;
 
 /// A push landing between reading the record and moving it sends us round again.
 const ATTEMPTS: u32 = 5;
@@ -115,8 +116,7 @@ fn check(req: &MoveRequest) -> Result<(), ApiError> {
             "record_id is not a record id",
         ));
     }
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
+    if text::required(&req.reason, 500).is_none() {
         return Err(ApiError::bad_request(
             "invalid_reason",
             "the reason for a move is required (1–500 characters) and kept with it",

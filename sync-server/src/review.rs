@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::relay_edit::{commit_and_store, web_device};
 use crate::storage::{Role, User};
+use crate::text;
 
 /// What a reviewer sends.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -32,13 +33,12 @@ fn check(req: &ReviewRequest) -> Result<(ReviewState, String), ApiError> {
     let state = ReviewState::parse(&req.state).ok_or_else(|| {
         ApiError::bad_request("invalid_review", "state must be `checked` or `returned`")
     })?;
-    let note = req.note.trim().to_string();
-    if note.chars().count() > MAX_NOTE_CHARS {
+    let Some(note) = text::within(&req.note, MAX_NOTE_CHARS).map(str::to_string) else {
         return Err(ApiError::bad_request(
             "invalid_review",
             format!("the note may not exceed {MAX_NOTE_CHARS} characters"),
         ));
-    }
+    };
     if state == ReviewState::Returned && note.is_empty() {
         return Err(ApiError::bad_request(
             "invalid_review",
