@@ -606,6 +606,12 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Photos not fetched: %s",
     ),
     ("today.returned", "%s退回：%s", "Sent back by %s: %s"),
+    ("task_type.visit", "走访", "Visit"),
+    ("task_type.inspection", "检查", "Inspection"),
+    ("task_type.errand", "代办", "Errand"),
+    ("task_type.other", "其他", "Other"),
+    ("today.task_done", "已完成 %s/%s", "%s of %s done"),
+    ("today.task_next", "下一处：%s", "next: %s"),
     (
         "case.dispatched",
         "派遣至%s，%s前处理",

@@ -56,6 +56,9 @@ pub struct TodayLine {
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct TodayView {
     pub loading: bool,
+    /// Tasks a supervisor gave, due first, one line each; a tap opens the next household or
+    /// place still to do, where the visit or inspection that completes it is recorded.
+    pub tasks: Vec<TodayLine>,
     pub visits: Vec<TodayLine>,
     pub inspections: Vec<TodayLine>,
     pub cases: Vec<TodayLine>,
@@ -128,6 +131,11 @@ impl Today {
                 t1("today.due_by", lang, due_on)
             }
         };
+        let tasks: Vec<TodayLine> = agenda
+            .tasks
+            .iter()
+            .filter_map(|task| task_line(task, lang))
+            .collect();
         let visits: Vec<TodayLine> = agenda
             .visits
             .into_iter()
@@ -185,13 +193,15 @@ impl Today {
             .into_iter()
             .filter_map(|r| returned_line(r, lang))
             .collect();
-        let empty = visits.is_empty()
+        let empty = tasks.is_empty()
+            && visits.is_empty()
             && inspections.is_empty()
             && cases.is_empty()
             && mediations.is_empty()
             && returned.is_empty();
         self.view = TodayView {
             loading: false,
+            tasks,
             visits,
             inspections,
             cases,
@@ -211,6 +221,42 @@ impl Today {
             error: None,
         };
     }
+}
+
+/// A task as a line of today's work: what, how far, where next and by when. `None` once
+/// nothing is left (core leaves such tasks out already).
+fn task_line(task: &gridkeeper_core::store::TaskDue, lang: Lang) -> Option<TodayLine> {
+    let next = task.targets.iter().find(|t| !t.done)?;
+    let target = match next.target_kind.as_str() {
+        "place" => Target::Place {
+            id: next.target_id.clone(),
+        },
+        _ => Target::Household {
+            id: next.target_id.clone(),
+            member_id: String::new(),
+        },
+    };
+    let due = if task.days_overdue > 0 {
+        t1("today.overdue", lang, task.days_overdue)
+    } else {
+        t1("today.due_by", lang, &task.due_on)
+    };
+    let done = task.done_count().to_string();
+    let total = task.targets.len().to_string();
+    Some(TodayLine {
+        title: format!(
+            "{} · {}",
+            t(&format!("task_type.{}", task.task_type), lang),
+            task.title
+        ),
+        detail: format!(
+            "{} · {} · {due}",
+            t2("today.task_done", lang, &done, &total),
+            t1("today.task_next", lang, &next.label),
+        ),
+        overdue: task.days_overdue > 0,
+        target,
+    })
 }
 
 /// A record sent back, as a line of today's work; `None` for a kind this build has no screen

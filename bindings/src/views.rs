@@ -297,10 +297,32 @@ pub struct MediationDue {
     pub needs_escalation: bool,
 }
 
-/// Today's work: people due a visit, places due an inspection, open cases by deadline,
-/// mediations due a follow-up.
+/// A household or place of a task, and whether it is done.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TaskTargetState {
+    pub target_id: String,
+    pub target_kind: String,
+    pub label: String,
+    pub done: bool,
+}
+
+/// A task a supervisor gave, with a target still to do.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TaskDue {
+    pub task_id: String,
+    pub grid: String,
+    pub title: String,
+    pub task_type: String,
+    pub due_on: String,
+    pub days_overdue: i64,
+    pub targets: Vec<TaskTargetState>,
+}
+
+/// Today's work: tasks given, people due a visit, places due an inspection, open cases by
+/// deadline, mediations due a follow-up.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Agenda {
+    pub tasks: Vec<TaskDue>,
     pub visits: Vec<VisitDue>,
     pub inspections: Vec<InspectionDue>,
     pub cases: Vec<CaseDue>,
@@ -310,6 +332,28 @@ pub struct Agenda {
 impl From<gridkeeper_core::store::Agenda> for Agenda {
     fn from(a: gridkeeper_core::store::Agenda) -> Self {
         Agenda {
+            tasks: a
+                .tasks
+                .into_iter()
+                .map(|t| TaskDue {
+                    task_id: t.task_id,
+                    grid: t.grid,
+                    title: t.title,
+                    task_type: t.task_type,
+                    due_on: t.due_on,
+                    days_overdue: t.days_overdue,
+                    targets: t
+                        .targets
+                        .into_iter()
+                        .map(|g| TaskTargetState {
+                            target_id: g.target_id,
+                            target_kind: g.target_kind,
+                            label: g.label,
+                            done: g.done,
+                        })
+                        .collect(),
+                })
+                .collect(),
             visits: a
                 .visits
                 .into_iter()

@@ -19,8 +19,9 @@ pub const CONTENT_TYPE: &str = "application/vnd.gridkeeper.sync.v1+cbor";
 /// reply's `erasures` (records erased under PIPL, purged by the phone); 4 adds the request's
 /// `unsynced` (what the phone still holds unsynced, in counts, for a worker's handover); 5
 /// adds the reply's `reach` (the grids the phone's user may read now); 6 adds an erasure's
-/// `moved_to` (the record moved to another grid under a new id).
-pub const VERSION: u32 = 6;
+/// `moved_to` (the record moved to another grid under a new id); 7 adds the `task` kind and a
+/// pull's `catch_up`.
+pub const VERSION: u32 = 7;
 /// The first revision whose phones can purge an erased record. A relay never serves an
 /// erasure to an older phone (its strict decoder would refuse the field, and it could not
 /// purge anyway): such a phone is told to update the app before it pulls past one.
@@ -35,6 +36,10 @@ pub const REACH_VERSION: u32 = 5;
 /// move as of a whole erasure: it purges the record, which is right for it, since the record
 /// is no longer in the grid it pulls.
 pub const MOVE_VERSION: u32 = 6;
+/// The first revision whose phones know the `task` kind. An older phone would refuse a task
+/// as a record of unknown kind, so a relay leaves tasks out of its replies; once updated,
+/// the phone asks for each grid's tasks from the start (`PullCursor::catch_up`).
+pub const TASK_VERSION: u32 = 7;
 /// The oldest revision a relay of this build still serves. Phones update on their own
 /// schedule, so a relay keeps serving the previous release's phones; a reply only carries
 /// fields the request showed the phone can read (`templates` after `templates_seq`, `held`
@@ -163,6 +168,12 @@ pub struct DocPush {
 pub struct PullCursor {
     pub grid: String,
     pub cursor: String,
+    /// Kinds this phone has learnt since it last pulled the grid, whose records a relay left
+    /// out of its earlier replies: the relay sends the grid's records of these kinds whole,
+    /// beside the feed, and the phone stops asking once it has stored the reply. From
+    /// [`TASK_VERSION`] on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catch_up: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -401,6 +412,7 @@ mod tests {
             pull: vec![PullCursor {
                 grid: "g1".into(),
                 cursor: "0".into(),
+                catch_up: Vec::new(),
             }],
             limit: Some(10),
             templates_seq: Some(3),

@@ -170,6 +170,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/records/{id}/dispatch", post(http::moves::dispatch))
         .route("/v1/records/{id}/result", post(http::moves::result))
         .route("/v1/parties", get(http::moves::parties))
+        .route(
+            "/v1/tasks",
+            get(http::moves::tasks).post(http::moves::create_task),
+        )
+        .route("/v1/tasks/{id}", get(http::moves::task))
         .route("/v1/admin/parties", post(http::moves::add_party))
         .route("/v1/reports", get(http::reports::index))
         .route("/v1/reports/{name}", get(http::reports::report))

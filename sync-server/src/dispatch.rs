@@ -130,7 +130,9 @@ pub struct ResultRequest {
     pub note: String,
 }
 
-fn may_direct(user: &User, reach: &BTreeSet<String>, grid: &str) -> bool {
+/// Who may direct a grid's work (dispatch its cases, give it tasks): an administrator, or a
+/// supervisor whose reach holds it.
+pub(crate) fn may_direct(user: &User, reach: &BTreeSet<String>, grid: &str) -> bool {
     match user.role {
         Role::Admin => true,
         Role::Supervisor => reach.contains(grid),

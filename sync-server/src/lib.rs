@@ -23,6 +23,7 @@ pub mod retention;
 pub mod review;
 pub mod server;
 pub mod storage;
+pub mod tasks;
 pub mod templates;
 pub mod text;
 pub mod web;

@@ -72,7 +72,8 @@ pub async fn check(
     max_changes: usize,
 ) -> Result<CheckedPush, ApiError> {
     let (actor, actors, register) = device_actors(state, caller, enrolled, current).await?;
-    let docs = prepare_push(caller, &actors, push, max_changes)?;
+    let mut docs = prepare_push(caller, &actors, push, max_changes)?;
+    refuse_new_tasks(state, &mut docs).await?;
     Ok(CheckedPush {
         actor,
         register,
@@ -275,6 +276,25 @@ fn prepare_push(
         });
     }
     Ok(docs)
+}
+
+/// Workers' phones push edits to tasks (a target marked done), never a new one: a task is
+/// given by a supervisor, from the pages or the API. A task the relay does not hold is
+/// refused whole, so a worker cannot set work for others through the sync.
+async fn refuse_new_tasks(state: &AppState, docs: &mut [PreparedDoc]) -> Result<(), ApiError> {
+    for doc in docs.iter_mut().filter(|d| d.kind == Kind::Task) {
+        if state.storage.document(&doc.record_id).await?.is_some() {
+            continue;
+        }
+        let why = rejection(
+            "not_permitted",
+            "a task is given by a supervisor; a phone may only mark its targets done",
+        );
+        for c in &mut doc.changes {
+            c.refused.get_or_insert_with(|| why.clone());
+        }
+    }
+    Ok(())
 }
 
 fn count_results(state: &AppState, results: &[ChangeResult]) {

@@ -61,6 +61,45 @@ pub async fn commit_and_store(
     user_name: &str,
     doc: &DocState,
     kind: Kind,
+    am: AutoCommit,
+    actor: &automerge::ActorId,
+) -> Result<(), ApiError> {
+    let written = Written {
+        record_id: &doc.record_id,
+        grid: &doc.grid,
+        kind,
+        before: &doc.heads,
+    };
+    store(state, device, user_name, written, am, actor).await
+}
+
+/// A record the relay writes from nothing on a person's behalf (a supervisor's task): the
+/// whole document is its first change, stored through the push path like an edit.
+pub async fn create_and_store(
+    state: &AppState,
+    device: &str,
+    user_name: &str,
+    record: Written<'_>,
+    am: AutoCommit,
+    actor: &automerge::ActorId,
+) -> Result<(), ApiError> {
+    store(state, device, user_name, record, am, actor).await
+}
+
+/// Which record an edit is of, and the heads it was made on (none for a new record).
+#[derive(Debug)]
+pub struct Written<'a> {
+    pub record_id: &'a str,
+    pub grid: &'a str,
+    pub kind: Kind,
+    pub before: &'a [String],
+}
+
+async fn store(
+    state: &AppState,
+    device: &str,
+    user_name: &str,
+    written: Written<'_>,
     mut am: AutoCommit,
     actor: &automerge::ActorId,
 ) -> Result<(), ApiError> {
@@ -72,8 +111,11 @@ pub async fn commit_and_store(
     // Every change made since the stored document, not only the last: writing the fields
     // may close Automerge's transaction part-way (reading a map's keys does), so one edit can
     // be more than one change.
-    let before: Vec<automerge::ChangeHash> =
-        doc.heads.iter().filter_map(|h| h.parse().ok()).collect();
+    let before: Vec<automerge::ChangeHash> = written
+        .before
+        .iter()
+        .filter_map(|h| h.parse().ok())
+        .collect();
     let changes: Vec<PreparedChange> = am
         .get_changes(&before)
         .into_iter()
@@ -93,9 +135,9 @@ pub async fn commit_and_store(
         .add_device_actor(device, &actor.to_hex_string(), &now())
         .await?;
     let prepared = PreparedDoc {
-        record_id: doc.record_id.clone(),
-        kind,
-        grid: doc.grid.clone(),
+        record_id: written.record_id.to_string(),
+        kind: written.kind,
+        grid: written.grid.to_string(),
         changes,
     };
     let outcomes = state.storage.push(device, &now(), &[prepared]).await?;

@@ -381,6 +381,7 @@ fn pull_request(grids: &[&str]) -> SyncRequest {
             .map(|g| PullCursor {
                 grid: g.to_string(),
                 cursor: String::new(),
+                catch_up: Vec::new(),
             })
             .collect(),
         limit: None,

@@ -47,6 +47,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/records/{id}/dispatch", &["post"]),
     ("/v1/records/{id}/result", &["post"]),
     ("/v1/parties", &["get"]),
+    ("/v1/tasks", &["get", "post"]),
+    ("/v1/tasks/{id}", &["get"]),
     ("/v1/admin/parties", &["post"]),
     ("/v1/reports", &["get"]),
     ("/v1/reports/{name}", &["get"]),
@@ -421,7 +423,7 @@ async fn openapi_describes_every_route_and_error_code() {
             ][..],
         ),
         ("DocPush", &["record_id", "kind", "grid", "changes"]),
-        ("PullCursor", &["grid", "cursor"]),
+        ("PullCursor", &["grid", "cursor", "catch_up"]),
         (
             "SyncResponse",
             &[

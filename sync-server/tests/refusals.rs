@@ -609,6 +609,7 @@ async fn requests_with_bad_fields_are_refused_whole() {
                 r.pull.push(PullCursor {
                     grid: "g3".into(),
                     cursor: "001*".into(),
+                    catch_up: Vec::new(),
                 })
             }),
             "bad_cursor",
@@ -620,6 +621,7 @@ async fn requests_with_bad_fields_are_refused_whole() {
                     r.pull.push(PullCursor {
                         grid: "g3".into(),
                         cursor: String::new(),
+                        catch_up: Vec::new(),
                     });
                 }
             }),

@@ -11,6 +11,7 @@ pub mod household;
 pub mod inspection;
 pub mod mediation;
 pub mod place;
+pub mod task;
 pub mod visit;
 
 use std::fmt;
@@ -29,6 +30,7 @@ pub use household::Household;
 pub use inspection::Inspection;
 pub use mediation::Mediation;
 pub use place::Place;
+pub use task::Task;
 pub use visit::Visit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,10 +42,11 @@ pub enum Kind {
     Case,
     Mediation,
     Activity,
+    Task,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Household,
         Kind::Place,
         Kind::Visit,
@@ -51,6 +54,7 @@ impl Kind {
         Kind::Case,
         Kind::Mediation,
         Kind::Activity,
+        Kind::Task,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +66,7 @@ impl Kind {
             Kind::Case => "case",
             Kind::Mediation => "mediation",
             Kind::Activity => "activity",
+            Kind::Task => "task",
         }
     }
 
@@ -74,6 +79,7 @@ impl Kind {
             Kind::Case => &Ops::<Case>(PhantomData),
             Kind::Mediation => &Ops::<Mediation>(PhantomData),
             Kind::Activity => &Ops::<Activity>(PhantomData),
+            Kind::Task => &Ops::<Task>(PhantomData),
         }
     }
 }
@@ -93,7 +99,7 @@ impl FromStr for Kind {
             .ok_or_else(|| {
                 Invalid::new(
                     "kind",
-                    "must be one of: household, place, visit, inspection, case, mediation, activity",
+                    "must be one of: household, place, visit, inspection, case, mediation, activity, task",
                 )
             })
     }

@@ -1,6 +1,6 @@
 //! Today's work (今日工作), computed from the local data alone so it works offline: who is due
 //! a visit, which places are due an inspection, open cases by deadline, mediations awaiting
-//! follow-up. Deterministic for a given `now`.
+//! follow-up, and the tasks a supervisor gave. Deterministic for a given `now`.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::params;
@@ -52,6 +52,8 @@ pub struct MediationDue {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Agenda {
+    /// Tasks a supervisor gave, with a household or place still to do, due first.
+    pub tasks: Vec<super::TaskDue>,
     pub visits: Vec<VisitDue>,
     pub inspections: Vec<InspectionDue>,
     pub cases: Vec<CaseDue>,
@@ -83,7 +85,10 @@ impl Store {
     pub fn agenda(&self, grid: Option<&str>, now: DateTime<Utc>) -> Result<Agenda> {
         let policies = self.policies()?;
         let today = shanghai_date(now);
-        let mut agenda = Agenda::default();
+        let mut agenda = Agenda {
+            tasks: self.tasks_due(grid, now)?,
+            ..Agenda::default()
+        };
 
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.record_id, m.member_id, m.name, m.tags,

@@ -63,6 +63,13 @@ impl Store {
                 &["id", "grid", "topic", "activity_type", "held_on", "participants", "venue"],
                 grid,
             )?,
+            Kind::Task => self.simple_rows(
+                "SELECT record_id, grid, title, task_type, due_on, given_at,
+                        (SELECT count(*) FROM task_targets g WHERE g.record_id = t.record_id)
+                 FROM tasks t WHERE archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY due_on, record_id",
+                &["id", "grid", "title", "task_type", "due_on", "given_at", "targets"],
+                grid,
+            )?,
         };
         Ok(match ids {
             None => rows,

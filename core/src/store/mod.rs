@@ -25,6 +25,7 @@ mod rescue;
 pub mod schema;
 mod search;
 mod sync_step;
+mod tasks;
 mod templates;
 
 use std::path::Path;
@@ -54,6 +55,7 @@ pub use refusals::{RefusedRecord, reason_words};
 pub use rescue::RescueSummary;
 pub use search::SearchHit;
 pub use sync_step::{REUSED_SEQ, RoundReport};
+pub use tasks::{TaskDue, TaskTargetState};
 pub use templates::DeliveredTemplates;
 
 /// How hard each commit pushes to disk. `Full` survives power loss (a phone whose battery

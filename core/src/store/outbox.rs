@@ -169,13 +169,26 @@ impl Store {
             .optional()?)
     }
 
+    /// Stores a grid's cursor from a reply. The reply answered the grid's `catch_up` too, so
+    /// the kinds asked for are done with in the same transaction.
     pub fn set_cursor(&mut self, grid: &str, cursor: &str) -> Result<()> {
         self.write(|tx| {
             tx.execute(
                 "INSERT OR REPLACE INTO cursors (grid, cursor) VALUES (?1, ?2)",
                 params![grid, cursor],
             )?;
+            tx.execute("DELETE FROM catch_up WHERE grid = ?1", [grid])?;
             Ok(())
         })
+    }
+
+    /// Kinds whose records this phone asks for from the start in a grid (see
+    /// `wire::PullCursor::catch_up`).
+    pub fn catch_up(&self, grid: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind FROM catch_up WHERE grid = ?1 ORDER BY kind")?;
+        let kinds = stmt.query_map([grid], |r| r.get(0))?;
+        Ok(kinds.collect::<rusqlite::Result<_>>()?)
     }
 }

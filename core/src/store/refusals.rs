@@ -62,6 +62,10 @@ pub fn reason_words(code: &str) -> (&'static str, &'static str) {
             "这条记录所在的网格不在你的负责范围内，服务器没有收下。修改仍保存在手机上，请联系主管调整负责范围。",
             "This record's grid is outside your area, so the server did not take the edit. It is kept on this phone; ask your supervisor about your area.",
         ),
+        "not_permitted" => (
+            "任务只能由主管下发，服务器没有收下本机新建的任务。修改仍保存在手机上。",
+            "Tasks are given by a supervisor, so the server did not take a task made on this phone. It is kept on this phone.",
+        ),
         "kind_mismatch" | "wrong_record" | "bad_envelope" => (
             "这次修改与服务器上的记录对不上，服务器没有收下。修改仍保存在手机上，请联系技术支持。",
             "This edit does not match the server's copy of the record and was not taken. It is kept on this phone; contact support.",

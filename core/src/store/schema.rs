@@ -333,6 +333,41 @@ const STEPS: &[Step] = &[
         ",
         rebuild: false,
     },
+    // 15: tasks a supervisor gives (a kind from sync protocol 7). A relay never sent them to
+    // this phone before, so every grid it already pulls asks once for the grid's tasks from
+    // the start (`catch_up`); a grid pulled from now on gets them with its bootstrap.
+    Step {
+        sql: "
+        CREATE TABLE tasks (
+            record_id TEXT PRIMARY KEY,
+            grid TEXT NOT NULL,
+            archived INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            task_type TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            given_at TEXT NOT NULL,
+            counts_from TEXT NOT NULL,
+            assignees TEXT NOT NULL
+        );
+        CREATE INDEX tasks_due ON tasks (archived, due_on);
+        CREATE TABLE task_targets (
+            record_id TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            target_kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            marked INTEGER NOT NULL,
+            PRIMARY KEY (record_id, target_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE catch_up (
+            grid TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (grid, kind)
+        ) WITHOUT ROWID;
+        INSERT INTO catch_up (grid, kind) SELECT grid, 'task' FROM cursors WHERE cursor != '';
+        ",
+        rebuild: false,
+    },
 ];
 
 pub const LATEST: i64 = STEPS.len() as i64;

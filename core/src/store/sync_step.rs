@@ -99,6 +99,7 @@ impl Store {
             pull.push(PullCursor {
                 grid: grid.clone(),
                 cursor: self.cursor(grid)?.unwrap_or_default(),
+                catch_up: self.catch_up(grid)?,
             });
         }
         Ok(SyncRequest {

@@ -1,6 +1,7 @@
 //! Records as a whole, from the supervisor's side: moving a household or place to another
 //! grid (`crate::moves`), a review (`crate::review`), dispatching a case and recording the
-//! handling party's result (`crate::dispatch`).
+//! handling party's result (`crate::dispatch`), giving tasks and reading their progress
+//! (`crate::tasks`).
 
 use axum::Json;
 use axum::body::Body;
@@ -124,4 +125,59 @@ pub async fn add_party(
     let party: crate::dispatch::Party = body::json(raw, SMALL).await?;
     crate::dispatch::add_party(&state.storage, &party).await?;
     Ok((axum::http::StatusCode::CREATED, Json(party)))
+}
+
+/// Gives a task to a grid's workers (supervisors in reach, administrators).
+pub async fn create_task(
+    caller: Caller,
+    State(state): State<AppState>,
+    raw: Body,
+) -> Result<(axum::http::StatusCode, Json<crate::tasks::TaskProgress>), ApiError> {
+    let req: crate::tasks::NewTask = body::json(raw, NOTE).await?;
+    let task = crate::tasks::create(&state, &caller.user, &caller.reach, &req).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(task)))
+}
+
+/// The tasks of every grid the caller reads, due first, with their progress.
+pub async fn tasks(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<crate::tasks::TaskSummary>>, ApiError> {
+    let grids = readable_grids(&state, &caller).await?;
+    Ok(Json(
+        crate::tasks::list(state.storage.as_ref(), &grids).await?,
+    ))
+}
+
+/// One task, with who did which target.
+pub async fn task(
+    caller: Caller,
+    State(state): State<AppState>,
+    super::extract::ApiPath(id): super::extract::ApiPath<String>,
+) -> Result<Json<crate::tasks::TaskProgress>, ApiError> {
+    let grids = readable_grids(&state, &caller).await?;
+    Ok(Json(
+        crate::tasks::one(state.storage.as_ref(), &caller.user, &grids, &id).await?,
+    ))
+}
+
+async fn readable_grids(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<std::collections::BTreeSet<String>, ApiError> {
+    Ok(match caller.user.role {
+        crate::storage::Role::Admin => state
+            .storage
+            .grids()
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .collect(),
+        _ => caller
+            .reach
+            .iter()
+            .filter(|g| caller.can_read(g))
+            .cloned()
+            .collect(),
+    })
 }

@@ -13,6 +13,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use gridkeeper_core::Kind;
 use gridkeeper_core::wire::{
     self, Cursor, DocChanges, GridFeed, SyncRequest, SyncResponse, WireErasure, WireError,
     WireSnapshot, WireTemplate,
@@ -110,8 +111,14 @@ pub async fn sync(
         items: limit,
         bytes: state.limits.page_bytes,
     };
-    for (grid, cursor, head) in pulls {
-        grids.push(pull(&state, &grid, cursor, head, &mut budget, &actor, req.v).await?);
+    for (grid, cursor, head, kinds) in pulls {
+        let mut feed = pull(&state, &grid, cursor, head, &mut budget, &actor, req.v).await?;
+        // A bootstrap from the start brings every kind already.
+        if cursor != Cursor::Start {
+            feed.snapshots
+                .extend(catch_up(&state, &grid, &kinds, req.v).await?);
+        }
+        grids.push(feed);
     }
     let (templates, templates_more) = match req.templates_seq {
         Some(after) => published_templates(&state, after).await?,
@@ -174,7 +181,7 @@ async fn prepare_pull(
     caller: &Caller,
     state: &AppState,
     req: &SyncRequest,
-) -> Result<Vec<(String, Cursor, u64)>, ApiError> {
+) -> Result<Vec<(String, Cursor, u64, Vec<String>)>, ApiError> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(req.pull.len());
     for (i, p) in req.pull.iter().enumerate() {
@@ -214,7 +221,7 @@ async fn prepare_pull(
         if ahead {
             return Err(bad());
         }
-        out.push((p.grid.clone(), cursor, head));
+        out.push((p.grid.clone(), cursor, head, p.catch_up.clone()));
     }
     Ok(out)
 }
@@ -273,19 +280,25 @@ async fn pull(
     let (fetched, full) = (page.len(), page.len() == limit);
     let total = state.storage.count_documents(grid).await?;
     let mut snapshots = Vec::with_capacity(page.len());
+    let (mut taken, mut last) = (0, None);
     for doc in page {
         if budget.spent() {
             break;
+        }
+        taken += 1;
+        last = Some(doc.record_id.clone());
+        if !readable_kind(&doc.kind, version) {
+            continue;
         }
         // The fields travel beside the document and weigh about as much.
         budget.take(doc.saved.len() * 2);
         snapshots.push(to_wire(doc));
     }
-    let cut = snapshots.len() < fetched;
-    let next = match snapshots.last() {
+    let cut = taken < fetched;
+    let next = match last {
         Some(last) if full || cut => Cursor::Bootstrap {
             upto,
-            after: last.record_id.parse().ok(),
+            after: last.parse().ok(),
         },
         _ => Cursor::Feed(upto),
     };
@@ -350,8 +363,9 @@ async fn feed(
             break;
         }
         cursor = c.seq;
-        let Some(b) = c.bytes else {
-            // The asking phone's own change: moves the cursor, costs nothing to send.
+        let Some(b) = c.bytes.filter(|_| readable_kind(&c.kind, version)) else {
+            // The asking phone's own change, or a kind it cannot read: moves the cursor,
+            // costs nothing to send.
             budget.take(0);
             continue;
         };
@@ -401,6 +415,30 @@ async fn feed(
         total: None,
         erasures,
     })
+}
+
+/// Whether a phone of `version` can read records of `kind`: tasks came with
+/// [`wire::TASK_VERSION`], and an older phone refuses a record of a kind it does not know.
+fn readable_kind(kind: &str, version: u32) -> bool {
+    version >= wire::TASK_VERSION || kind != Kind::Task.as_str()
+}
+
+/// The grid's records of the kinds a phone asked to catch up on (kinds it learnt by updating,
+/// left out of the replies it had before), whole, beside the feed page.
+async fn catch_up(
+    state: &AppState,
+    grid: &str,
+    kinds: &[String],
+    version: u32,
+) -> Result<Vec<WireSnapshot>, ApiError> {
+    // Only kinds that were ever left out, each once however often it is named: anything
+    // else the phone already has.
+    let task = Kind::Task.as_str();
+    if version < wire::TASK_VERSION || !kinds.iter().any(|k| k == task) {
+        return Ok(Vec::new());
+    }
+    let docs = state.storage.documents_of_kind(grid, task).await?;
+    Ok(docs.into_iter().map(to_wire).collect())
 }
 
 fn to_wire(doc: DocState) -> WireSnapshot {

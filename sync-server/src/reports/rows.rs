@@ -7,7 +7,8 @@ use gridkeeper_core::kinds::case::Case;
 use gridkeeper_core::kinds::case_flow::{CaseAction, CaseState};
 use gridkeeper_core::kinds::common::enum_name;
 use gridkeeper_core::kinds::inspection::InspectionStatus;
-use gridkeeper_core::kinds::{Activity, Household, Inspection, Mediation, Place, Visit};
+use gridkeeper_core::kinds::task::counts_from;
+use gridkeeper_core::kinds::{Activity, Household, Inspection, Mediation, Place, Task, Visit};
 use serde::de::DeserializeOwned;
 
 use super::sql::{SqlValue, Stmt};
@@ -26,6 +27,7 @@ fn tables(kind: &str) -> &'static [(&'static str, &'static str)] {
         "case" => &[("r_cases", "record_id")],
         "mediation" => &[("r_mediations", "record_id")],
         "activity" => &[("r_activities", "record_id")],
+        "task" => &[("r_tasks", "record_id"), ("r_task_targets", "record_id")],
         _ => &[],
     }
 }
@@ -153,6 +155,23 @@ pub fn statements(state: &DocState) -> Vec<Stmt> {
                     "INSERT INTO r_activities (record_id, grid, topic, activity_type, held_on, participants) VALUES ($1, $2, $3, $4, $5, $6)",
                     vec![id(), grid(), (&a.topic).into(), enum_name(&a.activity_type).into(), (&a.held_on).into(), i64::from(a.participants).into()],
                 ));
+            }
+        }
+        "task" => {
+            if let Some(t) = typed::<Task>(data) {
+                out.push(Stmt::new(
+                    "INSERT INTO r_tasks (record_id, grid, title, task_type, due_on, given_at, counts_from, assigned_by, assignees) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    vec![id(), grid(), (&t.title).into(), t.task_type.as_str().into(), (&t.due_on).into(), (&state.created_at).into(), counts_from(&state.created_at).into(), (&t.assigned_by).into(), t.assignees.join("\n").into()],
+                ));
+                for (i, target) in t.targets.iter().enumerate() {
+                    // The first mark stands: two workers marking the same target offline
+                    // count once.
+                    let mark = t.marks.iter().find(|m| m.target == target.id);
+                    out.push(Stmt::new(
+                        "INSERT INTO r_task_targets (record_id, grid, target_id, target_kind, label, position, marked_by, marked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                        vec![id(), grid(), (&target.id).into(), target.kind.as_str().into(), (&target.label).into(), (i as i64).into(), mark.map(|m| m.by.as_str()).unwrap_or("").into(), mark.map(|m| m.at.as_str()).unwrap_or("").into()],
+                    ));
+                }
             }
         }
         _ => {}

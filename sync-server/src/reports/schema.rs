@@ -98,6 +98,29 @@ CREATE TABLE IF NOT EXISTS r_activities (
     participants BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS r_activities_grid ON r_activities (grid, held_on);
+CREATE TABLE IF NOT EXISTS r_tasks (
+    record_id TEXT PRIMARY KEY,
+    grid TEXT NOT NULL,
+    title TEXT NOT NULL,
+    task_type TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    given_at TEXT NOT NULL,
+    counts_from TEXT NOT NULL,
+    assigned_by TEXT NOT NULL,
+    assignees TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS r_tasks_grid ON r_tasks (grid, due_on);
+CREATE TABLE IF NOT EXISTS r_task_targets (
+    record_id TEXT NOT NULL,
+    grid TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    target_kind TEXT NOT NULL,
+    label TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    marked_by TEXT NOT NULL,
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (record_id, target_id)
+);
 CREATE TABLE IF NOT EXISTS r_worker_days (
     day TEXT NOT NULL,
     device_id TEXT NOT NULL,

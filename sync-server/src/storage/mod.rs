@@ -283,6 +283,9 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         after_record: Option<&str>,
         limit: usize,
     ) -> Result<Vec<DocState>>;
+    /// A grid's documents of one kind, in record-id order (what a phone catching up on a kind
+    /// it newly reads is sent).
+    async fn documents_of_kind(&self, grid: &str, kind: &str) -> Result<Vec<DocState>>;
     async fn count_documents(&self, grid: &str) -> Result<u64>;
     async fn document(&self, record_id: &str) -> Result<Option<DocState>>;
 

@@ -966,6 +966,21 @@ impl Storage for PostgresStorage {
             .collect()
     }
 
+    async fn documents_of_kind(&self, grid: &str, kind: &str) -> Result<Vec<DocState>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {DOC_COLUMNS} FROM documents WHERE grid = $1 AND kind = $2 ORDER BY record_id"
+            ))
+            .await?;
+        client
+            .query(&stmt, &[&grid, &kind])
+            .await?
+            .iter()
+            .map(doc_row)
+            .collect()
+    }
+
     async fn count_documents(&self, grid: &str) -> Result<u64> {
         let client = self.client().await?;
         let stmt = client

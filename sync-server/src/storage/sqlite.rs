@@ -766,6 +766,18 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn documents_of_kind(&self, grid: &str, kind: &str) -> Result<Vec<DocState>> {
+        let (grid, kind) = (grid.to_string(), kind.to_string());
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {DOC_COLUMNS} FROM documents WHERE grid = ?1 AND kind = ?2 ORDER BY record_id"
+            ))?;
+            let rows = stmt.query_map(params![grid, kind], doc_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
     async fn count_documents(&self, grid: &str) -> Result<u64> {
         let grid = grid.to_string();
         self.read(move |c| {

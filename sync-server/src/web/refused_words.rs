@@ -9,6 +9,7 @@ pub fn change(code: &str, zh: bool) -> &'static str {
         "out_of_scope" => ("超出该网格员的负责范围", "outside the worker's area"),
         "record_erased" => ("记录已按个人信息保护删除", "record erased (PIPL)"),
         "record_moved" => ("记录已迁到其他网格", "record moved to another grid"),
+        "not_permitted" => ("手机不能新建任务", "a task made on a phone"),
         "reused_seq" => (
             "手机从备份恢复后重复的修改",
             "repeated after the phone was restored",

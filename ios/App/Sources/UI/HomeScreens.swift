@@ -310,6 +310,7 @@ struct TodayPage: View {
                 // Values two phones set differently wait for a person.
                 if let conflicts = v.conflictsText { Button(conflicts) { model.send(.conflicts) }.foregroundStyle(.red) }
                 if let empty = v.emptyText { Text(empty) }
+                section(L("today_tasks"), v.tasks)
                 section(L("today_visits"), v.visits)
                 section(L("today_inspections"), v.inspections)
                 section(L("today_cases"), v.cases)

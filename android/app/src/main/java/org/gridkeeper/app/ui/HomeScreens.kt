@@ -107,6 +107,7 @@ fun TodayScreen(app: AppServices, grid: String, performer: EffectPerformer) {
                 )
             }
         }
+        section(R.string.today_tasks, v.tasks, this)
         section(R.string.today_visits, v.visits, this)
         section(R.string.today_inspections, v.inspections, this)
         section(R.string.today_cases, v.cases, this)
