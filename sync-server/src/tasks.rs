@@ -29,7 +29,7 @@ use crate::text;
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetFilter {
-    /// Households with a member tagged so (`elderly_alone`, `left_behind_child` …).
+    /// Households with a member tagged so (`solitary_elderly`, `left_behind_child` …).
     #[serde(default)]
     pub tag: String,
     /// Places of this type (`shop`, `rental` …).
@@ -221,14 +221,15 @@ async fn resolve_targets(
             });
         }
     };
-    for id in &req.targets {
+    for (i, id) in req.targets.iter().enumerate() {
         if let Some(h) = households.iter().find(|h| h[0].text() == id) {
             push(&mut out, SubjectKind::Household, id, h[1].text());
         } else if let Some(p) = places.iter().find(|p| p[0].text() == id) {
             push(&mut out, SubjectKind::Place, id, p[1].text());
         } else {
+            // By position, not id: an id from beyond the caller's reach is not echoed.
             return Err(invalid(format!(
-                "{id} is not a household or place of grid {}",
+                "targets[{i}] is not a household or place of grid {}",
                 req.grid
             )));
         }

@@ -2047,3 +2047,177 @@ type Case = (&'static str, Who, Method, String, Option<Value>, u16);
 fn uuid_like() -> String {
     "01a2513b-0000-7000-8000-000000000000".to_string()
 }
+
+/// Tasks (`/v1/tasks`): given only by an administrator or a supervisor whose reach holds the
+/// grid, naming only that grid's households and places, read only within reach.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_api_matrix() {
+    let w = world().await;
+    let (g1, g3) = (w.g1_records[0].clone(), w.g3_records[0].clone());
+    let before = w.stored().await;
+    let task = |grid: &str, target: &str| {
+        json!({"grid": grid, "title": "走访", "task_type": "visit", "due_on": "2026-12-31",
+            "targets": [target]})
+    };
+    let refused: Vec<Case> = vec![
+        (
+            "worker gives",
+            Who::WorkerA,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g1", &g1)),
+            403,
+        ),
+        (
+            "other worker gives",
+            Who::WorkerB,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g3", &g3)),
+            403,
+        ),
+        (
+            "supervisor gives beyond reach",
+            Who::Supervisor,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g3", &g3)),
+            403,
+        ),
+        (
+            "console gives beyond reach",
+            Who::SupervisorConsole,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g3", &g3)),
+            403,
+        ),
+        (
+            "supervisor names another grid's household",
+            Who::Supervisor,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g1", &g3)),
+            400,
+        ),
+        (
+            "revoked gives",
+            Who::Revoked,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g1", &g1)),
+            401,
+        ),
+        (
+            "no token gives",
+            Who::NoToken,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g1", &g1)),
+            401,
+        ),
+        (
+            "garbage gives",
+            Who::Garbage,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g1", &g1)),
+            401,
+        ),
+        (
+            "basic auth gives",
+            Who::NotBearer,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("g1", &g1)),
+            401,
+        ),
+        (
+            "admin gives to no grid",
+            Who::Admin,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(task("nowhere", &g1)),
+            400,
+        ),
+        (
+            "admin gives an unknown kind of task",
+            Who::Admin,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(
+                json!({"grid": "g1", "title": "x", "task_type": "party", "due_on": "2026-12-31", "targets": [g1]}),
+            ),
+            400,
+        ),
+        (
+            "admin gives a task with no target",
+            Who::Admin,
+            Method::POST,
+            "/v1/tasks".into(),
+            Some(json!({"grid": "g1", "title": "x", "task_type": "visit", "due_on": "2026-12-31"})),
+            400,
+        ),
+        (
+            "no token lists",
+            Who::NoToken,
+            Method::GET,
+            "/v1/tasks".into(),
+            None,
+            401,
+        ),
+        (
+            "admin reads no task",
+            Who::Admin,
+            Method::GET,
+            format!("/v1/tasks/{}", uuid_like()),
+            None,
+            404,
+        ),
+    ];
+    for (case, who, method, path, body, status) in refused {
+        let r = w.call(who, method, &path, body.as_ref()).await;
+        assert_eq!(r.status, status, "{case}: {}", r.text());
+        assert_eq!(r.content_type, "application/json", "{case}");
+        assert!(!r.code().is_empty(), "{case}: an error code");
+        w.assert_no_leak(case, who, &r.text());
+        assert_eq!(w.stored().await, before, "{case} changed what is stored");
+    }
+
+    let r = w
+        .call(
+            Who::Supervisor,
+            Method::POST,
+            "/v1/tasks",
+            Some(&task("g1", &g1)),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let given: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
+    let id = given["record_id"].as_str().unwrap();
+    for (who, status) in [
+        (Who::Supervisor, 200),
+        (Who::SupervisorConsole, 200),
+        (Who::Admin, 200),
+        (Who::WorkerA, 200),
+        (Who::WorkerB, 404),
+        (Who::NoToken, 401),
+    ] {
+        let r = w
+            .call(who, Method::GET, &format!("/v1/tasks/{id}"), None)
+            .await;
+        assert_eq!(r.status, status, "{who:?}: {}", r.text());
+        let r = w.call(who, Method::GET, "/v1/tasks", None).await;
+        if status == 401 {
+            assert_eq!(r.status, 401);
+        } else {
+            assert_eq!(r.status, 200, "{who:?}");
+            assert_eq!(
+                r.text().contains(id),
+                status == 200,
+                "{who:?} lists it: {}",
+                r.text()
+            );
+        }
+    }
+}

@@ -218,3 +218,70 @@ async fn fields_from_a_newer_app_survive_an_older_apps_edit() {
         .unwrap_err();
     assert!(err.to_string().contains("energy_lable"), "{err}");
 }
+
+/// A task (protocol 7) never reaches a phone of revision 6, which would refuse a record of a
+/// kind it does not know; once updated, the phone asks for the grid's tasks (`catch_up`) and
+/// gets them beside a feed that had already passed them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_skip_older_phones_and_reach_them_once_they_update() {
+    let street = start().await.street().await;
+    let mut a = street.enroll("worker-a").await;
+    let house = a.add_household("g1", "101", "赵敏");
+    a.sync(&street.relay).await;
+    let r = street
+        .relay
+        .http
+        .post(format!("{}/v1/tasks", street.base()))
+        .bearer_auth(&street.admin_token)
+        .json(
+            &serde_json::json!({"grid": "g1", "title": "寒潮前走访", "task_type": "visit",
+            "due_on": "2026-12-31", "targets": [house.to_string()]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+
+    let kinds = |resp: &wire::SyncResponse| -> Vec<String> {
+        let g = &resp.grids[0];
+        g.changes
+            .iter()
+            .map(|c| c.kind.clone())
+            .chain(g.snapshots.iter().map(|s| s.kind.clone()))
+            .collect()
+    };
+    // Revision 6, from its feed position and from the start: no task, and the cursor passes it.
+    let mut old = a.request(&["g1"]);
+    old.v = 6;
+    let (status, resp, body) = post_sync(&street.relay, Some(&a.token), wire::encode(&old)).await;
+    assert_eq!(status, 200, "{body}");
+    let resp = resp.unwrap();
+    assert!(!kinds(&resp).contains(&"task".to_string()), "{body}");
+    let passed = resp.grids[0].cursor.clone();
+    assert_eq!(
+        passed,
+        street.relay.storage.head("g1").await.unwrap().to_string()
+    );
+    old.pull[0].cursor = String::new();
+    let (_, resp, body) = post_sync(&street.relay, Some(&a.token), wire::encode(&old)).await;
+    assert!(
+        !kinds(&resp.unwrap()).contains(&"task".to_string()),
+        "{body}"
+    );
+
+    // Updated: from the same position, asking to catch up, it gets the task whole.
+    let mut new = a.request(&["g1"]);
+    new.pull[0].cursor = passed.clone();
+    new.pull[0].catch_up = vec!["task".into(), "task".into(), "unheard_of".into()];
+    let (status, resp, body) = post_sync(&street.relay, Some(&a.token), wire::encode(&new)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        kinds(&resp.unwrap()),
+        ["task"],
+        "once, however often it is asked"
+    );
+    // Not asking, it is not sent again.
+    new.pull[0].catch_up.clear();
+    let (_, resp, _) = post_sync(&street.relay, Some(&a.token), wire::encode(&new)).await;
+    assert!(kinds(&resp.unwrap()).is_empty());
+}

@@ -105,6 +105,7 @@ fn run(backend: Backend) {
             pull: vec![PullCursor {
                 grid: grid.into(),
                 cursor: String::new(),
+                catch_up: Vec::new(),
             }],
             ..Default::default()
         };
