@@ -69,7 +69,7 @@ pub enum Command {
         #[arg(long)]
         media_type: Option<String>,
     },
-    /// Today's work: visits, inspections, cases and mediations due.
+    /// Today's work: tasks given, visits, inspections, cases and mediations due.
     Agenda {
         #[arg(long)]
         grid: Option<String>,

@@ -21,7 +21,7 @@ use crate::dispatch::may_direct;
 use crate::error::ApiError;
 use crate::relay_edit::{Written, create_and_store, web_device};
 use crate::reports::sql::{SqlValue, Stmt};
-use crate::storage::{Role, Storage, User};
+use crate::storage::{Role, Storage, StorageError, User};
 use crate::text;
 
 /// Which households or places a task is about: named one by one, or chosen by a filter over
@@ -318,7 +318,7 @@ async fn targets(
     record_id: &str,
     task_type: &str,
     counts_from: &str,
-) -> Result<Vec<TargetProgress>, ApiError> {
+) -> Result<Vec<TargetProgress>, StorageError> {
     let rows = storage
         .report_query(&Stmt::new(
             "SELECT g.target_id, g.target_kind, g.label, g.marked_by, g.marked_at,
@@ -365,7 +365,7 @@ async fn targets(
 pub async fn progress(
     storage: &dyn Storage,
     record_id: &str,
-) -> Result<Option<TaskProgress>, ApiError> {
+) -> Result<Option<TaskProgress>, StorageError> {
     let rows = storage
         .report_query(&Stmt::new(
             format!("{SUMMARY} WHERE t.record_id = $1"),
@@ -392,7 +392,7 @@ pub async fn progress(
 pub async fn list(
     storage: &dyn Storage,
     grids: &BTreeSet<String>,
-) -> Result<Vec<TaskSummary>, ApiError> {
+) -> Result<Vec<TaskSummary>, StorageError> {
     let rows = storage
         .report_query(&Stmt::new(
             format!("{SUMMARY} ORDER BY t.due_on, t.record_id"),

@@ -142,6 +142,8 @@ pub fn word(key: &str, zh: bool) -> &str {
         "sports" => ("体育", "sports"),
         "training" => ("培训", "training"),
         "records_changed" => ("更新记录数(按日累计)", "records changed (per day, summed)"),
+        "tasks_open" => ("未完成任务", "tasks open"),
+        "tasks_overdue" => ("超期任务", "tasks overdue"),
         "population" => ("一标三实", "population and housing"),
         "workers" => ("网格员工作量", "worker activity"),
         // Record pages: the remaining enum values of every kind.

@@ -782,5 +782,24 @@ async fn workers(
         device_rows.push(json!({"device_id": d.id, "worker": u.name, "last_seen": d.last_seen, "days_silent": quiet, "silent": silent}));
     }
     lists.insert("devices".into(), device_rows);
+    // Tasks given in reach and how they stand: the work asked for beside the work done.
+    // Open and overdue as of now, whatever the period: an overdue task is for acting on.
+    let grids: BTreeSet<String> = scope.grids.iter().cloned().collect();
+    let tasks = crate::tasks::list(q.storage, &grids).await?;
+    let mut overdue = Vec::new();
+    for t in &tasks {
+        let counts = entry(&mut per, &t.grid);
+        if t.done < t.total {
+            add(counts, "tasks_open", 1);
+        }
+        if t.overdue {
+            add(counts, "tasks_overdue", 1);
+            overdue.push(
+                json!({"record_id": t.record_id, "grid": t.grid, "title": t.title,
+                "due_on": t.due_on, "done": t.done, "total": t.total}),
+            );
+        }
+    }
+    lists.insert("overdue_tasks".into(), overdue);
     Ok(per)
 }

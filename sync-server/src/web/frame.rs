@@ -119,6 +119,11 @@ pub(crate) fn chrome(
                 label: report_title(r, zh),
                 on: *r == current,
             })
+            .chain(std::iter::once(NavItem {
+                href: "/tasks".into(),
+                label: if zh { "下发任务" } else { "Tasks" }.into(),
+                on: current == "tasks",
+            }))
             .collect(),
         None => vec![],
     };

@@ -19,6 +19,7 @@ pub mod rescue_page;
 pub mod resolve;
 pub mod review_form;
 pub mod session;
+pub mod task_pages;
 pub mod template_pages;
 pub mod xlsform_words;
 
@@ -40,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/rec/{id}/review", post(review_form::review))
         .route("/rec/{id}/dispatch", post(review_form::dispatch))
         .route("/rec/{id}/result", post(review_form::result))
+        .route("/tasks", get(task_pages::list).post(task_pages::give))
+        .route("/tasks/{id}", get(task_pages::show))
         .route("/blob/{hash}", get(pages::blob))
         .route("/x/r/{report}", get(pages::export_report))
         .route("/x/l/{list}", get(pages::export_list))
