@@ -5,7 +5,9 @@
 //! during an offline week both edit some of the same records, so the server and the devices
 //! hold real concurrent changes and conflicts. Supervisors' phones (read-only, as the server
 //! enforces) bootstrap their community and pull it all. One phone is left with a week of work
-//! it has not synced yet.
+//! it has not synced yet. Then each community's office directs the work over the relay's API
+//! (`office`): tasks for every grid, cases dispatched to handling parties, households
+//! reviewed; the phones in signal get it at their next sync.
 //!
 //! [`prepare`] (async, admin functions) builds the grid tree, users and enrolment codes, and
 //! web passwords for a supervisor and the administrator (generated, printed once);
@@ -13,6 +15,7 @@
 //! must run on its own thread. The data itself comes from [`data`].
 
 mod data;
+mod office;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -148,6 +151,8 @@ pub struct Seeding {
     pub for_you: Vec<(String, String, String)>,
     /// (user, role, password) for the web pages: a supervisor and the administrator.
     pub web_sign_ins: Vec<(String, &'static str, String)>,
+    /// Each community supervisor's API token, for the office's work (`office`).
+    supervisor_tokens: BTreeMap<&'static str, String>,
 }
 
 /// On an empty server, creates the street's grid tree, a worker per grid and a supervisor
@@ -167,6 +172,7 @@ pub async fn prepare(storage: &Arc<dyn Storage>) -> Result<Option<Seeding>, Stri
         supervisor_codes: BTreeMap::new(),
         for_you: Vec::new(),
         web_sign_ins: Vec::new(),
+        supervisor_tokens: BTreeMap::new(),
     };
     let code = |user: &'static str| {
         let storage = storage.clone();
@@ -197,6 +203,21 @@ pub async fn prepare(storage: &Arc<dyn Storage>) -> Result<Option<Seeding>, Stri
         seeding
             .supervisor_codes
             .insert(c.id, code(c.supervisor).await?);
+        seeding.supervisor_tokens.insert(
+            c.id,
+            admin::console_token(storage, c.supervisor)
+                .await
+                .map_err(fail)?,
+        );
+        for name in office::PARTIES {
+            let party = crate::dispatch::Party {
+                node: c.id.to_string(),
+                name: name.to_string(),
+            };
+            crate::dispatch::add_party(storage, &party)
+                .await
+                .map_err(fail)?;
+        }
     }
     let first = &COMMUNITIES[0];
     for (user, role) in [
@@ -252,6 +273,8 @@ pub struct Report {
     pub conflicted_records: usize,
     /// (grid, changes) of the phone still offline.
     pub offline: Option<(String, u64)>,
+    /// What the supervisors directed.
+    pub office: office::OfficeWork,
     pub elapsed: Duration,
 }
 
@@ -379,6 +402,9 @@ pub fn run(seeding: &Seeding, server: &str, opts: &DemoOptions) -> Result<Report
         report.syncs += counters.syncs;
         report.conflicted_records += part.conflicted_records;
         report.offline = report.offline.or(part.offline);
+        report.office.tasks += part.office.tasks;
+        report.office.dispatched += part.office.dispatched;
+        report.office.reviewed += part.office.reviewed;
     }
     report.elapsed = started.elapsed();
     Ok(report)
@@ -468,7 +494,23 @@ fn community(
     }
     supervisor.sync(&mut counters)?;
 
-    let mut report = Report::default();
+    // The office directs the work; the phones in signal get it.
+    let token = seeding
+        .supervisor_tokens
+        .get(c.id)
+        .ok_or_else(|| format!("no token for {}'s supervisor", c.id))?;
+    let office = office::direct(c, &supervisor, server, token, now)?;
+    for (i, (phone, _, _, _)) in phones.iter_mut().enumerate() {
+        if !(last_community && i + 1 == c.grids.len()) {
+            phone.sync(&mut counters)?;
+        }
+    }
+    supervisor.sync(&mut counters)?;
+
+    let mut report = Report {
+        office,
+        ..Report::default()
+    };
     for kind in Kind::ALL {
         let n = supervisor
             .store
@@ -932,6 +974,10 @@ pub fn print_report(report: &Report, seeding: &Seeding, server: &str, opts: &Dem
     println!(
         "demo: {} changes pushed; {} records edited on two devices at once show a conflict",
         report.changes_pushed, report.conflicted_records
+    );
+    println!(
+        "demo: the supervisors gave {} tasks, dispatched {} cases to handling parties and reviewed {} households",
+        report.office.tasks, report.office.dispatched, report.office.reviewed
     );
     if let Some((grid, waiting)) = &report.offline {
         println!("demo: grid {grid}'s phone is still offline with {waiting} changes waiting");

@@ -185,6 +185,32 @@ fn demo_seeds_a_street_through_phones_and_never_twice() {
         }
     }
     assert!(conflicted >= 1, "no concurrent edit shows as a conflict");
+    // The office directed the work: a task, a household sent back and a dispatched case
+    // reach the worker's new device.
+    let office = lines
+        .iter()
+        .find(|l| l.starts_with("demo: the supervisors gave"))
+        .unwrap_or_else(|| panic!("no office summary: {text}"));
+    assert!(!office.contains(" 0 "), "{office}");
+    let agenda = phone.agenda(Some("xf-1-01"), chrono::Utc::now()).unwrap();
+    assert!(!agenda.tasks.is_empty(), "no task on the worker's agenda");
+    assert!(
+        !phone.returned_records(Some("xf-1-01")).unwrap().is_empty(),
+        "no household sent back"
+    );
+    let dispatched = phone
+        .record_ids(Some(Kind::Case))
+        .unwrap()
+        .into_iter()
+        .filter(|id| {
+            let case = phone.get_json(*id, false).unwrap();
+            case["data"]["timeline"].as_array().is_some_and(|t| {
+                t.iter()
+                    .any(|e| e["dispatch_to"].as_str().is_some_and(|p| !p.is_empty()))
+            })
+        })
+        .count();
+    assert!(dispatched >= 1, "no case dispatched to a handling party");
     stop(child);
 
     // Every grid of the street holds records on the server.
