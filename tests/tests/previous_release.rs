@@ -170,10 +170,60 @@ fn an_old_phone_syncs_with_the_new_relay_and_new_phones() {
     new.ok(&["update", &a, "--json", &patch.to_string()]);
     new.sync_clean();
 
+    // A supervisor gives the grid a task, a kind the old build does not know: the relay
+    // keeps it from the old phone, whose syncs go on clean, and the new phone lists it.
+    relay
+        .admin(&[
+            "user",
+            "add",
+            "zhou",
+            "--role",
+            "supervisor",
+            "--scope",
+            "g1",
+        ])
+        .unwrap();
+    let printed = relay.admin(&["token", "zhou"]).unwrap();
+    let token = printed
+        .split_whitespace()
+        .find(|w| w.starts_with("gk_"))
+        .expect("a printed token");
+    let given = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/tasks", relay.url()))
+        .bearer_auth(token)
+        .json(
+            &json!({"grid": "g1", "title": "寒潮前走访", "task_type": "visit",
+            "due_on": "2099-12-31", "targets": [a, b]}),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(given.status().as_u16(), 201);
+    new.sync_clean();
+    assert!(
+        new.ok(&["agenda"]).contains("寒潮前走访"),
+        "the new phone lists the task"
+    );
+
     let pulled = old.sync_clean();
     assert!(pulled["pulled"].as_u64().unwrap() >= 1, "{pulled}");
     let old_export: Value = serde_json::from_str(&old.ok(&["export"])).unwrap();
     let new_export: Value = serde_json::from_str(&new.ok(&["export"])).unwrap();
+    assert!(
+        old_export
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|r| r["kind"] != "task"),
+        "a task reached the old phone"
+    );
+    assert!(
+        new_export
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|r| r["kind"] == "task"),
+        "the new phone holds the task"
+    );
     let edited = &old_export[&a]["data"];
     assert_eq!(edited["notes"], json!("独居老人，每周探访"), "{edited}");
     assert_eq!(

@@ -161,6 +161,10 @@ fn given_and_done(backend: Backend, dir: &std::path::Path) {
     assert_eq!(lines[0].0, "走访 · 寒潮前走访独居老人");
     assert!(lines[0].1.starts_with("已完成 0/2 · 下一处："), "{lines:?}");
     assert_eq!(task_lines(zhang).len(), 1);
+    let pushed_back = wang
+        .store()
+        .patch_json(task.parse().unwrap(), &json!({"due_on": "2099-01-01"}));
+    assert!(pushed_back.is_err(), "{name}: a worker moved the due date");
     assert!(
         zhao.store().get_json(task.parse().unwrap(), false).is_err(),
         "{name}: g2's phone holds no g1 task"

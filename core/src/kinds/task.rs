@@ -195,6 +195,24 @@ impl RecordKind for Task {
                 "is append-only: a target marked done stays marked",
             ));
         }
+        // What was asked, of whom and by when is the giver's: a phone only marks targets.
+        fn given(t: &Task) -> impl PartialEq + '_ {
+            (
+                &t.title,
+                t.task_type,
+                &t.details,
+                &t.due_on,
+                &t.assignees,
+                &t.targets,
+                &t.assigned_by,
+            )
+        }
+        if given(old) != given(new) {
+            return Err(Invalid::new(
+                "task",
+                "a task is changed only by who gave it; a phone marks its targets done",
+            ));
+        }
         Ok(())
     }
 
@@ -301,6 +319,17 @@ mod tests {
         new.marks.clear();
         assert!(Task::check_edit(&old, &new, &Context::default()).is_err());
         assert!(Task::check_edit(&old, &old.clone(), &Context::default()).is_ok());
+    }
+
+    #[test]
+    fn what_was_asked_is_not_edited_from_a_phone() {
+        let old = task();
+        let mut later = old.clone();
+        later.due_on = "2027-01-31".into();
+        assert!(Task::check_edit(&old, &later, &Context::default()).is_err());
+        let mut fewer = old.clone();
+        fewer.targets.clear();
+        assert!(Task::check_edit(&old, &fewer, &Context::default()).is_err());
     }
 
     #[test]
