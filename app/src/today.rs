@@ -28,6 +28,21 @@ pub enum TodayEvent {
     Search,
     /// The records with unresolved conflicts.
     Conflicts,
+    /// An errand's household or place done (`TodayLine::mark_done`), as the signed-in worker.
+    MarkTaskTarget {
+        task_id: String,
+        target_id: String,
+        /// When, at the phone's time (Unix seconds): today's work is shown again as of then.
+        at: i64,
+    },
+}
+
+/// Which task's target a line's "done" marks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct TaskTargetRef {
+    pub task_id: String,
+    pub target_id: String,
 }
 
 /// Where a tap on a line goes.
@@ -50,6 +65,9 @@ pub struct TodayLine {
     /// Drawn in the warning colour.
     pub overdue: bool,
     pub target: Target,
+    /// On an errand's (or other task's) line: a "done" beside it marks the next target done
+    /// (`TodayEvent::MarkTaskTarget`). A visit or an inspection is done by recording it.
+    pub mark_done: Option<TaskTargetRef>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -97,7 +115,7 @@ impl Today {
         &self.view
     }
 
-    pub fn update(&mut self, store: &Store, event: TodayEvent) -> Vec<Effect> {
+    pub fn update(&mut self, store: &mut Store, event: TodayEvent) -> Vec<Effect> {
         match event {
             TodayEvent::Open(target) => vec![Effect::Open { target }],
             TodayEvent::Places => vec![Effect::OpenPlaces],
@@ -109,6 +127,22 @@ impl Today {
                 // A clock outside chrono's range is no date a phone has; today will do.
                 let now = DateTime::from_timestamp(at, 0).unwrap_or_else(Utc::now);
                 self.refresh(store, now);
+                Vec::new()
+            }
+            TodayEvent::MarkTaskTarget {
+                task_id,
+                target_id,
+                at,
+            } => {
+                let marked = task_id
+                    .parse()
+                    .map_err(|_| gridkeeper_core::Error::NotFound(task_id.clone()))
+                    .and_then(|id| store.mark_task_target(id, &target_id, ""));
+                let now = DateTime::from_timestamp(at, 0).unwrap_or_else(Utc::now);
+                self.refresh(store, now);
+                if let Err(e) = marked {
+                    self.view.error = Some(error_words(&e, self.lang));
+                }
                 Vec::new()
             }
         }
@@ -147,6 +181,7 @@ impl Today {
                     id: v.household_id,
                     member_id: v.member_id,
                 },
+                mark_done: None,
             })
             .collect();
         let inspections: Vec<TodayLine> = agenda
@@ -157,6 +192,7 @@ impl Today {
                 detail: due(&i.due_on, i.days_overdue),
                 overdue: i.days_overdue > 0,
                 target: Target::Place { id: i.place_id },
+                mark_done: None,
             })
             .collect();
         let cases: Vec<TodayLine> = agenda
@@ -175,6 +211,7 @@ impl Today {
                 ),
                 overdue: c.overdue,
                 target: Target::Case { id: c.case_id },
+                mark_done: None,
             })
             .collect();
         let mediations: Vec<TodayLine> = agenda
@@ -185,6 +222,7 @@ impl Today {
                 detail: t1("today.follow_up", lang, &m.due_on),
                 overdue: m.needs_escalation,
                 target: Target::Mediation { id: m.mediation_id },
+                mark_done: None,
             })
             .collect();
         let returned: Vec<TodayLine> = store
@@ -256,6 +294,11 @@ fn task_line(task: &gridkeeper_core::store::TaskDue, lang: Lang) -> Option<Today
         ),
         overdue: task.days_overdue > 0,
         target,
+        // Only work that leaves no record of its own is marked by hand.
+        mark_done: matches!(task.task_type.as_str(), "errand" | "other").then(|| TaskTargetRef {
+            task_id: task.task_id.clone(),
+            target_id: next.target_id.clone(),
+        }),
     })
 }
 
@@ -287,5 +330,6 @@ fn returned_line(r: gridkeeper_core::store::ReturnedRecord, lang: Lang) -> Optio
         detail: t2("today.returned", lang, &r.by, &r.note),
         overdue: true,
         target,
+        mark_done: None,
     })
 }

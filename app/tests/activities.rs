@@ -227,7 +227,7 @@ fn the_list_is_newest_first_with_type_date_place_and_attendance() {
 
     let mut today = Today::new(Some("g1".into()), Lang::Zh);
     assert_eq!(
-        today.update(&s, TodayEvent::Activities),
+        today.update(&mut s, TodayEvent::Activities),
         vec![Effect::OpenActivities]
     );
 }

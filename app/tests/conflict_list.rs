@@ -62,17 +62,17 @@ fn conflicts_from_a_merge_are_listed_grid_wide_and_counted_on_today() {
     let mut a = store(&dir, "王芳");
     let mut b = store(&dir, "李强");
     let mut today = Today::new(Some("g1".into()), Lang::Zh);
-    today.update(&a, TodayEvent::Refresh { at: 1_764_400_000 });
+    today.update(&mut a, TodayEvent::Refresh { at: 1_764_400_000 });
     assert_eq!(today.view().conflicts_text, None, "nothing to settle yet");
 
     let (home, shop) = two_conflicts(&mut a, &mut b);
-    today.update(&a, TodayEvent::Refresh { at: 1_764_400_000 });
+    today.update(&mut a, TodayEvent::Refresh { at: 1_764_400_000 });
     assert_eq!(
         today.view().conflicts_text.as_deref(),
         Some("2 条记录有冲突待处理")
     );
     assert_eq!(
-        today.update(&a, TodayEvent::Conflicts),
+        today.update(&mut a, TodayEvent::Conflicts),
         vec![Effect::OpenConflictList]
     );
 
@@ -108,7 +108,7 @@ fn conflicts_from_a_merge_are_listed_grid_wide_and_counted_on_today() {
     list.update(&a, Cl::Load);
     let ids: Vec<&str> = list.view().rows.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, [shop.to_string()]);
-    today.update(&a, TodayEvent::Refresh { at: 1_764_400_000 });
+    today.update(&mut a, TodayEvent::Refresh { at: 1_764_400_000 });
     assert_eq!(
         today.view().conflicts_text.as_deref(),
         Some("1 条记录有冲突待处理")
@@ -123,7 +123,7 @@ fn conflicts_from_a_merge_are_listed_grid_wide_and_counted_on_today() {
     assert_eq!(v.rows[0].kind, "Place");
     assert_eq!(v.rows[0].count, "Conflicting fields: 2");
     let mut today_en = Today::new(Some("g1".into()), Lang::En);
-    today_en.update(&b, TodayEvent::Refresh { at: 1_764_400_000 });
+    today_en.update(&mut b, TodayEvent::Refresh { at: 1_764_400_000 });
     assert_eq!(
         today_en.view().conflicts_text.as_deref(),
         Some("Records with conflicts: 1")

@@ -365,10 +365,16 @@ fn unfinished_forms_of_every_kind_are_listed_resumed_where_they_were_and_dropped
 
     // Today's work says how many wait, and leads to them.
     let mut today = Today::new(Some("g1".into()), Lang::Zh);
-    today.update(&s, TodayEvent::Refresh { at: 1_796_569_200 });
+    today.update(&mut s, TodayEvent::Refresh { at: 1_796_569_200 });
     assert_eq!(today.view().drafts_text.as_deref(), Some("7 份表单未完成"));
-    assert_eq!(today.update(&s, TodayEvent::Drafts), [Effect::OpenDrafts]);
-    assert_eq!(today.update(&s, TodayEvent::Places), [Effect::OpenPlaces]);
+    assert_eq!(
+        today.update(&mut s, TodayEvent::Drafts),
+        [Effect::OpenDrafts]
+    );
+    assert_eq!(
+        today.update(&mut s, TodayEvent::Places),
+        [Effect::OpenPlaces]
+    );
 
     let resume =
         |list: &mut DraftList, s: &mut Store, key: &str| list.update(s, De::Resume(key.into()));

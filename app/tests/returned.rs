@@ -77,7 +77,7 @@ fn records_sent_back_are_todays_work_until_checked() {
     );
 
     let mut today = Today::new(Some("g1".into()), Lang::Zh);
-    today.update(&s, TodayEvent::Refresh { at: 1_796_000_000 });
+    today.update(&mut s, TodayEvent::Refresh { at: 1_796_000_000 });
     let lines = today.view().returned.clone();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(lines[0].title.starts_with("住户"), "{:?}", lines[0].title);
@@ -100,11 +100,11 @@ fn records_sent_back_are_todays_work_until_checked() {
         "a visit opens the household it was about"
     );
     assert_eq!(today.view().empty_text, None);
-    let effects = today.update(&s, TodayEvent::Open(lines[1].target.clone()));
+    let effects = today.update(&mut s, TodayEvent::Open(lines[1].target.clone()));
     assert!(matches!(&effects[..], [Effect::Open { .. }]), "{effects:?}");
 
     let mut en = Today::new(Some("g1".into()), Lang::En);
-    en.update(&s, TodayEvent::Refresh { at: 1_796_000_000 });
+    en.update(&mut s, TodayEvent::Refresh { at: 1_796_000_000 });
     assert_eq!(
         en.view().returned[0].detail,
         "Sent back by 李主任: 第2位成员缺身份证号"
@@ -117,7 +117,7 @@ fn records_sent_back_are_todays_work_until_checked() {
         "",
         "2026-12-08T08:00:00Z",
     );
-    today.update(&s, TodayEvent::Refresh { at: 1_796_000_000 });
+    today.update(&mut s, TodayEvent::Refresh { at: 1_796_000_000 });
     let lines = &today.view().returned;
     assert_eq!(lines.len(), 1);
     assert!(lines[0].title.starts_with("走访"));

@@ -440,7 +440,7 @@ fn today_lists_who_is_due_and_a_tap_opens_it() {
     assert!(screen.view().loading);
     let now = chrono::Utc::now();
     screen.update(
-        &s,
+        &mut s,
         today::TodayEvent::Refresh {
             at: (now).timestamp(),
         },
@@ -465,7 +465,7 @@ fn today_lists_who_is_due_and_a_tap_opens_it() {
         )
         .unwrap_or_else(|e| panic!("{e}"));
     screen.update(
-        &s,
+        &mut s,
         today::TodayEvent::Refresh {
             at: (now).timestamp(),
         },
@@ -505,7 +505,7 @@ fn today_lists_who_is_due_and_a_tap_opens_it() {
     assert!(!v.cases[0].overdue);
     // Long after, the case is past its deadline.
     screen.update(
-        &s,
+        &mut s,
         today::TodayEvent::Refresh {
             at: (now + chrono::Duration::days(400)).timestamp(),
         },
@@ -516,7 +516,7 @@ fn today_lists_who_is_due_and_a_tap_opens_it() {
         id: cid.to_string(),
     };
     assert_eq!(
-        screen.update(&s, today::TodayEvent::Open(target.clone())),
+        screen.update(&mut s, today::TodayEvent::Open(target.clone())),
         vec![Effect::Open { target }]
     );
 }

@@ -328,10 +328,20 @@ struct TodayPage: View {
         if !lines.isEmpty {
             Section(title) {
                 ForEach(Array(lines.enumerated()), id: \.offset) { _, line in
-                    Button { model.send(.open(line.target)) } label: {
-                        VStack(alignment: .leading) {
-                            Text(line.title)
-                            Text(line.detail).font(.caption).foregroundStyle(line.overdue ? Color.red : Color.secondary)
+                    HStack {
+                        Button { model.send(.open(line.target)) } label: {
+                            VStack(alignment: .leading) {
+                                Text(line.title)
+                                Text(line.detail).font(.caption).foregroundStyle(line.overdue ? Color.red : Color.secondary)
+                            }
+                        }
+                        // An errand's next household or place, marked done where the worker stands.
+                        if let mark = line.markDone {
+                            Spacer()
+                            Button(L("task_mark_done")) {
+                                model.send(.markTaskTarget(taskId: mark.taskId, targetId: mark.targetId, at: Int64(Date().timeIntervalSince1970)))
+                            }
+                            .buttonStyle(.borderless)
                         }
                     }
                 }

@@ -19,6 +19,7 @@ import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.ui.Modifier
@@ -100,6 +101,14 @@ fun TodayScreen(app: AppServices, grid: String, performer: EffectPerformer) {
                     headlineContent = { Text(line.title) },
                     supportingContent = {
                         Text(line.detail, color = if (line.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant)
+                    },
+                    // An errand's next household or place, marked done where the worker stands.
+                    trailingContent = line.markDone?.let { mark ->
+                        {
+                            TextButton(onClick = {
+                                vm.send(TodayEvent.MarkTaskTarget(mark.taskId, mark.targetId, System.currentTimeMillis() / 1000))
+                            }) { Text(word(R.string.task_mark_done)) }
+                        }
                     },
                     modifier = Modifier
                         .clickable(role = Role.Button) { vm.send(TodayEvent.Open(line.target)) }
