@@ -94,11 +94,14 @@ class ScreensTest {
     fun todayListsTheGridsWorkUnderTheSyncBar() {
         val agenda = store.agenda(grid)
         for (lang in Lang.entries) show(lang, null) {
+            // The demo's office gave the grid tasks: they come first, due first.
+            awaitText(word(lang, R.string.today_tasks))
             awaitText(word(lang, R.string.today_visits))
             onAllNodesWithText(word(lang, R.string.sync_now)).onFirst().assertIsEnabled()
             screenshot("today-${lang.tag}")
         }
         assertTrue("the demo grid has work due", agenda.visits.isNotEmpty())
+        assertTrue("the demo's office gave the grid a task", agenda.tasks.isNotEmpty())
     }
 
     @Test
