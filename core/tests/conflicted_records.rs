@@ -96,7 +96,8 @@ fn a_store_from_before_the_list_is_filled_on_upgrade() {
         // Wind the file back to the schema before step 12: what an older app left behind.
         let conn = ok(Connection::open(&path));
         ok(conn.execute_batch(
-            "DROP TABLE record_conflicts; DROP TABLE conflicts_unchecked; DROP TABLE moved_records; DROP TABLE reviews;",
+            "DROP TABLE record_conflicts; DROP TABLE conflicts_unchecked; DROP TABLE moved_records; DROP TABLE reviews;
+             DROP TABLE tasks; DROP TABLE task_targets; DROP TABLE catch_up;",
         ));
         ok(conn.pragma_update(None, "user_version", 11));
     }

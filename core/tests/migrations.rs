@@ -144,7 +144,8 @@ fn activities_from_before_the_venue_column_are_listed_with_their_venue() {
         conn.execute_batch(
             "ALTER TABLE activities DROP COLUMN venue; DROP TABLE record_conflicts;
              DROP TABLE conflicts_unchecked; DROP TABLE moved_records;
-             DROP TABLE reviews; PRAGMA user_version = 10;",
+             DROP TABLE reviews; DROP TABLE tasks; DROP TABLE task_targets;
+             DROP TABLE catch_up; PRAGMA user_version = 10;",
         )
         .unwrap_or_else(|e| panic!("{e}"));
     }
