@@ -794,8 +794,9 @@ async fn workers(
         }
         if t.overdue {
             add(counts, "tasks_overdue", 1);
+            // `task`, not `record_id`: the pages link it to the task's page.
             overdue.push(
-                json!({"record_id": t.record_id, "grid": t.grid, "title": t.title,
+                json!({"task": t.record_id, "grid": t.grid, "title": t.title,
                 "due_on": t.due_on, "done": t.done, "total": t.total}),
             );
         }

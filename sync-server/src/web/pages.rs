@@ -191,9 +191,12 @@ fn list_view(title: String, items: &[Json], zh: bool) -> ListV {
                             .map(|t| word(t, zh))
                             .collect::<Vec<_>>()
                             .join(if zh { "、" } else { ", " });
-                        let href = if (k == "record_id" || k == "household_id") && !text.is_empty()
-                        {
+                        let href = if text.is_empty() {
+                            String::new()
+                        } else if k == "record_id" || k == "household_id" {
                             format!("/rec/{}", urlencode(&text))
+                        } else if k == "task" {
+                            format!("/tasks/{}", urlencode(&text))
                         } else {
                             String::new()
                         };
@@ -235,6 +238,11 @@ fn list_header(k: &str, zh: bool) -> String {
         "device_id" => ("设备", "device"),
         "last_seen" => ("最近同步", "last sync"),
         "days_silent" => ("未同步天数", "days silent"),
+        "task" => ("任务", "task"),
+        "title" => ("任务内容", "what"),
+        "due_on" => ("截止日期", "due"),
+        "done" => ("已完成", "done"),
+        "total" => ("对象数", "households and places"),
         "silent" => ("失联", "silent"),
         _ => return word(k, zh).to_string(),
     };
@@ -374,6 +382,7 @@ pub async fn report(
                     "Devices: last sync"
                 }
                 .into(),
+                "overdue_tasks" => if zh { "超期任务" } else { "Overdue tasks" }.into(),
                 "high_risk_open" => if zh {
                     "高风险未结调解"
                 } else {
