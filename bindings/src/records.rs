@@ -345,6 +345,18 @@ pub struct TimelineEntry {
     pub escalate_to: Option<EscalationLevel>,
     #[serde(default)]
     pub photos: Vec<String>,
+    /// The handling party a supervisor dispatched the case to (派遣), on that entry.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[uniffi(default = "")]
+    pub dispatch_to: String,
+    /// The date the handling party must act by, with `dispatch_to`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[uniffi(default = "")]
+    pub handle_by: String,
+    /// The handling party whose result a `resolve` entry records.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[uniffi(default = "")]
+    pub handler: String,
 }
 
 /// A case (事件). `deadline` empty means the community's policy for category and severity;
@@ -659,5 +671,39 @@ impl<'de> Deserialize<'de> for Answer {
             _ => return Err(D::Error::custom("answer is not a text, number or list")),
         };
         Ok(Answer { value, photos })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gridkeeper_core::kinds::case::{EscalationLevel as CoreLevel, TimelineEntry as CoreEntry};
+    use gridkeeper_core::kinds::case_flow::CaseAction as CoreAction;
+
+    use super::TimelineEntry;
+
+    /// The phones read a case's timeline through this mirror of core's entry, which refuses
+    /// unknown fields: every field core writes must be one it reads (a dispatched case once
+    /// failed to open on the phone because the mirror lacked `dispatch_to`).
+    #[test]
+    fn every_field_of_cores_timeline_entry_is_read() {
+        let core = CoreEntry {
+            id: "e1".into(),
+            action: CoreAction::Accept,
+            at: "2026-12-07T02:00:00Z".into(),
+            by: "李建国".into(),
+            note: "请尽快处置".into(),
+            reason: "r".into(),
+            escalate_to: Some(CoreLevel::Street),
+            photos: vec!["a".repeat(64)],
+            dispatch_to: "物业服务中心".into(),
+            handle_by: "2026-12-10".into(),
+            handler: "物业服务中心".into(),
+        };
+        let json = serde_json::to_value(&core).unwrap_or_default();
+        let read: Result<TimelineEntry, _> = serde_json::from_value(json.clone());
+        let Ok(read) = read else {
+            panic!("the mirror refuses what core writes: {json}");
+        };
+        assert_eq!(serde_json::to_value(&read).unwrap_or_default(), json);
     }
 }
