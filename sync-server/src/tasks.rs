@@ -192,6 +192,28 @@ pub async fn create(
 }
 
 /// The households and places a request names, checked to be live records of its grid, in
+/// A grid's households (`record_id, address`) and places (`record_id, name, place_type,
+/// address`) as the relay holds them, by address: what a task may name, for the give form
+/// and for checking a request.
+pub async fn grid_targets(
+    storage: &dyn Storage,
+    grid: &str,
+) -> Result<(Vec<Vec<SqlValue>>, Vec<Vec<SqlValue>>), StorageError> {
+    let households = storage
+        .report_query(&Stmt::new(
+            "SELECT record_id, address FROM r_households WHERE grid = $1 ORDER BY address, record_id",
+            vec![grid.into()],
+        ))
+        .await?;
+    let places = storage
+        .report_query(&Stmt::new(
+            "SELECT record_id, name, place_type, address FROM r_places WHERE grid = $1 ORDER BY address, record_id",
+            vec![grid.into()],
+        ))
+        .await?;
+    Ok((households, places))
+}
+
 /// the order given (named ones first, then the filter's, by address).
 async fn resolve_targets(
     storage: &dyn Storage,
@@ -199,18 +221,7 @@ async fn resolve_targets(
     task_type: TaskType,
 ) -> Result<Vec<TaskTarget>, ApiError> {
     let grid = SqlValue::from(&req.grid);
-    let households = storage
-        .report_query(&Stmt::new(
-            "SELECT record_id, address FROM r_households WHERE grid = $1 ORDER BY address, record_id",
-            vec![grid.clone()],
-        ))
-        .await?;
-    let places = storage
-        .report_query(&Stmt::new(
-            "SELECT record_id, name, place_type, address FROM r_places WHERE grid = $1 ORDER BY address, record_id",
-            vec![grid.clone()],
-        ))
-        .await?;
+    let (households, places) = grid_targets(storage, &req.grid).await?;
     let mut out: Vec<TaskTarget> = Vec::new();
     let push = |out: &mut Vec<TaskTarget>, kind: SubjectKind, id: &str, label: &str| {
         if !out.iter().any(|t| t.id == id) {
@@ -305,9 +316,7 @@ fn summary(row: &[SqlValue], done: u64, total: u64, today: &str) -> TaskSummary 
 }
 
 fn today() -> String {
-    (Utc::now() + chrono::Duration::hours(8))
-        .date_naive()
-        .to_string()
+    crate::reports::scope::local_date(Utc::now()).to_string()
 }
 
 /// Each target of a task with who did it first: the earliest visit (for a visit task) or

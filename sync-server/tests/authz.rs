@@ -257,6 +257,23 @@ impl World {
         post_sync(self.relay(), self.token(who).as_deref(), body).await
     }
 
+    /// Each request is refused with its status, as a JSON error with a code, leaks nothing
+    /// beyond the caller's reach, and leaves what is stored as `before`.
+    async fn assert_refused(&self, cases: Vec<Case>, before: &Stored) {
+        for (case, who, method, path, body, status) in cases {
+            let r = self.call(who, method, &path, body.as_ref()).await;
+            assert_eq!(r.status, status, "{case}: {}", r.text());
+            assert_eq!(r.content_type, "application/json", "{case}");
+            assert!(!r.code().is_empty(), "{case}: an error code");
+            self.assert_no_leak(case, who, &r.text());
+            assert_eq!(
+                &self.stored().await,
+                before,
+                "{case} changed what is stored"
+            );
+        }
+    }
+
     async fn stored(&self) -> Stored {
         let s = &self.relay().storage;
         let mut heads = Vec::new();
@@ -1959,14 +1976,7 @@ async fn records_api_matrix() {
         ),
     ];
     let refused: Vec<Case> = refused.into_iter().chain(more).collect();
-    for (case, who, method, path, body, status) in refused {
-        let r = w.call(who, method, &path, body.as_ref()).await;
-        assert_eq!(r.status, status, "{case}: {}", r.text());
-        assert_eq!(r.content_type, "application/json", "{case}");
-        assert!(!r.code().is_empty(), "{case}: an error code");
-        w.assert_no_leak(case, who, &r.text());
-        assert_eq!(w.stored().await, before, "{case} changed what is stored");
-    }
+    w.assert_refused(refused, &before).await;
 
     // Allowed: the supervisor reviews and moves within reach, the administrator anywhere.
     let r = w
@@ -2175,14 +2185,7 @@ async fn tasks_api_matrix() {
             404,
         ),
     ];
-    for (case, who, method, path, body, status) in refused {
-        let r = w.call(who, method, &path, body.as_ref()).await;
-        assert_eq!(r.status, status, "{case}: {}", r.text());
-        assert_eq!(r.content_type, "application/json", "{case}");
-        assert!(!r.code().is_empty(), "{case}: an error code");
-        w.assert_no_leak(case, who, &r.text());
-        assert_eq!(w.stored().await, before, "{case} changed what is stored");
-    }
+    w.assert_refused(refused, &before).await;
 
     let r = w
         .call(

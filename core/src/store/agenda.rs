@@ -60,7 +60,7 @@ pub struct Agenda {
     pub mediations: Vec<MediationDue>,
 }
 
-fn shanghai_date(t: DateTime<Utc>) -> NaiveDate {
+pub(super) fn shanghai_date(t: DateTime<Utc>) -> NaiveDate {
     (t + Duration::hours(8)).date_naive()
 }
 

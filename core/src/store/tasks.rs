@@ -1,7 +1,7 @@
 //! Tasks on the phone: which of a task's households and places are still to do, read from the
 //! projection rows (no document is loaded), and a worker marking one done by hand.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -42,7 +42,7 @@ impl Store {
     /// terminal client), in a grid or every grid, due first; a task whose targets are all
     /// done is left out.
     pub fn tasks_due(&self, grid: Option<&str>, now: DateTime<Utc>) -> Result<Vec<TaskDue>> {
-        let today = (now + Duration::hours(8)).date_naive();
+        let today = super::agenda::shanghai_date(now);
         // A target is done by a mark, or by a visit or inspection of it recorded from the day
         // the task was given (`counts_from`), whoever recorded it.
         let mut stmt = self.conn.prepare_cached(

@@ -14,7 +14,6 @@ use super::frame::{Chrome, chrome, error_page, render, shown};
 use super::session::{Session, urlencode};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::reports::sql::Stmt;
 use crate::tasks::{self, NewTask, TargetFilter};
 
 pub(crate) struct TaskRow {
@@ -128,24 +127,12 @@ pub async fn list(
         .unwrap_or_default();
     let mut targets = Vec::new();
     if !grid.is_empty() {
-        let households = storage
-            .report_query(&Stmt::new(
-                "SELECT record_id, address FROM r_households WHERE grid = $1 ORDER BY address, record_id",
-                vec![grid.as_str().into()],
-            ))
-            .await;
-        let places = storage
-            .report_query(&Stmt::new(
-                "SELECT record_id, name FROM r_places WHERE grid = $1 ORDER BY name, record_id",
-                vec![grid.as_str().into()],
-            ))
-            .await;
-        match (households, places) {
-            (Ok(h), Ok(p)) => targets.extend(h.iter().chain(p.iter()).map(|r| Choice {
+        match tasks::grid_targets(storage, &grid).await {
+            Ok((h, p)) => targets.extend(h.iter().chain(p.iter()).map(|r| Choice {
                 value: r[0].text().to_string(),
                 label: r[1].text().to_string(),
             })),
-            (Err(e), _) | (_, Err(e)) => return error_page(e.into(), zh),
+            Err(e) => return error_page(e.into(), zh),
         }
     }
     let title = if zh { "下发任务" } else { "Tasks" }.to_string();
