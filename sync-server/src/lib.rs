@@ -11,6 +11,7 @@ pub mod erasure;
 pub mod error;
 pub mod handover;
 pub mod http;
+pub mod ledgers;
 pub mod materialize;
 pub mod metrics;
 pub mod moves;
