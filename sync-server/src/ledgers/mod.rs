@@ -144,6 +144,19 @@ pub async fn all(storage: &dyn Storage) -> Result<Vec<Definition>, StorageError>
     Ok(out)
 }
 
+/// The ids an administrator has stored a definition for.
+pub async fn stored_ids(storage: &dyn Storage) -> Result<Vec<String>, StorageError> {
+    Ok(storage
+        .report_query(&Stmt::new(
+            "SELECT id FROM ledger_definitions ORDER BY id",
+            vec![],
+        ))
+        .await?
+        .iter()
+        .filter_map(|r| r.first().map(|v| v.text().to_string()))
+        .collect())
+}
+
 pub async fn get(storage: &dyn Storage, id: &str) -> Result<Option<Definition>, StorageError> {
     Ok(all(storage).await?.into_iter().find(|d| d.id == id))
 }
