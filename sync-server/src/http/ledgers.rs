@@ -53,28 +53,21 @@ fn format_of(q: &HashMap<String, String>) -> Result<&str, ApiError> {
 /// Builds a ledger for the caller and writes its reading into the audit log; the API and
 /// the pages both come through here.
 pub async fn built(
-    state: &AppState,
+    storage: &dyn crate::storage::Storage,
     caller: &crate::storage::User,
     id: &str,
     q: &HashMap<String, String>,
     format: &str,
 ) -> Result<Ledger, ApiError> {
-    let r = reader(state.storage.as_ref(), caller.clone()).await?;
-    let def = ledgers::get(state.storage.as_ref(), id)
+    let r = reader(storage, caller.clone()).await?;
+    let def = ledgers::get(storage, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such ledger"))?;
     let scope = scope_of(&r, q)?;
     let codes = BTreeMap::new();
-    let ledger = build::build(
-        state.storage.as_ref(),
-        &scope,
-        &def,
-        r.full_access(),
-        &codes,
-    )
-    .await?;
+    let ledger = build::build(storage, &scope, &def, r.full_access(), &codes).await?;
     audit::record(
-        state.storage.as_ref(),
+        storage,
         &instant_text(Utc::now()),
         &ExportEntry {
             user_id: r.user.id.clone(),
@@ -145,7 +138,7 @@ pub async fn ledger(
 ) -> Result<Response, ApiError> {
     check_query(&q)?;
     let format = format_of(&q)?;
-    let l = built(&state, &caller.user, &id, &q, format).await?;
+    let l = built(state.storage.as_ref(), &caller.user, &id, &q, format).await?;
     if format == "xlsx" {
         let node = q.get("node").cloned().unwrap_or_default();
         return xlsx_response(l, &node).await;

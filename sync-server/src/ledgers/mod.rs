@@ -11,6 +11,7 @@
 //! offer is code ([`fields`]), because it is read out of the records' documents.
 
 pub mod build;
+pub mod cli;
 pub mod fields;
 pub mod sheet;
 

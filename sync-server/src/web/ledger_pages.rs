@@ -158,7 +158,7 @@ pub async fn show(
 ) -> Response {
     let zh = s.zh;
     let q = with_period(q);
-    let l = match built(&state, &s.reader.user, &id, &q, "html").await {
+    let l = match built(state.storage.as_ref(), &s.reader.user, &id, &q, "html").await {
         Ok(l) => l,
         Err(e) => return error_page(e, zh),
     };
@@ -204,7 +204,7 @@ pub async fn export(
 ) -> Response {
     let q = with_period(q);
     let node = q.get("node").cloned().unwrap_or_default();
-    match built(&state, &s.reader.user, &id, &q, "xlsx").await {
+    match built(state.storage.as_ref(), &s.reader.user, &id, &q, "xlsx").await {
         Ok(l) => xlsx_response(l, &node)
             .await
             .unwrap_or_else(|e| error_page(e, s.zh)),
