@@ -550,12 +550,26 @@ async fn report_figures_match_the_hand_computed_fixture() {
     let w = f.report(&sup, "workers", "c1").await;
     assert_eq!(child(&w, "g1")["counts"]["records_changed"], 17);
     assert_eq!(child(&w, "g2")["counts"]["records_changed"], 5);
-    let per_day = w["lists"]["per_worker_day"].as_array().unwrap();
-    assert!(
-        per_day
-            .iter()
-            .any(|r| r["worker"] == "worker-a" && r["records"] == 17)
+    // Work done in the last 30 days, by what it was. Visits: worker-a 3 and 10 days ago
+    // (40 is outside), worker-c 13 days ago. Completed inspections in c1 by "worker": P2
+    // 10 days ago and U 2 days ago (the draft does not count). The fixture's cases carry
+    // their own timelines without a signer, so they count per grid (g1: 20, 10, 8 days
+    // ago; g2: 5) but under no person.
+    assert_eq!(child(&w, "g1")["counts"]["visits"], 2);
+    assert_eq!(child(&w, "g1")["counts"]["inspections"], 2);
+    assert_eq!(child(&w, "g1")["counts"]["cases"], 3);
+    assert_eq!(child(&w, "g2")["counts"]["visits"], 1);
+    assert_eq!(child(&w, "g2")["counts"]["cases"], 1);
+    assert_eq!(
+        w["lists"]["work_by_worker"],
+        json!([
+            {"worker": "worker", "visits": 0, "inspections": 2, "cases": 0},
+            {"worker": "worker-a", "visits": 2, "inspections": 0, "cases": 0},
+            {"worker": "worker-c", "visits": 1, "inspections": 0, "cases": 0},
+        ]),
+        "by name, never by how much"
     );
+    assert!(w["lists"].get("per_worker_day").is_none());
     let devices = w["lists"]["devices"].as_array().unwrap();
     assert_eq!(
         devices.len(),

@@ -713,42 +713,52 @@ async fn workers(
     let scope = q.scope;
     let users = q.storage.users().await?;
     let devices = q.storage.devices().await?;
-    let device_user: HashMap<&str, &str> = devices
-        .iter()
-        .map(|d| (d.id.as_str(), d.user_id.as_str()))
-        .collect();
-    let user_name: HashMap<&str, &str> = users
-        .iter()
-        .map(|u| (u.id.as_str(), u.name.as_str()))
-        .collect();
-    let worker_of = |device: &str| {
-        device_user
-            .get(device)
-            .and_then(|u| user_name.get(u))
-            .copied()
-            .unwrap_or("?")
-            .to_string()
-    };
     let (from, to) = (scope.period.from_text(), scope.period.to_text());
-    // One pass over the covering index: (grid, device, day) → records. A record changed on
-    // two days counts on each, so `records_changed` is record-days.
-    let mut per_day: BTreeMap<(String, String), i64> = BTreeMap::new();
+    // How current each grid's records are kept: record-days changed, per grid only. Who
+    // changed them is not counted: the report is about work done, not presence.
     for r in q
         .rows(
-            |w| format!("SELECT grid, device_id, day, count(*) FROM r_worker_days WHERE day >= $1 AND day <= $2 AND {w} GROUP BY grid, device_id, day"),
+            |w| format!("SELECT grid, count(*) FROM r_worker_days WHERE day >= $1 AND day <= $2 AND {w} GROUP BY grid"),
             vec![from.into(), to.into()],
             "grid",
         )
         .await?
     {
-        add(entry(&mut per, g(&r, 0)), "records_changed", n(&r, 3));
-        *per_day.entry((worker_of(g(&r, 1)), g(&r, 2).to_string())).or_default() += n(&r, 3);
+        add(entry(&mut per, g(&r, 0)), "records_changed", n(&r, 1));
+    }
+    // The work each person did in the period, by what it was: visits made, inspections
+    // completed, cases reported. Listed by name, never ranked, and nothing about time
+    // online (整治形式主义为基层减负若干规定).
+    let mut by_worker: BTreeMap<String, [i64; 3]> = BTreeMap::new();
+    let (start, end) = (scope.period.start(), scope.period.end());
+    for (i, (key, sql)) in [
+        ("visits", "SELECT grid, worker, count(*) FROM r_visits WHERE visited_at >= $1 AND visited_at < $2 AND {w} GROUP BY grid, worker"),
+        ("inspections", "SELECT grid, inspector, count(*) FROM r_inspections WHERE status = 'completed' AND inspected_at >= $1 AND inspected_at < $2 AND {w} GROUP BY grid, inspector"),
+        ("cases", "SELECT grid, reporter, count(*) FROM r_cases WHERE reported_at >= $1 AND reported_at < $2 AND {w} GROUP BY grid, reporter"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for r in q
+            .rows(
+                |w| sql.replace("{w}", w),
+                vec![start.clone().into(), end.clone().into()],
+                "grid",
+            )
+            .await?
+        {
+            add(entry(&mut per, g(&r, 0)), key, n(&r, 2));
+            let who = g(&r, 1).trim();
+            if !who.is_empty() {
+                by_worker.entry(who.to_string()).or_default()[i] += n(&r, 2);
+            }
+        }
     }
     lists.insert(
-        "per_worker_day".into(),
-        per_day
+        "work_by_worker".into(),
+        by_worker
             .into_iter()
-            .map(|((w, d), n)| json!({"worker": w, "day": d, "records": n}))
+            .map(|(w, [v, i, c])| json!({"worker": w, "visits": v, "inspections": i, "cases": c}))
             .collect(),
     );
     let silent_days = opts.silent_days.unwrap_or(7);

@@ -243,7 +243,7 @@ fn list_header(k: &str, zh: bool) -> String {
         "due_on" => ("截止日期", "due"),
         "done" => ("已完成", "done"),
         "total" => ("对象数", "households and places"),
-        "silent" => ("失联", "silent"),
+        "silent" => ("久未同步", "long unsynced"),
         _ => return word(k, zh).to_string(),
     };
     if zh { c } else { e }.to_string()
@@ -370,16 +370,16 @@ pub async fn report(
                     "Hazards by category"
                 }
                 .into(),
-                "per_worker_day" => if zh {
-                    "每人每日更新记录数"
+                "work_by_worker" => if zh {
+                    "每人工作量（按姓名排列，不排名）"
                 } else {
-                    "Records per worker per day"
+                    "Work done per person (by name, not ranked)"
                 }
                 .into(),
                 "devices" => if zh {
-                    "设备同步情况"
+                    "设备同步（久未同步的手机上的工作可能丢失）"
                 } else {
-                    "Devices: last sync"
+                    "Devices: last sync (work on a phone long unsynced may be lost)"
                 }
                 .into(),
                 "overdue_tasks" => if zh { "超期任务" } else { "Overdue tasks" }.into(),
