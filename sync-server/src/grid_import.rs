@@ -166,8 +166,9 @@ impl IntoResponse for ImportError {
                     error: RefusedInner {
                         code: "invalid_grid_csv",
                         message: format!(
-                            "{} problems in the file; nothing was imported",
-                            problems.len()
+                            "the file has {} problem{}; nothing was imported",
+                            problems.len(),
+                            if problems.len() == 1 { "" } else { "s" }
                         ),
                     },
                     problems: problems

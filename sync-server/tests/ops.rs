@@ -35,6 +35,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/admin/handover/log", &["get"]),
     ("/v1/admin/handover/{id}", &["get"]),
     ("/v1/admin/grids/reassign", &["post"]),
+    ("/v1/admin/grids/import", &["post"]),
+    ("/v1/admin/grids/{id}/code", &["put"]),
     ("/v1/admin/retention", &["get", "put"]),
     ("/v1/admin/retention/plan", &["get"]),
     ("/v1/admin/retention/apply", &["post"]),
