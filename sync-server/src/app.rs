@@ -184,6 +184,12 @@ pub fn router(state: AppState) -> Router {
             "/v1/reports/{name}/export",
             get(http::reports::export_report),
         )
+        .route("/v1/ledgers", get(http::ledgers::index))
+        .route("/v1/ledgers/{id}", get(http::ledgers::ledger))
+        .route(
+            "/v1/admin/ledgers/{id}",
+            axum::routing::put(http::ledgers::put).delete(http::ledgers::reset),
+        )
         .route("/v1/lists/{name}", get(http::reports::list))
         .route("/v1/lists/{name}/export", get(http::reports::export_list))
         .merge(crate::web::routes())

@@ -137,6 +137,11 @@ enum Admin {
     },
     /// The handover audit log: revocations and grid reassignments.
     Handovers,
+    /// The office's ledgers (台账): list, show or change a ledger's columns, export one.
+    Ledger {
+        #[command(subcommand)]
+        what: crate::ledgers::cli::LedgerCmd,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -521,6 +526,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
         }
         Admin::Retention { what } => retention(&storage, what).await?,
+        Admin::Ledger { what } => crate::ledgers::cli::run(&storage, what).await?,
         Admin::Erase {
             record,
             fields,

@@ -13,6 +13,7 @@ pub mod grid_codes;
 pub mod grid_import;
 pub mod handover;
 pub mod http;
+pub mod ledgers;
 pub mod materialize;
 pub mod metrics;
 pub mod moves;

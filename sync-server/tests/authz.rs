@@ -2277,3 +2277,126 @@ async fn tasks_api_matrix() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ledgers_api_matrix() {
+    let w = world().await;
+    let before = w.stored().await;
+    let def = json!({"title": "走访记录", "source": "visits",
+        "columns": [{"header": "序号", "field": "seq"}, {"header": "走访对象", "field": "subject"}]});
+    let mut refused: Vec<Case> = Vec::new();
+    for (who, status) in [
+        (Who::WorkerA, 403),
+        (Who::WorkerB, 403),
+        (Who::Revoked, 401),
+        (Who::NoToken, 401),
+        (Who::Garbage, 401),
+        (Who::NotBearer, 401),
+    ] {
+        refused.push((
+            "reads the ledgers",
+            who,
+            Method::GET,
+            "/v1/ledgers".into(),
+            None,
+            status,
+        ));
+        refused.push((
+            "reads a ledger",
+            who,
+            Method::GET,
+            "/v1/ledgers/special_groups?node=c1".into(),
+            None,
+            status,
+        ));
+    }
+    for who in [Who::WorkerA, Who::Supervisor, Who::SupervisorConsole] {
+        refused.push((
+            "defines a ledger",
+            who,
+            Method::PUT,
+            "/v1/admin/ledgers/visits".into(),
+            Some(def.clone()),
+            403,
+        ));
+        refused.push((
+            "resets a ledger",
+            who,
+            Method::DELETE,
+            "/v1/admin/ledgers/visits".into(),
+            None,
+            403,
+        ));
+    }
+    for who in [Who::Supervisor, Who::SupervisorConsole] {
+        refused.push((
+            "supervisor of c1 reads c2's ledger",
+            who,
+            Method::GET,
+            "/v1/ledgers/special_groups?node=c2".into(),
+            None,
+            403,
+        ));
+        refused.push((
+            "supervisor of c1 reads a node that does not exist",
+            who,
+            Method::GET,
+            "/v1/ledgers/visits?node=nowhere".into(),
+            None,
+            403,
+        ));
+    }
+    refused.extend([
+        ("no such ledger", Who::Admin, Method::GET, "/v1/ledgers/payroll?node=c1".into(), None, 404),
+        ("a bad format", Who::Admin, Method::GET, "/v1/ledgers/visits?format=pdf".into(), None, 400),
+        ("a backwards period", Who::Admin, Method::GET, "/v1/ledgers/visits?from=2026-11-30&to=2026-11-01".into(), None, 400),
+        ("an unknown field", Who::Admin, Method::PUT, "/v1/admin/ledgers/visits".into(),
+            Some(json!({"title": "x", "source": "visits", "columns": [{"header": "x", "field": "salary"}]})), 400),
+        ("an unknown source", Who::Admin, Method::PUT, "/v1/admin/ledgers/mine".into(),
+            Some(json!({"title": "x", "source": "payroll", "columns": [{"header": "x", "field": "seq"}]})), 400),
+        ("a bad id", Who::Admin, Method::PUT, "/v1/admin/ledgers/Mine!".into(), Some(def.clone()), 400),
+        ("an unknown key", Who::Admin, Method::PUT, "/v1/admin/ledgers/visits".into(),
+            Some(json!({"title": "x", "source": "visits", "columns": [{"header": "x", "field": "seq"}], "sql": "DROP"})), 400),
+        ("nothing to reset", Who::Admin, Method::DELETE, "/v1/admin/ledgers/visits".into(), None, 404),
+    ]);
+    w.assert_refused(refused, &before).await;
+    let s = &w.relay().storage;
+    assert!(
+        gridkeeper_server::ledgers::stored_ids(s.as_ref())
+            .await
+            .unwrap()
+            .is_empty(),
+        "no refused request stored a definition"
+    );
+
+    // Nothing of g3 reaches a reader of c1, whichever ledger they read.
+    for who in [Who::Supervisor, Who::SupervisorConsole] {
+        for l in gridkeeper_server::ledgers::built_in() {
+            let r = w
+                .call(
+                    who,
+                    Method::GET,
+                    &format!("/v1/ledgers/{}?node=c1", l.id),
+                    None,
+                )
+                .await;
+            assert_eq!(r.status, 200, "{who:?} {}: {}", l.id, r.text());
+            w.assert_no_leak(&l.id, who, &r.text());
+        }
+    }
+    let r = w
+        .call(
+            Who::Admin,
+            Method::PUT,
+            "/v1/admin/ledgers/visits",
+            Some(&def),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["columns"][1]["field"], "subject");
+    let r = w
+        .call(Who::Admin, Method::DELETE, "/v1/admin/ledgers/visits", None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["definition"]["title"], "走访台账");
+}

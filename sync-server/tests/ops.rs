@@ -57,6 +57,9 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/reports/{name}/export", &["get"]),
     ("/v1/lists/{name}", &["get"]),
     ("/v1/lists/{name}/export", &["get"]),
+    ("/v1/ledgers", &["get"]),
+    ("/v1/ledgers/{id}", &["get"]),
+    ("/v1/admin/ledgers/{id}", &["put", "delete"]),
 ];
 
 fn src(rel: &str) -> String {
@@ -800,4 +803,148 @@ async fn serve_prints_its_address_and_a_first_start_token_and_stops_on_sigterm()
     let users = String::from_utf8(out.stdout).unwrap();
     assert_eq!(users.lines().count(), 1, "{users}");
     assert!(users.contains("\tadmin\tadmin\t"), "{users}");
+}
+
+/// `admin ledger`: list, show, set from a file (checked), export as a supervisor, reset.
+#[test]
+fn admin_ledger_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["admin", "grid", "add", "s1", "--name", "幸福街道"]);
+    ok(
+        &data,
+        &[
+            "admin",
+            "grid",
+            "add",
+            "c1",
+            "--name",
+            "幸福社区",
+            "--parent",
+            "s1",
+        ],
+    );
+    ok(&data, &["admin", "user", "add", "root", "--role", "admin"]);
+    ok(
+        &data,
+        &[
+            "admin",
+            "user",
+            "add",
+            "sup",
+            "--role",
+            "supervisor",
+            "--scope",
+            "c1",
+        ],
+    );
+
+    let list = ok(&data, &["admin", "ledger", "list"]);
+    assert!(
+        list.contains("hazards\t隐患排查整改台账\thazards\tdefault"),
+        "{list}"
+    );
+    assert_eq!(list.lines().count(), 5);
+    let shown = ok(&data, &["admin", "ledger", "show", "disputes"]);
+    assert!(shown.contains("\"是否签订协议\""), "{shown}");
+
+    let file = dir.path().join("mine.json");
+    std::fs::write(&file, r#"{"title": "走访记录", "source": "visits", "columns": [{"header": "序号", "field": "seq"}, {"header": "工资", "field": "salary"}]}"#).unwrap();
+    let refused = fails(
+        &data,
+        &[
+            "admin",
+            "ledger",
+            "set",
+            "visits",
+            file.to_str().unwrap(),
+            "--by",
+            "root",
+        ],
+    );
+    assert!(refused.contains("columns[1].field"), "{refused}");
+    std::fs::write(&file, r#"{"title": "走访记录", "source": "visits", "columns": [{"header": "序号", "field": "seq"}, {"header": "日期", "field": "date"}]}"#).unwrap();
+    let not_admin = fails(
+        &data,
+        &[
+            "admin",
+            "ledger",
+            "set",
+            "visits",
+            file.to_str().unwrap(),
+            "--by",
+            "sup",
+        ],
+    );
+    assert!(not_admin.contains("not an administrator"), "{not_admin}");
+    ok(
+        &data,
+        &[
+            "admin",
+            "ledger",
+            "set",
+            "visits",
+            file.to_str().unwrap(),
+            "--by",
+            "root",
+        ],
+    );
+    assert!(ok(&data, &["admin", "ledger", "list"]).contains("visits\t走访记录\tvisits\tchanged"));
+
+    let out = dir.path().join("visits.xlsx");
+    let printed = ok(
+        &data,
+        &[
+            "admin",
+            "ledger",
+            "export",
+            "visits",
+            "--node",
+            "c1",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--out",
+            out.to_str().unwrap(),
+            "--as",
+            "sup",
+        ],
+    );
+    assert!(printed.contains("幸福社区走访记录: 0 rows"), "{printed}");
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut wb, 0)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        range.get((2, 1)).map(|d| d.to_string()),
+        Some("日期".to_string())
+    );
+    let outside = fails(
+        &data,
+        &[
+            "admin",
+            "ledger",
+            "export",
+            "visits",
+            "--node",
+            "s1",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--out",
+            out.to_str().unwrap(),
+            "--as",
+            "sup",
+        ],
+    );
+    assert!(outside.contains("forbidden"), "{outside}");
+
+    ok(&data, &["admin", "ledger", "reset", "visits"]);
+    assert!(ok(&data, &["admin", "ledger", "list"]).contains("visits\t走访台账\tvisits\tdefault"));
+    assert!(
+        fails(&data, &["admin", "ledger", "reset", "visits"])
+            .contains("no administrator's definition")
+    );
 }

@@ -310,6 +310,11 @@ async fn authorization_matrix() {
             paths.push((format!("/l/{l}?node={node}"), inside));
             paths.push((format!("/x/l/{l}?node={node}&format=csv"), inside));
         }
+        for l in gridkeeper_server::ledgers::built_in() {
+            paths.push((format!("/ledgers/{}?node={node}", l.id), inside));
+            paths.push((format!("/x/ledgers/{}?node={node}", l.id), inside));
+        }
+        paths.push((format!("/ledgers?node={node}"), inside));
     }
     paths.push((format!("/rec/{h_c1}"), true));
     paths.push((format!("/rec/{h_c2}"), false));
@@ -1008,4 +1013,134 @@ async fn grid_codes_from_the_admin_page() {
     );
     assert!(page.contains("第 3 行：名称为 1–100 个字符"), "{page}");
     assert_eq!(storage.grids().await.unwrap().len(), before + 2);
+}
+
+/// The ledgers from the pages: a supervisor picks a unit and last month by default, reads a
+/// ledger masked and downloads its spreadsheet; an administrator changes its columns on the
+/// admin page, and the next ledger follows them.
+#[tokio::test]
+async fn ledgers_from_the_pages() {
+    let (street, mut sup, mut root, _anon, sup_token, root_token) = signed_in().await;
+    let today = gridkeeper_server::reports::scope::local_date(chrono::Utc::now());
+    let first_this = today - chrono::Duration::days(i64::from(chrono::Datelike::day(&today)) - 1);
+    let last_month_end = first_this - chrono::Duration::days(1);
+
+    let index = sup.get("/ledgers").await;
+    assert_eq!(index.status(), 200);
+    let html = index.text().await.unwrap();
+    for title in [
+        "走访台账",
+        "隐患排查整改台账",
+        "矛盾纠纷排查化解台账",
+        "特殊群体帮扶台账",
+        "民情日志",
+    ] {
+        assert!(html.contains(title), "{title} listed");
+    }
+    assert!(
+        html.contains(&format!("name=\"to\" value=\"{last_month_end}\"")),
+        "last month is the default period"
+    );
+    assert!(
+        !html.contains("/admin/ledgers/"),
+        "no edit link for a supervisor"
+    );
+
+    let from = (today - chrono::Duration::days(7)).to_string();
+    let q = format!("node=c1&from={from}&to={today}");
+    let page = sup.get(&format!("/ledgers/special_groups?{q}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("幸福社区特殊群体帮扶台账"));
+    assert!(html.contains("张三") && html.contains("独居老人"));
+    assert!(html.contains("110105********002X"));
+    assert!(
+        !html.contains("11010519491231002X"),
+        "masked for a supervisor"
+    );
+    let xlsx = sup.get(&format!("/x/ledgers/special_groups?{q}")).await;
+    assert_eq!(xlsx.status(), 200);
+    assert!(
+        xlsx.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+
+    assert_eq!(sup.get("/admin/ledgers/hazards").await.status(), 403);
+    let refused = sup
+        .post(
+            "/admin/ledgers/hazards",
+            &[
+                ("csrf", sup_token.as_str()),
+                ("source", "hazards"),
+                ("title", "x"),
+                ("columns", "序号 = seq"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+
+    let form = root
+        .get("/admin/ledgers/hazards")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("场所名称 = place_name"),
+        "the columns as lines"
+    );
+    assert!(
+        form.contains("rechecked_on") && form.contains("复查日期"),
+        "the fields to pick from"
+    );
+    let bad = root
+        .post(
+            "/admin/ledgers/hazards",
+            &[
+                ("csrf", root_token.as_str()),
+                ("source", "hazards"),
+                ("title", "隐患台账"),
+                ("columns", "序号 = seq\n没有等号"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("line 2"));
+    let saved = root
+        .post(
+            "/admin/ledgers/hazards",
+            &[
+                ("csrf", root_token.as_str()),
+                ("source", "hazards"),
+                ("title", "隐患台账"),
+                ("columns", "序号 = seq\n描述＝description\n\n状态 = state"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    let html = sup
+        .get(&format!("/ledgers/hazards?{q}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<th>描述</th>") && html.contains("<th>状态</th>"));
+    assert!(!html.contains("<th>场所名称</th>"));
+    let reset = root
+        .post(
+            "/admin/ledgers/hazards/reset",
+            &[("csrf", root_token.as_str())],
+        )
+        .await;
+    assert_eq!(reset.status(), 200);
+    let html = sup
+        .get(&format!("/ledgers/hazards?{q}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<th>场所名称</th>"));
+    drop(street);
 }

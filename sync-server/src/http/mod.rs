@@ -6,6 +6,7 @@ pub mod body;
 pub mod enroll;
 pub mod extract;
 pub mod grid_codes;
+pub mod ledgers;
 pub mod moves;
 pub mod ops;
 pub mod reports;

@@ -132,7 +132,7 @@ pub fn scope_of(r: &Reader, q: &HashMap<String, String>) -> Result<ReportScope, 
 /// allow (`lang=fr`, `limit=-1`, an empty `from`) is refused, not quietly read as the
 /// default, so a caller's mistake shows instead of returning other figures than asked for.
 /// The pages go through `scope_of` alone: their forms send blank fields for "the default".
-fn check_query(q: &HashMap<String, String>) -> Result<(), ApiError> {
+pub(crate) fn check_query(q: &HashMap<String, String>) -> Result<(), ApiError> {
     let bad = |message: &str| Err(ApiError::bad_request("invalid_query", message));
     if q.get("lang").is_some_and(|l| l != "zh" && l != "en") {
         return bad("lang is zh or en");
@@ -348,11 +348,11 @@ async fn build_export(
     })
 }
 
-fn export_failed(what: &'static str) -> ApiError {
+pub(crate) fn export_failed(what: &'static str) -> ApiError {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", what)
 }
 
-fn safe_name(s: &str) -> String {
+pub(crate) fn safe_name(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

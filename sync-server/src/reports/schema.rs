@@ -129,6 +129,12 @@ CREATE TABLE IF NOT EXISTS r_worker_days (
     PRIMARY KEY (day, device_id, record_id)
 );
 CREATE INDEX IF NOT EXISTS r_worker_days_grid ON r_worker_days (grid, day, device_id, record_id);
+CREATE TABLE IF NOT EXISTS ledger_definitions (
+    id TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS export_audit (
     id TEXT PRIMARY KEY,
     at TEXT NOT NULL,

@@ -124,6 +124,11 @@ pub(crate) fn chrome(
                 label: if zh { "下发任务" } else { "Tasks" }.into(),
                 on: current == "tasks",
             }))
+            .chain(std::iter::once(NavItem {
+                href: "/ledgers".into(),
+                label: if zh { "台账" } else { "Ledgers" }.into(),
+                on: current == "ledgers",
+            }))
             .collect(),
         None => vec![],
     };

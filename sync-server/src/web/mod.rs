@@ -9,6 +9,7 @@ pub mod erase_page;
 pub mod frame;
 pub mod grid_import_page;
 pub mod labels;
+pub mod ledger_pages;
 pub mod login;
 pub mod pages;
 pub mod password;
@@ -44,6 +45,9 @@ pub fn routes() -> Router<AppState> {
         .route("/rec/{id}/result", post(review_form::result))
         .route("/tasks", get(task_pages::list).post(task_pages::give))
         .route("/tasks/{id}", get(task_pages::show))
+        .route("/ledgers", get(ledger_pages::index))
+        .route("/ledgers/{id}", get(ledger_pages::show))
+        .route("/x/ledgers/{id}", get(ledger_pages::export))
         .route("/blob/{hash}", get(pages::blob))
         .route("/x/r/{report}", get(pages::export_report))
         .route("/x/l/{list}", get(pages::export_list))
@@ -61,6 +65,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/templates", post(template_pages::upload))
         .route("/admin/rescue", post(rescue_page::upload))
         .route("/admin/erase", post(erase_page::erase))
+        .route(
+            "/admin/ledgers/{id}",
+            get(ledger_pages::edit).post(ledger_pages::save),
+        )
+        .route("/admin/ledgers/{id}/reset", post(ledger_pages::reset))
         .route("/admin/templates/{id}/{version}", get(template_pages::show))
         .route(
             "/admin/templates/{id}/{version}/publish",

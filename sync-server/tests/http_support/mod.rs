@@ -42,6 +42,26 @@ pub async fn start_on(port: u16, limits: Limits, rate: RateLimit) -> Relay {
     let dir = tempfile::tempdir().unwrap();
     let storage: Arc<dyn Storage> =
         Arc::new(SqliteStorage::open(&dir.path().join("relay.db")).unwrap());
+    serve(storage, dir, port, limits, rate).await
+}
+
+/// A relay over storage opened elsewhere (a PostgreSQL test database), on any free port.
+pub async fn start_over(storage: Arc<dyn Storage>) -> Relay {
+    let rate = RateLimit {
+        burst: 10_000.0,
+        per_second: 10_000.0,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    serve(storage, dir, 0, Limits::default(), rate).await
+}
+
+async fn serve(
+    storage: Arc<dyn Storage>,
+    dir: tempfile::TempDir,
+    port: u16,
+    limits: Limits,
+    rate: RateLimit,
+) -> Relay {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .unwrap();

@@ -1,0 +1,853 @@
+//! A ledger's rows, read from the report projection tables (to pick the records of a scope
+//! and period on indexed columns) and the records' documents (for what the projection does
+//! not keep: descriptions, measures, parties, follow-ups).
+//!
+//! Rules a reader of the ledger should know:
+//! - 走访台账: one row per visit in the period, oldest first.
+//! - 隐患排查整改台账: one row per hazard case reported in the period, however it was found
+//!   (an inspection's failed item, a visit, a report); its measures are the case's handling
+//!   entries, its result the case's state as of the period's end.
+//! - 矛盾纠纷排查化解台账: one row per dispute opened in the period.
+//! - 特殊群体帮扶台账: one row per person living in the scope who carries one of the
+//!   ledger's tags; a visit to their household in the period counts for them when it saw
+//!   them, or when it names nobody seen.
+//! - 民情日志: one row per worker and day in the period on which they visited, inspected or
+//!   acted on a case; the day's problems, measures and results come from those records.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Duration;
+use gridkeeper_core::kinds::case_flow::{CaseAction, CaseState};
+use gridkeeper_core::kinds::{Case, Mediation, Visit};
+use gridkeeper_core::mask;
+use serde::de::DeserializeOwned;
+
+use super::Definition;
+use super::fields::{self, Show};
+use crate::reports::export::Cell;
+use crate::reports::labels::word;
+use crate::reports::scope::{ReportScope, day_start_utc, local_date, parse_instant};
+use crate::reports::sql::{Row, SqlValue, Stmt, placeholders};
+use crate::storage::{Storage, StorageError};
+
+/// Ids per `IN (…)` list, well under both databases' parameter limits.
+const CHUNK: usize = 400;
+
+/// A built ledger, ready for a sheet or a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ledger {
+    pub id: String,
+    pub title: String,
+    /// The node's name with the names above it, e.g. 幸福街道 梅园社区.
+    pub unit: String,
+    pub unit_code: String,
+    pub from: String,
+    pub to: String,
+    pub headers: Vec<String>,
+    /// The source field behind each column, for widths and alignment.
+    pub fields: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+type Values = HashMap<&'static str, Cell>;
+
+fn text(s: impl Into<String>) -> Cell {
+    let s = s.into();
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(s)
+    }
+}
+
+/// The day in China an instant falls on; a date stays as it is.
+fn day_of(s: &str) -> String {
+    match parse_instant(s) {
+        Some(t) => local_date(t).to_string(),
+        None => s.get(..10).unwrap_or(s).to_string(),
+    }
+}
+
+fn minute_of(s: &str) -> String {
+    match parse_instant(s) {
+        Some(t) => (t + Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        None => s.to_string(),
+    }
+}
+
+fn typed<T: DeserializeOwned>(json: &str) -> Option<T> {
+    serde_json::from_str(json).ok()
+}
+
+/// Runs `sql` (its `IN` list written as `{in}`, numbered after `fixed`) over `ids` in chunks.
+async fn rows_in(
+    storage: &dyn Storage,
+    sql: &str,
+    fixed: &[SqlValue],
+    ids: &[String],
+) -> Result<Vec<Row>, StorageError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let list = placeholders(fixed.len() + 1, chunk.len());
+        let mut params = fixed.to_vec();
+        params.extend(chunk.iter().map(SqlValue::from));
+        out.extend(
+            storage
+                .report_query(&Stmt::new(sql.replace("{in}", &list), params))
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Households and places by id: what a row calls them (an address, a place's name) and
+/// where they are.
+struct Subjects(HashMap<String, (String, String)>);
+
+impl Subjects {
+    async fn load(storage: &dyn Storage, ids: Vec<String>) -> Result<Subjects, StorageError> {
+        let mut ids = ids;
+        ids.sort();
+        ids.dedup();
+        let mut map = HashMap::new();
+        for r in rows_in(
+            storage,
+            "SELECT record_id, address FROM r_households WHERE record_id IN ({in})",
+            &[],
+            &ids,
+        )
+        .await?
+        {
+            let a = r[1].text().to_string();
+            map.insert(r[0].text().to_string(), (a.clone(), a));
+        }
+        for r in rows_in(
+            storage,
+            "SELECT record_id, name, address FROM r_places WHERE record_id IN ({in})",
+            &[],
+            &ids,
+        )
+        .await?
+        {
+            map.insert(
+                r[0].text().to_string(),
+                (r[1].text().to_string(), r[2].text().to_string()),
+            );
+        }
+        Ok(Subjects(map))
+    }
+
+    fn label(&self, id: &str) -> String {
+        self.0.get(id).map(|s| s.0.clone()).unwrap_or_default()
+    }
+
+    fn address(&self, id: &str) -> String {
+        self.0.get(id).map(|s| s.1.clone()).unwrap_or_default()
+    }
+}
+
+/// `t.grid IN (…)` for the scope, its parameters appended to `params`.
+fn grid_clause(scope: &ReportScope, params: &mut Vec<SqlValue>) -> String {
+    if scope.grids.is_empty() {
+        return "1 = 0".into();
+    }
+    let clause = format!(
+        "t.grid IN ({})",
+        placeholders(params.len() + 1, scope.grids.len())
+    );
+    params.extend(scope.grids.iter().map(SqlValue::from));
+    clause
+}
+
+/// The visits of the scope and period, oldest first: (id, grid, data).
+async fn visits_in(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+) -> Result<Vec<(String, String, Visit)>, StorageError> {
+    let mut params: Vec<SqlValue> = vec![scope.period.start().into(), scope.period.end().into()];
+    let grids = grid_clause(scope, &mut params);
+    let rows = storage
+        .report_query(&Stmt::new(
+            format!(
+                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM r_visits t JOIN documents d ON d.record_id = t.record_id
+                 WHERE t.visited_at >= $1 AND t.visited_at < $2 AND {grids} ORDER BY t.visited_at, t.record_id"
+            ),
+            params,
+        ))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let v = typed::<Visit>(r[2].text())?;
+            Some((r[0].text().to_string(), r[1].text().to_string(), v))
+        })
+        .collect())
+}
+
+/// Names of household members, by (household, member).
+async fn member_names(
+    storage: &dyn Storage,
+    households: Vec<String>,
+) -> Result<HashMap<(String, String), String>, StorageError> {
+    Ok(rows_in(
+        storage,
+        "SELECT household_id, member_id, name FROM r_members WHERE household_id IN ({in})",
+        &[],
+        &households,
+    )
+    .await?
+    .into_iter()
+    .map(|r| {
+        (
+            (r[0].text().to_string(), r[1].text().to_string()),
+            r[2].text().to_string(),
+        )
+    })
+    .collect())
+}
+
+fn case_words(category: &str, subcategory: &str) -> String {
+    if subcategory.is_empty() {
+        word(category, true).to_string()
+    } else {
+        format!("{}（{}）", word(category, true), word(subcategory, true))
+    }
+}
+
+async fn visit_rows(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+) -> Result<Vec<Values>, StorageError> {
+    let visits = visits_in(storage, scope).await?;
+    let subjects = Subjects::load(
+        storage,
+        visits.iter().map(|v| v.2.subject.id.clone()).collect(),
+    )
+    .await?;
+    let names = member_names(
+        storage,
+        visits.iter().map(|v| v.2.subject.id.clone()).collect(),
+    )
+    .await?;
+    let raised: Vec<String> = visits
+        .iter()
+        .flat_map(|v| v.2.raised_cases.iter().cloned())
+        .collect();
+    let cases: HashMap<String, String> = rows_in(
+        storage,
+        "SELECT record_id, category, subcategory FROM r_cases WHERE record_id IN ({in})",
+        &[],
+        &raised,
+    )
+    .await?
+    .into_iter()
+    .map(|r| {
+        (
+            r[0].text().to_string(),
+            case_words(r[1].text(), r[2].text()),
+        )
+    })
+    .collect();
+    Ok(visits
+        .into_iter()
+        .map(|(id, grid, v)| {
+            let seen: Vec<String> = v
+                .members_seen
+                .iter()
+                .filter_map(|m| names.get(&(v.subject.id.clone(), m.clone())).cloned())
+                .collect();
+            let raised: Vec<String> = v
+                .raised_cases
+                .iter()
+                .filter_map(|c| cases.get(c).cloned())
+                .collect();
+            Values::from([
+                ("record", text(id)),
+                ("grid", text(grid)),
+                ("date", text(day_of(&v.visited_at))),
+                ("time", text(minute_of(&v.visited_at))),
+                ("subject", text(subjects.label(&v.subject.id))),
+                ("subject_kind", text(word(v.subject.kind.as_str(), true))),
+                ("purpose", text(word(&enum_text(&v.purpose), true))),
+                ("members_seen", text(seen.join("、"))),
+                ("findings", text(v.findings.trim())),
+                ("cases_raised", text(raised.join("；"))),
+                ("worker", text(v.worker)),
+            ])
+        })
+        .collect())
+}
+
+/// A glossary enum's stored name (`special_group_care`).
+fn enum_text<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// The entries of a case that still count (not overtaken by a concurrent one).
+fn live_entries(c: &Case, scope: &ReportScope) -> Vec<usize> {
+    let superseded = c.status(scope.as_of).superseded;
+    (0..c.timeline.len())
+        .filter(|i| !superseded.contains(i))
+        .collect()
+}
+
+fn entry_line(c: &Case, i: usize) -> String {
+    let e = &c.timeline[i];
+    let mut s = format!("{} {}", day_of(&e.at), word(e.action.as_str(), true));
+    if !e.dispatch_to.is_empty() {
+        s.push_str(&format!("，派遣至{}", e.dispatch_to));
+        if !e.handle_by.is_empty() {
+            s.push_str(&format!("（{}前）", e.handle_by));
+        }
+    }
+    for t in [&e.note, &e.reason] {
+        if !t.trim().is_empty() {
+            s.push_str(&format!("：{}", t.trim()));
+        }
+    }
+    s
+}
+
+async fn hazard_rows(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+) -> Result<Vec<Values>, StorageError> {
+    let mut params: Vec<SqlValue> = vec![scope.period.start().into(), scope.period.end().into()];
+    let grids = grid_clause(scope, &mut params);
+    let rows = storage
+        .report_query(&Stmt::new(
+            format!(
+                "SELECT t.record_id, t.grid, t.reporter, CAST(d.data AS TEXT) FROM r_cases t JOIN documents d ON d.record_id = t.record_id
+                 WHERE t.category = 'hazard' AND t.reported_at >= $1 AND t.reported_at < $2 AND {grids} ORDER BY t.reported_at, t.record_id"
+            ),
+            params,
+        ))
+        .await?;
+    let cases: Vec<(String, String, String, Case)> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let c = typed::<Case>(r[3].text())?;
+            Some((
+                r[0].text().to_string(),
+                r[1].text().to_string(),
+                r[2].text().to_string(),
+                c,
+            ))
+        })
+        .collect();
+    let subjects = Subjects::load(
+        storage,
+        cases
+            .iter()
+            .filter_map(|c| c.3.subject.as_ref().map(|s| s.id.clone()))
+            .collect(),
+    )
+    .await?;
+    Ok(cases
+        .into_iter()
+        .map(|(id, grid, reporter, c)| {
+            let status = c.status(scope.as_of);
+            let live = live_entries(&c, scope);
+            let acted = |a: &[CaseAction]| -> Vec<usize> {
+                live.iter()
+                    .copied()
+                    .filter(|i| a.contains(&c.timeline[*i].action))
+                    .collect()
+            };
+            let measures: Vec<String> = acted(&[
+                CaseAction::Accept,
+                CaseAction::Start,
+                CaseAction::Resolve,
+                CaseAction::Escalate,
+                CaseAction::Return,
+            ])
+            .into_iter()
+            .map(|i| entry_line(&c, i))
+            .collect();
+            let rechecked = acted(&[CaseAction::Verify])
+                .last()
+                .map(|i| day_of(&c.timeline[*i].at))
+                .unwrap_or_default();
+            let responsible = live
+                .iter()
+                .rev()
+                .map(|i| &c.timeline[*i])
+                .find_map(|e| {
+                    [&e.dispatch_to, &e.handler]
+                        .into_iter()
+                        .find(|s| !s.is_empty())
+                        .cloned()
+                })
+                .or_else(|| {
+                    acted(&[CaseAction::Start, CaseAction::Accept, CaseAction::Resolve])
+                        .last()
+                        .map(|i| c.timeline[*i].by.clone())
+                })
+                .unwrap_or_else(|| reporter.clone());
+            let result = match status.state {
+                CaseState::Verified | CaseState::Closed => "已整改，复查合格",
+                CaseState::Resolved => "已整改，待复查",
+                CaseState::Escalated => "已上报上级",
+                CaseState::Returned => "已退回",
+                _ if status.overdue => "逾期未整改",
+                _ => "整改中",
+            };
+            let (place, address) = match &c.subject {
+                Some(s) => (subjects.label(&s.id), subjects.address(&s.id)),
+                None => (String::new(), String::new()),
+            };
+            let found_by = match c.source.as_ref().map(|s| s.kind.as_str()) {
+                Some("inspection") => "巡查",
+                Some("visit") => "走访",
+                _ => "上报",
+            };
+            Values::from([
+                ("record", text(id)),
+                ("grid", text(grid)),
+                ("place_name", text(place)),
+                ("address", text(address)),
+                (
+                    "category",
+                    text(if c.subcategory.is_empty() {
+                        word("hazard", true).to_string()
+                    } else {
+                        word(&c.subcategory, true).to_string()
+                    }),
+                ),
+                ("severity", text(word(&enum_text(&c.severity), true))),
+                ("description", text(c.description.trim())),
+                ("found_on", text(day_of(&c.reported_at))),
+                ("deadline", text(day_of(&c.deadline))),
+                ("measures", text(measures.join("\n"))),
+                ("result", text(result)),
+                ("state", text(word(status.state.as_str(), true))),
+                ("rechecked_on", text(rechecked)),
+                ("responsible", text(responsible)),
+                ("reporter", text(reporter)),
+                ("found_by", text(found_by)),
+            ])
+        })
+        .collect())
+}
+
+async fn dispute_rows(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+) -> Result<Vec<Values>, StorageError> {
+    let mut params: Vec<SqlValue> = vec![
+        scope.period.from_text().into(),
+        scope.period.to_text().into(),
+    ];
+    let grids = grid_clause(scope, &mut params);
+    let rows = storage
+        .report_query(&Stmt::new(
+            format!(
+                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM r_mediations t JOIN documents d ON d.record_id = t.record_id
+                 WHERE t.opened_on >= $1 AND t.opened_on <= $2 AND {grids} ORDER BY t.opened_on, t.record_id"
+            ),
+            params,
+        ))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let m = typed::<Mediation>(r[2].text())?;
+            let last_session = m.sessions.iter().map(|s| s.date.as_str()).max();
+            let follow: Vec<String> = m
+                .follow_ups
+                .iter()
+                .map(|f| match &f.done_on {
+                    Some(d) if f.note.trim().is_empty() => format!("{d} 已回访"),
+                    Some(d) => format!("{d} 已回访：{}", f.note.trim()),
+                    None => format!("{} 前待回访", f.due),
+                })
+                .collect();
+            Some(Values::from([
+                ("record", text(r[0].text())),
+                ("grid", text(r[1].text())),
+                (
+                    "dispute_type",
+                    text(word(&enum_text(&m.dispute_type), true)),
+                ),
+                ("risk_level", text(word(&enum_text(&m.risk_level), true))),
+                (
+                    "parties",
+                    text(
+                        m.parties
+                            .iter()
+                            .map(|p| p.name.trim())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
+                ),
+                (
+                    "party_phones",
+                    text(
+                        m.parties
+                            .iter()
+                            .filter_map(|p| p.phone.clone())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
+                ),
+                ("summary", text(m.narrative.trim())),
+                ("opened_on", text(day_of(&m.opened_on))),
+                (
+                    "mediated_on",
+                    text(last_session.map(day_of).unwrap_or_default()),
+                ),
+                ("sessions", Cell::Int(m.sessions.len() as i64)),
+                (
+                    "result",
+                    text(match &m.result {
+                        Some(res) => word(&enum_text(res), true).to_string(),
+                        None => word("pending", true).to_string(),
+                    }),
+                ),
+                (
+                    "agreement",
+                    text(if m.agreement_text.trim().is_empty() {
+                        "否"
+                    } else {
+                        "是"
+                    }),
+                ),
+                ("follow_up", text(follow.join("\n"))),
+            ]))
+        })
+        .collect())
+}
+
+async fn special_group_rows(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+    tags: &[String],
+) -> Result<Vec<Values>, StorageError> {
+    let mut params: Vec<SqlValue> = Vec::new();
+    let grids = grid_clause(scope, &mut params);
+    let mut likes = Vec::new();
+    for t in tags {
+        params.push(format!("%,{t},%").into());
+        likes.push(format!("(',' || t.tags || ',') LIKE ${}", params.len()));
+    }
+    let people = storage
+        .report_query(&Stmt::new(
+            format!(
+                "SELECT t.household_id, t.member_id, t.grid, t.name, t.gender, t.birth_date, t.id_number, t.phone, t.tags, h.address
+                 FROM r_members t JOIN r_households h ON h.record_id = t.household_id
+                 WHERE {grids} AND ({}) ORDER BY t.grid, h.address, t.member_id",
+                likes.join(" OR ")
+            ),
+            params,
+        ))
+        .await?;
+    let households: Vec<String> = people.iter().map(|p| p[0].text().to_string()).collect();
+    let mut visits: HashMap<String, Vec<(String, Visit)>> = HashMap::new();
+    let mut sorted = households.clone();
+    sorted.sort();
+    sorted.dedup();
+    for r in rows_in(
+        storage,
+        "SELECT t.subject_id, t.visited_at, CAST(d.data AS TEXT) FROM r_visits t JOIN documents d ON d.record_id = t.record_id
+         WHERE t.visited_at >= $1 AND t.visited_at < $2 AND t.subject_id IN ({in}) ORDER BY t.visited_at, t.record_id",
+        &[scope.period.start().into(), scope.period.end().into()],
+        &sorted,
+    )
+    .await?
+    {
+        if let Some(v) = typed::<Visit>(r[2].text()) {
+            visits
+                .entry(r[0].text().to_string())
+                .or_default()
+                .push((r[1].text().to_string(), v));
+        }
+    }
+    Ok(people
+        .into_iter()
+        .map(|p| {
+            let member = p[1].text();
+            let theirs: Vec<&(String, Visit)> = visits
+                .get(p[0].text())
+                .map(|vs| {
+                    vs.iter()
+                        .filter(|(_, v)| {
+                            v.members_seen.is_empty() || v.members_seen.iter().any(|m| m == member)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let last = theirs.last();
+            let groups: Vec<&str> = p[8]
+                .text()
+                .split(',')
+                .filter(|t| tags.iter().any(|w| w == t))
+                .map(|t| word(t, true))
+                .collect();
+            Values::from([
+                ("record", text(p[0].text())),
+                ("grid", text(p[2].text())),
+                ("name", text(p[3].text())),
+                ("gender", text(word(p[4].text(), true))),
+                ("birth_date", text(p[5].text())),
+                ("id_number", text(p[6].text())),
+                ("phone", text(p[7].text())),
+                ("address", text(p[9].text())),
+                ("groups", text(groups.join("、"))),
+                ("visits", Cell::Int(theirs.len() as i64)),
+                (
+                    "last_visit_on",
+                    text(last.map(|l| day_of(&l.0)).unwrap_or_default()),
+                ),
+                (
+                    "last_findings",
+                    text(
+                        last.map(|l| l.1.findings.trim().to_string())
+                            .unwrap_or_default(),
+                    ),
+                ),
+                (
+                    "last_worker",
+                    text(last.map(|l| l.1.worker.clone()).unwrap_or_default()),
+                ),
+            ])
+        })
+        .collect())
+}
+
+/// One worker's day, as the 民情日志 reads it.
+#[derive(Default)]
+struct Day {
+    grids: Vec<String>,
+    visits: i64,
+    visited: Vec<String>,
+    problems: Vec<String>,
+    measures: Vec<String>,
+    results: Vec<String>,
+}
+
+impl Day {
+    fn grid(&mut self, g: &str) {
+        if !self.grids.iter().any(|x| x == g) {
+            self.grids.push(g.to_string());
+        }
+    }
+}
+
+/// How far back a case may have been reported and still be acted on in the period.
+const CASE_LOOKBACK_DAYS: i64 = 366;
+
+async fn daily_log_rows(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+) -> Result<Vec<Values>, StorageError> {
+    let mut days: BTreeMap<(String, String), Day> = BTreeMap::new();
+    let visits = visits_in(storage, scope).await?;
+    let subjects = Subjects::load(
+        storage,
+        visits.iter().map(|v| v.2.subject.id.clone()).collect(),
+    )
+    .await?;
+    for (_, grid, v) in &visits {
+        if v.worker.trim().is_empty() {
+            continue;
+        }
+        let d = days
+            .entry((day_of(&v.visited_at), v.worker.clone()))
+            .or_default();
+        d.grid(grid);
+        d.visits += 1;
+        let who = subjects.label(&v.subject.id);
+        d.visited
+            .push(format!("{who}（{}）", word(&enum_text(&v.purpose), true)));
+        if !v.findings.trim().is_empty() {
+            d.problems.push(format!("{who}：{}", v.findings.trim()));
+        }
+    }
+    let mut params: Vec<SqlValue> = vec![
+        day_start_utc(scope.period.from - Duration::days(CASE_LOOKBACK_DAYS)).into(),
+        scope.period.end().into(),
+    ];
+    let grids = grid_clause(scope, &mut params);
+    let cases = storage
+        .report_query(&Stmt::new(
+            format!(
+                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM r_cases t JOIN documents d ON d.record_id = t.record_id
+                 WHERE t.reported_at >= $1 AND t.reported_at < $2 AND {grids} ORDER BY t.reported_at, t.record_id"
+            ),
+            params,
+        ))
+        .await?;
+    let (start, end) = (scope.period.start(), scope.period.end());
+    for r in cases {
+        let Some(c) = typed::<Case>(r[2].text()) else {
+            continue;
+        };
+        let what = format!(
+            "{}：{}",
+            case_words(&enum_text(&c.category), &c.subcategory),
+            c.description.trim()
+        );
+        for i in live_entries(&c, scope) {
+            let e = &c.timeline[i];
+            let at = parse_instant(&e.at).map(crate::reports::scope::instant_text);
+            let Some(at) = at.filter(|a| *a >= start && *a < end) else {
+                continue;
+            };
+            if e.by.trim().is_empty() {
+                continue;
+            }
+            let d = days.entry((day_of(&at), e.by.clone())).or_default();
+            d.grid(r[1].text());
+            let line = entry_line(&c, i);
+            let line = line
+                .split_once(' ')
+                .map_or(line.clone(), |(_, l)| l.to_string());
+            match e.action {
+                CaseAction::Report => d.problems.push(format!("上报{what}")),
+                CaseAction::Resolve | CaseAction::Verify | CaseAction::Close => {
+                    d.results.push(format!("{what}（{line}）"))
+                }
+                CaseAction::Return => d.results.push(format!("{what}（{line}）")),
+                _ => d.measures.push(format!("{what}（{line}）")),
+            }
+        }
+    }
+    let mut params: Vec<SqlValue> = vec![start.clone().into(), end.clone().into()];
+    let grids = grid_clause(scope, &mut params);
+    let inspections = storage
+        .report_query(&Stmt::new(
+            format!(
+                "SELECT t.grid, t.inspector, t.inspected_at, t.subject_id FROM r_inspections t
+                 WHERE t.status = 'completed' AND t.inspected_at >= $1 AND t.inspected_at < $2 AND {grids} ORDER BY t.inspected_at, t.record_id"
+            ),
+            params,
+        ))
+        .await?;
+    let places = Subjects::load(
+        storage,
+        inspections
+            .iter()
+            .map(|r| r[3].text().to_string())
+            .collect(),
+    )
+    .await?;
+    for r in inspections {
+        if r[1].text().trim().is_empty() {
+            continue;
+        }
+        let d = days
+            .entry((day_of(r[2].text()), r[1].text().to_string()))
+            .or_default();
+        d.grid(r[0].text());
+        d.visited.push(format!("巡查{}", places.label(r[3].text())));
+    }
+    Ok(days
+        .into_iter()
+        .map(|((date, worker), d)| {
+            Values::from([
+                ("grid", text(d.grids.first().cloned().unwrap_or_default())),
+                ("grids", text(d.grids.join(","))),
+                ("date", text(date)),
+                ("worker", text(worker)),
+                ("visit_count", Cell::Int(d.visits)),
+                ("visited", text(d.visited.join("；"))),
+                ("problems", text(d.problems.join("\n"))),
+                ("measures", text(d.measures.join("\n"))),
+                ("results", text(d.results.join("\n"))),
+            ])
+        })
+        .collect())
+}
+
+/// Builds a ledger for a scope. `full` shows ID and phone numbers whole (administrators);
+/// `codes` are the grid-tree nodes' administrative codes.
+pub async fn build(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+    def: &Definition,
+    full: bool,
+    codes: &BTreeMap<String, String>,
+) -> Result<Ledger, StorageError> {
+    let rows = match def.source.as_str() {
+        "visits" => visit_rows(storage, scope).await?,
+        "hazards" => hazard_rows(storage, scope).await?,
+        "disputes" => dispute_rows(storage, scope).await?,
+        "special_groups" => special_group_rows(storage, scope, &def.tags).await?,
+        "daily_log" => daily_log_rows(storage, scope).await?,
+        _ => Vec::new(),
+    };
+    let catalog = fields::of(&def.source).unwrap_or_default();
+    let h = &scope.hierarchy;
+    let grid_names = |v: &Values, codes_too: bool| -> String {
+        let grids = match v.get("grids").or_else(|| v.get("grid")) {
+            Some(Cell::Text(g)) => g.clone(),
+            _ => String::new(),
+        };
+        grids
+            .split(',')
+            .filter(|g| !g.is_empty())
+            .map(|g| {
+                if codes_too {
+                    codes.get(g).cloned().unwrap_or_default()
+                } else {
+                    h.name(g).to_string()
+                }
+            })
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let rows = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            def.columns
+                .iter()
+                .map(|c| {
+                    let show = catalog
+                        .iter()
+                        .find(|f| f.key == c.field)
+                        .map_or(Show::Text, |f| f.show);
+                    let cell = match c.field.as_str() {
+                        "seq" => Cell::Int(i as i64 + 1),
+                        "grid_name" => text(grid_names(&v, false)),
+                        "grid_code" => text(grid_names(&v, true)),
+                        k => v.get(k).cloned().unwrap_or(Cell::Empty),
+                    };
+                    match (cell, show, full) {
+                        (Cell::Text(s), Show::IdNumber, false) => Cell::Text(mask::id_number(&s)),
+                        (Cell::Text(s), Show::Phone, false) => Cell::Text(
+                            s.split('、')
+                                .map(mask::phone)
+                                .collect::<Vec<_>>()
+                                .join("、"),
+                        ),
+                        (cell, _, _) => cell,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let unit = h
+        .path(&scope.node)
+        .iter()
+        .map(|n| h.name(n).to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(Ledger {
+        id: def.id.clone(),
+        title: def.title.clone(),
+        unit,
+        unit_code: codes.get(&scope.node).cloned().unwrap_or_default(),
+        from: scope.period.from_text(),
+        to: scope.period.to_text(),
+        headers: def.columns.iter().map(|c| c.header.clone()).collect(),
+        fields: def.columns.iter().map(|c| c.field.clone()).collect(),
+        rows,
+    })
+}
