@@ -31,6 +31,13 @@ pub async fn add_grid(
     name: &str,
     parent: Option<&str>,
 ) -> Result<Grid, ApiError> {
+    let grid = checked_grid(id, name, parent)?;
+    storage.add_grid(&grid).await?;
+    Ok(grid)
+}
+
+/// A node as it would be added, its id and name checked.
+pub(crate) fn checked_grid(id: &str, name: &str, parent: Option<&str>) -> Result<Grid, ApiError> {
     if !valid_id(id) {
         return Err(ApiError::bad_request(
             "invalid_grid_id",
@@ -43,13 +50,11 @@ pub async fn add_grid(
             "a grid name is 1–100 characters on one line",
         ));
     };
-    let grid = Grid {
+    Ok(Grid {
         id: id.to_string(),
         name: name.to_string(),
         parent: parent.map(String::from),
-    };
-    storage.add_grid(&grid).await?;
-    Ok(grid)
+    })
 }
 
 pub async fn add_user(

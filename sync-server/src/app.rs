@@ -140,6 +140,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/handover/log", get(http::admin::handover_log))
         .route("/v1/admin/handover/{id}", get(http::admin::handover_device))
         .route("/v1/admin/grids/reassign", post(http::admin::reassign_grid))
+        .route("/v1/admin/grids/import", post(http::grid_codes::import))
+        .route("/v1/admin/grids/{id}/code", put(http::grid_codes::set_code))
         .route(
             "/v1/admin/retention",
             get(http::admin::retention_policy).put(http::admin::set_retention_policy),

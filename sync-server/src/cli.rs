@@ -190,8 +190,19 @@ enum GridCmd {
         name: String,
         #[arg(long)]
         parent: Option<String>,
+        /// The node's standard grid code: 6 digits for a county (GB/T 2260), 9 a street, 12 a
+        /// community, 15 a grid; a coded parent's code plus 3 digits.
+        #[arg(long)]
+        code: Option<String>,
     },
+    /// Every node: id, parent, name, code.
     List,
+    /// Set or change the standard grid code of node ID.
+    Code { id: String, code: String },
+    /// Add the nodes of a CSV of codes and names (header 编码,名称 or code,name); parents
+    /// come from the code prefixes, a new node's id is its code. Nothing is added unless the
+    /// whole file is good.
+    Import { file: PathBuf },
     /// Hand GRID to worker TO (and take it from worker FROM), audited. Refused while a
     /// phone of FROM reported unsynced work, unless --force.
     Reassign {
@@ -304,20 +315,48 @@ async fn run(cli: Cli) -> Result<(), String> {
     let fail = |e: crate::error::ApiError| e.message;
     match what {
         Admin::Grid {
-            what: GridCmd::Add { id, name, parent },
+            what:
+                GridCmd::Add {
+                    id,
+                    name,
+                    parent,
+                    code,
+                },
         } => {
-            let g = admin::add_grid(&storage, &id, &name, parent.as_deref())
+            let grid = crate::storage::Grid { id, name, parent };
+            let g = crate::grid_codes::add_grid(&storage, grid, code.as_deref(), "console")
                 .await
                 .map_err(fail)?;
-            println!("added {}", g.id);
+            println!("added {}", g.grid.id);
         }
         Admin::Grid {
             what: GridCmd::List,
         } => {
-            for g in storage.grids().await.map_err(|e| e.to_string())? {
-                println!("{}\t{}\t{}", g.id, g.parent.unwrap_or_default(), g.name);
+            let grids = crate::grid_codes::coded_grids(storage.as_ref())
+                .await
+                .map_err(|e| e.to_string())?;
+            for g in grids {
+                let (g, code) = (g.grid, g.code);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    g.id,
+                    g.parent.unwrap_or_default(),
+                    g.name,
+                    code.unwrap_or_default()
+                );
             }
         }
+        Admin::Grid {
+            what: GridCmd::Code { id, code },
+        } => {
+            crate::grid_codes::set_code(&storage, &id, &code, "console")
+                .await
+                .map_err(fail)?;
+            println!("{id} now has code {code}");
+        }
+        Admin::Grid {
+            what: GridCmd::Import { file },
+        } => return crate::grid_import::import_file(&storage, &file).await,
         Admin::User {
             what: UserCmd::Add { name, role, scope },
         } => {

@@ -9,6 +9,8 @@ pub mod demo;
 pub mod dispatch;
 pub mod erasure;
 pub mod error;
+pub mod grid_codes;
+pub mod grid_import;
 pub mod handover;
 pub mod http;
 pub mod ledgers;

@@ -64,6 +64,7 @@ struct Stored {
     /// Hash, (media type, bytes) when held, grids it is tied to.
     blobs: Vec<StoredBlob>,
     templates: Vec<gridkeeper_server::templates::TemplateVersion>,
+    grid_codes: std::collections::BTreeMap<String, String>,
 }
 
 struct Reply {
@@ -303,6 +304,9 @@ impl World {
             docs,
             blobs,
             templates: gridkeeper_server::templates::list(s.as_ref())
+                .await
+                .unwrap(),
+            grid_codes: gridkeeper_server::grid_codes::all(s.as_ref())
                 .await
                 .unwrap(),
         }
@@ -1225,6 +1229,22 @@ async fn admin_api_matrix() {
             201,
         ),
         (
+            "set grid code",
+            Method::PUT,
+            "/v1/admin/grids/s1/code".into(),
+            Some(json!({"code": "310115005"})),
+            200,
+        ),
+        (
+            // A JSON body is no CSV of codes and names: even the administrator is refused,
+            // and nothing is written.
+            "import grid tree",
+            Method::POST,
+            "/v1/admin/grids/import".into(),
+            Some(json!({"code": "310115", "name": "浦东新区"})),
+            400,
+        ),
+        (
             "list users",
             Method::GET,
             "/v1/admin/users".into(),
@@ -1396,6 +1416,11 @@ async fn admin_api_matrix() {
         match *name {
             "list grids" => assert_eq!(j.as_array().map(Vec::len), Some(6), "{case}: {j}"),
             "add grid" => assert_eq!(j["parent"], "c2", "{case}: {j}"),
+            "set grid code" => assert_eq!(j["code"], "310115005", "{case}: {j}"),
+            "import grid tree" => {
+                assert_eq!(j["error"]["code"], "invalid_grid_csv", "{case}: {j}");
+                assert_eq!(j["problems"][0]["code"], "bad_header", "{case}: {j}");
+            }
             "list users" => assert_eq!(j.as_array().map(Vec::len), Some(4), "{case}: {j}"),
             "add user" => assert_eq!(j["scope"], json!(["g2"]), "{case}: {j}"),
             "list templates" => assert_eq!(j[0]["status"], "draft", "{case}: {j}"),
@@ -1421,6 +1446,13 @@ async fn admin_api_matrix() {
     }
     let s = &w.relay().storage;
     assert!(s.grids().await.unwrap().iter().any(|g| g.id == "g4"));
+    let codes = gridkeeper_server::grid_codes::all(s.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(
+        codes.into_iter().collect::<Vec<_>>(),
+        [("s1".to_string(), "310115005".to_string())]
+    );
     assert!(
         s.users()
             .await
@@ -1462,6 +1494,27 @@ async fn admin_api_refuses_bad_input_and_changes_nothing() {
             json!({"id": "g9", "name": "  "}),
             400,
             "invalid_name",
+        ),
+        (
+            "grid with a code of 7 digits",
+            "/v1/admin/grids",
+            json!({"id": "g9", "name": "x", "parent": "c1", "code": "3101150"}),
+            400,
+            "invalid_grid_code",
+        ),
+        (
+            "grid with a code and a missing parent",
+            "/v1/admin/grids",
+            json!({"id": "g9", "name": "x", "parent": "c9", "code": "310115"}),
+            404,
+            "not_found",
+        ),
+        (
+            "grid with a code under an id already used",
+            "/v1/admin/grids",
+            json!({"id": "g1", "name": "x", "parent": "c1", "code": "310115"}),
+            409,
+            "exists",
         ),
         (
             "grid with an unknown field",

@@ -35,6 +35,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/admin/handover/log", &["get"]),
     ("/v1/admin/handover/{id}", &["get"]),
     ("/v1/admin/grids/reassign", &["post"]),
+    ("/v1/admin/grids/import", &["post"]),
+    ("/v1/admin/grids/{id}/code", &["put"]),
     ("/v1/admin/retention", &["get", "put"]),
     ("/v1/admin/retention/plan", &["get"]),
     ("/v1/admin/retention/apply", &["post"]),
@@ -557,6 +559,52 @@ fn fails(data: &Path, args: &[&str]) -> String {
     assert!(!out.status.success(), "{args:?} should fail");
     assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
     String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn admin_grid_commands_take_codes_and_import_a_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let add = ["admin", "grid", "add", "pd", "--name", "浦东新区", "--code"];
+    let err = fails(&data, &[&add[..], &["3101150"]].concat());
+    assert!(err.contains("not 7"), "{err}");
+    assert_eq!(ok(&data, &[&add[..], &["310115"]].concat()), "added pd\n");
+
+    let csv = dir.path().join("tree.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}编码,名称\r\n310115005,花木街道\r\n310115005001,牡丹社区\r\n",
+    )
+    .unwrap();
+    let file = csv.to_str().unwrap();
+    let import = ["admin", "grid", "import", file];
+    assert_eq!(ok(&data, &import), "added 2 nodes\n0 already in the tree\n");
+    assert_eq!(
+        ok(&data, &import),
+        "nothing to add: all 2 nodes are in the tree already\n"
+    );
+    let list = ok(&data, &["admin", "grid", "list"]);
+    assert!(list.contains("pd\t\t浦东新区\t310115\n"), "{list}");
+    assert!(
+        list.contains("310115005001\t310115005\t牡丹社区\t310115005001\n"),
+        "{list}"
+    );
+
+    std::fs::write(&csv, "code,name\n310115009001,x\n310115005001,别名\n").unwrap();
+    let err = fails(&data, &import);
+    assert!(err.contains("nothing imported: 2 problems"), "{err}");
+    assert!(err.contains("line 2: parent_missing"), "{err}");
+    assert!(err.contains("line 3: grid_code_taken"), "{err}");
+
+    let err = fails(&data, &["admin", "grid", "code", "310115005", "310115006"]);
+    assert!(err.contains("child 310115005001"), "{err}");
+    assert_eq!(
+        ok(
+            &data,
+            &["admin", "grid", "code", "310115005001", "310115005001"]
+        ),
+        "310115005001 now has code 310115005001\n"
+    );
 }
 
 #[test]

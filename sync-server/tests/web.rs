@@ -936,6 +936,85 @@ async fn an_erasure_from_the_admin_page() {
     );
 }
 
+/// Grid codes from the admin page: a node added with its code, a tree imported from a CSV of
+/// codes and names (CSRF and the administrator role checked), imported again to no effect,
+/// and a bad file refused line by line in words, with nothing written.
+#[tokio::test]
+async fn grid_codes_from_the_admin_page() {
+    let (street, mut sup, mut root, _anon, sup_token, root_token) = signed_in().await;
+    let admin = root.get("/admin").await.text().await.unwrap();
+    assert!(admin.contains("id=\"grid-import\"") && admin.contains("name=\"code\""));
+
+    let added = root
+        .post(
+            "/admin/grids",
+            &[
+                ("csrf", &root_token),
+                ("id", "pd"),
+                ("name", "浦东新区"),
+                ("parent", ""),
+                ("code", "310115"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    let page = added.text().await.unwrap();
+    assert!(page.contains("<code>310115</code>"), "{page}");
+
+    let csv = "编码,名称\n310115005,花木街道\n310115005001,牡丹社区\n".as_bytes();
+    assert_eq!(
+        sup.post_file("/admin/grids/import", &[("csrf", &sup_token)], csv)
+            .await
+            .status(),
+        403,
+        "supervisor"
+    );
+    assert_eq!(
+        root.post_file("/admin/grids/import", &[("csrf", "forged")], csv)
+            .await
+            .status(),
+        403,
+        "forged token"
+    );
+    let storage = street.relay.storage.clone();
+    let before = storage.grids().await.unwrap().len();
+
+    let done = root
+        .post_file("/admin/grids/import", &[("csrf", &root_token)], csv)
+        .await;
+    assert_eq!(done.status(), 200);
+    let page = done.text().await.unwrap();
+    assert!(page.contains("新增 2 个节点，已有 0 个"), "{page}");
+    assert!(page.contains("<code>310115005001</code>"), "{page}");
+    let grids = storage.grids().await.unwrap();
+    assert_eq!(grids.len(), before + 2);
+    assert!(
+        grids
+            .iter()
+            .any(|g| g.id == "310115005" && g.parent.as_deref() == Some("pd"))
+    );
+
+    let again = root
+        .post_file("/admin/grids/import", &[("csrf", &root_token)], csv)
+        .await;
+    let page = again.text().await.unwrap();
+    assert!(page.contains("文件中 2 个节点均已存在"), "{page}");
+
+    let bad = "编码,名称\n310115009001,无上级\n310115005002,\n".as_bytes();
+    let refused = root
+        .post_file("/admin/grids/import", &[("csrf", &root_token)], bad)
+        .await;
+    assert_eq!(refused.status(), 400);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("文件有 2 处问题"), "{page}");
+    assert!(
+        page.contains("第 2 行：上级编码 310115009 既不在文件中，也不在网格树中"),
+        "{page}"
+    );
+    assert!(page.contains("第 3 行：名称为 1–100 个字符"), "{page}");
+    assert_eq!(storage.grids().await.unwrap().len(), before + 2);
+}
+
 /// The ledgers from the pages: a supervisor picks a unit and last month by default, reads a
 /// ledger masked and downloads its spreadsheet; an administrator changes its columns on the
 /// admin page, and the next ledger follows them.

@@ -10,6 +10,7 @@ use crate::admin;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::grid_codes::{self, CodedGrid};
 use crate::http::body;
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::storage::{Device, Grid, Role, User};
@@ -24,6 +25,9 @@ pub struct NewGrid {
     pub name: String,
     #[serde(default)]
     pub parent: Option<String>,
+    /// The node's standard grid code (`crate::grid_codes`).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,19 +56,29 @@ pub struct CodeIssued {
 pub async fn grids(
     caller: Caller,
     State(state): State<AppState>,
-) -> Result<Json<Vec<Grid>>, ApiError> {
+) -> Result<Json<Vec<CodedGrid>>, ApiError> {
     caller.require_admin()?;
-    Ok(Json(state.storage.grids().await?))
+    Ok(Json(grid_codes::coded_grids(state.storage.as_ref()).await?))
 }
 
 pub async fn add_grid(
     caller: Caller,
     State(state): State<AppState>,
     raw: Body,
-) -> Result<(StatusCode, Json<Grid>), ApiError> {
+) -> Result<(StatusCode, Json<CodedGrid>), ApiError> {
     caller.require_admin()?;
     let g: NewGrid = body::json(raw, SMALL).await?;
-    let grid = admin::add_grid(&state.storage, &g.id, &g.name, g.parent.as_deref()).await?;
+    let grid = grid_codes::add_grid(
+        &state.storage,
+        Grid {
+            id: g.id,
+            name: g.name,
+            parent: g.parent,
+        },
+        g.code.as_deref(),
+        &caller.user.id,
+    )
+    .await?;
     state.tree.invalidate();
     Ok((StatusCode::CREATED, Json(grid)))
 }

@@ -5,6 +5,7 @@ pub mod blobs;
 pub mod body;
 pub mod enroll;
 pub mod extract;
+pub mod grid_codes;
 pub mod ledgers;
 pub mod moves;
 pub mod ops;

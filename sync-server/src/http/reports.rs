@@ -324,7 +324,11 @@ async fn build_export(
                 .ok_or_else(|| ApiError::not_found("no such report"))?;
             Exported {
                 what: format!("report:{name}"),
-                table: export::report_table(&report, zh(q)),
+                table: export::report_table(
+                    &report,
+                    &crate::grid_codes::all(state.storage.as_ref()).await?,
+                    zh(q),
+                ),
             }
         }
         ExportOf::List => Exported {

@@ -1,7 +1,7 @@
 //! Tables for export: CSV (UTF-8 with a byte-order mark, which is what makes Excel on a
 //! Chinese Windows read it as UTF-8) and XLSX.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -22,22 +22,36 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A report as a table: one row per child node and a total row; one column per figure.
-pub fn report_table(report: &Report, zh: bool) -> Table {
+/// A report as a table: one row per child node and a total row; one column per figure. When
+/// any of its nodes has a standard grid code (`codes`, by node id), a code column follows the
+/// node's id: offices file their figures under it.
+pub fn report_table(report: &Report, codes: &BTreeMap<String, String>, zh: bool) -> Table {
     let mut counts: BTreeSet<&String> = report.total.counts.keys().collect();
     let mut rates: BTreeSet<&String> = report.total.rates.keys().collect();
     for c in &report.children {
         counts.extend(c.counts.keys());
         rates.extend(c.rates.keys());
     }
-    let mut headers = vec![
-        labels::word("node", zh).to_string(),
-        labels::word("name", zh).to_string(),
-    ];
+    let coded = std::iter::once(&report.total)
+        .chain(&report.children)
+        .any(|f| codes.contains_key(&f.node));
+    let mut headers = vec![labels::word("node", zh).to_string()];
+    if coded {
+        headers.push(labels::word("grid_code", zh).to_string());
+    }
+    headers.push(labels::word("name", zh).to_string());
     headers.extend(counts.iter().map(|k| labels::figure(k, zh)));
     headers.extend(rates.iter().map(|k| labels::figure(k, zh)));
     let row = |f: &super::scope::NodeFigures, name: String| {
-        let mut r = vec![Cell::Text(f.node.clone()), Cell::Text(name)];
+        let mut r = vec![Cell::Text(f.node.clone())];
+        if coded {
+            r.push(
+                codes
+                    .get(&f.node)
+                    .map_or(Cell::Empty, |c| Cell::Text(c.clone())),
+            );
+        }
+        r.push(Cell::Text(name));
         r.extend(
             counts
                 .iter()

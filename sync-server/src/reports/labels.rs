@@ -190,6 +190,7 @@ pub fn word(key: &str, zh: bool) -> &str {
         "fail" => ("不合格", "fail"),
         "na" => ("不适用", "not applicable"),
         "node" => ("编号", "id"),
+        "grid_code" => ("编码", "code"),
         "name" => ("名称", "name"),
         _ => return key,
     };

@@ -179,6 +179,7 @@ impl PostgresStorage {
         tx.batch_execute(crate::retention::DDL).await?;
         tx.batch_execute(crate::moves::DDL).await?;
         tx.batch_execute(crate::dispatch::DDL).await?;
+        tx.batch_execute(crate::grid_codes::DDL).await?;
         tx.commit().await?;
         Ok(())
     }

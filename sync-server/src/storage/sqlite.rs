@@ -127,6 +127,7 @@ impl SqliteStorage {
         writer.execute_batch(crate::retention::DDL)?;
         writer.execute_batch(crate::moves::DDL)?;
         writer.execute_batch(crate::dispatch::DDL)?;
+        writer.execute_batch(crate::grid_codes::DDL)?;
         Ok(SqliteStorage {
             writer: Writer::start(writer),
             readers: Readers::open(path, READERS)?,

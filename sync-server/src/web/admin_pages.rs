@@ -28,7 +28,10 @@ use super::login::CsrfForm;
 struct AdminPage {
     c: Chrome,
     notice: String,
-    grids: Vec<(String, String)>,
+    /// A refused grid import's problems, one line each.
+    problems: Vec<String>,
+    /// (name indented by depth, id, standard grid code)
+    grids: Vec<(String, String, String)>,
     users: Vec<(String, String, String)>,
     /// (id, user, last seen, live, what it sent last and holds unsynced in words)
     devices: Vec<(String, String, String, bool, String)>,
@@ -41,6 +44,17 @@ struct AdminPage {
 }
 
 pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) -> Response {
+    admin_page_with(state, s, notice, Vec::new(), StatusCode::OK).await
+}
+
+/// The admin page with a notice and a list of problems under it, answered with `status`.
+pub(crate) async fn admin_page_with(
+    state: &AppState,
+    s: &Session,
+    notice: String,
+    problems: Vec<String>,
+    status: StatusCode,
+) -> Response {
     let zh = s.zh;
     if s.reader.user.role != Role::Admin {
         return error_page(ApiError::forbidden("administrators only"), zh);
@@ -51,9 +65,10 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
         let devices = crate::handover::devices(state.storage.as_ref()).await?;
         let audit = audit::recent(state.storage.as_ref(), 50).await?;
         let templates = crate::templates::list(state.storage.as_ref()).await?;
-        Ok::<_, crate::storage::StorageError>((grids, users, devices, audit, templates))
+        let codes = crate::grid_codes::all(state.storage.as_ref()).await?;
+        Ok::<_, crate::storage::StorageError>((grids, users, devices, audit, templates, codes))
     };
-    let (grids, users, devices, audit, templates) = match load.await {
+    let (grids, users, devices, audit, templates, codes) = match load.await {
         Ok(x) => x,
         Err(e) => return error_page(e.into(), zh),
     };
@@ -61,7 +76,12 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
     let mut tree = Vec::new();
     let mut stack: Vec<(String, usize)> = h.roots().iter().rev().map(|r| (r.clone(), 0)).collect();
     while let Some((n, depth)) = stack.pop() {
-        tree.push((format!("{}{}", "　　".repeat(depth), h.name(&n)), n.clone()));
+        let code = codes.get(&n).cloned().unwrap_or_default();
+        tree.push((
+            format!("{}{}", "　　".repeat(depth), h.name(&n)),
+            n.clone(),
+            code,
+        ));
         stack.extend(h.children(&n).iter().rev().map(|c| (c.clone(), depth + 1)));
     }
     let names: HashMap<&str, &str> = users
@@ -77,6 +97,7 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
             "/admin",
         ),
         notice,
+        problems,
         grids: tree,
         users: users
             .iter()
@@ -137,7 +158,7 @@ pub(crate) async fn admin_page(state: &AppState, s: &Session, notice: String) ->
             })
             .collect(),
     };
-    render(&page, StatusCode::OK)
+    render(&page, status)
 }
 
 pub async fn admin(State(state): State<AppState>, s: Session) -> Response {
@@ -207,6 +228,8 @@ pub struct GridForm {
     name: String,
     #[serde(default)]
     parent: String,
+    #[serde(default)]
+    code: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,14 +278,20 @@ pub async fn admin_add_grid(
     if let Some(r) = admin_form(&s, &f.csrf) {
         return r;
     }
-    let parent = Some(f.parent.trim()).filter(|p| !p.is_empty());
-    match admin::add_grid(&state.storage, f.id.trim(), f.name.trim(), parent).await {
+    let grid = crate::storage::Grid {
+        id: f.id.trim().to_string(),
+        name: f.name.trim().to_string(),
+        parent: Some(f.parent.trim().to_string()).filter(|p| !p.is_empty()),
+    };
+    let code = Some(f.code.trim()).filter(|c| !c.is_empty());
+    let by = &s.reader.user.id;
+    match crate::grid_codes::add_grid(&state.storage, grid, code, by).await {
         Ok(g) => {
             state.tree.invalidate();
             let notice = if s.zh {
-                format!("已添加 {}", g.name)
+                format!("已添加 {}", g.grid.name)
             } else {
-                format!("Added {}", g.name)
+                format!("Added {}", g.grid.name)
             };
             admin_page(&state, &s, notice).await
         }
@@ -369,4 +398,55 @@ pub fn multipart_form(
     mp.map_err(|_| {
         ApiError::bad_request("malformed_form", "send the upload as multipart/form-data")
     })
+}
+
+/// An administrator's upload of one file with the form's CSRF token.
+#[derive(Default)]
+pub(crate) struct Upload {
+    pub csrf: String,
+    pub file: Vec<u8>,
+}
+
+/// Reads the form, the file capped at `max` bytes while it arrives.
+async fn read_upload(mut mp: axum::extract::Multipart, max: usize) -> Result<Upload, ApiError> {
+    let bad = |_| ApiError::bad_request("malformed_form", "the upload form could not be read");
+    let mut up = Upload::default();
+    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > max {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("the file may be at most {max} bytes"),
+                ));
+            }
+        }
+        match name.as_str() {
+            "csrf" => up.csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" => up.file = bytes,
+            _ => {}
+        }
+    }
+    Ok(up)
+}
+
+/// An administrator's upload read and checked (form, size, CSRF token, role), or the page
+/// that refuses it.
+pub(crate) async fn admin_upload(
+    s: &Session,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    max: usize,
+) -> Result<Upload, Response> {
+    let up = match multipart_form(mp) {
+        Ok(mp) => read_upload(mp, max).await,
+        Err(e) => Err(e),
+    }
+    .map_err(|e| error_page(e, s.zh))?;
+    match admin_form(s, &up.csrf) {
+        Some(r) => Err(r),
+        None => Ok(up),
+    }
 }

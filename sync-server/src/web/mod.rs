@@ -7,6 +7,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod erase_page;
 pub mod frame;
+pub mod grid_import_page;
 pub mod labels;
 pub mod ledger_pages;
 pub mod login;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/enroll-code", post(admin_pages::admin_enroll_code))
         .route("/admin/grids", post(admin_pages::admin_add_grid))
+        .route("/admin/grids/import", post(grid_import_page::upload))
         .route("/admin/users", post(admin_pages::admin_add_user))
         .route("/admin/passwd", post(admin_pages::admin_passwd))
         .route("/admin/scope", post(admin_pages::admin_scope))

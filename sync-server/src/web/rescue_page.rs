@@ -4,49 +4,15 @@
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use gridkeeper_core::rescue::MAX_FILE_BYTES;
 
-use super::admin_pages::{admin_form, admin_page, multipart_form};
+use super::admin_pages::{admin_page, admin_upload};
 use super::frame::error_page;
 use super::refused_words;
 use super::session::Session;
 use crate::app::AppState;
-use crate::error::ApiError;
 use crate::rescue::{self, ImportSummary};
-
-#[derive(Default)]
-struct Upload {
-    csrf: String,
-    file: Vec<u8>,
-}
-
-/// Reads the form, the file capped at [`MAX_FILE_BYTES`] while it arrives.
-async fn read_upload(mut mp: Multipart) -> Result<Upload, ApiError> {
-    let bad = |_| ApiError::bad_request("malformed_form", "the upload form could not be read");
-    let mut up = Upload::default();
-    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or("").to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(bad)? {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() > MAX_FILE_BYTES {
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    format!("a rescue file may be at most {MAX_FILE_BYTES} bytes"),
-                ));
-            }
-        }
-        match name.as_str() {
-            "csrf" => up.csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => up.file = bytes,
-            _ => {}
-        }
-    }
-    Ok(up)
-}
 
 fn notice(s: &ImportSummary, zh: bool) -> String {
     let refused: usize = s.rejected.values().sum();
@@ -89,17 +55,10 @@ pub async fn upload(
     s: Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let up = match multipart_form(mp) {
-        Ok(mp) => read_upload(mp).await,
-        Err(e) => Err(e),
-    };
-    let up = match up {
+    let up = match admin_upload(&s, mp, MAX_FILE_BYTES).await {
         Ok(up) => up,
-        Err(e) => return error_page(e, s.zh),
+        Err(r) => return r,
     };
-    if let Some(r) = admin_form(&s, &up.csrf) {
-        return r;
-    }
     match rescue::import(&state, &s.reader.user.id, &up.file).await {
         Ok(summary) => admin_page(&state, &s, notice(&summary, s.zh)).await,
         Err(e) => error_page(e, s.zh),
