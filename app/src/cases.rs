@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::drafts::{self, Restored};
 use crate::effect::Effect;
-use crate::lang::{Lang, error_words, field_message, t, t1, words_key};
+use crate::lang::{Lang, error_words, field_message, t, t1, t2, words_key};
 use crate::photos::{self, PhotoFetch, PhotoFetchView, PhotoThumb};
 use crate::times;
 
@@ -355,6 +355,17 @@ pub struct CaseDetailView {
     pub error_field: Option<String>,
 }
 
+/// ` · 12345 工单 GD001` for a case imported from a platform outside: the worker calls
+/// back or files the reply under that number. Empty for a case raised on site.
+fn work_order(case: &Case, lang: Lang) -> String {
+    match &case.source {
+        Some(src) if !matches!(src.kind.as_str(), "visit" | "inspection") => {
+            format!(" · {}", t2("case.work_order", lang, &src.kind, &src.id))
+        }
+        _ => String::new(),
+    }
+}
+
 #[derive(Debug)]
 pub struct CaseDetail {
     id: RecordId,
@@ -558,9 +569,10 @@ impl CaseDetail {
         self.view = CaseDetailView {
             loading: false,
             title: format!(
-                "{} · {}",
+                "{} · {}{}",
                 title(&category, &case.subcategory, lang),
-                t(&format!("severity.{}", words_key(&case.severity)), lang)
+                t(&format!("severity.{}", words_key(&case.severity)), lang),
+                work_order(&case, lang)
             ),
             description: case.description.clone(),
             state: state_of(status.state),

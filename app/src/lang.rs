@@ -618,6 +618,7 @@ const WORDS: &[(&str, &str, &str)] = &[
         "dispatched to %s, to act by %s",
     ),
     ("case.handled", "%s处理完成", "handled by %s"),
+    ("case.work_order", "%s 工单 %s", "%s work order %s"),
     (
         "today.conflicts",
         "%d 条记录有冲突待处理",

@@ -402,6 +402,35 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// A case imported from the 12345 hotline shows its system and number, which the worker
+/// calls back with; a case raised on site shows none.
+#[test]
+fn a_work_order_shows_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, "王芳");
+    let id = s
+        .create_json(
+            Kind::Case,
+            "g1",
+            json!({"category": "appeal", "description": "路灯不亮", "source": {"kind": "12345", "id": "GD001"}}),
+        )
+        .unwrap();
+    let mut screen = CaseDetail::new(id, Lang::Zh);
+    screen.update(&mut s, Cde::Load { at: now() });
+    assert_eq!(screen.view().title, "诉求 · 较重 · 12345 工单 GD001");
+    let mut screen = CaseDetail::new(id, Lang::En);
+    screen.update(&mut s, Cde::Load { at: now() });
+    assert!(
+        screen.view().title.ends_with(" · 12345 work order GD001"),
+        "{}",
+        screen.view().title
+    );
+    let raised = hazard(&mut s, "消防通道堵塞");
+    let mut screen = CaseDetail::new(raised, Lang::Zh);
+    screen.update(&mut s, Cde::Load { at: now() });
+    assert!(!screen.view().title.contains("工单"));
+}
+
 #[test]
 fn only_legal_transitions_are_offered_and_a_case_walks_its_loop() {
     let dir = tempfile::tempdir().unwrap();

@@ -184,6 +184,14 @@ pub fn router(state: AppState) -> Router {
             "/v1/reports/{name}/export",
             get(http::reports::export_report),
         )
+        .route(
+            "/v1/work-orders",
+            get(http::work_orders::results).post(http::work_orders::post),
+        )
+        .route(
+            "/v1/work-orders/import",
+            post(http::work_orders::import_csv),
+        )
         .route("/v1/ledgers", get(http::ledgers::index))
         .route("/v1/ledgers/{id}", get(http::ledgers::ledger))
         .route(

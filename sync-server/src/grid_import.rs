@@ -186,53 +186,6 @@ impl IntoResponse for ImportError {
     }
 }
 
-/// CSV records with the line each starts on: RFC 4180 quoting, CRLF or LF line ends.
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, Problem> {
-    let mut out = Vec::new();
-    let mut line = 1;
-    let mut chars = text.chars().peekable();
-    while chars.peek().is_some() {
-        let start = line;
-        let mut fields = vec![String::new()];
-        let mut quoted = false;
-        while let Some(c) = chars.next() {
-            match (quoted, c) {
-                (true, '"') if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    push(&mut fields, '"');
-                }
-                (true, '"') => quoted = false,
-                (true, c) => {
-                    if c == '\n' {
-                        line += 1;
-                    }
-                    push(&mut fields, c);
-                }
-                (false, '"') if fields.last().is_some_and(String::is_empty) => quoted = true,
-                (false, ',') => fields.push(String::new()),
-                (false, '\r') if chars.peek() == Some(&'\n') => {}
-                (false, '\n') => break,
-                (false, c) => push(&mut fields, c),
-            }
-        }
-        if quoted {
-            return Err(Problem {
-                line: start,
-                issue: Issue::Unclosed,
-            });
-        }
-        line += 1;
-        out.push((start, fields));
-    }
-    Ok(out)
-}
-
-fn push(fields: &mut [String], c: char) {
-    if let Some(f) = fields.last_mut() {
-        f.push(c);
-    }
-}
-
 /// The header's two names, either language.
 fn is_header(fields: &[String]) -> bool {
     let f: Vec<String> = fields.iter().map(|x| x.trim().to_lowercase()).collect();
@@ -263,7 +216,12 @@ fn plan(
         }]
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let recs = records(text).map_err(|p| vec![p])?;
+    let recs = crate::csv_text::records(text).map_err(|line| {
+        vec![Problem {
+            line,
+            issue: Issue::Unclosed,
+        }]
+    })?;
     let mut recs = recs
         .into_iter()
         .filter(|(_, f)| f.iter().any(|x| !x.trim().is_empty()));
@@ -533,14 +491,5 @@ mod tests {
             got.map(|ps| ps.into_iter().map(|p| p.issue).collect::<Vec<_>>()),
             Some(vec![Issue::IdTaken])
         );
-    }
-
-    #[test]
-    fn quoted_fields_spanning_lines_keep_later_line_numbers_right() {
-        let Ok(recs) = records("a,\"x\ny\"\nb,c\n") else {
-            panic!("the quoted field was refused");
-        };
-        assert_eq!(recs[0], (1, vec!["a".into(), "x\ny".into()]));
-        assert_eq!(recs[1].0, 3);
     }
 }

@@ -2400,3 +2400,84 @@ async fn ledgers_api_matrix() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["definition"]["title"], "走访台账");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_orders_api_matrix() {
+    let w = world().await;
+    let before = w.stored().await;
+    let order = |grid: &str, number: &str| {
+        json!({"orders": [{"system": "12345", "number": number, "grid": grid,
+            "description": "路灯不亮", "deadline": "2099-12-31"}]})
+    };
+    let mut refused: Vec<Case> = Vec::new();
+    for (who, status) in [
+        (Who::WorkerA, 403),
+        (Who::WorkerB, 403),
+        (Who::Revoked, 401),
+        (Who::NoToken, 401),
+        (Who::Garbage, 401),
+        (Who::NotBearer, 401),
+    ] {
+        refused.push((
+            "imports",
+            who,
+            Method::POST,
+            "/v1/work-orders".into(),
+            Some(order("g1", "A1")),
+            status,
+        ));
+        refused.push((
+            "reads results",
+            who,
+            Method::GET,
+            "/v1/work-orders".into(),
+            None,
+            status,
+        ));
+    }
+    for who in [Who::Supervisor, Who::SupervisorConsole] {
+        refused.push((
+            "supervisor of c1 imports for g3",
+            who,
+            Method::POST,
+            "/v1/work-orders".into(),
+            Some(order("g3", "A2")),
+            400,
+        ));
+    }
+    refused.extend([
+        ("admin imports for no grid", Who::Admin, Method::POST, "/v1/work-orders".into(), Some(order("nowhere", "A3")), 400),
+        ("admin imports nothing", Who::Admin, Method::POST, "/v1/work-orders".into(), Some(json!({"orders": []})), 400),
+        ("admin sends an unknown key", Who::Admin, Method::POST, "/v1/work-orders".into(),
+            Some(json!({"orders": [{"system": "12345", "number": "A4", "grid": "g1", "description": "x", "deadline": "2099-12-31", "priority": 1}]})), 400),
+        ("a bad format", Who::Admin, Method::GET, "/v1/work-orders?format=pdf".into(), None, 400),
+    ]);
+    w.assert_refused(refused, &before).await;
+
+    // Imported by the administrator into both communities; a supervisor of c1 reads back
+    // only c1's.
+    for (grid, number) in [("g1", "B1"), ("g3", "B3")] {
+        let r = w
+            .call(
+                Who::Admin,
+                Method::POST,
+                "/v1/work-orders",
+                Some(&order(grid, number)),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    for who in [Who::Supervisor, Who::SupervisorConsole] {
+        let r = w.call(who, Method::GET, "/v1/work-orders", None).await;
+        assert_eq!(r.status, 200, "{who:?}");
+        assert!(
+            r.text().contains("B1") && !r.text().contains("B3"),
+            "{who:?}: {}",
+            r.text()
+        );
+    }
+    let r = w
+        .call(Who::Admin, Method::GET, "/v1/work-orders", None)
+        .await;
+    assert!(r.text().contains("B1") && r.text().contains("B3"));
+}

@@ -715,6 +715,31 @@ async fn a_month_of_records_becomes_the_offices_ledgers(backend: &Backend) {
     assert_eq!(reset.status(), 200);
     assert_eq!(sheet(&street, &supervisor, "hazards").await, hazards);
 
+    // The unit's administrative code goes under the title, a grid's into a column that asks.
+    street
+        .set_codes(&[
+            ("s1", "310115005"),
+            ("c1", "310115005001"),
+            ("g1", "310115005001001"),
+        ])
+        .await;
+    let coded = put(
+        &street.admin_token,
+        json!({"title": "隐患台账", "source": "hazards", "columns": [
+            {"header": "序号", "field": "seq"}, {"header": "网格编码", "field": "grid_code"}]}),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(coded.status(), 200);
+    let sheet_with_codes = sheet(&street, &supervisor, "hazards").await;
+    assert_eq!(
+        sheet_with_codes[1],
+        ["填报单位：幸福街道 幸福社区（编码 310115005001）    统计期间：2026-11-01 至 2026-11-30"]
+    );
+    assert_eq!(sheet_with_codes[3], ["1", "310115005001001"]);
+    assert_eq!(sheet_with_codes[4], ["2", "310115005001001"]);
+
     // Reach: a worker reads no ledger; a community's supervisor reads no other community.
     let worker = street.enroll("worker-a").await;
     assert_eq!(

@@ -57,6 +57,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/reports/{name}/export", &["get"]),
     ("/v1/lists/{name}", &["get"]),
     ("/v1/lists/{name}/export", &["get"]),
+    ("/v1/work-orders", &["get", "post"]),
+    ("/v1/work-orders/import", &["post"]),
     ("/v1/ledgers", &["get"]),
     ("/v1/ledgers/{id}", &["get"]),
     ("/v1/admin/ledgers/{id}", &["put", "delete"]),

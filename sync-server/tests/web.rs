@@ -316,6 +316,8 @@ async fn authorization_matrix() {
         }
         paths.push((format!("/ledgers?node={node}"), inside));
     }
+    paths.push(("/work-orders".into(), true));
+    paths.push(("/x/work-orders?format=csv".into(), true));
     paths.push((format!("/rec/{h_c1}"), true));
     paths.push((format!("/rec/{h_c2}"), false));
     let mut checked = 0;
@@ -1142,5 +1144,67 @@ async fn ledgers_from_the_pages() {
         .await
         .unwrap();
     assert!(html.contains("<th>场所名称</th>"));
+    drop(street);
+}
+
+/// Work orders from the pages: a supervisor uploads the hotline's CSV, sees the orders as
+/// they stand, and downloads the results to send back; a refused file names its lines.
+#[tokio::test]
+async fn work_orders_from_the_pages() {
+    let (street, mut sup, _root, mut anon, sup_token, _root_token) = signed_in().await;
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let bad = format!(
+        "工单编号,来源,网格,诉求内容,办结时限\nGD7,12345,g1,井盖松动,{deadline}\nGD8,12345,g3,路灯不亮,{deadline}\n"
+    );
+    let refused = sup
+        .post_file(
+            "/work-orders",
+            &[("csrf", sup_token.as_str())],
+            bad.as_bytes(),
+        )
+        .await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("第 3 行") && html.contains("outside your scope"),
+        "{html}"
+    );
+    assert!(!html.contains("GD7"), "nothing imported");
+
+    let good = format!("工单编号,来源,网格,诉求内容,办结时限\nGD7,12345,g1,井盖松动,{deadline}\n");
+    let wrong_token = sup
+        .post_file("/work-orders", &[("csrf", "x")], good.as_bytes())
+        .await;
+    assert_eq!(wrong_token.status(), 403);
+    let done = sup
+        .post_file(
+            "/work-orders",
+            &[("csrf", sup_token.as_str())],
+            good.as_bytes(),
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    let html = done.text().await.unwrap();
+    assert!(html.contains("已导入 1 件工单"), "{html}");
+    assert!(html.contains("GD7") && html.contains("已上报"));
+    let again = sup
+        .post_file(
+            "/work-orders",
+            &[("csrf", sup_token.as_str())],
+            good.as_bytes(),
+        )
+        .await;
+    assert!(again.text().await.unwrap().contains("其中 1 件此前已导入"));
+
+    let csv = sup
+        .get("/x/work-orders?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("12345,GD7,第一网格"), "{csv}");
+    assert_eq!(anon.get("/work-orders").await.status(), 303);
     drop(street);
 }

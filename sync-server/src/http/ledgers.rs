@@ -8,14 +8,13 @@ use std::collections::{BTreeMap, HashMap};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::Response;
 use chrono::Utc;
 use serde_json::{Value as Json_, json};
 
 use super::body;
 use super::extract::{ApiPath, ApiQuery};
-use super::reports::{check_query, export_failed, reader, safe_name, scope_of};
+use super::reports::{XLSX, attachment, check_query, export_failed, reader, safe_name, scope_of};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -64,7 +63,7 @@ pub async fn built(
         .await?
         .ok_or_else(|| ApiError::not_found("no such ledger"))?;
     let scope = scope_of(&r, q)?;
-    let codes = BTreeMap::new();
+    let codes = crate::grid_codes::all(storage).await?;
     let ledger = build::build(storage, &scope, &def, r.full_access(), &codes).await?;
     audit::record(
         storage,
@@ -116,18 +115,7 @@ pub async fn xlsx_response(l: Ledger, node: &str) -> Result<Response, ApiError> 
         .ok()
         .and_then(Result::ok)
         .ok_or_else(|| export_failed("the spreadsheet could not be written"))?;
-    Response::builder()
-        .header(
-            header::CONTENT_TYPE,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        )
-        .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::from(bytes))
-        .map_err(|_| export_failed("the export could not be sent"))
+    attachment(bytes, XLSX, &filename)
 }
 
 pub async fn ledger(

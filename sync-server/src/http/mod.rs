@@ -11,3 +11,4 @@ pub mod moves;
 pub mod ops;
 pub mod reports;
 pub mod sync;
+pub mod work_orders;

@@ -428,6 +428,18 @@ async fn deliver(
         scope.period.from_text(),
         scope.period.to_text()
     );
+    attachment(bytes, content_type, &filename)
+}
+
+/// XLSX's media type, for every spreadsheet the relay sends.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file sent as a download, never cached (it holds personal data).
+pub(crate) fn attachment(
+    bytes: Vec<u8>,
+    content_type: &str,
+    filename: &str,
+) -> Result<Response, ApiError> {
     Response::builder()
         .header(header::CONTENT_TYPE, content_type)
         .header(

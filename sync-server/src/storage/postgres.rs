@@ -180,6 +180,7 @@ impl PostgresStorage {
         tx.batch_execute(crate::moves::DDL).await?;
         tx.batch_execute(crate::dispatch::DDL).await?;
         tx.batch_execute(crate::grid_codes::DDL).await?;
+        tx.batch_execute(crate::work_orders::DDL).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -128,6 +128,7 @@ impl SqliteStorage {
         writer.execute_batch(crate::moves::DDL)?;
         writer.execute_batch(crate::dispatch::DDL)?;
         writer.execute_batch(crate::grid_codes::DDL)?;
+        writer.execute_batch(crate::work_orders::DDL)?;
         Ok(SqliteStorage {
             writer: Writer::start(writer),
             readers: Readers::open(path, READERS)?,

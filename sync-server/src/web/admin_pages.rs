@@ -440,13 +440,26 @@ pub(crate) async fn admin_upload(
     mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
     max: usize,
 ) -> Result<Upload, Response> {
+    let up = reader_upload(s, mp, max).await?;
+    match admin_form(s, &up.csrf) {
+        Some(r) => Err(r),
+        None => Ok(up),
+    }
+}
+
+/// A signed-in reader's upload (a supervisor's too): form, size and CSRF token checked.
+pub(crate) async fn reader_upload(
+    s: &Session,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    max: usize,
+) -> Result<Upload, Response> {
     let up = match multipart_form(mp) {
         Ok(mp) => read_upload(mp, max).await,
         Err(e) => Err(e),
     }
     .map_err(|e| error_page(e, s.zh))?;
-    match admin_form(s, &up.csrf) {
-        Some(r) => Err(r),
-        None => Ok(up),
+    if !csrf::same(&up.csrf, &s.csrf) {
+        return Err(error_page(ApiError::forbidden("bad form token"), s.zh));
     }
+    Ok(up)
 }

@@ -125,6 +125,11 @@ pub(crate) fn chrome(
                 on: current == "tasks",
             }))
             .chain(std::iter::once(NavItem {
+                href: "/work-orders".into(),
+                label: if zh { "工单" } else { "Work orders" }.into(),
+                on: current == "work-orders",
+            }))
+            .chain(std::iter::once(NavItem {
                 href: "/ledgers".into(),
                 label: if zh { "台账" } else { "Ledgers" }.into(),
                 on: current == "ledgers",

@@ -23,6 +23,7 @@ pub mod review_form;
 pub mod session;
 pub mod task_pages;
 pub mod template_pages;
+pub mod work_order_pages;
 pub mod xlsform_words;
 
 use axum::Router;
@@ -45,6 +46,11 @@ pub fn routes() -> Router<AppState> {
         .route("/rec/{id}/result", post(review_form::result))
         .route("/tasks", get(task_pages::list).post(task_pages::give))
         .route("/tasks/{id}", get(task_pages::show))
+        .route(
+            "/work-orders",
+            get(work_order_pages::list).post(work_order_pages::upload),
+        )
+        .route("/x/work-orders", get(work_order_pages::export))
         .route("/ledgers", get(ledger_pages::index))
         .route("/ledgers/{id}", get(ledger_pages::show))
         .route("/x/ledgers/{id}", get(ledger_pages::export))

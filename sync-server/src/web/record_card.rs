@@ -98,6 +98,12 @@ impl Lookups {
     }
 }
 
+/// A case raised by a visit or an inspection names that record; any other source is a
+/// system outside (a hotline's work order), whose id is its number there.
+fn is_record_source(kind: &str) -> bool {
+    matches!(kind, "visit" | "inspection")
+}
+
 /// The record ids a record names: what the page looks up before drawing it.
 pub(crate) fn named_ids(data: &Json) -> Vec<String> {
     let mut out = Vec::new();
@@ -554,7 +560,16 @@ fn case(b: &mut Builder, c: Case, l: &Lookups, now: DateTime<Utc>) {
     b.word("severity", &enum_name(&c.severity));
     b.text("reported_at", &c.reported_at);
     b.text("deadline", &c.deadline);
-    if let Some(src) = &c.source {
+    if let Some(src) = c.source.as_ref().filter(|s| !is_record_source(&s.kind)) {
+        // A work order from outside: its system and number, which the reply is filed under.
+        let text = if zh {
+            format!("{} 工单 {}", src.kind, src.id)
+        } else {
+            format!("{} work order {}", src.kind, src.id)
+        };
+        b.put("source", Val::text(&text));
+    }
+    if let Some(src) = c.source.as_ref().filter(|s| is_record_source(&s.kind)) {
         let mut val = l.link(&src.id, zh);
         // The checklist item that failed, by its words when the inspection's checklist is
         // at hand (the page looks it up for a case an inspection raised).

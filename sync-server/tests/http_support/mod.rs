@@ -136,6 +136,22 @@ impl Street {
         &self.relay.base
     }
 
+    /// Gives tree nodes their administrative codes through the admin API.
+    pub async fn set_codes(&self, codes: &[(&str, &str)]) {
+        for (grid, code) in codes {
+            let r = self
+                .relay
+                .http
+                .put(format!("{}/v1/admin/grids/{grid}/code", self.base()))
+                .bearer_auth(&self.admin_token)
+                .json(&json!({"code": code}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "code of {grid}");
+        }
+    }
+
     /// Web sign-in passwords for the supervisor and the administrator.
     pub async fn web_passwords(&self, pw: &str) {
         let s = &self.relay.storage;
