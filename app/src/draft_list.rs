@@ -69,6 +69,8 @@ fn resume(
         ("case", "new") => Effect::NewCase,
         ("activity", "new") => Effect::NewActivity,
         ("activity", _) => Effect::EditActivity { id: id? },
+        // The log opens on today; a day's changes not submitted stay in its draft.
+        ("diary", _) => Effect::OpenDiary,
         // A case about a household or place reopens its form about the same record.
         ("case", _) => {
             let id = id?;

@@ -76,6 +76,8 @@ pub enum Effect {
     NewCase,
     /// Show the grid's activities (宣传 / 文体活动).
     OpenActivities,
+    /// Show the worker's 民情日志 for today.
+    OpenDiary,
     /// Show one activity.
     OpenActivity { id: String },
     /// Show the form for recording an activity.

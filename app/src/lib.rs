@@ -15,6 +15,7 @@ pub mod activities;
 pub mod cases;
 pub mod conflict_list;
 pub mod conflicts;
+pub mod diary;
 pub mod draft_list;
 mod drafts;
 pub mod effect;

@@ -24,6 +24,8 @@ pub enum TodayEvent {
     Drafts,
     /// The grid's activities (宣传 / 文体活动).
     Activities,
+    /// The worker's 民情日志 for today, written from what they recorded.
+    Diary,
     /// Search households, places, cases and mediations at once.
     Search,
     /// The records with unresolved conflicts.
@@ -121,6 +123,7 @@ impl Today {
             TodayEvent::Places => vec![Effect::OpenPlaces],
             TodayEvent::Drafts => vec![Effect::OpenDrafts],
             TodayEvent::Activities => vec![Effect::OpenActivities],
+            TodayEvent::Diary => vec![Effect::OpenDiary],
             TodayEvent::Search => vec![Effect::OpenSearch],
             TodayEvent::Conflicts => vec![Effect::OpenConflictList],
             TodayEvent::Refresh { at } => {

@@ -16,6 +16,7 @@ use gridkeeper_app::cases::{
 };
 use gridkeeper_app::conflict_list::{ConflictList, ConflictListEvent, ConflictListView};
 use gridkeeper_app::conflicts::{Conflicts, ConflictsEvent, ConflictsView};
+use gridkeeper_app::diary::{DiaryEvent, DiaryScreen as Diary, DiaryView};
 use gridkeeper_app::draft_list::{DraftList, DraftListEvent, DraftListView};
 use gridkeeper_app::enrol::{Enrol, EnrolEvent, EnrolView};
 use gridkeeper_app::household_detail::{
@@ -542,6 +543,22 @@ impl ActivityEditScreen {
         lang: Lang,
     ) -> Arc<Self> {
         Self::wrap(store, ActivityEdit::new(grid, activity_id, lang))
+    }
+}
+
+screen! {
+    /// The worker's 民情日志 for today: written from the day's records, corrected, submitted.
+    DiaryScreen over Diary,
+    event DiaryEvent, view DiaryView, update DiaryUpdate,
+    update_with |s, store, e| s.update(store, e),
+}
+
+#[uniffi::export]
+impl DiaryScreen {
+    /// The signed-in worker's log; a new entry is filed in `grid`.
+    #[uniffi::constructor]
+    pub fn new(store: Arc<GridStore>, grid: String, lang: Lang) -> Arc<Self> {
+        Self::wrap(store, Diary::new(grid, lang))
     }
 }
 

@@ -239,6 +239,37 @@ async fn fixture(backend: &Backend) -> Street {
         )
         .unwrap();
 
+    // 民情日志 entries: worker-a corrected 10 November and wrote up the 11th, when nothing
+    // else was recorded; a draft of the 15th was never submitted; a diary worker-c's phone
+    // wrote in worker-a's name is not worker-a's word.
+    let diary = |day: &str, worker: &str, words: [&str; 4], submitted: bool| {
+        let mut d = json!({"day": day, "worker": worker, "visited": words[0], "problems": words[1],
+                           "measures": words[2], "results": words[3]});
+        if submitted {
+            d["submitted_at"] = json!(format!("{day}T10:00:00Z"));
+        }
+        d
+    };
+    for (day, submitted) in [
+        ("2026-11-10", true),
+        ("2026-11-11", true),
+        ("2026-11-15", false),
+    ] {
+        a.store
+            .create_json(
+                Kind::Diary,
+                "g1",
+                diary(day, "worker-a", OWN_DIARY, submitted),
+            )
+            .unwrap();
+    }
+    c.store
+        .create_json(
+            Kind::Diary,
+            "g2",
+            diary("2026-11-12", "worker-a", ["", "冒名的问题", "", ""], true),
+        )
+        .unwrap();
     for d in [&mut a, &mut b, &mut c] {
         d.sync(&street.relay).await;
     }
@@ -318,6 +349,13 @@ fn framed(title: &str, body: &[&[&str]]) -> Vec<Vec<String>> {
     out
 }
 
+/// worker-a's own words for 10 and 11 November, submitted from the phone.
+const OWN_DIARY: [&str; 4] = [
+    "幸福里1栋102（日常走访）",
+    "李四反映楼道灯坏",
+    "已报物业",
+    "物业当天修好",
+];
 const A101: &str = "幸福社区 幸福里 1 101";
 const A102: &str = "幸福社区 幸福里 1 102";
 const A201: &str = "幸福社区 幸福里 2 201";
@@ -327,6 +365,24 @@ async fn a_month_of_records_becomes_the_offices_ledgers(backend: &Backend) {
     let street = fixture(backend).await;
     let s = &street.relay.storage;
     let supervisor = admin::console_token(s, "super-c1").await.unwrap();
+
+    // A diary is its worker's: no phone is sent one, not even another of theirs.
+    let mut second = street.enroll("worker-a").await;
+    second.sync(&street.relay).await;
+    assert!(
+        second
+            .store
+            .record_ids(Some(Kind::Diary))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !second
+            .store
+            .record_ids(Some(Kind::Visit))
+            .unwrap()
+            .is_empty()
+    );
 
     let visits = sheet(&street, &supervisor, "visits").await;
     assert_eq!(
@@ -565,6 +621,7 @@ async fn a_month_of_records_becomes_the_offices_ledgers(backend: &Backend) {
     );
 
     let log = sheet(&street, &supervisor, "daily_log").await;
+    let own = OWN_DIARY;
     let fire_accept = format!("{FIRE}（受理，派遣至物业公司（2026-11-10前）：通知物业清理）");
     let measures_4 = format!("代办：代购降压药（开始处理）\n{fire_accept}");
     let start_5 = format!("{FIRE}（开始处理：物业开始清理）");
@@ -620,10 +677,27 @@ async fn a_month_of_records_becomes_the_offices_ledgers(backend: &Backend) {
                 ],
                 &["4", "2026-11-05", "worker-a", "", "", &start_5, ""],
                 &["5", "2026-11-08", "worker-a", "", "", "", &resolve_8],
-                &["6", "2026-11-10", "worker-a", &visited_1, "", "", ""],
-                &["7", "2026-11-12", "worker-a", "", "", "", &verify_12],
                 &[
-                    "8",
+                    "6",
+                    "2026-11-10",
+                    "worker-a",
+                    own[0],
+                    own[1],
+                    own[2],
+                    own[3]
+                ],
+                &[
+                    "7",
+                    "2026-11-11",
+                    "worker-a",
+                    own[0],
+                    own[1],
+                    own[2],
+                    own[3]
+                ],
+                &["8", "2026-11-12", "worker-a", "", "", "", &verify_12],
+                &[
+                    "9",
                     "2026-11-15",
                     "worker-a",
                     "",
@@ -632,7 +706,7 @@ async fn a_month_of_records_becomes_the_offices_ledgers(backend: &Backend) {
                     ""
                 ],
                 &[
-                    "9",
+                    "10",
                     "2026-11-20",
                     "worker-c",
                     &visited_20,
@@ -641,7 +715,7 @@ async fn a_month_of_records_becomes_the_offices_ledgers(backend: &Backend) {
                     ""
                 ],
                 &[
-                    "10",
+                    "11",
                     "2026-11-25",
                     "worker-a",
                     "",

@@ -7,6 +7,7 @@ pub mod address;
 pub mod case;
 pub mod case_flow;
 pub mod common;
+pub mod diary;
 pub mod household;
 pub mod inspection;
 pub mod mediation;
@@ -26,6 +27,7 @@ use crate::record::{self, Context, Envelope, RecordKind, SearchEntry};
 
 pub use activity::Activity;
 pub use case::Case;
+pub use diary::Diary;
 pub use household::Household;
 pub use inspection::Inspection;
 pub use mediation::Mediation;
@@ -43,10 +45,11 @@ pub enum Kind {
     Mediation,
     Activity,
     Task,
+    Diary,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Household,
         Kind::Place,
         Kind::Visit,
@@ -55,6 +58,7 @@ impl Kind {
         Kind::Mediation,
         Kind::Activity,
         Kind::Task,
+        Kind::Diary,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +71,7 @@ impl Kind {
             Kind::Mediation => "mediation",
             Kind::Activity => "activity",
             Kind::Task => "task",
+            Kind::Diary => "diary",
         }
     }
 
@@ -80,6 +85,7 @@ impl Kind {
             Kind::Mediation => &Ops::<Mediation>(PhantomData),
             Kind::Activity => &Ops::<Activity>(PhantomData),
             Kind::Task => &Ops::<Task>(PhantomData),
+            Kind::Diary => &Ops::<Diary>(PhantomData),
         }
     }
 }
@@ -99,7 +105,7 @@ impl FromStr for Kind {
             .ok_or_else(|| {
                 Invalid::new(
                     "kind",
-                    "must be one of: household, place, visit, inspection, case, mediation, activity, task",
+                    "must be one of: household, place, visit, inspection, case, mediation, activity, task, diary",
                 )
             })
     }

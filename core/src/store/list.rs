@@ -70,6 +70,12 @@ impl Store {
                 &["id", "grid", "title", "task_type", "due_on", "given_at", "targets"],
                 grid,
             )?,
+            // A phone holds only its worker's own diaries, and few: no table of their own.
+            Kind::Diary => self.simple_rows(
+                "SELECT id, grid FROM records WHERE kind = 'diary' AND archived = 0 AND (?1 IS NULL OR grid = ?1) ORDER BY id DESC",
+                &["id", "grid"],
+                grid,
+            )?,
         };
         Ok(match ids {
             None => rows,

@@ -8,6 +8,7 @@
 mod agenda;
 mod blobs;
 mod bootstrap;
+mod diary;
 mod drafts;
 mod duties;
 mod encryption;

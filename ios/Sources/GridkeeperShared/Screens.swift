@@ -345,6 +345,16 @@ public extension ScreenModel where Event == ActivityDetailEvent, View == Activit
     }
 }
 
+public extension ScreenModel where Event == DiaryEvent, View == DiaryView {
+    /// The signed-in worker's 民情日志 for today; a new entry is filed in `grid`.
+    convenience init(diary store: GridStore, grid: String, lang: Lang, performer: EffectPerformer?) {
+        self.init(performer: performer, open: {
+            let screen = DiaryScreen(store: store, grid: grid, lang: lang)
+            return ScreenCalls(screen, send: { let u = try screen.send(event: $0); return (u.view, u.effects) })
+        })
+    }
+}
+
 public extension ScreenModel where Event == ActivityEditEvent, View == ActivityEditView {
     /// A new activity in `grid` (`id` nil), or that activity corrected.
     convenience init(activityForm store: GridStore, grid: String, id: String?, lang: Lang, performer: EffectPerformer?) {

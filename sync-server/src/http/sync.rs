@@ -417,9 +417,14 @@ async fn feed(
     })
 }
 
-/// Whether a phone of `version` can read records of `kind`: tasks came with
+/// Whether a phone of `version` is sent records of `kind`: tasks came with
 /// [`wire::TASK_VERSION`], and an older phone refuses a record of a kind it does not know.
+/// A worker's 民情日志 goes to no phone: it is theirs, and their supervisors read it on the
+/// pages; the cursor still passes it.
 fn readable_kind(kind: &str, version: u32) -> bool {
+    if kind == Kind::Diary.as_str() {
+        return false;
+    }
     version >= wire::TASK_VERSION || kind != Kind::Task.as_str()
 }
 

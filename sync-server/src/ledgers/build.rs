@@ -16,8 +16,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use gridkeeper_core::kinds::case_flow::{CaseAction, CaseState};
+use gridkeeper_core::kinds::diary::{DayRecords, DayTexts, DayVisit, compose, entry_words};
 use gridkeeper_core::kinds::{Case, Mediation, Visit};
 use gridkeeper_core::mask;
 use serde::de::DeserializeOwned;
@@ -296,21 +297,10 @@ fn live_entries(c: &Case, scope: &ReportScope) -> Vec<usize> {
         .collect()
 }
 
+/// A case entry as a ledger line: its day, then what it did in the log's words.
 fn entry_line(c: &Case, i: usize) -> String {
     let e = &c.timeline[i];
-    let mut s = format!("{} {}", day_of(&e.at), word(e.action.as_str(), true));
-    if !e.dispatch_to.is_empty() {
-        s.push_str(&format!("，派遣至{}", e.dispatch_to));
-        if !e.handle_by.is_empty() {
-            s.push_str(&format!("（{}前）", e.handle_by));
-        }
-    }
-    for t in [&e.note, &e.reason] {
-        if !t.trim().is_empty() {
-            s.push_str(&format!("：{}", t.trim()));
-        }
-    }
-    s
+    format!("{} {}", day_of(&e.at), entry_words(e))
 }
 
 async fn hazard_rows(
@@ -619,15 +609,12 @@ async fn special_group_rows(
         .collect())
 }
 
-/// One worker's day, as the 民情日志 reads it.
+/// One worker's day: the grids it touched and the records it is written from.
 #[derive(Default)]
 struct Day {
     grids: Vec<String>,
-    visits: i64,
-    visited: Vec<String>,
-    problems: Vec<String>,
-    measures: Vec<String>,
-    results: Vec<String>,
+    records: DayRecords,
+    case_ids: Vec<String>,
 }
 
 impl Day {
@@ -641,6 +628,53 @@ impl Day {
 /// How far back a case may have been reported and still be acted on in the period.
 const CASE_LOOKBACK_DAYS: i64 = 366;
 
+/// Submitted diaries of the scope and period, by (day, worker): their grid, when submitted,
+/// and the four texts. Only a diary its worker's own device wrote counts: one a device of
+/// another person pushed under that worker's name is not their word.
+async fn submitted_diaries(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+) -> Result<BTreeMap<(String, String), (String, String, DayTexts)>, StorageError> {
+    let mut params: Vec<SqlValue> = vec![
+        scope.period.from_text().into(),
+        scope.period.to_text().into(),
+    ];
+    let grids = grid_clause(scope, &mut params);
+    let rows = storage
+        .report_query(&Stmt::new(
+            format!(
+                "SELECT t.day, t.worker, t.grid, t.submitted_at, t.visited, t.problems, t.measures, t.results FROM r_diaries t
+                 WHERE t.day >= $1 AND t.day <= $2 AND {grids}
+                   AND EXISTS (SELECT 1 FROM r_worker_days w JOIN devices v ON v.id = w.device_id JOIN users u ON u.id = v.user_id
+                               WHERE w.record_id = t.record_id AND u.name = t.worker)
+                 ORDER BY t.day, t.worker, t.submitted_at"
+            ),
+            params,
+        ))
+        .await?;
+    // The latest submission of a day stands (a worker with two phones may send two).
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                (r[0].text().to_string(), r[1].text().to_string()),
+                (
+                    r[2].text().to_string(),
+                    r[3].text().to_string(),
+                    DayTexts {
+                        visited: r[4].text().to_string(),
+                        problems: r[5].text().to_string(),
+                        measures: r[6].text().to_string(),
+                        results: r[7].text().to_string(),
+                    },
+                ),
+            )
+        })
+        .collect())
+}
+
+/// The 民情日志 of the scope: each worker-day written from its records by core's
+/// `diary::compose` (as the phone drafts it), unless the worker submitted their own.
 async fn daily_log_rows(
     storage: &dyn Storage,
     scope: &ReportScope,
@@ -652,72 +686,20 @@ async fn daily_log_rows(
         visits.iter().map(|v| v.2.subject.id.clone()).collect(),
     )
     .await?;
-    for (_, grid, v) in &visits {
+    for (_, grid, v) in visits {
         if v.worker.trim().is_empty() {
             continue;
         }
         let d = days
             .entry((day_of(&v.visited_at), v.worker.clone()))
             .or_default();
-        d.grid(grid);
-        d.visits += 1;
-        let who = subjects.label(&v.subject.id);
-        d.visited
-            .push(format!("{who}（{}）", word(&enum_text(&v.purpose), true)));
-        if !v.findings.trim().is_empty() {
-            d.problems.push(format!("{who}：{}", v.findings.trim()));
-        }
+        d.grid(&grid);
+        d.records.visits.push(DayVisit {
+            subject: subjects.label(&v.subject.id),
+            visit: v,
+        });
     }
-    let mut params: Vec<SqlValue> = vec![
-        day_start_utc(scope.period.from - Duration::days(CASE_LOOKBACK_DAYS)).into(),
-        scope.period.end().into(),
-    ];
-    let grids = grid_clause(scope, &mut params);
-    let cases = storage
-        .report_query(&Stmt::new(
-            format!(
-                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM r_cases t JOIN documents d ON d.record_id = t.record_id
-                 WHERE t.reported_at >= $1 AND t.reported_at < $2 AND {grids} ORDER BY t.reported_at, t.record_id"
-            ),
-            params,
-        ))
-        .await?;
-    let (start, end) = (scope.period.start(), scope.period.end());
-    for r in cases {
-        let Some(c) = typed::<Case>(r[2].text()) else {
-            continue;
-        };
-        let what = format!(
-            "{}：{}",
-            case_words(&enum_text(&c.category), &c.subcategory),
-            c.description.trim()
-        );
-        for i in live_entries(&c, scope) {
-            let e = &c.timeline[i];
-            let at = parse_instant(&e.at).map(crate::reports::scope::instant_text);
-            let Some(at) = at.filter(|a| *a >= start && *a < end) else {
-                continue;
-            };
-            if e.by.trim().is_empty() {
-                continue;
-            }
-            let d = days.entry((day_of(&at), e.by.clone())).or_default();
-            d.grid(r[1].text());
-            let line = entry_line(&c, i);
-            let line = line
-                .split_once(' ')
-                .map_or(line.clone(), |(_, l)| l.to_string());
-            match e.action {
-                CaseAction::Report => d.problems.push(format!("上报{what}")),
-                CaseAction::Resolve | CaseAction::Verify | CaseAction::Close => {
-                    d.results.push(format!("{what}（{line}）"))
-                }
-                CaseAction::Return => d.results.push(format!("{what}（{line}）")),
-                _ => d.measures.push(format!("{what}（{line}）")),
-            }
-        }
-    }
-    let mut params: Vec<SqlValue> = vec![start.clone().into(), end.clone().into()];
+    let mut params: Vec<SqlValue> = vec![scope.period.start().into(), scope.period.end().into()];
     let grids = grid_clause(scope, &mut params);
     let inspections = storage
         .report_query(&Stmt::new(
@@ -744,24 +726,104 @@ async fn daily_log_rows(
             .entry((day_of(r[2].text()), r[1].text().to_string()))
             .or_default();
         d.grid(r[0].text());
-        d.visited.push(format!("巡查{}", places.label(r[3].text())));
+        d.records.inspected.push(places.label(r[3].text()));
     }
-    Ok(days
-        .into_iter()
-        .map(|((date, worker), d)| {
-            Values::from([
-                ("grid", text(d.grids.first().cloned().unwrap_or_default())),
-                ("grids", text(d.grids.join(","))),
-                ("date", text(date)),
-                ("worker", text(worker)),
-                ("visit_count", Cell::Int(d.visits)),
-                ("visited", text(d.visited.join("；"))),
-                ("problems", text(d.problems.join("\n"))),
-                ("measures", text(d.measures.join("\n"))),
-                ("results", text(d.results.join("\n"))),
-            ])
-        })
-        .collect())
+    let mut params: Vec<SqlValue> = vec![
+        day_start_utc(scope.period.from - Duration::days(CASE_LOOKBACK_DAYS)).into(),
+        scope.period.end().into(),
+    ];
+    let grids = grid_clause(scope, &mut params);
+    let cases = storage
+        .report_query(&Stmt::new(
+            format!(
+                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM r_cases t JOIN documents d ON d.record_id = t.record_id
+                 WHERE t.reported_at >= $1 AND t.reported_at < $2 AND {grids} ORDER BY t.reported_at, t.record_id"
+            ),
+            params,
+        ))
+        .await?;
+    let (start, end) = (scope.period.start(), scope.period.end());
+    for r in cases {
+        let Some(c) = typed::<Case>(r[2].text()) else {
+            continue;
+        };
+        // Each worker-day the case has an entry on gets the case once; compose picks the
+        // entries of that worker and day.
+        for e in &c.timeline {
+            let Some(at) = parse_instant(&e.at).map(crate::reports::scope::instant_text) else {
+                continue;
+            };
+            if at < start || at >= end || e.by.trim().is_empty() {
+                continue;
+            }
+            let d = days.entry((day_of(&at), e.by.clone())).or_default();
+            if !d.case_ids.iter().any(|id| id == r[0].text()) {
+                d.grid(r[1].text());
+                d.case_ids.push(r[0].text().to_string());
+                d.records.cases.push(c.clone());
+            }
+        }
+    }
+    let mut submitted = submitted_diaries(storage, scope).await?;
+    let mut rows: BTreeMap<(String, String), Values> = BTreeMap::new();
+    for ((date, worker), d) in days {
+        let Ok(day) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
+            continue;
+        };
+        let visit_count = d
+            .records
+            .visits
+            .iter()
+            .filter(|v| v.visit.worker == worker)
+            .count() as i64;
+        let mut texts = compose(day, &worker, &d.records, scope.as_of);
+        let mut grids = d.grids.clone();
+        let mut at = String::new();
+        if let Some((grid, when, own)) = submitted.remove(&(date.clone(), worker.clone())) {
+            texts = own;
+            at = when;
+            if !grids.contains(&grid) {
+                grids.insert(0, grid);
+            }
+        }
+        if texts.is_empty() {
+            continue;
+        }
+        rows.insert(
+            (date.clone(), worker.clone()),
+            day_values(&date, &worker, &grids, visit_count, texts, &at),
+        );
+    }
+    // A day the worker wrote up with nothing else recorded.
+    for ((date, worker), (grid, when, own)) in submitted {
+        rows.insert(
+            (date.clone(), worker.clone()),
+            day_values(&date, &worker, &[grid], 0, own, &when),
+        );
+    }
+    Ok(rows.into_values().collect())
+}
+
+fn day_values(
+    date: &str,
+    worker: &str,
+    grids: &[String],
+    visit_count: i64,
+    t: DayTexts,
+    submitted_at: &str,
+) -> Values {
+    Values::from([
+        ("grid", text(grids.first().cloned().unwrap_or_default())),
+        ("grids", text(grids.join(","))),
+        ("date", text(date)),
+        ("worker", text(worker)),
+        ("visit_count", Cell::Int(visit_count)),
+        ("visited", text(t.visited)),
+        ("problems", text(t.problems)),
+        ("measures", text(t.measures)),
+        ("results", text(t.results)),
+        ("submitted_at", text(minute_of(submitted_at))),
+    ])
 }
 
 /// Builds a ledger for a scope. `full` shows ID and phone numbers whole (administrators);

@@ -135,6 +135,10 @@ const DAILY_LOG: &[Field] = &[
     f("problems", "问题"),
     f("measures", "处理措施"),
     f("results", "反馈结果"),
+    f(
+        "submitted_at",
+        "网格员提交时间（空：由当日记录生成，未经本人提交）",
+    ),
 ];
 
 /// The fields of a source, common ones first; `None` for no such source.

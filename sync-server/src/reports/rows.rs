@@ -8,7 +8,9 @@ use gridkeeper_core::kinds::case_flow::{CaseAction, CaseState};
 use gridkeeper_core::kinds::common::enum_name;
 use gridkeeper_core::kinds::inspection::InspectionStatus;
 use gridkeeper_core::kinds::task::counts_from;
-use gridkeeper_core::kinds::{Activity, Household, Inspection, Mediation, Place, Task, Visit};
+use gridkeeper_core::kinds::{
+    Activity, Diary, Household, Inspection, Mediation, Place, Task, Visit,
+};
 use serde::de::DeserializeOwned;
 
 use super::sql::{SqlValue, Stmt};
@@ -28,6 +30,7 @@ fn tables(kind: &str) -> &'static [(&'static str, &'static str)] {
         "mediation" => &[("r_mediations", "record_id")],
         "activity" => &[("r_activities", "record_id")],
         "task" => &[("r_tasks", "record_id"), ("r_task_targets", "record_id")],
+        "diary" => &[("r_diaries", "record_id")],
         _ => &[],
     }
 }
@@ -146,6 +149,15 @@ pub fn statements(state: &DocState) -> Vec<Stmt> {
                 out.push(Stmt::new(
                     "INSERT INTO r_mediations (record_id, grid, dispute_type, risk_level, result, opened_on) VALUES ($1, $2, $3, $4, $5, $6)",
                     vec![id(), grid(), enum_name(&m.dispute_type).into(), enum_name(&m.risk_level).into(), m.result.map(|r| enum_name(&r)).into(), (&m.opened_on).into()],
+                ));
+            }
+        }
+        "diary" => {
+            // Only a submitted entry is the worker's word for the day; a draft is not filed.
+            if let Some(d) = typed::<Diary>(data).filter(|d| d.submitted_at.is_some()) {
+                out.push(Stmt::new(
+                    "INSERT INTO r_diaries (record_id, grid, worker, day, submitted_at, visited, problems, measures, results) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    vec![id(), grid(), (&d.worker).into(), (&d.day).into(), d.submitted_at.clone().into(), (&d.visited).into(), (&d.problems).into(), (&d.measures).into(), (&d.results).into()],
                 ));
             }
         }

@@ -129,6 +129,18 @@ CREATE TABLE IF NOT EXISTS r_worker_days (
     PRIMARY KEY (day, device_id, record_id)
 );
 CREATE INDEX IF NOT EXISTS r_worker_days_grid ON r_worker_days (grid, day, device_id, record_id);
+CREATE TABLE IF NOT EXISTS r_diaries (
+    record_id TEXT PRIMARY KEY,
+    grid TEXT NOT NULL,
+    worker TEXT NOT NULL,
+    day TEXT NOT NULL,
+    submitted_at TEXT NOT NULL,
+    visited TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    measures TEXT NOT NULL,
+    results TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS r_diaries_grid ON r_diaries (grid, day);
 CREATE TABLE IF NOT EXISTS ledger_definitions (
     id TEXT PRIMARY KEY,
     definition TEXT NOT NULL,

@@ -146,8 +146,19 @@ const ACTIVITY: Table = &[
     ("photos", "照片", "Photos"),
 ];
 
+const DIARY: Table = &[
+    ("day", "日期", "Day"),
+    ("worker", "网格员", "Worker"),
+    ("visited", "走访情况", "Visits"),
+    ("problems", "问题", "Problems"),
+    ("measures", "处理措施", "Measures taken"),
+    ("results", "反馈结果", "Results"),
+    ("submitted_at", "提交时间", "Submitted at"),
+];
+
 fn table(kind: &str) -> Table {
     match kind {
+        "diary" => DIARY,
         "household" => HOUSEHOLD,
         "place" => PLACE,
         "visit" => VISIT,
@@ -169,6 +180,7 @@ pub fn kind_name(kind: &str, zh: bool) -> &'static str {
         "case" => ("事件", "Case"),
         "mediation" => ("矛盾调解", "Mediation"),
         "activity" => ("活动", "Activity"),
+        "diary" => ("民情日志", "Daily log"),
         _ => ("记录", "Record"),
     };
     if zh { c } else { e }

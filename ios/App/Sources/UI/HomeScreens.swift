@@ -29,6 +29,8 @@ enum Route: Hashable {
     case activities
     case activity(String)
     case activityEdit(String?)
+    // The worker's 民情日志
+    case diary
 }
 
 @MainActor
@@ -142,6 +144,7 @@ private struct Stack<Root: View>: View {
         case .activities: ActivitiesPage(env: env)
         case let .activity(id): ActivityDetailPage(env: env, activityId: id)
         case let .activityEdit(id): ActivityEditPage(env: env, activityId: id)
+        case .diary: DiaryPage(env: env)
         }
     }
 }
@@ -197,6 +200,7 @@ final class TabEffects: ObservableObject, EffectPerformer {
         case let .openActivity(id): path.append(.activity(id))
         case .newActivity: path.append(.activityEdit(nil))
         case let .editActivity(id): path.append(.activityEdit(id))
+        case .openDiary: path.append(.diary)
         case .close: if !path.isEmpty { path.removeLast() }
         case let .takePhoto(forField): photo = AnswerRequest(key: forField, source: source)
         case .getLocation: locate(for: source)
@@ -307,6 +311,7 @@ struct TodayPage: View {
                 Button(L("places")) { model.send(.places) }
                 if let drafts = v.draftsText { Button(drafts) { model.send(.drafts) } }
                 Button(L("activities")) { model.send(.activities) }
+                Button(L("diary")) { model.send(.diary) }
                 // Values two phones set differently wait for a person.
                 if let conflicts = v.conflictsText { Button(conflicts) { model.send(.conflicts) }.foregroundStyle(.red) }
                 if let empty = v.emptyText { Text(empty) }

@@ -76,6 +76,8 @@ object Routes {
     const val SEARCH = "search"
     // Activities (宣传 / 文体活动)
     const val ACTIVITIES = "activities"
+    // The worker's 民情日志
+    const val DIARY = "diary"
     fun activity(id: String) = "activity/$id"
     const val NEW_ACTIVITY = "activity/new/edit"
     fun editActivity(id: String) = "activity/$id/edit"
@@ -128,6 +130,7 @@ class EffectPerformer(
             is Effect.OpenMediation -> nav.open(Routes.mediation(effect.id))
             Effect.NewMediation -> nav.open(Routes.NEW_MEDIATION)
             Effect.OpenActivities -> nav.open(Routes.ACTIVITIES)
+            Effect.OpenDiary -> nav.open(Routes.DIARY)
             is Effect.OpenActivity -> nav.open(Routes.activity(effect.id))
             Effect.NewActivity -> nav.open(Routes.NEW_ACTIVITY)
             is Effect.EditActivity -> nav.open(Routes.editActivity(effect.id))

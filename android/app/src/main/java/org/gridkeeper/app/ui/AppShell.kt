@@ -133,6 +133,8 @@ private fun AppNav(app: AppServices, grid: String, nav: NavHostController, perfo
         }
         // Activities (宣传 / 文体活动), reached from 今日工作.
         composable(Routes.ACTIVITIES) { ActivitiesScreen(app, grid, performer) }
+        // The worker's 民情日志, reached from 今日工作.
+        composable(Routes.DIARY) { DiaryPage(app, grid, performer) }
         composable("activity/{id}") { entry ->
             ActivityDetailScreen(app, entry.arg("id") ?: return@composable, performer)
         }

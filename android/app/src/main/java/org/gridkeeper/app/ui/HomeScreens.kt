@@ -79,8 +79,9 @@ fun TodayScreen(app: AppServices, grid: String, performer: EffectPerformer) {
                 v.draftsText?.let { text -> OutlinedButton(onClick = { vm.send(TodayEvent.Drafts) }) { Text(text) } }
             }
             // On a line of its own: the row above is full at the largest font sizes.
-            Row(Modifier.padding(horizontal = 8.dp)) {
+            Row(Modifier.padding(horizontal = 8.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 OutlinedButton(onClick = { vm.send(TodayEvent.Activities) }) { Text(word(R.string.activities)) }
+                OutlinedButton(onClick = { vm.send(TodayEvent.Diary) }) { Text(word(R.string.diary)) }
             }
         }
         // Values two phones set differently wait for a person: shown apart, in the warning colour.

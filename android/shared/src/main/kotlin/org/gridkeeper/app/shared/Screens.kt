@@ -128,6 +128,13 @@ class Screens(
         return bind<ActivityEditEvent, ActivityEditView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
     }
 
+    // 民情日志: today's entry, written from the day's records; not watched (it is the
+    // worker's own text while they type).
+    fun diary(grid: String): ScreenModel<DiaryEvent, DiaryView> {
+        val screen = DiaryScreen(store, grid, lang)
+        return bind<DiaryEvent, DiaryView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
+    }
+
     fun draftList(): ScreenModel<DraftListEvent, DraftListView> {
         val screen = DraftListScreen(store, lang)
         return bind<DraftListEvent, DraftListView>(screen, screen.view()) { screen.send(it).let { u -> Update(u.view, u.effects) } }
