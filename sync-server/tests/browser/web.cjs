@@ -71,7 +71,8 @@ run(async (page, context) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/r/population?node=s1`);
     const nav = await page.$$eval('header nav a', (as) => as.map((a) => a.getAttribute('href')));
-    const pages = [...new Set([...nav, '/r/cases?node=g1', '/l/households?node=g1', '/l/members?node=c1', '/l/cases?node=s1'])];
+    const pages = [...new Set([...nav, '/r/cases?node=g1', '/l/households?node=g1', '/l/members?node=c1', '/l/cases?node=s1',
+      '/ledgers/hazards?node=s1', '/ledgers/daily_log?node=c1', '/ledgers/special_groups?node=g1'])];
     assert(pages.length >= 8, `pages: ${pages}`);
     for (const p of pages) {
       await page.goto(`${base}${p}`);
