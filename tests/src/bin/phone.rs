@@ -89,6 +89,7 @@ fn main() -> ExitCode {
                     "projection_ms": s.ingest_times.projection.as_secs_f64() * 1e3,
                     "search_ms": s.ingest_times.search.as_secs_f64() * 1e3,
                     "commit_ms": s.ingest_times.commit.as_secs_f64() * 1e3,
+                    "conflict_check_ms": s.conflict_check_time.as_secs_f64() * 1e3,
                 })
             );
             ExitCode::SUCCESS
