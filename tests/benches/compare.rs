@@ -62,6 +62,8 @@ struct Run {
     /// Ours only: time on the network (request, server, reply decode) and applying replies.
     network_ms: f64,
     apply_ms: f64,
+    /// Ours only: after the pull, reading the documents a bootstrap stored unread for conflicts.
+    conflict_ms: f64,
     /// Ours, bootstrap only: within `apply_ms`, storing the snapshots — checking fields,
     /// inserting documents, projection rows, search rows, commit (`SyncSummary::ingest_times`).
     phases: [f64; 5],
@@ -91,6 +93,7 @@ fn med(runs: &[Run]) -> Run {
         msgs_down: median(runs.iter().map(|r| r.msgs_down).collect()),
         network_ms: median(runs.iter().map(|r| r.network_ms).collect()),
         apply_ms: median(runs.iter().map(|r| r.apply_ms).collect()),
+        conflict_ms: median(runs.iter().map(|r| r.conflict_ms).collect()),
         phases: std::array::from_fn(|i| median(runs.iter().map(|r| r.phases[i]).collect())),
     }
 }
@@ -229,6 +232,7 @@ fn ours_limited(
         msgs_down: f64::NAN,
         network_ms: r["network_ms"].as_f64().unwrap(),
         apply_ms: r["apply_ms"].as_f64().unwrap(),
+        conflict_ms: r["conflict_check_ms"].as_f64().unwrap_or(f64::NAN),
         phases: [
             "check_ms",
             "documents_ms",
@@ -351,18 +355,20 @@ fn am_server_within(dir: &Path, docs: &Path, ingest: bool, within: Duration) -> 
 
 /// Runs `client.mjs` with `args` after the port, storage and URL file; its JSON line.
 fn am_client(server: &AmServer, storage: &Path, args: &[&Path]) -> Option<Value> {
-    am_client_limited(server, storage, args, None, Duration::from_secs(1800))
+    am_client_limited(server, storage, args, None, Duration::from_secs(1800)).ok()
 }
 
-/// `client.mjs` under `limit` when given; `None` if it has not reported `within` (it is
-/// killed then) or failed.
+/// `client.mjs` under `limit` when given; its JSON line, or why there is none: it had not
+/// reported `within` (it is killed then), or it ended without a result (its error is on the
+/// bench's stderr).
 fn am_client_limited(
     server: &AmServer,
     storage: &Path,
     args: &[&Path],
     limit: Option<&CpuLimit>,
     within: Duration,
-) -> Option<Value> {
+) -> Result<Value, String> {
+    let started = Instant::now();
     let mut child = limited("node", limit)
         .arg(perf_dir().join("client.mjs"))
         .arg(server.port.to_string())
@@ -371,10 +377,21 @@ fn am_client_limited(
         .args(args)
         .stdout(Stdio::piped())
         .spawn()
-        .ok()?;
+        .map_err(|e| format!("node: {e}"))?;
     let lines = Lines::of(&mut child);
     let _child = Kill(child);
-    serde_json::from_str(&lines.until("{", within)?).ok()
+    let line = lines.until("{", within).ok_or_else(|| {
+        let took = started.elapsed();
+        if took >= within {
+            format!("did not finish within {} s; stopped", within.as_secs())
+        } else {
+            format!(
+                "its client ended without a result after {:.0} s (its error is printed above)",
+                took.as_secs_f64()
+            )
+        }
+    })?;
+    serde_json::from_str(&line).map_err(|e| format!("client's report: {e}"))
 }
 
 fn am_run(r: &Value, server_rss_mb: f64) -> Option<Run> {
@@ -392,19 +409,33 @@ fn am_run(r: &Value, server_rss_mb: f64) -> Option<Run> {
 
 /// automerge-repo's server and a fresh client peer; `None` when Node or the packages are missing.
 fn amrepo(dir: &Path, docs: &Path) -> Option<Run> {
-    amrepo_limited(dir, docs, None, Duration::from_secs(1800))
+    amrepo_limited(dir, docs, None, Duration::from_secs(1800)).ok()
 }
 
 /// automerge-repo with its client under `limit` when given (the server is not limited, as the
-/// relay is not); `None` when the server was not ready or the client had not finished
-/// `within` each.
+/// relay is not); or why there is no run: the server was not ready `within`, the client had not
+/// finished `within` or failed.
 fn amrepo_limited(
     dir: &Path,
     docs: &Path,
     limit: Option<&CpuLimit>,
     within: Duration,
-) -> Option<Run> {
-    let server = am_server_within(dir, docs, false, within)?;
+) -> Result<Run, String> {
+    let started = Instant::now();
+    let server = am_server_within(dir, docs, false, within).ok_or_else(|| {
+        let took = started.elapsed();
+        if took >= within {
+            format!(
+                "its server had not imported the documents within {} s; stopped",
+                within.as_secs()
+            )
+        } else {
+            format!(
+                "its server ended after {:.0} s without saying it was ready",
+                took.as_secs_f64()
+            )
+        }
+    })?;
     let pid = server.child.0.id();
     reset_peak(pid);
     let storage = dir.join(format!("amcli-{}", uuid::Uuid::now_v7().simple()));
@@ -413,7 +444,7 @@ fn amrepo_limited(
         r["ready"], r["docs"],
         "automerge-repo left documents unready"
     );
-    am_run(&r, peak_mb(pid))
+    am_run(&r, peak_mb(pid)).ok_or_else(|| format!("client's report lacks figures: {r}"))
 }
 
 /// automerge-repo, incremental: a peer bootstraps the grid (untimed) and exits; the server
@@ -771,21 +802,11 @@ fn phone_columns(
     let amrepo = if !npm {
         Err("not run (no Node/npm packages)".to_string())
     } else {
-        let mut am = Vec::new();
-        for _ in 0..am_runs {
-            match amrepo_limited(dir, docs, limit, am_bound) {
-                Some(r) => am.push(r),
-                None => break,
-            }
-        }
-        if am.len() == am_runs {
-            Ok(med(&am))
-        } else {
-            Err(format!(
-                "did not finish within {} s (server import and client bootstrap bounded apart)",
-                am_bound.as_secs()
-            ))
-        }
+        // The first failure ends the runs: under the limit a failure repeats.
+        (0..am_runs)
+            .map(|_| amrepo_limited(dir, docs, limit, am_bound))
+            .collect::<Result<Vec<Run>, String>>()
+            .map(|runs| med(&runs))
     };
     PhoneColumn {
         ours: med(&our_runs),
@@ -933,6 +954,16 @@ fn print_columns(
     for (i, phase) in PHASES.iter().enumerate() {
         row(&format!("  — {phase}"), &|c| Some(c.ours.phases[i]), "ms");
     }
+    row(
+        "— reading the stored documents for conflicts",
+        &|c| Some(c.ours.conflict_ms),
+        "ms",
+    );
+    row(
+        "— the rest (process start, opening the store)",
+        &|c| Some(c.ours.ms - c.ours.network_ms - c.ours.apply_ms - c.ours.conflict_ms),
+        "ms",
+    );
     row("bootstrap, automerge-repo 2.5.6", &am, "ms");
     row(
         "automerge-repo ÷ ours",
@@ -1159,10 +1190,11 @@ fn main() {
         let socket_floor = median(floors.iter().map(|f| f.1).collect());
         show("ours (/v1/sync)", &our, &our);
         println!(
-            "    where ours goes: network and server {:.0} ms, applying {:.0} ms, the rest (process start, opening the store) {:.0} ms",
+            "    where ours goes: network and server {:.0} ms, applying {:.0} ms, reading the stored documents for conflicts {:.0} ms, the rest (process start, opening the store) {:.0} ms",
             our.network_ms,
             our.apply_ms,
-            our.ms - our.network_ms - our.apply_ms
+            our.conflict_ms,
+            our.ms - our.network_ms - our.apply_ms - our.conflict_ms
         );
         let stored: f64 = our.phases.iter().sum();
         println!(

@@ -148,10 +148,10 @@ pub fn usable_floor(from: &str, to: &str) -> Result<Value, Error> {
     // its rowid. The FTS5 shadow tables are written by SQLite from `search_text`'s rows.
     let tables: Vec<String> = src
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-               AND name NOT LIKE 'search_text_%'
-               AND (name IN ('records', 'search_text')
-                    OR EXISTS (SELECT 1 FROM pragma_table_info(name) WHERE name IN ('record_id', 'rec')))",
+            "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+               AND m.name NOT LIKE 'search_text_%'
+               AND (m.name IN ('records', 'search_text')
+                    OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name IN ('record_id', 'rec')))",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
