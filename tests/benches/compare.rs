@@ -19,6 +19,14 @@
 //! and on the street too with `GK_PERF_AMREPO_STREET=1` (minutes). `GK_PERF_PROFILE=DIR`
 //! records the relay with `perf` during our ingest runs (`DIR/relay-ingest-N.data`) and each
 //! bootstrapping phone (`DIR/phone-TAG.data`), for `perf report -i … --children`.
+//!
+//! The low-end phone (first, unless `GK_PERF_LOW_END=0`; alone with `GK_PERF_LOW_END=only`):
+//! the phone process — its bootstrap of one grid and of a 10,000-record grid, then each
+//! screen on the store it filled, then the usable floor — and automerge-repo's client, each
+//! run unlimited and inside a cgroup allowing `GK_PERF_PHONE_CPU` of one core (default 0.25),
+//! in the same run. Without a cgroup cpu controller (not root, CI) the limited column says
+//! "NOT RUN" and the rest runs. automerge-repo is stopped after `GK_PERF_AMREPO_BOUND`
+//! seconds (default 600) for its server's import and again for its client.
 //! `cargo bench -p gridkeeper-tests --bench compare`; results in BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -54,6 +62,8 @@ struct Run {
     /// Ours only: time on the network (request, server, reply decode) and applying replies.
     network_ms: f64,
     apply_ms: f64,
+    /// Ours only: after the pull, reading the documents a bootstrap stored unread for conflicts.
+    conflict_ms: f64,
     /// Ours, bootstrap only: within `apply_ms`, storing the snapshots — checking fields,
     /// inserting documents, projection rows, search rows, commit (`SyncSummary::ingest_times`).
     phases: [f64; 5],
@@ -83,6 +93,7 @@ fn med(runs: &[Run]) -> Run {
         msgs_down: median(runs.iter().map(|r| r.msgs_down).collect()),
         network_ms: median(runs.iter().map(|r| r.network_ms).collect()),
         apply_ms: median(runs.iter().map(|r| r.apply_ms).collect()),
+        conflict_ms: median(runs.iter().map(|r| r.conflict_ms).collect()),
         phases: std::array::from_fn(|i| median(runs.iter().map(|r| r.phases[i]).collect())),
     }
 }
@@ -172,6 +183,17 @@ fn docs_file(path: &Path, docs: &[Vec<u8>]) {
 }
 
 fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
+    ours_limited(relay, dir, user, tag, None).0
+}
+
+/// Ours, with the phone process under `limit` when given; also returns the phone's store.
+fn ours_limited(
+    relay: &Relay,
+    dir: &Path,
+    user: &str,
+    tag: &str,
+    limit: Option<&CpuLimit>,
+) -> (Run, PathBuf) {
     let path = dir.join(format!("fresh-{tag}-{}.db", uuid::Uuid::now_v7().simple()));
     let mut s = Store::init(&path, Some(user)).unwrap();
     let code = relay.admin(&["enroll-code", user]).unwrap();
@@ -191,7 +213,7 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
                 .arg(PHONE);
             c
         }
-        Err(_) => Command::new(PHONE),
+        Err(_) => limited(PHONE, limit),
     };
     let out = phone.arg(&path).arg("--report").output().unwrap();
     assert!(
@@ -200,7 +222,7 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
         String::from_utf8_lossy(&out.stderr)
     );
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    Run {
+    let run = Run {
         ms: r["elapsed_ms"].as_f64().unwrap(),
         bytes: r["bytes_down"].as_f64().unwrap() + r["bytes_up"].as_f64().unwrap(),
         trips: r["rounds"].as_f64().unwrap(),
@@ -210,6 +232,7 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
         msgs_down: f64::NAN,
         network_ms: r["network_ms"].as_f64().unwrap(),
         apply_ms: r["apply_ms"].as_f64().unwrap(),
+        conflict_ms: r["conflict_check_ms"].as_f64().unwrap_or(f64::NAN),
         phases: [
             "check_ms",
             "documents_ms",
@@ -218,7 +241,8 @@ fn ours(relay: &Relay, dir: &Path, user: &str, tag: &str) -> Run {
             "commit_ms",
         ]
         .map(|k| r[k].as_f64().unwrap_or(f64::NAN)),
-    }
+    };
+    (run, path)
 }
 
 fn perdoc_server(dir: &Path, docs: Option<&Path>) -> (Kill, u16) {
@@ -299,6 +323,11 @@ struct AmServer {
 }
 
 fn am_server(dir: &Path, docs: &Path, ingest: bool) -> Option<AmServer> {
+    am_server_within(dir, docs, ingest, Duration::from_secs(1800))
+}
+
+/// automerge-repo's server, given `within` to import the documents and say it is ready.
+fn am_server_within(dir: &Path, docs: &Path, ingest: bool, within: Duration) -> Option<AmServer> {
     let port = free_port();
     let id = uuid::Uuid::now_v7().simple().to_string();
     let urls = dir.join(format!("urls-{id}.txt"));
@@ -315,7 +344,7 @@ fn am_server(dir: &Path, docs: &Path, ingest: bool) -> Option<AmServer> {
         .ok()?;
     let lines = Lines::of(&mut child);
     let child = Kill(child);
-    lines.until("ready", Duration::from_secs(1800))?;
+    lines.until("ready", within)?;
     Some(AmServer {
         child,
         lines,
@@ -326,15 +355,43 @@ fn am_server(dir: &Path, docs: &Path, ingest: bool) -> Option<AmServer> {
 
 /// Runs `client.mjs` with `args` after the port, storage and URL file; its JSON line.
 fn am_client(server: &AmServer, storage: &Path, args: &[&Path]) -> Option<Value> {
-    let out = Command::new("node")
+    am_client_limited(server, storage, args, None, Duration::from_secs(1800)).ok()
+}
+
+/// `client.mjs` under `limit` when given; its JSON line, or why there is none: it had not
+/// reported `within` (it is killed then), or it ended without a result (its error is on the
+/// bench's stderr).
+fn am_client_limited(
+    server: &AmServer,
+    storage: &Path,
+    args: &[&Path],
+    limit: Option<&CpuLimit>,
+    within: Duration,
+) -> Result<Value, String> {
+    let started = Instant::now();
+    let mut child = limited("node", limit)
         .arg(perf_dir().join("client.mjs"))
         .arg(server.port.to_string())
         .arg(storage)
         .arg(&server.urls)
         .args(args)
-        .output()
-        .ok()?;
-    serde_json::from_slice(&out.stdout).ok()
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("node: {e}"))?;
+    let lines = Lines::of(&mut child);
+    let _child = Kill(child);
+    let line = lines.until("{", within).ok_or_else(|| {
+        let took = started.elapsed();
+        if took >= within {
+            format!("did not finish within {} s; stopped", within.as_secs())
+        } else {
+            format!(
+                "its client ended without a result after {:.0} s (its error is printed above)",
+                took.as_secs_f64()
+            )
+        }
+    })?;
+    serde_json::from_str(&line).map_err(|e| format!("client's report: {e}"))
 }
 
 fn am_run(r: &Value, server_rss_mb: f64) -> Option<Run> {
@@ -352,16 +409,42 @@ fn am_run(r: &Value, server_rss_mb: f64) -> Option<Run> {
 
 /// automerge-repo's server and a fresh client peer; `None` when Node or the packages are missing.
 fn amrepo(dir: &Path, docs: &Path) -> Option<Run> {
-    let server = am_server(dir, docs, false)?;
+    amrepo_limited(dir, docs, None, Duration::from_secs(1800)).ok()
+}
+
+/// automerge-repo with its client under `limit` when given (the server is not limited, as the
+/// relay is not); or why there is no run: the server was not ready `within`, the client had not
+/// finished `within` or failed.
+fn amrepo_limited(
+    dir: &Path,
+    docs: &Path,
+    limit: Option<&CpuLimit>,
+    within: Duration,
+) -> Result<Run, String> {
+    let started = Instant::now();
+    let server = am_server_within(dir, docs, false, within).ok_or_else(|| {
+        let took = started.elapsed();
+        if took >= within {
+            format!(
+                "its server had not imported the documents within {} s; stopped",
+                within.as_secs()
+            )
+        } else {
+            format!(
+                "its server ended after {:.0} s without saying it was ready",
+                took.as_secs_f64()
+            )
+        }
+    })?;
     let pid = server.child.0.id();
     reset_peak(pid);
     let storage = dir.join(format!("amcli-{}", uuid::Uuid::now_v7().simple()));
-    let r = am_client(&server, &storage, &[])?;
+    let r = am_client_limited(&server, &storage, &[], limit, within)?;
     assert_eq!(
         r["ready"], r["docs"],
         "automerge-repo left documents unready"
     );
-    am_run(&r, peak_mb(pid))
+    am_run(&r, peak_mb(pid)).ok_or_else(|| format!("client's report lacks figures: {r}"))
 }
 
 /// automerge-repo, incremental: a peer bootstraps the grid (untimed) and exits; the server
@@ -549,6 +632,415 @@ impl Drop for Profiler {
     }
 }
 
+/// A CPU limit standing in for a low-end phone: a cgroup with the cpu controller allowing
+/// `share` of one core (a CFS quota of 1 ms per period of 1 ms ÷ `share`). Processes join it by their wrapper
+/// (`limited`); the group is removed when this is dropped.
+struct CpuLimit {
+    dir: PathBuf,
+}
+
+impl CpuLimit {
+    /// The group, or why there is none (no cgroup cpu controller, not root).
+    fn new(share: f64) -> Result<CpuLimit, String> {
+        // The smallest quota the kernel takes (1 ms) and a period to match: with the usual
+        // 100 ms period a 20 ms query would run at full speed inside its 25 ms quota, and only
+        // long work would be slowed; a short period slows every screen as a slow core does.
+        let quota = 1_000u64;
+        let period = (quota as f64 / share).round() as u64;
+        let name = format!("gk-phone-{}", std::process::id());
+        let v1 = Path::new("/sys/fs/cgroup/cpu");
+        let v2 = Path::new("/sys/fs/cgroup");
+        // Made as soon as its directory exists, so that a failure below removes it again.
+        let limit = if v1.join("cpu.cfs_quota_us").exists() {
+            let dir = v1.join(name);
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let limit = CpuLimit { dir };
+            for (file, value) in [("cpu.cfs_period_us", period), ("cpu.cfs_quota_us", quota)] {
+                std::fs::write(limit.dir.join(file), value.to_string())
+                    .map_err(|e| format!("{file}: {e}"))?;
+            }
+            limit
+        } else if std::fs::read_to_string(v2.join("cgroup.controllers"))
+            .is_ok_and(|c| c.split_whitespace().any(|c| c == "cpu"))
+        {
+            // The root must hand the cpu controller down; refused if it already does or may not.
+            let _ = std::fs::write(v2.join("cgroup.subtree_control"), "+cpu");
+            let dir = v2.join(name);
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let limit = CpuLimit { dir };
+            std::fs::write(limit.dir.join("cpu.max"), format!("{quota} {period}"))
+                .map_err(|e| format!("cpu.max: {e}"))?;
+            limit
+        } else {
+            return Err("no cgroup cpu controller".into());
+        };
+        // Joining needs write access to cgroup.procs: try it once with a process that exits.
+        let joined = limit.command("true").status().is_ok_and(|s| s.success());
+        if joined {
+            Ok(limit)
+        } else {
+            Err(format!("cannot join {}", limit.dir.display()))
+        }
+    }
+
+    /// `program` started inside the group: a shell writes its own pid into the group's
+    /// `cgroup.procs`, then execs the program (which keeps the pid). Arguments added to the
+    /// returned command go to the program.
+    fn command(&self, program: &str) -> Command {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(r#"echo $$ > "$0" && exec "$@""#)
+            .arg(self.dir.join("cgroup.procs"))
+            .arg(program);
+        c
+    }
+}
+
+impl Drop for CpuLimit {
+    fn drop(&mut self) {
+        // Empty by now: every process started in it has been waited for or killed.
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+/// `program`, inside `limit` when given.
+fn limited(program: &str, limit: Option<&CpuLimit>) -> Command {
+    match limit {
+        Some(l) => l.command(program),
+        None => Command::new(program),
+    }
+}
+
+/// A `phone` sub-command's JSON line (`phone screens …`, `phone usable-floor …`), the phone
+/// process under `limit` when given.
+fn phone_json(args: &[&str], limit: Option<&CpuLimit>) -> Value {
+    let out = limited(PHONE, limit).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "phone {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("phone prints one JSON line")
+}
+
+/// One column of the low-end table: every phone-side figure, unlimited or under the limit.
+struct PhoneColumn {
+    ours: Run,
+    /// automerge-repo's bootstrap, or why there is none.
+    amrepo: Result<Run, String>,
+    /// The usable floor's JSON (medians of its runs).
+    usable: Value,
+    screens: Value,
+}
+
+/// The phone side of one data set, unlimited and (when there is a cgroup) under `limit`:
+/// bootstrap (ours and automerge-repo), the usable floor, each screen.
+/// A data set of the low-end step: whose device bootstraps which grid, the grid's saved
+/// documents (for automerge-repo), how many runs of ours and of automerge-repo.
+struct PhoneCase<'a> {
+    user: &'a str,
+    grid: &'a str,
+    docs: &'a Path,
+    runs: usize,
+    am_runs: usize,
+    /// How long automerge-repo's server may take to import, and its client to bootstrap.
+    am_bound: Duration,
+}
+
+fn phone_columns(
+    relay: &Relay,
+    dir: &Path,
+    case: &PhoneCase,
+    limit: Option<&CpuLimit>,
+    npm: bool,
+) -> PhoneColumn {
+    let PhoneCase {
+        user,
+        grid,
+        docs,
+        runs,
+        am_runs,
+        am_bound,
+    } = *case;
+    let tag = format!(
+        "{grid}-{}",
+        if limit.is_some() { "limited" } else { "full" }
+    );
+    let mut stores = Vec::new();
+    let mut our_runs = Vec::new();
+    for _ in 0..runs {
+        let (run, store) = ours_limited(relay, dir, user, &tag, limit);
+        our_runs.push(run);
+        stores.push(store);
+    }
+    let floors: Vec<Value> = (0..runs)
+        .map(|k| {
+            let to = dir.join(format!("usable-{tag}-{k}.db"));
+            phone_json(
+                &[
+                    "usable-floor",
+                    stores[k].to_str().unwrap(),
+                    to.to_str().unwrap(),
+                ],
+                limit,
+            )
+        })
+        .collect();
+    let usable = serde_json::Map::from_iter(floors[0].as_object().unwrap().keys().map(|k| {
+        (
+            k.clone(),
+            median(
+                floors
+                    .iter()
+                    .map(|f| f[k].as_f64().unwrap_or(f64::NAN))
+                    .collect(),
+            )
+            .into(),
+        )
+    }));
+    let screens = phone_json(&["screens", stores[0].to_str().unwrap(), grid], limit);
+    let amrepo = if !npm {
+        Err("not run (no Node/npm packages)".to_string())
+    } else {
+        // The first failure ends the runs: under the limit a failure repeats.
+        (0..am_runs)
+            .map(|_| amrepo_limited(dir, docs, limit, am_bound))
+            .collect::<Result<Vec<Run>, String>>()
+            .map(|runs| med(&runs))
+    };
+    PhoneColumn {
+        ours: med(&our_runs),
+        amrepo,
+        usable: Value::Object(usable),
+        screens,
+    }
+}
+
+/// The low-end phone: the phone side of a bootstrap of one grid and of a 10,000-record grid,
+/// and each screen on the store it filled, unlimited and under the CPU limit in the same run;
+/// automerge-repo's client under the same limit; both floors. The 10,000-record grid is
+/// `populate_grid` (e2e's data), pushed to the relay here.
+fn low_end(relay: &Relay, dir: &Path, grid0: (&Path, usize), npm: bool) {
+    let share: f64 = std::env::var("GK_PERF_PHONE_CPU")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.25);
+    let am_bound = Duration::from_secs(
+        std::env::var("GK_PERF_AMREPO_BOUND")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(600),
+    );
+    // Not root, no cpu controller (CI): the limited column says so and the rest runs.
+    let limit = CpuLimit::new(share).map_err(|why| match why.as_str() {
+        "no cgroup cpu controller" => why,
+        _ => format!("no cgroup cpu controller this process may use ({why})"),
+    });
+    println!(
+        "\nlow-end phone: the phone process (and automerge-repo's client) under {share} of one core: {}",
+        match &limit {
+            Ok(l) => format!("cgroup {}", l.dir.display()),
+            Err(why) => format!("NOT RUN: {why}"),
+        }
+    );
+
+    relay
+        .admin(&["grid", "add", "big", "--name", "大网格"])
+        .unwrap();
+    relay
+        .admin(&["user", "add", "wbig", "--role", "worker", "--scope", "big"])
+        .unwrap();
+    let seed = dir.join("big-seed.db");
+    let code = relay.admin(&["enroll-code", "wbig"]).unwrap();
+    let mut s = Store::init(&seed, Some("wbig")).unwrap();
+    s.enroll(&relay.url(), &code).unwrap();
+    drop(s);
+    let mut s = gridkeeper_tests::street::populate_grid(&seed, "big").unwrap();
+    s.sync(&SyncOptions::default(), &mut |_| {}).unwrap();
+    drop(s);
+    let big: Vec<Vec<u8>> = relay
+        .documents("big")
+        .unwrap()
+        .into_values()
+        .map(|d| d.saved)
+        .collect();
+    let big_file = dir.join("big.bin");
+    docs_file(&big_file, &big);
+    let grid0_docs = read_docs(grid0.0);
+
+    for (label, case, docs) in [
+        (
+            format!("one grid ({} records)", grid0.1),
+            PhoneCase {
+                user: "w0",
+                grid: "g00",
+                docs: grid0.0,
+                runs: RUNS,
+                am_runs: RUNS,
+                am_bound,
+            },
+            &grid0_docs,
+        ),
+        (
+            format!("a grid of {} records", big.len()),
+            PhoneCase {
+                user: "wbig",
+                grid: "big",
+                docs: &big_file,
+                runs: RUNS,
+                am_runs: 1,
+                am_bound,
+            },
+            &big,
+        ),
+    ] {
+        let full = phone_columns(relay, dir, &case, None, npm);
+        let cut = limit
+            .as_ref()
+            .map(|l| phone_columns(relay, dir, &case, Some(l), npm));
+        let bytes_floor = median((0..RUNS).map(|_| floor(dir, docs).0).collect());
+        print_columns(
+            &label,
+            &full,
+            cut.as_ref().map_err(|e| e.as_str()),
+            bytes_floor,
+            share,
+        );
+    }
+}
+
+/// The saved documents of a `docs_file`.
+fn read_docs(path: &Path) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        out.push(bytes[at + 4..at + 4 + len].to_vec());
+        at += 4 + len;
+    }
+    out
+}
+
+/// One data set's low-end table: a row per figure, unlimited, limited, limited ÷ unlimited.
+fn print_columns(
+    label: &str,
+    full: &PhoneColumn,
+    cut: Result<&PhoneColumn, &str>,
+    bytes_floor: f64,
+    share: f64,
+) {
+    match cut {
+        Ok(_) => {
+            println!("\n  {label}: unlimited | {share} core | × (medians; ratios within this run)")
+        }
+        Err(why) => println!("\n  {label}: unlimited | {share} core NOT RUN: {why} (medians)"),
+    }
+    let row = |name: &str, f: &dyn Fn(&PhoneColumn) -> Option<f64>, unit: &str| {
+        let a = f(full);
+        let fmt = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1} {unit}"));
+        match cut {
+            Ok(c) => {
+                let b = f(c);
+                let ratio = match (a, b) {
+                    (Some(a), Some(b)) => format!("×{:.1}", b / a),
+                    _ => "—".into(),
+                };
+                println!("    {name:<46} {:>12} | {:>12} | {ratio}", fmt(a), fmt(b));
+            }
+            Err(_) => println!("    {name:<46} {:>12} | NOT RUN", fmt(a)),
+        }
+    };
+    let am = |c: &PhoneColumn| c.amrepo.as_ref().ok().map(|r| r.ms);
+    let fig = |v: &Value, k: &str| v[k].as_f64();
+    row("bootstrap, ours", &|c| Some(c.ours.ms), "ms");
+    row(
+        "— network and the relay",
+        &|c| Some(c.ours.network_ms),
+        "ms",
+    );
+    row("— applying", &|c| Some(c.ours.apply_ms), "ms");
+    for (i, phase) in PHASES.iter().enumerate() {
+        row(&format!("  — {phase}"), &|c| Some(c.ours.phases[i]), "ms");
+    }
+    row(
+        "— reading the stored documents for conflicts",
+        &|c| Some(c.ours.conflict_ms),
+        "ms",
+    );
+    row(
+        "— the rest (process start, opening the store)",
+        &|c| Some(c.ours.ms - c.ours.network_ms - c.ours.apply_ms - c.ours.conflict_ms),
+        "ms",
+    );
+    row("bootstrap, automerge-repo 2.5.6", &am, "ms");
+    row(
+        "automerge-repo ÷ ours",
+        &|c| am(c).map(|a| a / c.ours.ms),
+        "",
+    );
+    row(
+        "usable floor (the store's rows, one transaction)",
+        &|c| fig(&c.usable, "elapsed_ms"),
+        "ms",
+    );
+    for (k, name) in [
+        ("documents_ms", "— documents"),
+        ("projection_ms", "— projection rows"),
+        ("search_ms", "— search rows"),
+        ("commit_ms", "— commit"),
+    ] {
+        row(name, &|c| fig(&c.usable, k), "ms");
+    }
+    row(
+        "ours ÷ usable floor",
+        &|c| fig(&c.usable, "elapsed_ms").map(|f| c.ours.ms / f),
+        "",
+    );
+    row(
+        "ours' applying ÷ usable floor",
+        &|c| fig(&c.usable, "elapsed_ms").map(|f| c.ours.apply_ms / f),
+        "",
+    );
+    row(
+        "ours ÷ bytes floor (bench process, unlimited)",
+        &|c| Some(c.ours.ms / bytes_floor),
+        "",
+    );
+    row(
+        "device peak RSS, bootstrap (ours)",
+        &|c| Some(c.ours.rss_mb),
+        "MB",
+    );
+    row(
+        "device peak RSS, bootstrap (automerge-repo)",
+        &|c| c.amrepo.as_ref().ok().map(|r| r.rss_mb),
+        "MB",
+    );
+    for (k, name) in [
+        ("open_ms", "open the store"),
+        ("create_ms", "create a household of 5 (FULL)"),
+        ("search_hanzi_ms", "search screen '住户'"),
+        ("search_pinyin_ms", "search screen 'zh'"),
+        ("agenda_ms", "today (agenda)"),
+        ("list_ms", "household list"),
+        ("household_ms", "open a household of 5 members"),
+    ] {
+        row(name, &|c| fig(&c.screens, k), "ms");
+    }
+    row(
+        "peak RSS, screens process",
+        &|c| fig(&c.screens, "peak_rss_kib").map(|k| k / 1024.0),
+        "MB",
+    );
+    println!("    rows in the usable floor: {}", full.usable["rows"]);
+    for c in std::iter::once(full).chain(cut.ok()) {
+        if let Err(why) = &c.amrepo {
+            println!("    automerge-repo: {why}");
+        }
+    }
+}
+
 fn show(name: &str, r: &Run, base: &Run) {
     let bytes = if r.bytes.is_nan() {
         "—".to_string()
@@ -671,6 +1163,16 @@ fn main() {
     docs_file(&street_file, &street);
     let npm = npm_ready();
 
+    // The low-end phone runs unless GK_PERF_LOW_END=0; with GK_PERF_LOW_END=only, alone.
+    let low_end_mode = std::env::var("GK_PERF_LOW_END").unwrap_or_default();
+    let low_end_only = low_end_mode == "only";
+    if low_end_mode != "0" {
+        low_end(&relay, dir, (grid_file.as_path(), grid0), npm);
+    }
+    if low_end_only {
+        return;
+    }
+
     let mut perdoc_grid_store = None;
     for (scope, user, file, count) in [
         ("one grid", "w0", &grid_file, grid0),
@@ -697,10 +1199,11 @@ fn main() {
         let socket_floor = median(floors.iter().map(|f| f.1).collect());
         show("ours (/v1/sync)", &our, &our);
         println!(
-            "    where ours goes: network and server {:.0} ms, applying {:.0} ms, the rest (process start, opening the store) {:.0} ms",
+            "    where ours goes: network and server {:.0} ms, applying {:.0} ms, reading the stored documents for conflicts {:.0} ms, the rest (process start, opening the store) {:.0} ms",
             our.network_ms,
             our.apply_ms,
-            our.ms - our.network_ms - our.apply_ms
+            our.conflict_ms,
+            our.ms - our.network_ms - our.apply_ms - our.conflict_ms
         );
         let stored: f64 = our.phases.iter().sum();
         println!(

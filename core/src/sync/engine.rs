@@ -86,6 +86,8 @@ pub struct SyncSummary {
     pub apply_time: Duration,
     /// Within `apply_time`: where storing bootstrap snapshots went.
     pub ingest_times: crate::store::IngestTimes,
+    /// After the pull: reading the documents a bootstrap stored unread for conflicts.
+    pub conflict_check_time: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,6 +338,7 @@ impl Store {
         // at a time (a few hundred milliseconds each on a cheap phone), so the conflicts list
         // fills without the bootstrap loading every document; what is left waits for the
         // next sync.
+        let checking = std::time::Instant::now();
         for _ in 0..CONFLICT_PAGES_PER_SYNC {
             cancelled(opts)?;
             let (flagged, left) = self.check_unread_conflicts(CONFLICT_PAGE)?;
@@ -348,6 +351,7 @@ impl Store {
                 break;
             }
         }
+        summary.conflict_check_time = checking.elapsed();
         if opts.blobs {
             summary.blobs_uploaded = self.upload_blobs(&transport, &token, opts)?;
         }

@@ -2,12 +2,19 @@
 //! benchmark can measure the phone's own memory: `phone STORE_FILE [--report]` runs one full
 //! sync; with `--report` it prints one JSON line with the time, the process's peak resident
 //! memory and what moved.
+//!
+//! Two more modes exist so the compare bench can run them inside the CPU limit that stands in
+//! for a low-end phone (a limit applies to a process, not to a part of the bench's):
+//! - `phone screens STORE_FILE GRID` times each screen's work on a store a bootstrap filled;
+//! - `phone usable-floor FROM_STORE TO_STORE` times the least a usable store costs: the rows
+//!   `FROM_STORE`'s bootstrap wrote, read beforehand, inserted in one transaction.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use gridkeeper_core::Store;
 use gridkeeper_core::sync::SyncOptions;
+use gridkeeper_tests::low_end;
 
 /// Peak resident set size of this process in KiB (Linux), 0 elsewhere.
 fn peak_rss_kib() -> u64 {
@@ -24,9 +31,31 @@ fn peak_rss_kib() -> u64 {
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        eprintln!("usage: phone STORE_FILE [--report]");
+        eprintln!(
+            "usage: phone STORE_FILE [--report] | screens STORE_FILE GRID | usable-floor FROM TO"
+        );
         return ExitCode::from(2);
     };
+    let rest: Vec<String> = args.collect();
+    let measured = match (path.as_str(), rest.as_slice()) {
+        ("screens", [store, grid]) => Some(low_end::screens(store, grid)),
+        ("usable-floor", [from, to]) => Some(low_end::usable_floor(from, to)),
+        _ => None,
+    };
+    if let Some(result) = measured {
+        return match result {
+            Ok(mut figures) => {
+                figures["peak_rss_kib"] = peak_rss_kib().into();
+                println!("{figures}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let mut args = rest.into_iter();
     let report = args.any(|a| a == "--report");
     let started = Instant::now();
     let mut store = match Store::open(&path) {
@@ -60,6 +89,7 @@ fn main() -> ExitCode {
                     "projection_ms": s.ingest_times.projection.as_secs_f64() * 1e3,
                     "search_ms": s.ingest_times.search.as_secs_f64() * 1e3,
                     "commit_ms": s.ingest_times.commit.as_secs_f64() * 1e3,
+                    "conflict_check_ms": s.conflict_check_time.as_secs_f64() * 1e3,
                 })
             );
             ExitCode::SUCCESS
