@@ -6,7 +6,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gridkeeper_core::kinds::Diary;
-use gridkeeper_core::kinds::diary::{DayTexts, china_day, compose};
+use gridkeeper_core::kinds::common::china_day;
+use gridkeeper_core::kinds::diary::{DayTexts, compose};
 use gridkeeper_core::{RecordId, Store};
 use serde::{Deserialize, Serialize};
 

@@ -5,6 +5,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Invalid;
 
+/// The day in China an instant falls on: the day a visit counts for, a task is due, a
+/// 民情日志 entry is written for.
+pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
+}
+
+/// [`china_day`] of a stored time; `None` for one that is no time.
+pub fn china_day_of(instant: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(instant)
+        .ok()
+        .map(|t| china_day(t.with_timezone(&Utc)))
+}
+
 /// The household or place a visit, inspection or case is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

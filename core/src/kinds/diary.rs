@@ -10,13 +10,13 @@
 //! A diary is the worker's own: the relay takes it from their phone and shows it to their
 //! supervisors, and sends it to no phone (`wire::readable`).
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Kind;
 use super::case::{Case, TimelineEntry};
 use super::case_flow::CaseAction;
-use super::common::{date, enum_name, instant};
+use super::common::{china_day_of, date, enum_name, instant};
 use super::visit::Visit;
 use crate::error::Invalid;
 use crate::record::{Context, Envelope, RecordKind, SearchEntry};
@@ -122,17 +122,6 @@ impl DayTexts {
     }
 }
 
-/// The day in China an instant falls on.
-pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
-    (t + Duration::hours(8)).date_naive()
-}
-
-fn day_of(at: &str) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(at)
-        .ok()
-        .map(|t| china_day(t.with_timezone(&Utc)))
-}
-
 /// The log's word for a glossary key: a visit's purpose, a case's category or subcategory,
 /// a case entry's action. The log is filed in Chinese whatever language the phone shows, and
 /// the phone's draft and the relay's ledger must read alike, so the words live here, once.
@@ -210,7 +199,7 @@ pub fn compose(day: NaiveDate, worker: &str, records: &DayRecords, now: DateTime
     let mut measures = Vec::new();
     let mut results = Vec::new();
     for v in &records.visits {
-        if v.visit.worker != worker || day_of(&v.visit.visited_at) != Some(day) {
+        if v.visit.worker != worker || china_day_of(&v.visit.visited_at) != Some(day) {
             continue;
         }
         visited.push(format!(
@@ -229,7 +218,7 @@ pub fn compose(day: NaiveDate, worker: &str, records: &DayRecords, now: DateTime
         let superseded = c.status(now).superseded;
         let what = case_words(c);
         for (i, e) in c.timeline.iter().enumerate() {
-            if superseded.contains(&i) || e.by != worker || day_of(&e.at) != Some(day) {
+            if superseded.contains(&i) || e.by != worker || china_day_of(&e.at) != Some(day) {
                 continue;
             }
             match e.action {

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Store;
 use crate::error::Result;
+use crate::kinds::common::{china_day as shanghai_date, china_day_of as date_of};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VisitDue {
@@ -58,16 +59,6 @@ pub struct Agenda {
     pub inspections: Vec<InspectionDue>,
     pub cases: Vec<CaseDue>,
     pub mediations: Vec<MediationDue>,
-}
-
-pub(super) fn shanghai_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + Duration::hours(8)).date_naive()
-}
-
-fn date_of(instant: &str) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(instant)
-        .ok()
-        .map(|d| shanghai_date(d.with_timezone(&Utc)))
 }
 
 /// When something last done at `last` (never, if `None`) falls due again every `every_days`:

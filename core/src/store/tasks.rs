@@ -42,7 +42,7 @@ impl Store {
     /// terminal client), in a grid or every grid, due first; a task whose targets are all
     /// done is left out.
     pub fn tasks_due(&self, grid: Option<&str>, now: DateTime<Utc>) -> Result<Vec<TaskDue>> {
-        let today = super::agenda::shanghai_date(now);
+        let today = crate::kinds::common::china_day(now);
         // A target is done by a mark, or by a visit or inspection of it recorded from the day
         // the task was given (`counts_from`), whoever recorded it.
         let mut stmt = self.conn.prepare_cached(

@@ -14,14 +14,15 @@ use serde_json::{Value as Json_, json};
 
 use super::body;
 use super::extract::{ApiPath, ApiQuery};
-use super::reports::{XLSX, attachment, check_query, export_failed, reader, safe_name, scope_of};
+use super::reports::{
+    XLSX, attachment, check_query, export_failed, reader, rows_json, safe_name, scope_of,
+};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::ledgers::build::Ledger;
 use crate::ledgers::{self, Definition, build, fields, sheet};
 use crate::reports::audit::{self, ExportEntry};
-use crate::reports::export::Cell;
 use crate::reports::scope::{instant_text, local_date};
 
 /// A definition is a few hundred bytes; this leaves room for a long one.
@@ -91,12 +92,7 @@ pub fn ledger_json(l: &Ledger) -> Json_ {
         "from": l.from,
         "to": l.to,
         "headers": l.headers,
-        "rows": l.rows.iter().map(|r| r.iter().map(|c| match c {
-            Cell::Text(s) => json!(s),
-            Cell::Int(i) => json!(i),
-            Cell::Real(f) => json!(f),
-            Cell::Empty => Json_::Null,
-        }).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        "rows": rows_json(&l.rows),
     })
 }
 

@@ -248,16 +248,25 @@ pub async fn list(
 }
 
 pub fn table_json(t: &Table) -> Json_ {
+    json!({ "headers": t.headers, "rows": rows_json(&t.rows) })
+}
+
+/// Table rows as JSON: numbers as numbers, an empty cell as null.
+pub fn rows_json(rows: &[Vec<export::Cell>]) -> Json_ {
     use export::Cell;
-    json!({
-        "headers": t.headers,
-        "rows": t.rows.iter().map(|r| r.iter().map(|c| match c {
-            Cell::Text(s) => json!(s),
-            Cell::Int(i) => json!(i),
-            Cell::Real(f) => json!(f),
-            Cell::Empty => Json_::Null,
-        }).collect::<Vec<_>>()).collect::<Vec<_>>(),
-    })
+    json!(
+        rows.iter()
+            .map(|r| r
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) => json!(s),
+                    Cell::Int(i) => json!(i),
+                    Cell::Real(f) => json!(f),
+                    Cell::Empty => Json_::Null,
+                })
+                .collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    )
 }
 
 /// What an export holds, before it is written out.

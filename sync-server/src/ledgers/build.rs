@@ -162,18 +162,24 @@ fn grid_clause(scope: &ReportScope, params: &mut Vec<SqlValue>) -> String {
     clause
 }
 
-/// The visits of the scope and period, oldest first: (id, grid, data).
-async fn visits_in(
+/// The records of `table` in the scope whose `column` lies in `[from, to)`, oldest first,
+/// with their documents read as `T`: (id, grid, record). `also` narrows the rows further
+/// (`t.category = 'hazard' AND `). A document that does not read as its kind is passed over.
+async fn documents_in<T: DeserializeOwned>(
     storage: &dyn Storage,
     scope: &ReportScope,
-) -> Result<Vec<(String, String, Visit)>, StorageError> {
-    let mut params: Vec<SqlValue> = vec![scope.period.start().into(), scope.period.end().into()];
+    table: &str,
+    column: &str,
+    (from, to): (String, String),
+    also: &str,
+) -> Result<Vec<(String, String, T)>, StorageError> {
+    let mut params: Vec<SqlValue> = vec![from.into(), to.into()];
     let grids = grid_clause(scope, &mut params);
     let rows = storage
         .report_query(&Stmt::new(
             format!(
-                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM r_visits t JOIN documents d ON d.record_id = t.record_id
-                 WHERE t.visited_at >= $1 AND t.visited_at < $2 AND {grids} ORDER BY t.visited_at, t.record_id"
+                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM {table} t JOIN documents d ON d.record_id = t.record_id
+                 WHERE {also}t.{column} >= $1 AND t.{column} < $2 AND {grids} ORDER BY t.{column}, t.record_id"
             ),
             params,
         ))
@@ -181,10 +187,31 @@ async fn visits_in(
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            let v = typed::<Visit>(r[2].text())?;
-            Some((r[0].text().to_string(), r[1].text().to_string(), v))
+            let record = typed::<T>(r[2].text())?;
+            Some((r[0].text().to_string(), r[1].text().to_string(), record))
         })
         .collect())
+}
+
+/// The period as the instants stored times are compared with.
+fn instants(scope: &ReportScope) -> (String, String) {
+    (scope.period.start(), scope.period.end())
+}
+
+/// The visits of the scope and period, oldest first: (id, grid, data).
+async fn visits_in(
+    storage: &dyn Storage,
+    scope: &ReportScope,
+) -> Result<Vec<(String, String, Visit)>, StorageError> {
+    documents_in(
+        storage,
+        scope,
+        "r_visits",
+        "visited_at",
+        instants(scope),
+        "",
+    )
+    .await
 }
 
 /// Names of household members, by (household, member).
@@ -307,40 +334,28 @@ async fn hazard_rows(
     storage: &dyn Storage,
     scope: &ReportScope,
 ) -> Result<Vec<Values>, StorageError> {
-    let mut params: Vec<SqlValue> = vec![scope.period.start().into(), scope.period.end().into()];
-    let grids = grid_clause(scope, &mut params);
-    let rows = storage
-        .report_query(&Stmt::new(
-            format!(
-                "SELECT t.record_id, t.grid, t.reporter, CAST(d.data AS TEXT) FROM r_cases t JOIN documents d ON d.record_id = t.record_id
-                 WHERE t.category = 'hazard' AND t.reported_at >= $1 AND t.reported_at < $2 AND {grids} ORDER BY t.reported_at, t.record_id"
-            ),
-            params,
-        ))
-        .await?;
-    let cases: Vec<(String, String, String, Case)> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let c = typed::<Case>(r[3].text())?;
-            Some((
-                r[0].text().to_string(),
-                r[1].text().to_string(),
-                r[2].text().to_string(),
-                c,
-            ))
-        })
-        .collect();
+    let cases: Vec<(String, String, Case)> = documents_in(
+        storage,
+        scope,
+        "r_cases",
+        "reported_at",
+        instants(scope),
+        "t.category = 'hazard' AND ",
+    )
+    .await?;
     let subjects = Subjects::load(
         storage,
         cases
             .iter()
-            .filter_map(|c| c.3.subject.as_ref().map(|s| s.id.clone()))
+            .filter_map(|c| c.2.subject.as_ref().map(|s| s.id.clone()))
             .collect(),
     )
     .await?;
     Ok(cases
         .into_iter()
-        .map(|(id, grid, reporter, c)| {
+        .map(|(id, grid, c)| {
+            // Who reported it, as the report rows read it: the first entry's signer.
+            let reporter = c.timeline.first().map(|e| e.by.clone()).unwrap_or_default();
             let status = c.status(scope.as_of);
             let live = live_entries(&c, scope);
             let acted = |a: &[CaseAction]| -> Vec<usize> {
@@ -429,24 +444,16 @@ async fn dispute_rows(
     storage: &dyn Storage,
     scope: &ReportScope,
 ) -> Result<Vec<Values>, StorageError> {
-    let mut params: Vec<SqlValue> = vec![
-        scope.period.from_text().into(),
-        scope.period.to_text().into(),
-    ];
-    let grids = grid_clause(scope, &mut params);
-    let rows = storage
-        .report_query(&Stmt::new(
-            format!(
-                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM r_mediations t JOIN documents d ON d.record_id = t.record_id
-                 WHERE t.opened_on >= $1 AND t.opened_on <= $2 AND {grids} ORDER BY t.opened_on, t.record_id"
-            ),
-            params,
-        ))
-        .await?;
+    // Opened on a date: the period's days, up to the day after its last.
+    let days = (
+        scope.period.from_text(),
+        (scope.period.to + Duration::days(1)).to_string(),
+    );
+    let rows: Vec<(String, String, Mediation)> =
+        documents_in(storage, scope, "r_mediations", "opened_on", days, "").await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            let m = typed::<Mediation>(r[2].text())?;
+        .map(|(id, grid, m)| {
             let last_session = m.sessions.iter().map(|s| s.date.as_str()).max();
             let follow: Vec<String> = m
                 .follow_ups
@@ -457,9 +464,9 @@ async fn dispute_rows(
                     None => format!("{} 前待回访", f.due),
                 })
                 .collect();
-            Some(Values::from([
-                ("record", text(r[0].text())),
-                ("grid", text(r[1].text())),
+            Values::from([
+                ("record", text(id)),
+                ("grid", text(grid)),
                 (
                     "dispute_type",
                     text(word(&enum_text(&m.dispute_type), true)),
@@ -508,7 +515,7 @@ async fn dispute_rows(
                     }),
                 ),
                 ("follow_up", text(follow.join("\n"))),
-            ]))
+            ])
         })
         .collect())
 }
@@ -699,7 +706,8 @@ async fn daily_log_rows(
             visit: v,
         });
     }
-    let mut params: Vec<SqlValue> = vec![scope.period.start().into(), scope.period.end().into()];
+    let (start, end) = instants(scope);
+    let mut params: Vec<SqlValue> = vec![start.into(), end.into()];
     let grids = grid_clause(scope, &mut params);
     let inspections = storage
         .report_query(&Stmt::new(
@@ -728,25 +736,18 @@ async fn daily_log_rows(
         d.grid(r[0].text());
         d.records.inspected.push(places.label(r[3].text()));
     }
-    let mut params: Vec<SqlValue> = vec![
-        day_start_utc(scope.period.from - Duration::days(CASE_LOOKBACK_DAYS)).into(),
-        scope.period.end().into(),
-    ];
-    let grids = grid_clause(scope, &mut params);
-    let cases = storage
-        .report_query(&Stmt::new(
-            format!(
-                "SELECT t.record_id, t.grid, CAST(d.data AS TEXT) FROM r_cases t JOIN documents d ON d.record_id = t.record_id
-                 WHERE t.reported_at >= $1 AND t.reported_at < $2 AND {grids} ORDER BY t.reported_at, t.record_id"
-            ),
-            params,
-        ))
-        .await?;
-    let (start, end) = (scope.period.start(), scope.period.end());
-    for r in cases {
-        let Some(c) = typed::<Case>(r[2].text()) else {
-            continue;
-        };
+    let since = day_start_utc(scope.period.from - Duration::days(CASE_LOOKBACK_DAYS));
+    let cases: Vec<(String, String, Case)> = documents_in(
+        storage,
+        scope,
+        "r_cases",
+        "reported_at",
+        (since, scope.period.end()),
+        "",
+    )
+    .await?;
+    let (start, end) = instants(scope);
+    for (id, grid, c) in cases {
         // Each worker-day the case has an entry on gets the case once; compose picks the
         // entries of that worker and day.
         for e in &c.timeline {
@@ -757,9 +758,9 @@ async fn daily_log_rows(
                 continue;
             }
             let d = days.entry((day_of(&at), e.by.clone())).or_default();
-            if !d.case_ids.iter().any(|id| id == r[0].text()) {
-                d.grid(r[1].text());
-                d.case_ids.push(r[0].text().to_string());
+            if !d.case_ids.contains(&id) {
+                d.grid(&grid);
+                d.case_ids.push(id.clone());
                 d.records.cases.push(c.clone());
             }
         }

@@ -129,6 +129,8 @@ CREATE TABLE IF NOT EXISTS r_worker_days (
     PRIMARY KEY (day, device_id, record_id)
 );
 CREATE INDEX IF NOT EXISTS r_worker_days_grid ON r_worker_days (grid, day, device_id, record_id);
+-- Which devices wrote a record: a 民情日志 entry is filed only from its worker's own.
+CREATE INDEX IF NOT EXISTS r_worker_days_record ON r_worker_days (record_id, device_id);
 CREATE TABLE IF NOT EXISTS r_diaries (
     record_id TEXT PRIMARY KEY,
     grid TEXT NOT NULL,

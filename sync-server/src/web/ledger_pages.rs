@@ -15,13 +15,13 @@ use serde::Deserialize;
 
 use super::admin_pages::admin_form;
 use super::frame::{Chrome, chrome, error_page, query_string, render};
+use super::pages::cell_text;
 use super::session::Session;
 use crate::admin;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ledgers::{built, xlsx_response};
 use crate::ledgers::{self, sheet};
-use crate::reports::export::Cell;
 use crate::reports::scope::local_date;
 use crate::storage::Role;
 
@@ -180,16 +180,7 @@ pub async fn show(
         rows: l
             .rows
             .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| match c {
-                        Cell::Text(t) => t.clone(),
-                        Cell::Int(i) => i.to_string(),
-                        Cell::Real(f) => f.to_string(),
-                        Cell::Empty => String::new(),
-                    })
-                    .collect()
-            })
+            .map(|r| r.iter().map(|c| cell_text(c).0).collect())
             .collect(),
         today: local_date(Utc::now()).to_string(),
     };

@@ -412,7 +412,7 @@ pub async fn report(
     render(&page, StatusCode::OK)
 }
 
-fn cell_text(c: &Cell) -> (String, bool) {
+pub(crate) fn cell_text(c: &Cell) -> (String, bool) {
     match c {
         Cell::Text(t) => (t.clone(), false),
         Cell::Int(i) => (i.to_string(), true),
