@@ -133,3 +133,44 @@ fn a_store_upgraded_after_a_review_arrived_finds_it_at_its_next_check() {
         (id.as_str(), "门牌号有误")
     );
 }
+
+#[test]
+fn a_bootstrap_reads_only_documents_with_more_than_one_author() {
+    let dir = ok(tempfile::tempdir());
+    let mut worker = ok(Store::init(dir.path().join("w.db"), Some("王芳")));
+    let mut ids = Vec::new();
+    for room in ["301", "302", "303"] {
+        let id = ok(worker.create_json(
+            Kind::Household,
+            "g1",
+            json!({"address": {"building": "3", "room": room}, "members": [{"name": "欧阳明"}]}),
+        ));
+        // Edited again by the same phone: still one author.
+        ok(worker.patch_json(id, &json!({"notes": "已走访"})));
+        ids.push(id.to_string());
+    }
+    let set = reviewed(&mut worker, &ids[1], ReviewState::Returned, "门牌号有误");
+    ok(worker.apply_changes(&set));
+
+    let mut fresh = ok(Store::init(dir.path().join("fresh.db"), Some("王芳")));
+    let report = ok(fresh.ingest_snapshots(ok(worker.snapshots())));
+    assert_eq!(report.stored, 3);
+    // Only the reviewed record (the relay wrote its review under an actor of its own) waits
+    // to be read; the other two cannot hold a conflict or a review.
+    let (_, left) = ok(fresh.check_unread_conflicts(0));
+    assert_eq!(left, 1);
+    assert!(ok(fresh.returned_records(None)).is_empty(), "not read yet");
+    let (_, left) = ok(fresh.check_unread_conflicts(10));
+    assert_eq!(left, 0);
+    let listed = ok(fresh.returned_records(None));
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(
+        (listed[0].id.as_str(), listed[0].note.as_str()),
+        (ids[1].as_str(), "门牌号有误")
+    );
+    assert_eq!(ok(fresh.conflicted_count(None)), 0);
+    // What was skipped is what a full reading finds: a rebuild from the documents agrees.
+    ok(fresh.rebuild());
+    assert_eq!(ok(fresh.returned_records(None)), listed);
+    assert_eq!(ok(fresh.conflicted_count(None)), 0);
+}

@@ -10,6 +10,7 @@
 //! The envelope is written once at creation (only `archived` changes later); a kind's fields
 //! live under `data`, written by diff (see [`json_doc`]).
 
+pub mod authors;
 pub mod conflicts;
 pub mod context;
 pub mod erase;

@@ -175,6 +175,7 @@ impl Store {
                     report.times.documents += inserting.elapsed();
                     continue;
                 }
+                let one_author = crate::record::authors::single_author(&saved);
                 tx.prepare_cached(
                     "INSERT INTO records (id, kind, grid, archived, schema_version, doc, heads, tail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
                 )?
@@ -183,10 +184,14 @@ impl Store {
                 let projecting = Instant::now();
                 let search_before = report.times.search;
                 // Finding conflicts means loading the document, which a bootstrap exists to
-                // avoid: the record waits for the sync's later reading
-                // (`check_unread_conflicts`), or its next edit or merge.
-                tx.prepare_cached("INSERT OR IGNORE INTO conflicts_unchecked (record_id) VALUES (?1)")?
-                    .execute([&key])?;
+                // avoid: a document with more than one author waits for the sync's later
+                // reading (`check_unread_conflicts`), or its next edit or merge. One written
+                // by a single device can hold neither a conflict nor a review
+                // (`record::authors`), and is never read for them.
+                if !one_author {
+                    tx.prepare_cached("INSERT OR IGNORE INTO conflicts_unchecked (record_id) VALUES (?1)")?
+                        .execute([&key])?;
+                }
                 projection::insert_new(tx, &env, data, &mut report.times.search)?;
                 report.times.projection +=
                     projecting.elapsed() - (report.times.search - search_before);
