@@ -132,11 +132,15 @@ fn a_bootstrapped_record_is_read_for_conflicts_after_the_pull() {
     let report = ok(c.ingest_snapshots(ok(a.snapshots())));
     assert_eq!(report.stored, 2);
     assert_eq!(ok(c.conflicted_count(None)), 0, "not read yet");
-    let (flagged, left) = ok(c.check_unread_conflicts(1));
-    assert_eq!(left, 1, "one page read, one record left");
-    let (more, left) = ok(c.check_unread_conflicts(10));
-    assert_eq!(left, 0);
-    let found: Vec<String> = flagged.into_iter().chain(more).collect();
+    let first = ok(c.check_unread_conflicts(1));
+    assert_eq!(
+        (first.read, first.left),
+        (1, 1),
+        "one page read, one record left"
+    );
+    let more = ok(c.check_unread_conflicts(10));
+    assert_eq!((more.read, more.left), (1, 0));
+    let found: Vec<String> = first.flagged.into_iter().chain(more.flagged).collect();
     assert_eq!(found, [id.to_string()]);
     assert_eq!(
         ok(c.conflicted_records(None)),

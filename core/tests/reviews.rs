@@ -124,8 +124,7 @@ fn a_store_upgraded_after_a_review_arrived_finds_it_at_its_next_check() {
     }
     let mut store = ok(Store::open(&path));
     assert!(ok(store.returned_records(None)).is_empty(), "not read yet");
-    let (_, left) = ok(store.check_unread_conflicts(100));
-    assert_eq!(left, 0);
+    assert_eq!(ok(store.check_unread_conflicts(100)).left, 0);
     let listed = ok(store.returned_records(None));
     assert_eq!(listed.len(), 1);
     assert_eq!(
@@ -157,11 +156,10 @@ fn a_bootstrap_reads_only_documents_with_more_than_one_author() {
     assert_eq!(report.stored, 3);
     // Only the reviewed record (the relay wrote its review under an actor of its own) waits
     // to be read; the other two cannot hold a conflict or a review.
-    let (_, left) = ok(fresh.check_unread_conflicts(0));
-    assert_eq!(left, 1);
+    assert_eq!(ok(fresh.check_unread_conflicts(0)).left, 1);
     assert!(ok(fresh.returned_records(None)).is_empty(), "not read yet");
-    let (_, left) = ok(fresh.check_unread_conflicts(10));
-    assert_eq!(left, 0);
+    let page = ok(fresh.check_unread_conflicts(10));
+    assert_eq!((page.read, page.left), (1, 0));
     let listed = ok(fresh.returned_records(None));
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(

@@ -64,6 +64,8 @@ struct Run {
     apply_ms: f64,
     /// Ours only: after the pull, reading the documents a bootstrap stored unread for conflicts.
     conflict_ms: f64,
+    /// Ours only: how many documents that reading read (those with more than one author).
+    conflicts_read: f64,
     /// Ours, bootstrap only: within `apply_ms`, storing the snapshots — checking fields,
     /// inserting documents, projection rows, search rows, commit (`SyncSummary::ingest_times`).
     phases: [f64; 5],
@@ -94,6 +96,7 @@ fn med(runs: &[Run]) -> Run {
         network_ms: median(runs.iter().map(|r| r.network_ms).collect()),
         apply_ms: median(runs.iter().map(|r| r.apply_ms).collect()),
         conflict_ms: median(runs.iter().map(|r| r.conflict_ms).collect()),
+        conflicts_read: median(runs.iter().map(|r| r.conflicts_read).collect()),
         phases: std::array::from_fn(|i| median(runs.iter().map(|r| r.phases[i]).collect())),
     }
 }
@@ -233,6 +236,7 @@ fn ours_limited(
         network_ms: r["network_ms"].as_f64().unwrap(),
         apply_ms: r["apply_ms"].as_f64().unwrap(),
         conflict_ms: r["conflict_check_ms"].as_f64().unwrap_or(f64::NAN),
+        conflicts_read: r["conflicts_read"].as_f64().unwrap_or(f64::NAN),
         phases: [
             "check_ms",
             "documents_ms",
@@ -969,6 +973,11 @@ fn print_columns(
         "ms",
     );
     row(
+        "  documents read (more than one author)",
+        &|c| Some(c.ours.conflicts_read),
+        "",
+    );
+    row(
         "— the rest (process start, opening the store)",
         &|c| Some(c.ours.ms - c.ours.network_ms - c.ours.apply_ms - c.ours.conflict_ms),
         "ms",
@@ -1199,10 +1208,11 @@ fn main() {
         let socket_floor = median(floors.iter().map(|f| f.1).collect());
         show("ours (/v1/sync)", &our, &our);
         println!(
-            "    where ours goes: network and server {:.0} ms, applying {:.0} ms, reading the stored documents for conflicts {:.0} ms, the rest (process start, opening the store) {:.0} ms",
+            "    where ours goes: network and server {:.0} ms, applying {:.0} ms, reading the stored documents for conflicts {:.0} ms ({:.0} documents with more than one author), the rest (process start, opening the store) {:.0} ms",
             our.network_ms,
             our.apply_ms,
             our.conflict_ms,
+            our.conflicts_read,
             our.ms - our.network_ms - our.apply_ms - our.conflict_ms
         );
         let stored: f64 = our.phases.iter().sum();

@@ -48,7 +48,7 @@ pub use exchange_ops::ApplyReport;
 pub use incarnation::Reason as IncarnationReason;
 pub use list::CaseRow;
 pub use outbox::TRANSIENT_REFUSAL;
-pub use projection::{ConflictedRecord, ReturnedRecord};
+pub use projection::{ConflictedRecord, ReturnedRecord, UnreadCheck};
 pub use reach::ReachChange;
 pub(crate) use reach::SYNC_GRIDS;
 pub use recovery::Recovery;

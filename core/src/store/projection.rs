@@ -165,6 +165,17 @@ pub struct ConflictedRecord {
     pub fields: u32,
 }
 
+/// One page of reading documents a bootstrap stored unread.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnreadCheck {
+    /// Records found in conflict.
+    pub flagged: Vec<String>,
+    /// Documents read in this page.
+    pub read: usize,
+    /// Documents still unread.
+    pub left: usize,
+}
+
 /// A record a supervisor sent back to the worker, as today's work lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReturnedRecord {
@@ -182,9 +193,9 @@ pub struct ReturnedRecord {
 
 impl Store {
     /// Reads up to `limit` of the documents a bootstrap stored unread and records their
-    /// conflicts. Returns the records found in conflict (screens showing them reload) and
-    /// how many documents are still unread.
-    pub fn check_unread_conflicts(&mut self, limit: usize) -> Result<(Vec<String>, usize)> {
+    /// conflicts. Returns the records found in conflict (screens showing them reload), how
+    /// many documents it read, and how many are still unread.
+    pub fn check_unread_conflicts(&mut self, limit: usize) -> Result<UnreadCheck> {
         self.write(|tx| {
             let ids: Vec<String> = tx
                 .prepare_cached(
@@ -193,6 +204,7 @@ impl Store {
                 .query_map([limit as i64], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut flagged = Vec::new();
+            let read = ids.len();
             for id in ids {
                 let bytes: Vec<u8> = tx
                     .prepare_cached("SELECT doc FROM records WHERE id = ?1")?
@@ -214,7 +226,11 @@ impl Store {
             }
             let left: i64 =
                 tx.query_row("SELECT count(*) FROM conflicts_unchecked", [], |r| r.get(0))?;
-            Ok((flagged, left.try_into().unwrap_or(usize::MAX)))
+            Ok(UnreadCheck {
+                flagged,
+                read,
+                left: left.try_into().unwrap_or(usize::MAX),
+            })
         })
     }
 

@@ -88,6 +88,8 @@ pub struct SyncSummary {
     pub ingest_times: crate::store::IngestTimes,
     /// After the pull: reading the documents a bootstrap stored unread for conflicts.
     pub conflict_check_time: Duration,
+    /// How many documents that pass read (those with more than one author).
+    pub conflicts_read: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,8 +343,10 @@ impl Store {
         let checking = std::time::Instant::now();
         for _ in 0..CONFLICT_PAGES_PER_SYNC {
             cancelled(opts)?;
-            let (flagged, left) = self.check_unread_conflicts(CONFLICT_PAGE)?;
-            for id in flagged {
+            let page = self.check_unread_conflicts(CONFLICT_PAGE)?;
+            summary.conflicts_read += page.read as u64;
+            let left = page.left;
+            for id in page.flagged {
                 if seen_changed.insert(id.clone()) {
                     summary.changed_records.push(id);
                 }

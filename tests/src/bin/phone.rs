@@ -90,6 +90,7 @@ fn main() -> ExitCode {
                     "search_ms": s.ingest_times.search.as_secs_f64() * 1e3,
                     "commit_ms": s.ingest_times.commit.as_secs_f64() * 1e3,
                     "conflict_check_ms": s.conflict_check_time.as_secs_f64() * 1e3,
+                    "conflicts_read": s.conflicts_read,
                 })
             );
             ExitCode::SUCCESS
