@@ -19,7 +19,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -205,17 +205,20 @@ fn acknowledged_changes_survive_the_primary_and_phones_finish_on_the_standby() {
     let failed_rounds = Arc::new(AtomicUsize::new(0));
     let promoted = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicBool::new(false));
+    // When the first round on the new primary was acknowledged, in ms since the start.
+    let first_after = Arc::new(AtomicU64::new(u64::MAX));
 
     let push_threads: Vec<_> = pushers
         .into_iter()
         .enumerate()
         .map(|(i, mut p)| {
             let url = urls[i % 2].clone();
-            let (acked, rejected, failed_rounds, promoted) = (
+            let (acked, rejected, failed_rounds, promoted, first_after) = (
                 acked.clone(),
                 rejected.clone(),
                 failed_rounds.clone(),
                 promoted.clone(),
+                first_after.clone(),
             );
             std::thread::spawn(move || {
                 let http = reqwest::blocking::Client::builder()
@@ -240,6 +243,8 @@ fn acknowledged_changes_survive_the_primary_and_phones_finish_on_the_standby() {
                     match round(&http, &url, p.store(), &acked, &rejected) {
                         Some(pending) => {
                             if on_new_primary {
+                                let ms = started.elapsed().as_millis() as u64;
+                                first_after.fetch_min(ms, Ordering::SeqCst);
                                 after += 1;
                                 if after >= ROUNDS_AFTER && !pending {
                                     return p;
@@ -319,13 +324,26 @@ fn acknowledged_changes_survive_the_primary_and_phones_finish_on_the_standby() {
 
     let mut pushers: Vec<Phone> = push_threads
         .into_iter()
-        .map(|t| t.join().unwrap())
+        .map(|t| {
+            t.join()
+                .unwrap_or_else(|_| panic!("a pusher failed (its message is above)"))
+        })
         .collect();
     done.store(true, Ordering::SeqCst);
     let mut pullers: Vec<(Phone, usize)> = pull_threads
         .into_iter()
-        .map(|t| t.join().unwrap())
+        .map(|t| {
+            t.join()
+                .unwrap_or_else(|_| panic!("a puller failed (its message is above)"))
+        })
         .collect();
+    let first_after = Duration::from_millis(first_after.load(Ordering::SeqCst));
+    println!(
+        "first push acknowledged {:.1} s after the promotion",
+        first_after
+            .saturating_sub(promoted_at - started)
+            .as_secs_f64()
+    );
     println!(
         "phones finished {:.1} s after the promotion ({} failed push rounds, {} failed pulls)",
         promoted_at.elapsed().as_secs_f64(),
