@@ -295,6 +295,11 @@ fn acknowledged_changes_survive_the_primary_and_phones_finish_on_the_standby() {
             started.elapsed() < DEADLINE,
             "the phones never pushed enough to start"
         );
+        // A pusher ends only after the promotion; one ended now has failed.
+        assert!(
+            !push_threads.iter().any(|t| t.is_finished()),
+            "a pusher stopped early (its message is above)"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let before_kill = acked.lock().unwrap().clone();
@@ -311,6 +316,10 @@ fn acknowledged_changes_survive_the_primary_and_phones_finish_on_the_standby() {
         assert!(
             started.elapsed() < DEADLINE,
             "no sync failed without a primary"
+        );
+        assert!(
+            !push_threads.iter().any(|t| t.is_finished()),
+            "a pusher stopped early (its message is above)"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
