@@ -769,6 +769,8 @@ async fn peak(
         });
     }
     let mut latencies = Vec::with_capacity(n);
+    let mut by_relay = vec![Vec::new(); urls.len()];
+    let mut slow = BTreeMap::new();
     let mut service = Vec::with_capacity(n);
     let mut replies = vec![Vec::new(); n];
     let mut failures = Vec::new();
@@ -776,6 +778,12 @@ async fn peak(
         match r.map_err(|e| e.to_string())? {
             Ok((i, lat, svc, body)) => {
                 latencies.push(lat);
+                by_relay[(i + round) % urls.len()].push(lat);
+                // When in the window the slow syncs started, in 10 s slices.
+                if lat > 500.0 {
+                    let slice = (at[i] / 10.0) as usize;
+                    *slow.entry(slice).or_insert(0usize) += 1;
+                }
                 service.push(svc);
                 replies[i] = body;
             }
@@ -791,6 +799,26 @@ async fn peak(
         ));
     }
     latencies.sort_by(|a, b| a.total_cmp(b));
+    let each: Vec<String> = by_relay
+        .iter_mut()
+        .map(|l| {
+            l.sort_by(|a, b| a.total_cmp(b));
+            format!("{:.0}", percentile(l, 0.99))
+        })
+        .collect();
+    let slices: Vec<String> = slow
+        .iter()
+        .map(|(s, n)| format!("{}–{} s: {n}", s * 10, s * 10 + 10))
+        .collect();
+    println!(
+        "  round {round}: p99 by relay {} ms; syncs over 500 ms by when they were due: {}",
+        each.join(" / "),
+        if slices.is_empty() {
+            "none".to_string()
+        } else {
+            slices.join(", ")
+        }
+    );
     service.sort_by(|a, b| a.total_cmp(b));
     Ok((latencies, service, replies, wall))
 }
@@ -929,6 +957,14 @@ fn cpu_text(f: &RoundFigures) -> String {
     )
 }
 
+/// The machine's load average over the last minute: other work sharing the cores shows here.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "n/a".into())
+}
+
 fn print_round(round: usize, cfg: &Config, f: &RoundFigures) {
     let what = if round == 0 {
         "yesterday (2 new households each, all at once behind the bound)".to_string()
@@ -936,7 +972,7 @@ fn print_round(round: usize, cfg: &Config, f: &RoundFigures) {
         format!("morning {round} (arrivals over {} s)", cfg.secs)
     };
     println!(
-        "{what}: {} syncs, {} changes; p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms (p99 from sending: {:.0} ms); all done in {:.1} s; {}; {} commits, {} rollbacks",
+        "{what}: {} syncs, {} changes; p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms (p99 from sending: {:.0} ms); all done in {:.1} s; {}; {} commits, {} rollbacks; load average {}",
         cfg.phones,
         f.changes,
         f.p50,
@@ -946,7 +982,8 @@ fn print_round(round: usize, cfg: &Config, f: &RoundFigures) {
         f.wall,
         cpu_text(f),
         f.commits,
-        f.rollbacks
+        f.rollbacks,
+        load_average()
     );
 }
 
