@@ -274,12 +274,18 @@ fn apply(
         .collect();
     gridkeeper_core::record::untrusted::apply_changes(&mut am, changes)
         .map_err(|e| rejection("bad_change", format!("the change does not apply: {e}")))?;
+    // Automerge queues a change whose dependencies it lacks; with nothing queued every change
+    // given took, and the per-hash lookups (a twentieth of the relay's ingest) are skipped.
+    let all_took = am.get_missing_deps(&[]).is_empty();
     let applied: Vec<usize> = fresh
         .iter()
         .copied()
+        .filter(|i| !reused.contains(i))
         .filter(|&i| {
-            am.get_change_by_hash(&doc.changes[i].change.hash())
-                .is_some()
+            all_took
+                || am
+                    .get_change_by_hash(&doc.changes[i].change.hash())
+                    .is_some()
         })
         .collect();
     if applied.is_empty() {

@@ -34,6 +34,7 @@ conformance!(
     repush_stores_each_change_once,
     grid_mismatch_is_refused,
     missing_dependencies_are_refused,
+    erased_record_is_refused_beside_others,
     ill_fitting_record_is_stored_and_flagged,
     feed_pages_and_omits_own_changes,
     snapshots_page_in_record_order,
@@ -381,6 +382,59 @@ async fn grid_mismatch_is_refused(b: &Backend) {
     assert!(s.document(&id2.to_string()).await.unwrap().is_none());
     assert_eq!(s.head("grid-a").await.unwrap(), 1);
     assert_eq!(s.head("grid-b").await.unwrap(), 0);
+}
+
+/// A push names only some of its records as erased (one lookup for the push, then the
+/// record's latest erasure): the erased record's edit is refused, the record beside it in the
+/// same push is stored.
+async fn erased_record_is_refused_beside_others(b: &Backend) {
+    let s = &b.storage;
+    let mut a = Field::new(s.as_ref(), "worker-a", &["grid-1"]).await;
+    let gone = a.household("grid-1", 1);
+    let first = a.take_push();
+    let out = s.push(&a.device_id, NOW, &first).await.unwrap();
+    assert!(accepted(&out), "{out:?}");
+    let held = s.document(&gone.to_string()).await.unwrap().unwrap();
+    s.erase(&gridkeeper_server::storage::ErasureWrite {
+        record_id: held.record_id.clone(),
+        grid: held.grid.clone(),
+        kind: held.kind.clone(),
+        expected_heads: held.heads.clone(),
+        reissued: None,
+        keep_blobs: Vec::new(),
+        audit: gridkeeper_server::storage::ErasureAudit {
+            record_id: held.record_id.clone(),
+            grid: held.grid.clone(),
+            kind: held.kind.clone(),
+            fields: Vec::new(),
+            whole: true,
+            reason: "test".into(),
+            erased_by: "admin".into(),
+            erased_at: NOW.into(),
+            seq: 0,
+            moved_to: None,
+        },
+        moved: None,
+    })
+    .await
+    .unwrap();
+
+    a.edit(gone, "offline edit");
+    let fresh = a.household("grid-1", 2);
+    let push = a.take_push();
+    assert_eq!(push.len(), 2);
+    let out = s.push(&a.device_id, NOW, &push).await.unwrap();
+    let by_record: BTreeMap<String, String> = out
+        .iter()
+        .map(|o| {
+            let code = o.rejected.as_ref().map(|r| r.code.clone());
+            (o.record_id.clone(), code.unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(by_record[&gone.to_string()], "record_erased", "{out:?}");
+    assert_eq!(by_record[&fresh.to_string()], "", "{out:?}");
+    assert!(s.document(&gone.to_string()).await.unwrap().is_none());
+    assert!(s.document(&fresh.to_string()).await.unwrap().is_some());
 }
 
 async fn missing_dependencies_are_refused(b: &Backend) {

@@ -27,6 +27,8 @@
 //! in the same run. Without a cgroup cpu controller (not root, CI) the limited column says
 //! "NOT RUN" and the rest runs. automerge-repo is stopped after `GK_PERF_AMREPO_BOUND`
 //! seconds (default 600) for its server's import and again for its client.
+//! `GK_PERF_INGEST_ONLY=1` runs only the ingest step (ours and the per-document baseline, no
+//! automerge-repo) after generating grid 0, for quick iterations on the relay's ingest.
 //! `cargo bench -p gridkeeper-tests --bench compare`; results in BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -1089,6 +1091,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
+    let ingest_only = std::env::var("GK_PERF_INGEST_ONLY").is_ok_and(|v| v == "1");
+    let grids = if ingest_only { 1 } else { grids };
     let crowd: usize = std::env::var("GK_PERF_CROWD")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -1170,6 +1174,10 @@ fn main() {
     let street_file = dir.join("street.bin");
     docs_file(&grid_file, &street[..grid0]);
     docs_file(&street_file, &street);
+    if ingest_only {
+        ingest_step(dir, &grid_file, grid0, false);
+        return;
+    }
     let npm = npm_ready();
 
     // The low-end phone runs unless GK_PERF_LOW_END=0; with GK_PERF_LOW_END=only, alone.
@@ -1359,6 +1367,43 @@ fn main() {
     }
 
     // Server ingest of grid 0's history.
+    ingest_step(dir, &grid_file, grid0, npm);
+
+    // Many devices at once, per-document baseline (ours: the relay bench).
+    if crowd > 0 {
+        let (server, port) = perdoc_server(dir, None);
+        let pid = server.0.id();
+        let r = perdoc_client(&[
+            "crowd",
+            &format!("http://127.0.0.1:{port}"),
+            &crowd.to_string(),
+            grid_file.to_str().unwrap(),
+        ]);
+        println!("\n{crowd} devices at once, per-document sync sessions (one run):");
+        for (round, what) in [
+            "round 0: new connections, 3 new documents each",
+            "round 1: warm connections, 1 new document + 3 held, one session each",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let x = &r["rounds"][round];
+            println!(
+                "  {what}: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms, all done in {:.0} ms ({} requests)",
+                x["p50_ms"].as_f64().unwrap(),
+                x["p99_ms"].as_f64().unwrap(),
+                x["max_ms"].as_f64().unwrap(),
+                x["wall_ms"].as_f64().unwrap(),
+                x["requests"]
+            );
+        }
+        println!("  server peak RSS {:.1} MB", peak_mb(pid));
+    }
+}
+
+/// Server ingest of grid 0's history: ours, then the per-document baseline in the same run,
+/// then (with `npm`) automerge-repo.
+fn ingest_step(dir: &Path, grid_file: &Path, grid0: usize, npm: bool) {
     println!("\ningest: one device sends grid 0's history to an empty server (medians of {RUNS})");
     let mut ingest = Vec::new();
     for run in 0..RUNS {
@@ -1399,7 +1444,7 @@ fn main() {
     );
     if npm {
         let runs: Vec<(f64, f64)> = (0..RUNS)
-            .filter_map(|_| amrepo_ingest(dir, &grid_file))
+            .filter_map(|_| amrepo_ingest(dir, grid_file))
             .collect();
         if runs.is_empty() {
             println!("  automerge-repo: failed to run");
@@ -1414,35 +1459,8 @@ fn main() {
             );
         }
     }
-
-    // Many devices at once, per-document baseline (ours: the relay bench).
-    if crowd > 0 {
-        let (server, port) = perdoc_server(dir, None);
-        let pid = server.0.id();
-        let r = perdoc_client(&[
-            "crowd",
-            &format!("http://127.0.0.1:{port}"),
-            &crowd.to_string(),
-            grid_file.to_str().unwrap(),
-        ]);
-        println!("\n{crowd} devices at once, per-document sync sessions (one run):");
-        for (round, what) in [
-            "round 0: new connections, 3 new documents each",
-            "round 1: warm connections, 1 new document + 3 held, one session each",
-        ]
-        .iter()
-        .enumerate()
-        {
-            let x = &r["rounds"][round];
-            println!(
-                "  {what}: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms, all done in {:.0} ms ({} requests)",
-                x["p50_ms"].as_f64().unwrap(),
-                x["p99_ms"].as_f64().unwrap(),
-                x["max_ms"].as_f64().unwrap(),
-                x["wall_ms"].as_f64().unwrap(),
-                x["requests"]
-            );
-        }
-        println!("  server peak RSS {:.1} MB", peak_mb(pid));
-    }
+    println!(
+        "  ours ÷ per-document (rate per change): {:.2}",
+        (our.trips / our.ms) / (am_changes / ms)
+    );
 }

@@ -293,9 +293,11 @@ impl Store {
             let grids = self.sync_grids()?;
             let mut req = self.sync_request(&grids, opts.push_batch)?;
             req.limit = opts.page;
-            let up = crate::wire::encode(&req).len() as u64;
+            let body = crate::wire::encode(&req);
+            let up = body.len() as u64;
             let sent = std::time::Instant::now();
-            let (reply, down) = with_retries(opts, || transport.sync(&token, &req))?;
+            let (reply, down) =
+                with_retries(opts, || transport.sync_encoded(&token, body.clone()))?;
             summary.network_time += sent.elapsed();
             let applying = std::time::Instant::now();
             let report = self.take_sync_response(reply)?;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::error::SyncError;
-use crate::wire::{self, SyncRequest, SyncResponse};
+use crate::wire::{self, SyncResponse};
 
 /// Replies larger than this once decompressed are refused (a bootstrap page is ~8 MiB).
 const MAX_REPLY: usize = 256 << 20;
@@ -44,9 +44,14 @@ impl Transport {
         &self.base
     }
 
-    /// One round trip; returns the reply and its size on the wire.
-    pub fn sync(&self, token: &str, req: &SyncRequest) -> Result<(SyncResponse, usize), SyncError> {
-        let body = wire::encode(req);
+    /// One round trip of a request already encoded (`wire::encode`); returns the reply and
+    /// its size on the wire. The caller counts the bytes it sends from the same encoding, so
+    /// the request is compressed once.
+    pub fn sync_encoded(
+        &self,
+        token: &str,
+        body: Vec<u8>,
+    ) -> Result<(SyncResponse, usize), SyncError> {
         let resp = self
             .http
             .post(format!("{}/v1/sync", self.base))
