@@ -59,6 +59,7 @@ fn uleb128(bytes: &[u8]) -> Option<(u64, &[u8])> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // test documents built here, not outside data
 mod tests {
     use super::*;
     use automerge::{ActorId, AutoCommit, ROOT, transaction::Transactable};
