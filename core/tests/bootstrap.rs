@@ -88,11 +88,40 @@ fn a_fresh_device_bootstraps_from_snapshots_to_the_same_state() {
 
     // Ingesting the same page again (a resumed bootstrap) changes nothing.
     let again = b.ingest_snapshots(page).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(again.stored, 0);
+    assert_eq!(
+        (again.stored, again.merged, again.unchanged),
+        (0, 0, snapshots.len())
+    );
     assert_eq!(
         b.export_json().unwrap_or_default(),
         a.export_json().unwrap_or_default()
     );
+}
+
+#[test]
+fn a_device_given_back_its_own_records_merges_only_what_it_changed_since() {
+    // A worker's first sync after working offline: the pull brings back as snapshots the
+    // records the push just sent. Those at the heads this store has are left as they are.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut a = seeded(&dir);
+    let snapshots = a.snapshots().unwrap_or_else(|e| panic!("{e}"));
+    let id = a.record_ids(Some(Kind::Household)).unwrap_or_default()[0];
+    a.update::<Household>(id, |h| h.notes = "快照之后的修改".into())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = a.export_json().unwrap_or_default();
+    let report = a
+        .ingest_snapshots(snapshots.clone())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (report.stored, report.merged, report.unchanged),
+        (0, 1, snapshots.len() - 1)
+    );
+    assert_eq!(a.export_json().unwrap_or_default(), before);
+    let h = a
+        .get::<Household>(id)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .data;
+    assert_eq!(h.notes, "快照之后的修改");
 }
 
 #[test]

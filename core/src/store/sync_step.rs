@@ -304,7 +304,7 @@ impl Store {
             let ids: Vec<String> = snapshots.iter().map(|s| s.record_id.clone()).collect();
             match self.ingest_snapshots(snapshots) {
                 Ok(ingested) => {
-                    report.snapshots = ingested.stored + ingested.merged;
+                    report.snapshots = ingested.stored + ingested.merged + ingested.unchanged;
                     report.ingest_times = ingested.times;
                     report.changed_records.extend(ids);
                 }
