@@ -255,3 +255,29 @@ impl Phone {
         }
     }
 }
+
+/// One sync round by hand — up to 200 changes of the outbox pushed, `grid` pulled — so a test
+/// sees exactly which changes the server acknowledged. `None` when the relay could not be
+/// heard or answered with an error (the phone tries again); otherwise the reply, not yet
+/// applied.
+pub fn send_round(
+    http: &reqwest::blocking::Client,
+    url: &str,
+    store: &Store,
+    grid: &str,
+) -> Option<gridkeeper_core::wire::SyncResponse> {
+    use gridkeeper_core::wire;
+    let token = store.meta("sync_token").ok()??;
+    let req = store.sync_request(&[grid.to_string()], 200).ok()?;
+    let resp = http
+        .post(format!("{url}/v1/sync"))
+        .bearer_auth(token)
+        .header("content-type", wire::CONTENT_TYPE)
+        .body(wire::encode(&req))
+        .send()
+        .ok()?;
+    if resp.status() != 200 {
+        return None;
+    }
+    wire::decode(&resp.bytes().ok()?, 1 << 30).ok()
+}

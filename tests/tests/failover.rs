@@ -23,8 +23,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use gridkeeper_core::{Store, wire};
-use gridkeeper_tests::phones::Phone;
+use gridkeeper_core::Store;
+use gridkeeper_tests::phones::{Phone, send_round};
 use gridkeeper_tests::relay::{Backend, Relay};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -107,19 +107,7 @@ fn round(
     acked: &Mutex<HashSet<String>>,
     rejected: &Mutex<Vec<String>>,
 ) -> Option<bool> {
-    let token = store.meta("sync_token").ok()??;
-    let req = store.sync_request(&["g1".to_string()], 200).ok()?;
-    let resp = http
-        .post(format!("{url}/v1/sync"))
-        .bearer_auth(token)
-        .header("content-type", wire::CONTENT_TYPE)
-        .body(wire::encode(&req))
-        .send()
-        .ok()?;
-    if resp.status() != 200 {
-        return None;
-    }
-    let resp: wire::SyncResponse = wire::decode(&resp.bytes().ok()?, 1 << 30).ok()?;
+    let resp = send_round(http, url, store, "g1")?;
     for r in &resp.results {
         match &r.rejected {
             None => {

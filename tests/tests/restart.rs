@@ -7,9 +7,8 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use gridkeeper_core::wire;
 use gridkeeper_core::{Kind, Store};
-use gridkeeper_tests::phones::Phone;
+use gridkeeper_tests::phones::{Phone, send_round};
 use gridkeeper_tests::relay::{Backend, Relay};
 
 const RELAY: &str = env!("CARGO_BIN_EXE_relay");
@@ -22,19 +21,7 @@ fn round(
     store: &mut Store,
     acked: &mut HashSet<String>,
 ) -> Option<bool> {
-    let token = store.meta("sync_token").ok()??;
-    let req = store.sync_request(&["g1".to_string()], 200).ok()?;
-    let resp = http
-        .post(format!("{url}/v1/sync"))
-        .bearer_auth(token)
-        .header("content-type", wire::CONTENT_TYPE)
-        .body(wire::encode(&req))
-        .send()
-        .ok()?;
-    if resp.status() != 200 {
-        return None;
-    }
-    let resp: wire::SyncResponse = wire::decode(&resp.bytes().ok()?, 1 << 30).ok()?;
+    let resp = send_round(http, url, store, "g1")?;
     for r in &resp.results {
         assert!(r.rejected.is_none(), "{:?}", r.rejected);
         acked.insert(r.hash.clone());
