@@ -527,7 +527,7 @@ async fn run(cfg: &Config, url: &str) -> Result<(), String> {
                 &http,
                 &urls[(i + turn) % urls.len()],
                 &phones[i].token,
-                &req,
+                wire::encode(&req),
             )
             .await?;
             take_reply(&mut phones[i], &body)?;
@@ -679,17 +679,18 @@ fn take_reply(p: &mut Phone, body: &[u8]) -> Result<usize, String> {
     Ok(resp.results.len())
 }
 
+/// One `POST /v1/sync` of an encoded request; the reply's bytes, or what went wrong.
 async fn post(
     http: &reqwest::Client,
     url: &str,
     token: &str,
-    req: &SyncRequest,
+    body: Vec<u8>,
 ) -> Result<Vec<u8>, String> {
     let resp = http
         .post(url)
         .bearer_auth(token)
         .header("content-type", wire::CONTENT_TYPE)
-        .body(wire::encode(req))
+        .body(body)
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -746,25 +747,13 @@ async fn peak(
             tokio::time::sleep_until(when).await;
             let _permit = gate.acquire_owned().await;
             let sent = Instant::now();
-            let resp = http
-                .post(url)
-                .bearer_auth(token)
-                .header("content-type", wire::CONTENT_TYPE)
-                .body(body)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            let status = resp.status();
-            let bytes = resp.bytes().await.map_err(|e| e.to_string())?;
-            if !status.is_success() {
-                return Err(format!("{status}: {}", String::from_utf8_lossy(&bytes)));
-            }
+            let bytes = post(&http, &url, &token, body).await?;
             let done = tokio::time::Instant::now();
             Ok::<_, String>((
                 i,
                 (done - when).as_secs_f64() * 1e3,
                 sent.elapsed().as_secs_f64() * 1e3,
-                bytes.to_vec(),
+                bytes,
             ))
         });
     }
@@ -875,7 +864,7 @@ async fn feed_check(
                     }],
                     ..SyncRequest::default()
                 };
-                let body = post(&http, &url, &token, &req).await?;
+                let body = post(&http, &url, &token, wire::encode(&req)).await?;
                 let resp: SyncResponse = wire::decode(&body, 1 << 30).map_err(|e| e.to_string())?;
                 let feed = resp
                     .grids

@@ -112,16 +112,27 @@ impl Relay {
     ) -> Result<Vec<crate::phones::Phone>, String> {
         let mut phones = Vec::new();
         for user in users {
-            self.admin(&["user", "add", user, "--role", "worker", "--scope", grid])?;
-            let code = self.admin(&["enroll-code", user])?;
             let name = format!("phone-{}", phones.len());
-            let mut phone = crate::phones::Phone::new(dir, &name).map_err(|e| e.to_string())?;
-            phone
-                .enroll(&self.url(), &code, &self.url())
-                .map_err(|e| e.to_string())?;
-            phones.push(phone);
+            phones.push(self.enrolled_worker(dir, user, &name, grid, &self.url())?);
         }
         Ok(phones)
+    }
+
+    /// A worker `user` with `scope` (grids, comma-separated), added here, on a phone of its
+    /// own (`dir/phone`) enrolled at `url` — this relay, or another on the same database.
+    pub fn enrolled_worker(
+        &self,
+        dir: &std::path::Path,
+        user: &str,
+        phone: &str,
+        scope: &str,
+        url: &str,
+    ) -> Result<crate::phones::Phone, String> {
+        self.admin(&["user", "add", user, "--role", "worker", "--scope", scope])?;
+        let code = self.admin(&["enroll-code", user])?;
+        let mut phone = crate::phones::Phone::new(dir, phone).map_err(|e| e.to_string())?;
+        phone.enroll(url, &code, url).map_err(|e| e.to_string())?;
+        Ok(phone)
     }
 
     /// Runs `relay admin ARGS…` on the same data; returns stdout.

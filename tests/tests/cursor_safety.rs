@@ -41,12 +41,8 @@ fn run(backend: Backend) {
     let urls = [a.url(), b.url()];
     let mut enrol = |i: usize| {
         let user = format!("w{i}");
-        a.admin(&["user", "add", &user, "--role", "worker", "--scope", "g1,g2"])
-            .unwrap();
-        let code = a.admin(&["enroll-code", &user]).unwrap();
-        let mut p = Phone::new(dir.path(), &user).unwrap();
-        p.enroll(&urls[i % 2], &code, &urls[i % 2]).unwrap();
-        p
+        a.enrolled_worker(dir.path(), &user, &user, "g1,g2", &urls[i % 2])
+            .unwrap()
     };
     let pushers: Vec<Phone> = (0..PUSHERS).map(&mut enrol).collect();
     let pullers: Vec<Phone> = (PUSHERS..PUSHERS + PULLERS).map(&mut enrol).collect();

@@ -177,12 +177,8 @@ fn acknowledged_changes_survive_the_primary_and_phones_finish_on_the_standby() {
     let urls = [a.url(), b.url()];
     let mut enrol = |i: usize| {
         let user = format!("w{i}");
-        a.admin(&["user", "add", &user, "--role", "worker", "--scope", "g1"])
-            .unwrap();
-        let code = a.admin(&["enroll-code", &user]).unwrap();
-        let mut p = Phone::new(dir.path(), &user).unwrap();
-        p.enroll(&urls[i % 2], &code, &urls[i % 2]).unwrap();
-        p
+        a.enrolled_worker(dir.path(), &user, &user, "g1", &urls[i % 2])
+            .unwrap()
     };
     let pushers: Vec<Phone> = (0..PUSHERS).map(&mut enrol).collect();
     let pullers: Vec<Phone> = (PUSHERS..PUSHERS + PULLERS).map(&mut enrol).collect();
